@@ -1,0 +1,85 @@
+/**
+ * The error taxonomy. A `UserError` is an expected failure: it is printed as one line (what went wrong, what
+ * to do next) and mapped to an exit code. Anything else that reaches the entry point is a bug and says so.
+ */
+
+/** Exit codes. Only `src/cli/main.ts` turns them into the process exit code. */
+export const EXIT = {
+  ok: 0,
+  /** An expected failure: API or AWS said no, a check failed. */
+  failure: 1,
+  /** Bad flags, arguments or configuration. */
+  usage: 2,
+  /** A change refused because it would lose data (user pool replacement or deletion). */
+  refused: 3,
+  /** The user declined a confirmation prompt, or one was needed without a TTY. */
+  aborted: 4,
+  /** A bug: an unexpected error. */
+  internal: 70,
+  /** Ctrl-C. */
+  interrupted: 130,
+} as const;
+
+export type ErrorKind = 'usage' | 'auth' | 'api' | 'aws' | 'deployment' | 'local' | 'state' | 'refused' | 'aborted' | 'network';
+
+const KIND_EXIT: Record<ErrorKind, number> = {
+  usage: EXIT.usage,
+  auth: EXIT.failure,
+  api: EXIT.failure,
+  aws: EXIT.failure,
+  deployment: EXIT.failure,
+  local: EXIT.failure,
+  state: EXIT.failure,
+  network: EXIT.failure,
+  refused: EXIT.refused,
+  aborted: EXIT.aborted,
+};
+
+export interface UserErrorOptions {
+  /** A machine-readable code for `--json` output, e.g. `NoSession`, `UsernameExists`. */
+  code?: string;
+  /** What to do next, appended to the message. */
+  hint?: string;
+  /** Overrides the exit code implied by the kind. */
+  exitCode?: number;
+  cause?: unknown;
+  /** Extra fields for the `--json` error document. */
+  details?: Record<string, unknown>;
+}
+
+export class UserError extends Error {
+  readonly kind: ErrorKind;
+  readonly code: string;
+  readonly hint?: string;
+  readonly exitCode: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(kind: ErrorKind, message: string, options: UserErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UserError';
+    this.kind = kind;
+    this.code = options.code ?? defaultCode(kind);
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? KIND_EXIT[kind];
+    this.details = options.details;
+  }
+}
+
+function defaultCode(kind: ErrorKind): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1) + 'Error';
+}
+
+export const usageError = (message: string, hint?: string) => new UserError('usage', message, { code: 'UsageError', hint });
+
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError;
+}
+
+/** The one line shown for an error: the message, then what to do next. */
+export function errorLine(err: UserError): string {
+  return err.hint ? `${err.message} ${hintSentence(err.hint)}` : err.message;
+}
+
+function hintSentence(hint: string): string {
+  return /[.!?]$/.test(hint) ? hint : `${hint}.`;
+}

@@ -1,0 +1,149 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandDef } from './command.js';
+import { createContext, type Context, type ContextInit, type GlobalOptions } from './context.js';
+import { EXIT, UserError, errorLine, isUserError } from './errors.js';
+import { Output, type OutputStreams } from './output.js';
+import type { Prompter } from './prompts.js';
+import type { AwsFactory } from '../aws/factory.js';
+import { commands } from '../commands/index.js';
+import { VERSION } from './version.js';
+
+/** What `main` runs against; the defaults are the real process. Tests pass their own. */
+export interface MainIo {
+  streams: OutputStreams;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+  prompt?: Prompter;
+  interactive?: boolean;
+  fetch?: typeof fetch;
+  aws?: AwsFactory;
+}
+
+/** Runs the CLI and returns the exit code. The only place that decides exit codes; it never calls `process.exit`. */
+export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<number> {
+  const streams = io.streams ?? { stdout: process.stdout, stderr: process.stderr };
+  const env = io.env ?? process.env;
+  const wantsJson = argv.includes('--json');
+  let ctx: Context | undefined;
+  let exitCode: number = EXIT.ok;
+
+  const program = buildProgram(commands, streams, async (def, args, opts, global) => {
+    const init: ContextInit = {
+      global,
+      streams,
+      env,
+      cwd: io.cwd ?? process.cwd(),
+      stdin: io.stdin ?? process.stdin,
+      signal: io.signal ?? new AbortController().signal,
+      prompt: io.prompt,
+      interactive: io.interactive,
+      fetch: io.fetch,
+      aws: io.aws,
+    };
+    ctx = createContext(init);
+    const code = await def.run({ args, options: opts }, ctx);
+    exitCode = typeof code === 'number' ? code : EXIT.ok;
+  });
+
+  try {
+    if (argv.length === 0) {
+      streams.stdout.write(program.helpInformation());
+      return EXIT.ok;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    const out = ctx?.out ?? new Output(streams, { json: wantsJson, env, verbose: argv.includes('--verbose') });
+    return reportError(err, out);
+  }
+}
+
+/** Turns any failure into one line (or one JSON document) and an exit code. */
+export function reportError(err: unknown, out: Output): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+    const message = err.message.replace(/^error:\s*/, '').trim();
+    return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: 'See authstack --help' }));
+  }
+  if (isUserError(err)) return printError(out, err);
+  if ((err as Error)?.name === 'ExitPromptError') return printError(out, new UserError('aborted', 'Cancelled.', { code: 'Aborted' }));
+  const detail = err instanceof Error ? err.message : String(err);
+  if (out.json) {
+    if (!out.hasResult) out.result({ error: { code: 'InternalError', message: `Unexpected error: ${detail}` } });
+  } else {
+    out.info(out.c.red('error: ') + `Unexpected error: ${detail}. This is a bug in authstack; run again with --verbose for details.`);
+  }
+  if (out.verbose && err instanceof Error && err.stack) out.info(out.c.dim(err.stack));
+  return EXIT.internal;
+}
+
+function printError(out: Output, err: UserError): number {
+  if (out.json) {
+    if (!out.hasResult) out.result({ error: { code: err.code, message: errorLine(err), ...(err.details ?? {}) } });
+  } else {
+    out.info(out.c.red('error: ') + errorLine(err));
+  }
+  if (out.verbose && err.cause instanceof Error && err.cause.stack) out.info(out.c.dim(`cause: ${err.cause.stack}`));
+  return err.exitCode;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+type Runner = (def: CommandDef<any>, args: Array<string | undefined>, options: Record<string, unknown>, global: GlobalOptions) => Promise<void>;
+
+/** The commander program, built from the command definitions. The only code that knows commander. */
+export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, run: Runner): Command {
+  const program = new Command('authstack')
+    .description('Deploy and exercise a Cognito-authenticated serverless API on AWS, or run it all locally.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--json', 'print one JSON document on stdout (results and errors)')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--verbose', 'more detail, and stack traces of unexpected errors')
+    .option('--region <region>', 'AWS region (default: AWS_REGION or your profile)')
+    .option('--profile <profile>', 'AWS profile (default: AWS_PROFILE)')
+    .option('--stack <name>', 'CloudFormation stack name', 'authstack')
+    .option('--target <name>', 'which recorded target to use: local, or a stack name (default: the latest)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      writeErr: (s) => streams.stderr.write(s),
+      // Errors are printed once, by reportError, in the project's format.
+      outputError: () => undefined,
+    })
+    .showSuggestionAfterError(true)
+    .addHelpCommand(false);
+
+  for (const def of defs) {
+    const cmd = program.command(def.name).description(def.description).exitOverride();
+    for (const arg of def.args ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
+    for (const opt of def.options ?? []) {
+      const option = new Option(opt.flags, opt.description);
+      if (opt.default !== undefined) option.default(opt.default);
+      if (opt.parse) option.argParser(opt.parse);
+      if (opt.hidden) option.hideHelp();
+      cmd.addOption(option);
+    }
+    if (def.examples?.length) cmd.addHelpText('after', '\nExamples:\n' + def.examples.map((e) => `  $ ${e}`).join('\n'));
+    cmd.action(async (...params: unknown[]) => {
+      const command = params[params.length - 1] as Command;
+      const args = params.slice(0, def.args?.length ?? 0) as Array<string | undefined>;
+      const all = command.optsWithGlobals() as Record<string, unknown>;
+      const global: GlobalOptions = {
+        json: Boolean(all.json),
+        color: all.color === false ? false : undefined,
+        verbose: Boolean(all.verbose),
+        region: all.region as string | undefined,
+        profile: all.profile as string | undefined,
+        stack: (all.stack as string) ?? 'authstack',
+        target: all.target as string | undefined,
+      };
+      await run(def, args, command.opts(), global);
+    });
+  }
+  return program;
+}

@@ -1,0 +1,141 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputStreams {
+  stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+}
+
+export interface OutputOptions {
+  /** Print exactly one JSON document on stdout (results and errors). Default false. */
+  json?: boolean;
+  /** Colour on or off; undefined means decide from the terminal, `NO_COLOR`, `FORCE_COLOR` and `CI`. */
+  color?: boolean;
+  /** Show debug lines and stacks of unexpected errors. Default false. */
+  verbose?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(finalLine?: string): void;
+}
+
+/**
+ * The only way commands write: results to stdout, progress and diagnostics to stderr. In `--json` mode stdout
+ * carries exactly one JSON document, written by `result` or by the entry point for an error.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly c: ChalkInstance;
+  /** True when stderr is an interactive terminal outside CI: spinners and live progress are allowed. */
+  readonly live: boolean;
+  private resultWritten = false;
+
+  constructor(
+    private readonly streams: OutputStreams,
+    options: OutputOptions = {},
+  ) {
+    const env = options.env ?? {};
+    this.json = options.json ?? false;
+    this.verbose = options.verbose ?? false;
+    const ci = Boolean(env.CI && env.CI !== 'false');
+    const tty = Boolean(streams.stderr.isTTY);
+    const color = options.color ?? colorFromEnv(env, Boolean(streams.stdout.isTTY) || tty);
+    this.c = new Chalk({ level: color ? 1 : 0 });
+    this.live = tty && !ci;
+  }
+
+  /** Writes the command's result: JSON in `--json` mode, otherwise the human rendering (if any). */
+  result(data: unknown, human?: string | ((c: ChalkInstance) => string)): void {
+    if (this.json) {
+      if (this.resultWritten) throw new Error('Output.result called twice in --json mode');
+      this.resultWritten = true;
+      this.streams.stdout.write(JSON.stringify(data, null, 2) + '\n');
+      return;
+    }
+    if (human === undefined) return;
+    const text = typeof human === 'string' ? human : human(this.c);
+    if (text.length > 0) this.streams.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** True once a `--json` result has been written (the entry point then writes no second document). */
+  get hasResult(): boolean {
+    return this.resultWritten;
+  }
+
+  /** A progress or status line on stderr. */
+  info(message: string): void {
+    this.streams.stderr.write(message + '\n');
+  }
+
+  success(message: string): void {
+    this.info(this.c.green('✔ ') + message);
+  }
+
+  warn(message: string): void {
+    this.info(this.c.yellow('warning: ') + message);
+  }
+
+  debug(message: string): void {
+    if (this.verbose) this.info(this.c.dim(message));
+  }
+
+  /** Raw text on stderr, for printers that manage their own lines. */
+  writeErr(text: string): void {
+    this.streams.stderr.write(text);
+  }
+
+  /** Raw text on stdout, for streaming commands (`logs --follow`). Not allowed in `--json` mode. */
+  writeOut(text: string): void {
+    this.streams.stdout.write(text);
+  }
+
+  /** A one-line spinner on a live terminal; plain lines otherwise (CI logs stay readable). */
+  spinner(text: string): Spinner {
+    if (!this.live) {
+      this.info(text);
+      return { update: (t) => this.info(t), stop: (line) => line && this.info(line) };
+    }
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let i = 0;
+    let current = text;
+    const draw = () => this.streams.stderr.write(`\r\x1b[2K${this.c.cyan(frames[i++ % frames.length])} ${current}`);
+    draw();
+    const timer = setInterval(draw, 80);
+    timer.unref();
+    return {
+      update: (t) => {
+        current = t;
+        draw();
+      },
+      stop: (line) => {
+        clearInterval(timer);
+        this.streams.stderr.write('\r\x1b[2K');
+        if (line) this.info(line);
+      },
+    };
+  }
+}
+
+function colorFromEnv(env: NodeJS.ProcessEnv, tty: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.TERM === 'dumb') return false;
+  return tty;
+}
+
+/** Renders rows as an aligned table (no borders), for change sets, outputs and checks. */
+export function table(rows: string[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const widths: number[] = [];
+  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
+  return all
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell)))).join('  '))
+    .join('\n');
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}

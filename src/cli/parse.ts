@@ -1,0 +1,55 @@
+import { usageError } from './errors.js';
+
+/** Option value parsers: each returns the parsed value or throws a usage error naming the option. */
+
+export function integer(name: string, min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw.trim())) throw usageError(`${name} must be a whole number, got "${raw}".`);
+    const n = Number(raw);
+    if (n < min || n > max) throw usageError(`${name} must be between ${min} and ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+export const port = (name: string) => integer(name, 0, 65535);
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30s`, `10m`, `2h`, `1d`, `500ms`, or a bare number of seconds. Returns milliseconds. */
+export function duration(name: string) {
+  return (raw: string): number => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim());
+    if (!m) throw usageError(`${name} must be a duration such as 30s, 10m or 2h, got "${raw}".`);
+    return Math.round(Number(m[1]) * UNITS[m[2] ?? 's']!);
+  };
+}
+
+export function httpUrl(name: string) {
+  return (raw: string): string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw usageError(`${name} must be a URL such as https://api.example.com, got "${raw}".`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`${name} must be an http(s) URL, got "${raw}".`);
+    return raw.replace(/\/+$/, '');
+  };
+}
+
+// The same shape the API checks: one @, no spaces, a dot in the domain.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function checkEmail(raw: string | undefined, what = 'email'): string {
+  const value = (raw ?? '').trim();
+  if (!value) throw usageError(`Missing ${what}.`, 'Pass it as the first argument');
+  if (value.length > 254 || !EMAIL.test(value)) throw usageError(`"${raw}" is not a valid email address.`);
+  return value;
+}
+
+export function oneOf<T extends string>(name: string, values: readonly T[]) {
+  return (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw)) throw usageError(`${name} must be one of ${values.join(', ')}, got "${raw}".`);
+    return raw as T;
+  };
+}

@@ -1,0 +1,70 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readJsonFile, writeJsonFile, isRecord } from './files.js';
+import type { Target } from './state.js';
+
+/** A signed-in user's tokens for one target. Never printed; stored 0600 in a 0700 folder. */
+export interface Session {
+  username: string;
+  accessToken: string;
+  idToken?: string;
+  refreshToken?: string;
+  /** When the access token expires, epoch milliseconds. */
+  expiresAt: number;
+}
+
+interface SessionsFile {
+  version: 1;
+  sessions: Record<string, Session>;
+}
+
+function isSessionsFile(value: unknown): value is SessionsFile {
+  return isRecord(value) && value.version === 1 && isRecord(value.sessions) && Object.values(value.sessions).every(isSession);
+}
+
+function isSession(value: unknown): value is Session {
+  return isRecord(value) && typeof value.username === 'string' && typeof value.accessToken === 'string' && typeof value.expiresAt === 'number';
+}
+
+/** The user's config folder: `$AUTHSTACK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/authstack`, else `~/.config/authstack`. */
+export function configDir(env: NodeJS.ProcessEnv): string {
+  if (env.AUTHSTACK_CONFIG_DIR) return env.AUTHSTACK_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'authstack');
+}
+
+/** Sessions are per user pool client, so the local stack and each deployed stack keep their own. */
+export function sessionKey(target: Pick<Target, 'region' | 'userPoolId' | 'clientId' | 'cognitoEndpoint'>): string {
+  return [target.cognitoEndpoint ?? 'aws', target.region, target.userPoolId, target.clientId].join('|');
+}
+
+export class SessionStore {
+  readonly path: string;
+
+  constructor(readonly dir: string) {
+    this.path = join(dir, 'sessions.json');
+  }
+
+  private async read(): Promise<SessionsFile> {
+    return (await readJsonFile<SessionsFile>(this.path, 'token store', isSessionsFile)) ?? { version: 1, sessions: {} };
+  }
+
+  async get(key: string): Promise<Session | undefined> {
+    return (await this.read()).sessions[key];
+  }
+
+  async set(key: string, session: Session): Promise<void> {
+    const file = await this.read();
+    file.sessions[key] = session;
+    await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
+  }
+
+  /** Forgets a session; true when there was one. */
+  async delete(key: string): Promise<boolean> {
+    const file = await this.read();
+    if (!(key in file.sessions)) return false;
+    delete file.sessions[key];
+    await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
+    return true;
+  }
+}

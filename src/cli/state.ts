@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { readJsonFile, writeJsonFile, isRecord } from './files.js';
+import { UserError } from './errors.js';
+
+/**
+ * What the auth commands talk to: the local stack or a deployed stack. `authstack dev` and `authstack deploy`
+ * record one here, in the folder's `.authstack/targets.json`, so later commands need no flags.
+ */
+export interface Target {
+  /** `local`, or the stack name of a deployed stack. */
+  name: string;
+  kind: 'local' | 'aws';
+  apiUrl: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  /** Cognito endpoint override (the local Cognito, or an AWS-compatible endpoint). */
+  cognitoEndpoint?: string;
+  /** The local stack's data folder, where its mailbox lives. */
+  localDataDir?: string;
+  stackName?: string;
+  customDomainUrl?: string;
+  updatedAt?: string;
+}
+
+interface TargetsFile {
+  current?: string;
+  targets: Record<string, Target>;
+}
+
+function isTargetsFile(value: unknown): value is TargetsFile {
+  return isRecord(value) && isRecord(value.targets) && Object.values(value.targets).every(isTarget);
+}
+
+export function isTarget(value: unknown): value is Target {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    (value.kind === 'local' || value.kind === 'aws') &&
+    typeof value.apiUrl === 'string' &&
+    typeof value.region === 'string' &&
+    typeof value.clientId === 'string'
+  );
+}
+
+/** The per-folder state directory (`.authstack/`), shared by dev, deploy and the auth commands. */
+export class ProjectState {
+  readonly dir: string;
+
+  constructor(cwd: string) {
+    this.dir = join(cwd, '.authstack');
+  }
+
+  get targetsPath(): string {
+    return join(this.dir, 'targets.json');
+  }
+
+  /** Where `authstack dev` keeps its user pool and mailbox. */
+  get localDataDir(): string {
+    return join(this.dir, 'local');
+  }
+
+  async readTargets(): Promise<TargetsFile> {
+    return (await readJsonFile<TargetsFile>(this.targetsPath, 'target file', isTargetsFile)) ?? { targets: {} };
+  }
+
+  /** Records a target and makes it the current one. */
+  async saveTarget(target: Target): Promise<void> {
+    const file = await this.readTargets();
+    file.targets[target.name] = { ...target, updatedAt: new Date().toISOString() };
+    file.current = target.name;
+    await writeJsonFile(this.targetsPath, file);
+  }
+
+  /** The named target, or the current one; undefined when none was recorded. */
+  async target(name?: string): Promise<Target | undefined> {
+    const file = await this.readTargets();
+    const key = name ?? file.current;
+    if (key === undefined) return undefined;
+    const found = file.targets[key];
+    if (!found && name !== undefined) {
+      const known = Object.keys(file.targets);
+      throw new UserError('usage', `No target named "${name}" in ${this.targetsPath}.`, {
+        code: 'UnknownTarget',
+        hint: known.length ? `Known targets: ${known.join(', ')}` : 'Run authstack dev or authstack deploy first',
+      });
+    }
+    return found;
+  }
+}

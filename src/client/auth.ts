@@ -1,0 +1,146 @@
+import type { Context } from '../cli/context.js';
+import { UserError } from '../cli/errors.js';
+import type { Target } from '../cli/state.js';
+import { sessionKey, type Session } from '../cli/session-store.js';
+
+/** Refresh this long before the access token expires, so a request never races the expiry. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** Cognito's own reasons, turned into one line and what to do next. */
+export function cognitoError(err: unknown, username?: string): UserError {
+  const name = (err as { name?: string })?.name ?? 'Error';
+  const message = (err as Error)?.message ?? String(err);
+  const code = name.replace(/Exception$/, '');
+  switch (name) {
+    case 'NotAuthorizedException':
+      return new UserError('auth', `Cognito refused: ${message}`, { code });
+    case 'UserNotConfirmedException':
+      return new UserError('auth', `Cognito refused: ${message}`, {
+        code,
+        hint: `Confirm the account first: authstack validate ${username ?? '<email>'}`,
+      });
+    case 'UserNotFoundException':
+      return new UserError('auth', `Cognito refused: ${message}`, { code, hint: 'Sign up first: authstack signup <email>' });
+    case 'PasswordResetRequiredException':
+    case 'InvalidParameterException':
+    case 'InvalidPasswordException':
+    case 'ResourceNotFoundException':
+      return new UserError('auth', `Cognito refused: ${message}`, { code });
+    case 'TooManyRequestsException':
+    case 'LimitExceededException':
+      return new UserError('aws', `Cognito is throttling requests: ${message}`, { code, hint: 'Wait a little and try again' });
+    case 'CredentialsProviderError':
+      return new UserError('aws', 'No AWS credentials found.', { code: 'NoCredentials', hint: 'Set AWS_PROFILE or run aws configure' });
+  }
+  const netCode = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  if (netCode === 'ECONNREFUSED' || netCode === 'ENOTFOUND' || netCode === 'ETIMEDOUT' || name === 'TimeoutError') {
+    return new UserError('network', `Cannot reach Cognito (${netCode ?? 'timed out'}).`, {
+      code: 'Unreachable',
+      hint: 'Is "authstack dev" running, or the endpoint right?',
+      cause: err,
+    });
+  }
+  if (/region is missing/i.test(message)) return new UserError('usage', 'No AWS region is set.', { code: 'NoRegion', hint: 'Pass --region or set AWS_REGION' });
+  return new UserError('aws', `Cognito call failed: ${name}: ${message}`, { code, cause: err });
+}
+
+async function cognitoClient(ctx: Context, target: Target) {
+  const client = await ctx.aws.cognito(target.cognitoEndpoint);
+  return { client, sdk: await import('@aws-sdk/client-cognito-identity-provider') };
+}
+
+/** Cognito region: the target's, or a placeholder for an endpoint-only target (the local Cognito ignores it). */
+function regionCheck(target: Target): void {
+  if (!target.clientId) throw new UserError('usage', 'No user pool client id.', { code: 'NoTarget', hint: 'Pass --user-pool-client-id' });
+}
+
+interface AuthResult {
+  AccessToken?: string;
+  IdToken?: string;
+  RefreshToken?: string;
+  ExpiresIn?: number;
+}
+
+function toSession(username: string, result: AuthResult | undefined, now: number, previous?: Session): Session {
+  if (!result?.AccessToken) throw new UserError('auth', 'Cognito asked for another sign-in step that authstack does not support.', { code: 'ChallengeRequired' });
+  return {
+    username,
+    accessToken: result.AccessToken,
+    idToken: result.IdToken ?? previous?.idToken,
+    refreshToken: result.RefreshToken ?? previous?.refreshToken,
+    expiresAt: now + (result.ExpiresIn ?? 3600) * 1000,
+  };
+}
+
+/** USER_PASSWORD_AUTH, as the original curl walkthrough did; the session is saved, never printed. */
+export async function login(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
+  regionCheck(target);
+  const { client, sdk } = await cognitoClient(ctx, target);
+  let out;
+  try {
+    out = await client.send(
+      new sdk.InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+      { abortSignal: ctx.signal },
+    );
+  } catch (err) {
+    throw cognitoError(err, username);
+  }
+  if (out.ChallengeName) {
+    throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });
+  }
+  const session = toSession(username, out.AuthenticationResult, ctx.clock.now());
+  await ctx.sessions.set(sessionKey(target), session);
+  return session;
+}
+
+/** The saved session for the target; a clear error when there is none. */
+export async function requireSession(ctx: Context, target: Target): Promise<Session> {
+  const session = await ctx.sessions.get(sessionKey(target));
+  if (!session) {
+    throw new UserError('auth', `Not logged in to ${target.name === 'custom' ? 'this target' : target.name}.`, {
+      code: 'NoSession',
+      hint: 'Run authstack login <email>',
+    });
+  }
+  return session;
+}
+
+/** The session with an access token good for at least a minute, refreshed with the refresh token if needed. */
+export async function freshSession(ctx: Context, target: Target, force = false): Promise<{ session: Session; refreshed: boolean }> {
+  const session = await requireSession(ctx, target);
+  if (!force && session.expiresAt - EXPIRY_MARGIN_MS > ctx.clock.now()) return { session, refreshed: false };
+  return { session: await refresh(ctx, target, session), refreshed: true };
+}
+
+export async function refresh(ctx: Context, target: Target, session: Session): Promise<Session> {
+  if (!session.refreshToken) {
+    throw new UserError('auth', 'The session has expired.', { code: 'SessionExpired', hint: `Run authstack login ${session.username}` });
+  }
+  const { client, sdk } = await cognitoClient(ctx, target);
+  let out;
+  try {
+    out = await client.send(
+      new sdk.InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: target.clientId, AuthParameters: { REFRESH_TOKEN: session.refreshToken } }),
+      { abortSignal: ctx.signal },
+    );
+  } catch (err) {
+    if ((err as Error)?.name === 'NotAuthorizedException') {
+      throw new UserError('auth', 'The session has expired or was signed out.', { code: 'SessionExpired', hint: `Run authstack login ${session.username}` });
+    }
+    throw cognitoError(err, session.username);
+  }
+  const next = toSession(session.username, out.AuthenticationResult, ctx.clock.now(), session);
+  await ctx.sessions.set(sessionKey(target), next);
+  return next;
+}
+
+/** Signs out everywhere in Cognito. Returns false when Cognito could not be told (the caller still forgets). */
+export async function globalSignOut(ctx: Context, target: Target, session: Session): Promise<{ ok: boolean; reason?: string }> {
+  try {
+    const { client, sdk } = await cognitoClient(ctx, target);
+    await client.send(new sdk.GlobalSignOutCommand({ AccessToken: session.accessToken }), { abortSignal: ctx.signal });
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: cognitoError(err).message };
+  }
+}

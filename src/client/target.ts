@@ -1,0 +1,64 @@
+import type { OptionDef } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { UserError } from '../cli/errors.js';
+import { httpUrl } from '../cli/parse.js';
+import type { Target } from '../cli/state.js';
+
+/** Flags that point the auth commands at a stack without a recorded target (each has an env variable too). */
+export interface TargetFlags {
+  apiUrl?: string;
+  userPoolId?: string;
+  userPoolClientId?: string;
+  cognitoEndpoint?: string;
+}
+
+export const targetOptions: OptionDef[] = [
+  { flags: '--api-url <url>', description: 'API base URL (env AUTHSTACK_API_URL; default: the recorded target)', parse: httpUrl('--api-url') },
+  { flags: '--user-pool-id <id>', description: 'Cognito user pool id (env AUTHSTACK_USER_POOL_ID)' },
+  { flags: '--user-pool-client-id <id>', description: 'Cognito app client id (env AUTHSTACK_USER_POOL_CLIENT_ID)' },
+  { flags: '--cognito-endpoint <url>', description: 'Cognito endpoint override (env AUTHSTACK_COGNITO_ENDPOINT)', parse: httpUrl('--cognito-endpoint') },
+];
+
+/**
+ * The stack the auth commands talk to: flags over environment over the target recorded in `.authstack/` by
+ * `authstack dev` or `authstack deploy`.
+ */
+export async function resolveTarget(ctx: Context, flags: TargetFlags, needs: { api?: boolean; cognito?: boolean } = {}): Promise<Target> {
+  const recorded = await ctx.state.target(ctx.global.target);
+  const env = ctx.env;
+  const apiUrl = flags.apiUrl ?? env.AUTHSTACK_API_URL ?? recorded?.apiUrl;
+  const clientId = flags.userPoolClientId ?? env.AUTHSTACK_USER_POOL_CLIENT_ID ?? recorded?.clientId;
+  const overridden = Boolean(flags.apiUrl || env.AUTHSTACK_API_URL || flags.userPoolClientId || env.AUTHSTACK_USER_POOL_CLIENT_ID);
+  const target: Target = {
+    name: recorded && !overridden ? recorded.name : 'custom',
+    kind: recorded && !overridden ? recorded.kind : 'aws',
+    apiUrl: (apiUrl ?? '').replace(/\/+$/, ''),
+    region: ctx.global.region ?? recorded?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
+    userPoolId: flags.userPoolId ?? env.AUTHSTACK_USER_POOL_ID ?? recorded?.userPoolId ?? '',
+    clientId: clientId ?? '',
+    cognitoEndpoint: flags.cognitoEndpoint ?? env.AUTHSTACK_COGNITO_ENDPOINT ?? recorded?.cognitoEndpoint,
+    localDataDir: recorded && !overridden ? recorded.localDataDir : undefined,
+    stackName: recorded?.stackName,
+    customDomainUrl: recorded?.customDomainUrl,
+  };
+  if (needs.api && !target.apiUrl) throw noTarget('an API URL', '--api-url');
+  if (needs.cognito) {
+    if (!target.clientId) throw noTarget('a user pool client id', '--user-pool-client-id');
+    if (!target.region && !target.cognitoEndpoint) {
+      throw new UserError('usage', 'No AWS region for Cognito.', { code: 'NoRegion', hint: 'Pass --region or set AWS_REGION' });
+    }
+  }
+  return target;
+}
+
+function noTarget(what: string, flag: string): UserError {
+  return new UserError('usage', `No target: authstack does not know ${what} to use.`, {
+    code: 'NoTarget',
+    hint: `Start the local stack with "authstack dev", deploy with "authstack deploy", or pass ${flag}`,
+  });
+}
+
+/** A short description of the target for progress lines, e.g. `local (http://127.0.0.1:3000)`. */
+export function describeTarget(target: Target): string {
+  return target.name === 'custom' ? target.apiUrl || target.clientId : `${target.name} (${target.apiUrl})`;
+}

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineCommand } from '../cli/command.js';
+import { UserError } from '../cli/errors.js';
+import { port } from '../cli/parse.js';
+
+interface Options {
+  port: number;
+  cognitoPort: number;
+  watch?: boolean;
+  reset?: boolean;
+}
+
+export default defineCommand<Options>({
+  name: 'dev',
+  description: 'run the whole stack locally and offline: local Cognito + API gateway + the Lambda bundle',
+  options: [
+    { flags: '-p, --port <port>', description: 'API port', default: 3000, parse: port('--port') },
+    { flags: '--cognito-port <port>', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
+    { flags: '--watch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
+    { flags: '--reset', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
+  ],
+  examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
+  async run({ options }, ctx) {
+    const [{ startLocalStack }, { packageRoot }, bundle] = await Promise.all([
+      import('../local/supervisor.js'),
+      import('../deploy/package-root.js'),
+      import('../deploy/bundle.js'),
+    ]);
+    const started = performance.now();
+    const root = packageRoot();
+    const buildDir = join(ctx.state.dir, 'build');
+    let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
+    const srcDir = join(root, 'src', 'lambda');
+    if (options.watch && !existsSync(srcDir)) {
+      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', { hint: 'Run dev --watch from a clone of authstack' });
+    }
+    if (options.watch || !existsSync(bundlePath)) {
+      // Watching rebuilds from source; so does a checkout that was never built.
+      bundlePath = join(buildDir, 'dev-handler.mjs');
+      await bundle.writeLambdaBundle(bundlePath);
+    }
+    const c = ctx.out.c;
+    let stack;
+    try {
+      stack = await startLocalStack({
+        dir: ctx.state.dir,
+        apiPort: options.port,
+        cognitoPort: options.cognitoPort,
+        reset: options.reset,
+        bundlePath,
+        watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
+        onEvent: (e: unknown) => printEvent(ctx.out, e),
+      });
+    } catch (err) {
+      const e = err as { code?: string; port?: number; message?: string };
+      if (e?.code === 'PORT_IN_USE') {
+        const flag = e.port === options.cognitoPort ? '--cognito-port' : '--port';
+        throw new UserError('local', `Port ${e.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
+      }
+      throw err;
+    }
+    await ctx.state.saveTarget({
+      name: 'local',
+      kind: 'local',
+      apiUrl: stack.apiUrl,
+      region: stack.region,
+      userPoolId: stack.userPoolId,
+      clientId: stack.clientId,
+      cognitoEndpoint: stack.cognitoEndpoint,
+      localDataDir: stack.dataDir,
+    });
+    const ms = Math.round(performance.now() - started);
+    const info = {
+      apiUrl: stack.apiUrl,
+      cognitoEndpoint: stack.cognitoEndpoint,
+      userPoolId: stack.userPoolId,
+      clientId: stack.clientId,
+      region: stack.region,
+      dataDir: stack.dataDir,
+      readyMs: ms,
+    };
+    if (ctx.out.json) {
+      // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
+      ctx.out.result(info);
+    } else {
+      ctx.out.info(
+        [
+          `${c.green('✔')} authstack dev ready in ${ms} ms`,
+          `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
+          `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
+          `  Data     ${stack.dataDir}`,
+          c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
+        ].join('\n'),
+      );
+    }
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    ctx.out.info('Stopping…');
+    await stack.stop();
+    ctx.out.info('Stopped.');
+  },
+});
+
+function printEvent(out: import('../cli/output.js').Output, event: unknown): void {
+  const e = event as { type?: string; [k: string]: unknown };
+  const c = out.c;
+  switch (e.type) {
+    case 'code':
+      out.info(`${c.magenta('✉')}  code for ${String(e.to ?? e.email ?? e.username)}: ${c.bold(String(e.code))}`);
+      break;
+    case 'request':
+      out.info(c.dim(`${String(e.method).padEnd(6)} ${String(e.path)} ${colourStatus(c, Number(e.status))} ${String(e.ms)} ms`));
+      break;
+    case 'reload':
+      out.info(c.cyan(`↻ handler reloaded${e.ms !== undefined ? ` in ${String(e.ms)} ms` : ''}`));
+      break;
+    case 'error':
+      out.warn(String(e.message));
+      break;
+    default:
+      if (typeof e.message === 'string') out.info(e.message);
+  }
+}
+
+function colourStatus(c: import('chalk').ChalkInstance, status: number): string {
+  const s = String(status);
+  return status >= 500 ? c.red(s) : status >= 400 ? c.yellow(s) : c.green(s);
+}

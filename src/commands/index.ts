@@ -1,0 +1,16 @@
+import type { CommandDef } from '../cli/command.js';
+import dev from './dev.js';
+import health from './health.js';
+import login from './login.js';
+import logout from './logout.js';
+import pkg from './package.js';
+import profile from './profile.js';
+import signup from './signup.js';
+import token from './token.js';
+import validate from './validate.js';
+
+/**
+ * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
+ * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
+ */
+export const commands: CommandDef<any>[] = [dev, health, signup, validate, login, token, profile, logout, pkg];

@@ -1,0 +1,23 @@
+import { defineCommand } from '../cli/command.js';
+import { checkEmail } from '../cli/parse.js';
+import { login } from '../client/auth.js';
+import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
+import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+export default defineCommand<PasswordFlags & TargetFlags>({
+  name: 'login',
+  description: 'sign in with Cognito (USER_PASSWORD_AUTH) and keep the tokens for the other commands',
+  args: [{ name: 'email', description: 'the user\'s email address', required: true }],
+  options: [...passwordOptions, ...targetOptions],
+  examples: ['authstack login ada@example.com', 'printf %s "$PASSWORD" | authstack login ada@example.com --password-stdin'],
+  async run({ args, options }, ctx) {
+    const email = checkEmail(args[0]);
+    const target = await resolveTarget(ctx, options, { cognito: true });
+    const password = await readPassword(ctx, options, { confirm: false });
+    const session = await login(ctx, target, email, password);
+    const expiresAt = new Date(session.expiresAt).toISOString();
+    ctx.out.result({ username: email, target: target.name, expiresAt, tokenStore: ctx.sessions.path }, (c) =>
+      `${c.green('✔')} Logged in as ${email} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
+    );
+  },
+});

@@ -1,0 +1,31 @@
+import { defineCommand } from '../cli/command.js';
+import { globalSignOut } from '../client/auth.js';
+import { sessionKey } from '../cli/session-store.js';
+import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+interface Options extends TargetFlags {
+  local?: boolean;
+}
+
+export default defineCommand<Options>({
+  name: 'logout',
+  description: 'forget the saved session (and sign out everywhere in Cognito when reachable)',
+  options: [{ flags: '--local', description: 'only forget the tokens here; do not call Cognito' }, ...targetOptions],
+  examples: ['authstack logout'],
+  async run({ options }, ctx) {
+    const target = await resolveTarget(ctx, options, { cognito: true });
+    const key = sessionKey(target);
+    const session = await ctx.sessions.get(key);
+    if (!session) {
+      ctx.out.result({ loggedOut: false, reason: 'no session' }, 'Not logged in; nothing to do.');
+      return;
+    }
+    const signOut = options.local ? { ok: false, reason: 'skipped (--local)' } : await globalSignOut(ctx, target, session);
+    await ctx.sessions.delete(key);
+    ctx.out.result({ loggedOut: true, username: session.username, globalSignOut: signOut.ok, reason: signOut.reason }, (c) =>
+      signOut.ok
+        ? `${c.green('✔')} Logged out ${session.username} (signed out of every device in Cognito)`
+        : `${c.green('✔')} Logged out ${session.username} here ${c.dim(`(Cognito not told: ${signOut.reason})`)}`,
+    );
+  },
+});

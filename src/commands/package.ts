@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { defineCommand } from '../cli/command.js';
+import { writeFileAtomic } from '../cli/files.js';
+
+interface Options {
+  out?: string;
+}
+
+export default defineCommand<Options>({
+  name: 'package',
+  description: 'bundle the Lambda into a deterministic zip and print its size and SHA-256',
+  options: [{ flags: '-o, --out <file>', description: 'where to write the zip', default: '.authstack/build/lambda.zip' }],
+  examples: ['authstack package', 'authstack package --out lambda.zip --json'],
+  async run({ options }, ctx) {
+    const { packageLambda } = await import('../deploy/bundle.js');
+    const spinner = ctx.out.spinner('Bundling the Lambda…');
+    const pkg = await packageLambda();
+    spinner.stop();
+    const file = resolve(ctx.cwd, options.out ?? '.authstack/build/lambda.zip');
+    await writeFileAtomic(file, pkg.zip);
+    ctx.out.result({ file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 }, (c) =>
+      `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}`,
+    );
+  },
+});
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}

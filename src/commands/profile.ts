@@ -1,0 +1,30 @@
+import { defineCommand } from '../cli/command.js';
+import { callApi, expectOk } from '../client/api.js';
+import { freshSession } from '../client/auth.js';
+import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+export default defineCommand<TargetFlags>({
+  name: 'profile',
+  description: 'show the signed-in user\'s profile (GET /user/profile with the saved token)',
+  options: [...targetOptions],
+  examples: ['authstack profile', 'authstack profile --json'],
+  async run({ options }, ctx) {
+    const target = await resolveTarget(ctx, options, { api: true, cognito: true });
+    let { session, refreshed } = await freshSession(ctx, target);
+    let res = await callApi(ctx, target, { method: 'GET', path: '/user/profile', token: session.accessToken });
+    // The clock may disagree with Cognito's: a 401 on a token we thought fresh gets one refresh and one retry.
+    if (res.status === 401 && !refreshed && session.refreshToken) {
+      ({ session } = await freshSession(ctx, target, true));
+      res = await callApi(ctx, target, { method: 'GET', path: '/user/profile', token: session.accessToken });
+    }
+    expectOk(res, 'Reading the profile');
+    const profile = res.json as Record<string, unknown>;
+    ctx.out.result(profile, (c) => {
+      const rows: Array<[string, unknown]> = Object.entries(profile).flatMap(([k, v]) =>
+        k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
+      );
+      const width = Math.max(...rows.map(([k]) => k.length));
+      return rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n');
+    });
+  },
+});

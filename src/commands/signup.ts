@@ -1,0 +1,34 @@
+import { defineCommand } from '../cli/command.js';
+import { checkEmail } from '../cli/parse.js';
+import { callApi, expectOk } from '../client/api.js';
+import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
+import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+export default defineCommand<PasswordFlags & TargetFlags>({
+  name: 'signup',
+  description: 'create a user (POST /user); Cognito emails a confirmation code',
+  args: [{ name: 'email', description: 'the new user\'s email address (the username)', required: true }],
+  options: [...passwordOptions, ...targetOptions],
+  examples: ['authstack signup ada@example.com', 'printf %s "$PASSWORD" | authstack signup ada@example.com --password-stdin --json'],
+  async run({ args, options }, ctx) {
+    const email = checkEmail(args[0]);
+    const target = await resolveTarget(ctx, options, { api: true });
+    const password = await readPassword(ctx, options, { confirm: true });
+    const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });
+    expectOk(res, 'Sign-up');
+    const body = res.json as { userSub?: string; userConfirmed?: boolean; codeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string } };
+    const local = target.kind === 'local';
+    ctx.out.result({ username: email, userSub: body.userSub, userConfirmed: body.userConfirmed, codeDeliveryDetails: body.codeDeliveryDetails }, (c) => {
+      const lines = [`${c.green('✔')} Signed up ${email}${body.userSub ? c.dim(`  (sub ${body.userSub})`) : ''}`];
+      if (!body.userConfirmed) {
+        const where = body.codeDeliveryDetails?.Destination ?? email;
+        lines.push(
+          local
+            ? `  The confirmation code is in the local mailbox: ${c.cyan(`authstack validate ${email}`)}`
+            : `  A confirmation code was sent to ${where}: ${c.cyan(`authstack validate ${email} <code>`)}`,
+        );
+      }
+      return lines.join('\n');
+    });
+  },
+});

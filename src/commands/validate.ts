@@ -1,0 +1,63 @@
+import { defineCommand } from '../cli/command.js';
+import { UserError, usageError } from '../cli/errors.js';
+import { checkEmail } from '../cli/parse.js';
+import { callApi, expectOk } from '../client/api.js';
+import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+interface Options extends TargetFlags {
+  resend?: boolean;
+}
+
+export default defineCommand<Options>({
+  name: 'validate',
+  description: 'confirm a user with the emailed code (locally, the code comes from the mailbox)',
+  args: [
+    { name: 'email', description: 'the user\'s email address', required: true },
+    { name: 'code', description: 'the confirmation code (optional locally, and asked for on a terminal)' },
+  ],
+  options: [{ flags: '--resend', description: 'send a new confirmation code instead' }, ...targetOptions],
+  examples: ['authstack validate ada@example.com 123456', 'authstack validate ada@example.com   # local stack: code from the mailbox', 'authstack validate ada@example.com --resend'],
+  async run({ args, options }, ctx) {
+    const email = checkEmail(args[0]);
+    const target = await resolveTarget(ctx, options, { api: true });
+    if (options.resend) {
+      if (args[1] !== undefined) throw usageError('--resend takes no code.');
+      const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate/resend', body: { username: email } });
+      expectOk(res, 'Resending the code');
+      const body = res.json as { codeDeliveryDetails?: { Destination?: string } };
+      ctx.out.result({ username: email, resent: true, codeDeliveryDetails: body.codeDeliveryDetails }, (c) =>
+        `${c.green('✔')} A new code was sent to ${body.codeDeliveryDetails?.Destination ?? email}`,
+      );
+      return;
+    }
+    const { code, source } = await findCode(ctx, target.kind === 'local' ? target.localDataDir : undefined, email, args[1]);
+    const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate', body: { username: email, code } });
+    expectOk(res, 'Confirmation');
+    ctx.out.result({ username: email, status: 'Confirmed', codeSource: source }, (c) =>
+      `${c.green('✔')} Confirmed ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}`,
+    );
+  },
+});
+
+async function findCode(
+  ctx: Parameters<typeof resolveTarget>[0],
+  mailboxDir: string | undefined,
+  email: string,
+  given: string | undefined,
+): Promise<{ code: string; source: 'argument' | 'mailbox' | 'prompt' }> {
+  if (given !== undefined) {
+    if (!/^\S{1,64}$/.test(given)) throw usageError(`"${given}" is not a confirmation code.`);
+    return { code: given, source: 'argument' };
+  }
+  if (mailboxDir) {
+    const { readLatestCode } = await import('../local/mailbox.js');
+    const code = await readLatestCode(mailboxDir, email);
+    if (!code) {
+      throw new UserError('usage', `The local mailbox has no code for ${email}.`, { code: 'NoCode', hint: `Sign up first (authstack signup ${email}), or pass the code` });
+    }
+    return { code, source: 'mailbox' };
+  }
+  if (!ctx.interactive) throw usageError('Missing the confirmation code.', `Pass it: authstack validate ${email} <code>`);
+  const code = await ctx.prompt.input({ message: `Confirmation code sent to ${email}`, validate: (v) => (/^\S+$/.test(v) ? true : 'Enter the code from the email') });
+  return { code: code.trim(), source: 'prompt' };
+}

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../../helpers/run-cli.js';
+import { commands } from '../../../src/commands/index.js';
+import { VERSION } from '../../../src/cli/version.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => (tmp = await tempDir()));
+afterEach(async () => tmp.cleanup());
+
+describe('authstack --help and --version', () => {
+  it('lists every command with its one-line description', async () => {
+    const r = await runCli(['--help'], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    for (const def of commands) {
+      expect(r.stdout).toMatch(new RegExp(`\\n\\s+${def.name}\\b.*${def.description.slice(0, 20).replace(/[()[\]?*+.]/g, '\\$&')}`));
+    }
+  });
+
+  it('prints help with no arguments and exits 0', async () => {
+    const r = await runCli([], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: authstack');
+  });
+
+  it('prints the version', async () => {
+    const r = await runCli(['--version'], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+  });
+
+  it('shows examples in a command\'s help', async () => {
+    const r = await runCli(['signup', '--help'], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--password-stdin');
+    expect(r.stdout).toContain('Examples:');
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown command is one line on stderr and exit 2', async () => {
+    const r = await runCli(['deplyo'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: Unknown command 'deplyo'/);
+    expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('an unknown flag is one line and exit 2', async () => {
+    const r = await runCli(['health', '--bogus'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it('a missing argument is one line and exit 2', async () => {
+    const r = await runCli(['signup'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Missing required argument 'email'");
+  });
+
+  it('a bad option value names the option', async () => {
+    const r = await runCli(['dev', '--port', 'abc'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port must be a whole number');
+  });
+
+  it('with --json the error is one JSON document on stdout', async () => {
+    const r = await runCli(['signup', 'not-an-email', '--json'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.json()).toEqual({ error: { code: 'UsageError', message: '"not-an-email" is not a valid email address.' } });
+  });
+
+  it('NO_COLOR output has no escape codes', async () => {
+    const r = await runCli(['signup', 'bad'], { cwd: tmp.dir, env: { NO_COLOR: '1', FORCE_COLOR: undefined } });
+    expect(r.stderr).not.toContain('\x1b[');
+  });
+
+  it('--no-color wins over FORCE_COLOR', async () => {
+    const r = await runCli(['signup', 'bad', '--no-color'], { cwd: tmp.dir, env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(r.stderr).not.toContain('\x1b[');
+  });
+
+  it('FORCE_COLOR colours the error prefix', async () => {
+    const r = await runCli(['signup', 'bad'], { cwd: tmp.dir, env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(r.stderr).toContain('\x1b[');
+  });
+});
+
+describe('no target', () => {
+  it('auth commands without a target say how to get one', async () => {
+    const r = await runCli(['health'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('authstack dev');
+    expect(r.stderr).toContain('--api-url');
+  });
+});
