@@ -24,7 +24,11 @@ export interface AwsFactory {
   readonly settings: AwsSettings;
   cloudformation(): Promise<CloudFormationClient>;
   lambda(): Promise<LambdaClient>;
-  cognito(endpoint?: string): Promise<CognitoIdentityProviderClient>;
+  /**
+   * Cognito, optionally at another endpoint. `local` signs with dummy credentials: the local Cognito checks
+   * none, and a laptop without AWS credentials must still be able to call its admin APIs.
+   */
+  cognito(endpoint?: string, local?: boolean): Promise<CognitoIdentityProviderClient>;
   acm(region?: string): Promise<ACMClient>;
   route53(): Promise<Route53Client>;
   logs(): Promise<CloudWatchLogsClient>;
@@ -51,10 +55,14 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
     settings,
     cloudformation: () => once('cfn', async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(base())),
     lambda: () => once('lambda', async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(base())),
-    cognito: (endpoint) =>
-      once(`cognito:${endpoint ?? ''}`, async () => {
+    cognito: (endpoint, local) =>
+      once(`cognito:${endpoint ?? ''}:${local ? 'local' : ''}`, async () => {
         const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
-        return new CognitoIdentityProviderClient({ ...base(), ...(endpoint ? { endpoint } : {}) });
+        return new CognitoIdentityProviderClient({
+          ...base(),
+          ...(endpoint ? { endpoint } : {}),
+          ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 } : {}),
+        });
       }),
     acm: (region) =>
       once(`acm:${region ?? ''}`, async () => new (await import('@aws-sdk/client-acm')).ACMClient({ ...base(), ...(region ? { region } : {}) })),

@@ -13,7 +13,7 @@ export interface OptionDef {
   description: string;
   default?: string | boolean | number;
   /** Parse and check the raw value; throw a `UserError` (usage) for bad input. */
-  parse?: (value: string) => unknown;
+  parse?: (value: string, previous: any) => unknown;
   /** Hidden from --help. */
   hidden?: boolean;
 }

@@ -45,11 +45,10 @@ export function cognitoError(err: unknown, username?: string): UserError {
 }
 
 async function cognitoClient(ctx: Context, target: Target) {
-  const client = await ctx.aws.cognito(target.cognitoEndpoint);
+  const client = await ctx.aws.cognito(target.cognitoEndpoint, target.kind === 'local');
   return { client, sdk: await import('@aws-sdk/client-cognito-identity-provider') };
 }
 
-/** Cognito region: the target's, or a placeholder for an endpoint-only target (the local Cognito ignores it). */
 function regionCheck(target: Target): void {
   if (!target.clientId) throw new UserError('usage', 'No user pool client id.', { code: 'NoTarget', hint: 'Pass --user-pool-client-id' });
 }
@@ -74,6 +73,13 @@ function toSession(username: string, result: AuthResult | undefined, now: number
 
 /** USER_PASSWORD_AUTH, as the original curl walkthrough did; the session is saved, never printed. */
 export async function login(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
+  const session = await authenticate(ctx, target, username, password);
+  await ctx.sessions.set(sessionKey(target), session);
+  return session;
+}
+
+/** USER_PASSWORD_AUTH without saving anything (smoke tests keep the user's own session untouched). */
+export async function authenticate(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
   regionCheck(target);
   const { client, sdk } = await cognitoClient(ctx, target);
   let out;
@@ -88,9 +94,7 @@ export async function login(ctx: Context, target: Target, username: string, pass
   if (out.ChallengeName) {
     throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });
   }
-  const session = toSession(username, out.AuthenticationResult, ctx.clock.now());
-  await ctx.sessions.set(sessionKey(target), session);
-  return session;
+  return toSession(username, out.AuthenticationResult, ctx.clock.now());
 }
 
 /** The saved session for the target; a clear error when there is none. */

@@ -6,6 +6,7 @@ import logout from './logout.js';
 import pkg from './package.js';
 import profile from './profile.js';
 import signup from './signup.js';
+import smoke from './smoke.js';
 import token from './token.js';
 import validate from './validate.js';
 
@@ -13,4 +14,4 @@ import validate from './validate.js';
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
  * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
  */
-export const commands: CommandDef<any>[] = [dev, health, signup, validate, login, token, profile, logout, pkg];
+export const commands: CommandDef<any>[] = [dev, health, signup, validate, login, token, profile, logout, smoke, pkg];

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from '../cli/context.js';
+import { UserError } from '../cli/errors.js';
+import type { Target } from '../cli/state.js';
+import { apiErrorOf, callApi, type ApiResponse } from './api.js';
+import { authenticate, cognitoError } from './auth.js';
+
+export interface SmokeOptions {
+  /** Email template; `{id}` is replaced by a unique id. Required against AWS (Cognito mails the code). */
+  email?: string;
+  /** API base URLs to check (e.g. the custom domain and the execute-api URL). Default: the target's. */
+  urls: string[];
+  /** How long to wait for the local mailbox to receive the code. Default 5 s. */
+  mailboxTimeoutMs?: number;
+}
+
+export interface SmokeStep {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped';
+  ms: number;
+  message?: string;
+}
+
+export interface SmokeReport {
+  ok: boolean;
+  target: string;
+  username?: string;
+  steps: SmokeStep[];
+  failedStep?: string;
+  totalMs: number;
+}
+
+class StepFailure extends Error {}
+
+/**
+ * Proves a target works end to end with authentication: health, sign-up of a unique user, confirmation,
+ * login, profile, negative checks, and a cleanup that runs whatever failed. `onStep` reports each step as
+ * it ends, for live output.
+ */
+export async function runSmoke(ctx: Context, target: Target, options: SmokeOptions, onStep: (s: SmokeStep) => void = () => undefined): Promise<SmokeReport> {
+  const started = performance.now();
+  const steps: SmokeStep[] = [];
+  const local = target.kind === 'local';
+  const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const template = options.email ?? (local ? 'smoke+{id}@authstack.test' : undefined);
+  if (!template) {
+    throw new UserError('usage', 'Smoke tests against AWS need an email address you own (Cognito mails the code at sign-up).', {
+      code: 'NoEmail',
+      hint: "Pass --email 'you+{id}@example.com'",
+    });
+  }
+  const username = template.includes('{id}') ? template.replaceAll('{id}', id) : template;
+  const password = `Sm0ke!${randomBytes(12).toString('base64url')}a1`;
+  let failed = false;
+  let created = false;
+  let accessToken = '';
+
+  const step = async (name: string, fn: () => Promise<string | void>): Promise<void> => {
+    if (failed) {
+      const s: SmokeStep = { name, status: 'skipped', ms: 0, message: 'an earlier step failed' };
+      steps.push(s);
+      onStep(s);
+      return;
+    }
+    const t0 = performance.now();
+    let s: SmokeStep;
+    try {
+      const note = await fn();
+      s = { name, status: 'passed', ms: Math.round(performance.now() - t0), ...(note ? { message: note } : {}) };
+    } catch (err) {
+      failed = true;
+      s = { name, status: 'failed', ms: Math.round(performance.now() - t0), message: failureMessage(err) };
+    }
+    steps.push(s);
+    onStep(s);
+  };
+  const at = (base: string, name: string) => (options.urls.length > 1 ? `${name} (${base})` : name);
+  const api = (base: string, req: Parameters<typeof callApi>[2]) => callApi(ctx, { ...target, apiUrl: base }, req);
+
+  for (const base of options.urls) {
+    await step(at(base, 'health'), async () => {
+      const res = await api(base, { method: 'GET', path: '/app/health' });
+      expectStatus(res, 200);
+      if ((res.json as { status?: string })?.status !== 'healthy') throw new StepFailure(`unexpected body ${res.text.slice(0, 100)}`);
+    });
+  }
+  const main = options.urls[0]!;
+  await step('signup', async () => {
+    const res = await api(main, { method: 'POST', path: '/user', body: { username, password } });
+    expectStatus(res, 201);
+    created = true;
+    return username;
+  });
+  await step('confirm', async () => {
+    if (local) {
+      const code = await mailboxCode(ctx, target, username, options.mailboxTimeoutMs ?? 5000);
+      const res = await api(main, { method: 'POST', path: '/user/validate', body: { username, code } });
+      expectStatus(res, 200);
+      return 'code from the local mailbox';
+    }
+    await adminCall(ctx, target, 'AdminConfirmSignUp', username);
+    return 'AdminConfirmSignUp';
+  });
+  await step('login', async () => {
+    accessToken = (await authenticate(ctx, target, username, password)).accessToken;
+  });
+  for (const base of options.urls) {
+    await step(at(base, 'profile'), async () => {
+      const res = await api(base, { method: 'GET', path: '/user/profile', token: accessToken });
+      expectStatus(res, 200);
+      const email = (res.json as { email?: unknown })?.email;
+      if (email !== username) throw new StepFailure(`profile is not the smoke user's (email ${String(email)})`);
+    });
+  }
+  await step('profile without a token is refused', async () => {
+    expectStatus(await api(main, { method: 'GET', path: '/user/profile' }), 401);
+  });
+  await step('profile with a tampered token is refused', async () => {
+    expectStatus(await api(main, { method: 'GET', path: '/user/profile', token: tamper(accessToken) }), 401);
+  });
+  await step('wrong password is refused', async () => {
+    try {
+      await authenticate(ctx, target, username, password + 'x');
+    } catch (err) {
+      if ((err as UserError).code === 'NotAuthorized') return;
+      throw err;
+    }
+    throw new StepFailure('login with a wrong password succeeded');
+  });
+
+  // Cleanup runs even when a step failed: a smoke run leaves nothing behind in the user pool.
+  const wasFailed = failed;
+  failed = false;
+  await step('cleanup', async () => {
+    if (!created && !wasFailed) return 'nothing to delete';
+    try {
+      await adminCall(ctx, target, 'AdminDeleteUser', username);
+    } catch (err) {
+      if ((err as UserError).code === 'UserNotFound' && !created) return 'no user was created';
+      throw err;
+    }
+    return `deleted ${username}`;
+  });
+  failed = wasFailed || failed;
+  const failedStep = steps.find((s) => s.status === 'failed')?.name;
+  return { ok: !failedStep, target: target.name, username, steps, failedStep, totalMs: Math.round(performance.now() - started) };
+}
+
+function expectStatus(res: ApiResponse, status: number): void {
+  if (res.status === status) return;
+  const { code, message } = apiErrorOf(res);
+  throw new StepFailure(`expected HTTP ${status}, got ${res.status} ${code}: ${message}`);
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof StepFailure || err instanceof UserError) return err.message;
+  return `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/** Flips one character of the signature: the token stays well-formed but must not verify. */
+export function tamper(token: string): string {
+  if (!token) return 'not.a.token';
+  const i = token.length - 5;
+  const ch = token[i] === 'A' ? 'B' : 'A';
+  return token.slice(0, i) + ch + token.slice(i + 1);
+}
+
+async function mailboxCode(ctx: Context, target: Target, email: string, timeoutMs: number): Promise<string> {
+  if (!target.localDataDir) throw new StepFailure('the local target has no mailbox folder');
+  const { readLatestCode } = await import('../local/mailbox.js');
+  const deadline = ctx.clock.now() + timeoutMs;
+  for (;;) {
+    const code = await readLatestCode(target.localDataDir, email);
+    if (code) return code;
+    if (ctx.clock.now() >= deadline) throw new StepFailure(`no code for ${email} arrived in the local mailbox`);
+    await ctx.clock.sleep(50, ctx.signal);
+  }
+}
+
+async function adminCall(ctx: Context, target: Target, op: 'AdminConfirmSignUp' | 'AdminDeleteUser', username: string): Promise<void> {
+  if (!target.userPoolId) throw new StepFailure(`${op} needs the user pool id (pass --user-pool-id)`);
+  const client = await ctx.aws.cognito(target.cognitoEndpoint, target.kind === 'local');
+  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  const input = { UserPoolId: target.userPoolId, Username: username };
+  try {
+    await client.send(op === 'AdminConfirmSignUp' ? new sdk.AdminConfirmSignUpCommand(input) : new sdk.AdminDeleteUserCommand(input), { abortSignal: ctx.signal });
+  } catch (err) {
+    throw cognitoError(err, username);
+  }
+}

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { defineCommand } from '../cli/command.js';
+import { EXIT, UserError } from '../cli/errors.js';
+import { writeFileAtomic } from '../cli/files.js';
+import { httpUrl } from '../cli/parse.js';
+import { junitXml } from '../client/junit.js';
+import { runSmoke, type SmokeStep } from '../client/smoke.js';
+import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+
+interface Options extends TargetFlags {
+  email?: string;
+  url?: string[];
+  junit?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), httpUrl('--url')(value)];
+
+export default defineCommand<Options>({
+  name: 'smoke',
+  description: 'an authenticated end-to-end check of the target in one command (for CI)',
+  options: [
+    { flags: '--email <template>', description: "address for the test user; {id} becomes a unique id (required against AWS: 'you+{id}@example.com')" },
+    { flags: '--url <url>', description: 'API base URL to check; repeat to check a custom domain and the execute-api URL both', parse: collect },
+    { flags: '--junit <file>', description: 'write a JUnit XML report for CI' },
+    ...targetOptions,
+  ],
+  examples: ['authstack smoke', "authstack smoke --email 'ci+{id}@example.com' --junit smoke.xml", 'authstack smoke --json'],
+  async run({ options }, ctx) {
+    const target = await resolveTarget(ctx, options, { api: true, cognito: true });
+    const urls = options.url?.length ? options.url : [target.apiUrl, ...(target.customDomainUrl ? [target.customDomainUrl.replace(/\/+$/, '')] : [])];
+    const c = ctx.out.c;
+    if (!ctx.out.json) ctx.out.info(`Smoke testing ${describeTarget(target)}`);
+    const print = (s: SmokeStep) => {
+      if (ctx.out.json) return;
+      const mark = s.status === 'passed' ? c.green('✔') : s.status === 'failed' ? c.red('✘') : c.dim('-');
+      const time = s.status === 'skipped' ? '' : c.dim(`${s.ms} ms`);
+      ctx.out.info(`  ${mark} ${s.name.padEnd(42)} ${time}${s.message && s.status !== 'passed' ? `  ${s.status === 'failed' ? c.red(s.message) : c.dim(s.message)}` : ''}`);
+    };
+    const report = await runSmoke(ctx, target, { email: options.email, urls }, print);
+    if (options.junit) await writeFileAtomic(resolve(ctx.cwd, options.junit), junitXml(report));
+    const passed = report.steps.filter((s) => s.status === 'passed').length;
+    ctx.out.result(report, (cc) =>
+      report.ok
+        ? `${cc.green('✔')} smoke passed: ${passed} checks in ${report.totalMs} ms`
+        : '',
+    );
+    if (!report.ok) {
+      const step = report.steps.find((s) => s.name === report.failedStep);
+      throw new UserError('api', `Smoke failed at step "${report.failedStep}": ${step?.message ?? 'failed'}.`, { code: 'SmokeFailed' });
+    }
+    return EXIT.ok;
+  },
+});

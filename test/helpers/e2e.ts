@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'authstack');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json<T = any>(): T;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer().once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** A folder where a user would run authstack, with its own config dir (the token store). */
+export async function workspace(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> }> {
+  const cwd = await mkdtemp(join(tmpdir(), 'authstack-e2e-'));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config'), NO_COLOR: '1' };
+  return { cwd, env, cleanup: () => rm(cwd, { recursive: true, force: true }) };
+}
+
+/** Runs the built CLI as a subprocess, as a user or a CI script would. */
+export function cli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<Run> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.once('error', rej);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr, json: () => JSON.parse(stdout) });
+    });
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+export interface DevProcess {
+  child: ChildProcess;
+  apiUrl: string;
+  apiPort: number;
+  cognitoPort: number;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `authstack dev` as a real process on free ports and waits until it says it is ready. */
+export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extra: string[] = []): Promise<DevProcess> {
+  const apiPort = await freePort();
+  const cognitoPort = await freePort();
+  const child = spawn(process.execPath, [BIN, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], {
+    cwd: ws.cwd,
+    env: ws.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 15 s:\n${log}`)), 15_000);
+    const check = () => {
+      if (/ready in \d+ ms/.test(log)) {
+        clearTimeout(timer);
+        res();
+      }
+    };
+    child.stderr!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`authstack dev exited with ${code}:\n${log}`));
+    });
+  });
+  return {
+    child,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiPort,
+    cognitoPort,
+    output: () => log,
+    stop: () =>
+      new Promise((res) => {
+        if (child.exitCode !== null) return res(child.exitCode);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          res(code);
+        });
+        child.kill('SIGINT');
+      }),
+  };
+}
