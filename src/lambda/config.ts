@@ -1,0 +1,90 @@
+import { ENV } from './types.js';
+import { MisconfiguredError } from './errors.js';
+
+/** The handler's configuration, read from the environment on every invocation (cheap, and never stale). */
+export interface LambdaConfig {
+  readonly region: string | undefined;
+  readonly userPoolId: string | undefined;
+  readonly clientId: string | undefined;
+  /** Cognito endpoint override (a local Cognito); undefined means the SDK's regional default. */
+  readonly cognitoEndpoint: string | undefined;
+  /** Token issuer override; default `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+  readonly tokenIssuer: string | undefined;
+  /** JWKS location override; default `<issuer>/.well-known/jwks.json`. */
+  readonly jwksUri: string | undefined;
+  /** Allowed CORS origin; default `*`. Undefined when the configured value could not be a header value. */
+  readonly corsOrigin: string | undefined;
+}
+
+/** What the Cognito routes need: all present, or `MisconfiguredError`. */
+export interface PoolConfig {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly cognitoEndpoint: string | undefined;
+}
+
+export interface TokenIssuer {
+  readonly issuer: string;
+  readonly jwksUri: string;
+}
+
+export interface TokenConfig {
+  /** Accepted issuers, each with where its signing keys are published. */
+  readonly issuers: readonly TokenIssuer[];
+  readonly clientId: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+export function readConfig(env: Env = process.env): LambdaConfig {
+  const cors = value(env, ENV.corsOrigin) ?? '*';
+  return {
+    region: value(env, ENV.region),
+    userPoolId: value(env, ENV.userPoolId),
+    clientId: value(env, ENV.clientId),
+    cognitoEndpoint: value(env, ENV.cognitoEndpoint),
+    tokenIssuer: value(env, ENV.tokenIssuer),
+    jwksUri: value(env, ENV.jwksUri),
+    // A value with control characters or spaces would let the environment inject headers; refuse it outright.
+    corsOrigin: /^[\x21-\x7e]+$/.test(cors) ? cors : undefined,
+  };
+}
+
+export function poolConfig(config: LambdaConfig): PoolConfig {
+  const missing = [
+    [ENV.region, config.region],
+    [ENV.userPoolId, config.userPoolId],
+    [ENV.clientId, config.clientId],
+  ]
+    .filter(([, v]) => !v)
+    .map(([name]) => name);
+  if (missing.length > 0) throw new MisconfiguredError(`missing environment variable(s): ${missing.join(', ')}`);
+  return {
+    region: config.region!,
+    userPoolId: config.userPoolId!,
+    clientId: config.clientId!,
+    cognitoEndpoint: config.cognitoEndpoint,
+  };
+}
+
+/**
+ * Without an override, both issuer formats Cognito can put in `iss` are accepted: the original
+ * `cognito-idp.<region>` one and the newer `issuer-cognito-idp.<region>` one (aws-jwt-verify's CognitoJwtVerifier
+ * does the same). An override names the single issuer a local Cognito uses.
+ */
+export function tokenConfig(config: LambdaConfig): TokenConfig {
+  const pool = poolConfig(config);
+  const issuers = config.tokenIssuer
+    ? [config.tokenIssuer.replace(/\/+$/, '')]
+    : ['cognito-idp', 'issuer-cognito-idp'].map((host) => `https://${host}.${pool.region}.amazonaws.com/${pool.userPoolId}`);
+  return {
+    issuers: issuers.map((issuer) => ({ issuer, jwksUri: config.jwksUri ?? `${issuer}/.well-known/jwks.json` })),
+    clientId: pool.clientId,
+  };
+}

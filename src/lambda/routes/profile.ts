@@ -1,0 +1,66 @@
+import { poolConfig, tokenConfig } from '../config.js';
+import { BadRequestError, UnauthorizedError } from '../errors.js';
+import { callCognito, type RouteContext, type RouteHandler } from '../route.js';
+
+/** Real Cognito access tokens are ~1 KB; anything far larger is not one and is refused before parsing. */
+const MAX_TOKEN_LENGTH = 8 * 1024;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const BEARER = /^Bearer +(\S+) *$/i;
+
+function missingToken(): UnauthorizedError {
+  return new UnauthorizedError('MissingToken', 'An access token is required.');
+}
+
+function tokenFromHeader(ctx: RouteContext): string {
+  const values = ctx.request.headerValues('authorization');
+  if (values.length === 0) throw missingToken();
+  if (new Set(values).size > 1) {
+    throw new BadRequestError('InvalidRequest', 'Send exactly one Authorization header.', 'Authorization');
+  }
+  const m = BEARER.exec(values[0]!);
+  if (!m) throw missingToken();
+  return m[1]!;
+}
+
+function tokenFromBody(ctx: RouteContext): string {
+  // The original walkthrough posts the token in the body; a client that sends the header instead is served too.
+  const text = ctx.request.body;
+  if ((text === null || text.trim() === '') && ctx.request.headerValues('authorization').length > 0) {
+    return tokenFromHeader(ctx);
+  }
+  const body = ctx.request.json();
+  const token = Object.hasOwn(body, 'access_token') ? body.access_token : undefined;
+  if (token === undefined || token === null || token === '') throw missingToken();
+  if (typeof token !== 'string') {
+    throw new BadRequestError('InvalidField', '"access_token" must be a string.', 'access_token');
+  }
+  return token;
+}
+
+async function profile(ctx: RouteContext, token: string) {
+  ctx.request.secrets.push(token);
+  if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
+    throw new UnauthorizedError('InvalidToken', 'The access token is invalid.', 'invalid_token');
+  }
+  const tokens = tokenConfig(ctx.config);
+  const pool = poolConfig(ctx.config);
+  const verifier = await ctx.tokens();
+  await verifier.verifyAccessToken(token, tokens);
+  // A token can verify and still be revoked (global sign-out): GetUser is the authority, NotAuthorized → 401.
+  const user = await callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs()));
+  const { sub, email, email_verified: emailVerified, ...attributes } = user.attributes;
+  return {
+    status: 200,
+    body: {
+      username: user.username,
+      sub: sub ?? null,
+      email: email ?? null,
+      email_verified: emailVerified === 'true',
+      attributes,
+    },
+  };
+}
+
+export const getProfile: RouteHandler = async (ctx) => profile(ctx, tokenFromHeader(ctx));
+
+export const postProfile: RouteHandler = async (ctx) => profile(ctx, tokenFromBody(ctx));
