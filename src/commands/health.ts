@@ -53,7 +53,8 @@ export default defineCommand<Options>({
         return EXIT.ok;
       }
       ctx.out.debug(`not healthy yet (${result.reason}); retrying`);
-      await ctx.clock.sleep(Math.min(2000, Math.max(0, deadline - ctx.clock.now())), ctx.signal);
+      // Back off from a quarter second to two seconds: quick when the API is nearly up, gentle when it is not.
+      await ctx.clock.sleep(Math.min(250 * 2 ** (attempts - 1), 2000, Math.max(0, deadline - ctx.clock.now())), ctx.signal);
     }
   },
 });
