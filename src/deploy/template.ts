@@ -1,0 +1,140 @@
+/**
+ * The CloudFormation template shipped in the package (`templates/authstack.yaml`) and the names in it that
+ * the rest of the CLI relies on. `test/unit/template/` checks that these constants match the file.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCfnYaml } from './cfn-yaml.js';
+import { packageRoot } from './package-root.js';
+
+export interface CfnParameter {
+  Type: string;
+  Default?: string | number;
+  Description?: string;
+  AllowedValues?: Array<string | number>;
+  AllowedPattern?: string;
+  MinValue?: number;
+  MaxValue?: number;
+  [key: string]: unknown;
+}
+
+export interface CfnResource {
+  Type: string;
+  Condition?: string;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface CfnOutput {
+  Value: unknown;
+  Description?: string;
+  Condition?: string;
+  Export?: unknown;
+}
+
+/** A template in CloudFormation's JSON form (intrinsics in long form: `{"Ref": ...}`, `{"Fn::Sub": ...}`). */
+export interface CfnTemplate {
+  AWSTemplateFormatVersion?: string;
+  Description?: string;
+  Metadata?: Record<string, unknown>;
+  Parameters?: Record<string, CfnParameter>;
+  Rules?: Record<string, unknown>;
+  Mappings?: Record<string, unknown>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, CfnOutput>;
+}
+
+/** Template parameter names, by what they mean. Values not given keep the template's defaults. */
+export const PARAMETERS = {
+  stageName: 'StageName',
+  throttlingRateLimit: 'ThrottlingRateLimit',
+  throttlingBurstLimit: 'ThrottlingBurstLimit',
+  domainName: 'DomainName',
+  hostedZoneId: 'HostedZoneId',
+  memorySize: 'MemorySize',
+  timeout: 'Timeout',
+  logRetentionInDays: 'LogRetentionInDays',
+  userPoolDeletionProtection: 'UserPoolDeletionProtection',
+  passwordMinimumLength: 'PasswordMinimumLength',
+  passwordRequireUppercase: 'PasswordRequireUppercase',
+  passwordRequireLowercase: 'PasswordRequireLowercase',
+  passwordRequireNumbers: 'PasswordRequireNumbers',
+  passwordRequireSymbols: 'PasswordRequireSymbols',
+  sesIdentityArn: 'SesIdentityArn',
+  sesFromAddress: 'SesFromAddress',
+  accessTokenValidityMinutes: 'AccessTokenValidityMinutes',
+  idTokenValidityMinutes: 'IdTokenValidityMinutes',
+  refreshTokenValidityDays: 'RefreshTokenValidityDays',
+} as const;
+
+export type ParameterName = (typeof PARAMETERS)[keyof typeof PARAMETERS];
+
+/** Stack outputs. `CustomDomainUrl` exists only when the `DomainName` parameter is set. */
+export const OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  customDomainUrl: 'CustomDomainUrl',
+  userPoolId: 'UserPoolId',
+  userPoolClientId: 'UserPoolClientId',
+  region: 'Region',
+  functionName: 'FunctionName',
+  logGroupName: 'LogGroupName',
+} as const;
+
+export type OutputName = (typeof OUTPUTS)[keyof typeof OUTPUTS];
+
+/** Logical ids of the resources the CLI looks up in stack events and resources. */
+export const LOGICAL_IDS = {
+  userPool: 'UserPool',
+  userPoolClient: 'UserPoolClient',
+  function: 'Function',
+  functionRole: 'FunctionRole',
+  logGroup: 'FunctionLogGroup',
+  api: 'Api',
+  stage: 'ApiStage',
+  deployment: 'ApiDeployment',
+  /** Only with a custom domain; its physical id is the certificate ARN (for ACM DescribeCertificate). */
+  certificate: 'Certificate',
+  domainName: 'ApiDomainName',
+} as const;
+
+/**
+ * The user pool and its app client: a change set that replaces or removes either loses users or breaks every
+ * client, so deploy refuses it without `--allow-user-pool-replacement`.
+ */
+export const USER_POOL_LOGICAL_IDS: readonly string[] = [LOGICAL_IDS.userPool, LOGICAL_IDS.userPoolClient];
+
+/** Absolute path of the template inside the installed package. */
+export function templatePath(): string {
+  return path.join(packageRoot(), 'templates', 'authstack.yaml');
+}
+
+/** Turns template text into its JSON form; throws when it is not YAML or has no `Resources` map. */
+export function parseTemplate(body: string): CfnTemplate {
+  const parsed = parseCfnYaml(body);
+  if (!isRecord(parsed) || !isRecord(parsed.Resources)) {
+    throw new Error('the template has no Resources section');
+  }
+  return parsed as unknown as CfnTemplate;
+}
+
+/**
+ * Reads the shipped template. `body` is the exact text to send to CloudFormation (its hash tells deploy
+ * whether the template changed); `template` is its parsed JSON form.
+ */
+export async function loadTemplate(file: string = templatePath()): Promise<{ body: string; template: CfnTemplate }> {
+  const body = await readFile(file, 'utf8');
+  return { body, template: parseTemplate(body) };
+}
+
+/** The names of the template's parameters, in template order. */
+export function templateParameterNames(template: CfnTemplate): string[] {
+  return Object.keys(template.Parameters ?? {});
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
