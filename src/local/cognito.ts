@@ -1,0 +1,334 @@
+/**
+ * The local Cognito: cognito-local's own services and router, composed in-process behind a small HTTP server of
+ * ours, with our mailbox as the message sender and the compatibility layer (`cognito-compat.ts`) in front.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+
+import { CognitoApiError, createCompatLayer, newCode, type CompatLayer } from './cognito-compat.js';
+import {
+  loadCognitoLocal,
+  type CognitoLocalContext,
+  type CognitoLocalLogger,
+  type CognitoLocalModules,
+  type MessageSource,
+  type Services,
+} from './cognito-local-modules.js';
+import { listen } from './errors.js';
+import { MAILBOX_FILE, Mailbox, writeAtomically, type MailboxKind, type MailboxMessage } from './mailbox.js';
+
+/** cognito-local names its pools `local_...` and its ARNs `arn:aws:cognito-idp:local:...`; the SDK accepts it. */
+export const LOCAL_REGION = 'local';
+
+export interface LocalCognitoOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. Default `127.0.0.1`: the local stack is never reachable from the network. */
+  host?: string;
+  /** Where the pool, its users, the mailbox and the recorded ids live (the folder's `.authstack/local`). */
+  dataDir: string;
+  /** Wipe the data dir's pool, users and mailbox first, for a fresh user pool. Default false. */
+  reset?: boolean;
+  /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
+  onCode?: (message: MailboxMessage) => void;
+}
+
+export interface LocalCognito {
+  /** The endpoint to give the Cognito Identity Provider client, e.g. `http://127.0.0.1:9229`. */
+  endpoint: string;
+  region: typeof LOCAL_REGION;
+  userPoolId: string;
+  clientId: string;
+  /** The `iss` of the tokens: `http://127.0.0.1:<port>/<userPoolId>`. */
+  issuer: string;
+  jwksUri: string;
+  mailbox: Mailbox;
+  close(): Promise<void>;
+}
+
+/** The user pool, configured like the template's. */
+export const LOCAL_POOL = {
+  PoolName: 'authstack-local',
+  UsernameAttributes: ['email'],
+  AutoVerifiedAttributes: ['email'],
+  UsernameConfiguration: { CaseSensitive: false },
+  Policies: {
+    PasswordPolicy: {
+      MinimumLength: 8,
+      RequireUppercase: true,
+      RequireLowercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      TemporaryPasswordValidityDays: 7,
+    },
+  },
+  Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }],
+  AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+  AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+  MfaConfiguration: 'OFF',
+} as const;
+
+/** The app client, configured like the template's (token lifetimes are Cognito's defaults). */
+export const LOCAL_CLIENT = {
+  ClientName: 'authstack-local-cli',
+  GenerateSecret: false,
+  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  PreventUserExistenceErrors: 'ENABLED',
+  EnableTokenRevocation: true,
+  AccessTokenValidity: 60,
+  IdTokenValidity: 60,
+  RefreshTokenValidity: 30,
+  TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+} as const;
+
+/** The files of the data dir, relative to it. `reset` removes exactly these. */
+export const DATA_FILES = {
+  cognitoDb: 'cognito',
+  pool: 'pool.json',
+  mailbox: MAILBOX_FILE,
+  revocations: 'revocations.json',
+} as const;
+
+interface PoolRecord {
+  userPoolId: string;
+  clientId: string;
+}
+
+const KINDS: Record<MessageSource, MailboxKind> = {
+  SignUp: 'signup',
+  ResendCode: 'resend',
+  ForgotPassword: 'forgot',
+  AdminCreateUser: 'admin-create',
+  UpdateUserAttribute: 'update-attribute',
+  VerifyUserAttribute: 'verify-attribute',
+  Authentication: 'mfa',
+};
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+const MAX_BODY = 1024 * 1024;
+
+export async function startLocalCognito(opts: LocalCognitoOptions): Promise<LocalCognito> {
+  const host = opts.host ?? '127.0.0.1';
+  const { dataDir } = opts;
+  const modulesLoading = loadCognitoLocal();
+  if (opts.reset) await wipe(dataDir);
+  await mkdir(join(dataDir, DATA_FILES.cognitoDb), { recursive: true });
+
+  let compat: CompatLayer | undefined;
+  let jwks = '';
+  const server = createServer((req, res) => handle(req, res, compat, jwks, issuerDomain));
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, opts.port, host, 'cognito');
+  const issuerDomain = `http://${host}:${port}`;
+
+  try {
+    const modules = await modulesLoading;
+    const ctx: CognitoLocalContext = { logger: silentLogger };
+    const clock = { get: () => new Date() };
+    const triggers = { enabled: () => false };
+    const mailbox = await Mailbox.open(dataDir);
+    const services: Services = {
+      clock,
+      cognito: await modules.createCognitoService(join(dataDir, DATA_FILES.cognitoDb), clock, ctx),
+      config: { UserPoolDefaults: {}, TokenConfig: { IssuerDomain: issuerDomain } },
+      messages: {
+        async deliver(_ctx, source, _clientId, _poolId, user, code, _metadata, details) {
+          const message: MailboxMessage = {
+            to: details.Destination,
+            username: user.Username,
+            code,
+            kind: KINDS[source] ?? 'signup',
+            at: new Date().toISOString(),
+          };
+          await mailbox.deliver(message);
+          opts.onCode?.(message);
+        },
+      },
+      otp: newCode,
+      tokenGenerator: modules.createTokenGenerator(clock, triggers, issuerDomain),
+      triggers,
+    };
+    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
+    compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir });
+    jwks = JSON.stringify({ keys: [modules.publicJwk] });
+    return {
+      endpoint: issuerDomain,
+      region: LOCAL_REGION,
+      userPoolId,
+      clientId,
+      issuer: `${issuerDomain}/${userPoolId}`,
+      jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
+      mailbox,
+      async close() {
+        await closeServer(server);
+        await mailbox.flush();
+      },
+    };
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+}
+
+/** Reuses the pool and client recorded in the data dir when they still exist, else creates and records them. */
+async function ensurePool(
+  modules: CognitoLocalModules,
+  services: Services,
+  ctx: CognitoLocalContext,
+  dataDir: string,
+): Promise<PoolRecord> {
+  const recordFile = join(dataDir, DATA_FILES.pool);
+  const recorded = await readPoolRecord(recordFile);
+  if (recorded) {
+    const exists = await services.cognito.getUserPool(ctx, recorded.userPoolId).then(
+      () => true,
+      () => false,
+    );
+    const client = exists ? await services.cognito.getAppClient(ctx, recorded.clientId) : null;
+    if (client?.UserPoolId === recorded.userPoolId) return recorded;
+  }
+  const route = modules.Router(services);
+  const pool = (await route('CreateUserPool')(ctx, LOCAL_POOL)) as { UserPool: { Id: string } };
+  const client = (await route('CreateUserPoolClient')(ctx, { ...LOCAL_CLIENT, UserPoolId: pool.UserPool.Id })) as {
+    UserPoolClient: { ClientId: string };
+  };
+  const record = { userPoolId: pool.UserPool.Id, clientId: client.UserPoolClient.ClientId };
+  await writeAtomically(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
+
+async function readPoolRecord(file: string): Promise<PoolRecord | undefined> {
+  try {
+    const record = JSON.parse(await readFile(file, 'utf8')) as Partial<PoolRecord>;
+    return typeof record.userPoolId === 'string' && typeof record.clientId === 'string'
+      ? { userPoolId: record.userPoolId, clientId: record.clientId }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes only what the local Cognito wrote: the data dir may be shared with other state. */
+async function wipe(dataDir: string): Promise<void> {
+  await Promise.all(
+    Object.values(DATA_FILES).map((name) => rm(join(dataDir, name), { recursive: true, force: true })),
+  );
+}
+
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  compat: CompatLayer | undefined,
+  jwks: string,
+  issuerDomain: string,
+): void {
+  res.setHeader('access-control-allow-origin', '*');
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      'access-control-allow-methods': 'GET,POST,OPTIONS',
+      'access-control-allow-headers': '*',
+    });
+    res.end();
+    return;
+  }
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  if (req.method === 'GET') {
+    if (path === '/health') return sendJson(res, 200, '{"ok":true}');
+    const wellKnown = /^\/([\w-]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
+    if (wellKnown && jwks) {
+      if (wellKnown[2] === 'jwks.json') return sendJson(res, 200, jwks);
+      const issuer = `${issuerDomain}/${wellKnown[1]}`;
+      return sendJson(
+        res,
+        200,
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          id_token_signing_alg_values_supported: ['RS256'],
+          subject_types_supported: ['public'],
+          response_types_supported: ['code', 'token'],
+        }),
+      );
+    }
+    return sendJson(res, 404, '{"message":"Not Found"}');
+  }
+  if (req.method !== 'POST' || path !== '/') return sendJson(res, 404, '{"message":"Not Found"}');
+
+  const header = req.headers['x-amz-target'];
+  const target = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!target) return sendError(res, 400, 'UnknownOperationException', 'Missing or invalid X-Amz-Target header');
+    if (size > MAX_BODY) return sendError(res, 413, 'SerializationException', 'Request body too large');
+    if (!compat) return sendError(res, 503, 'ServiceUnavailableException', 'The local Cognito is starting');
+    let body: Record<string, unknown>;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      return sendError(res, 400, 'SerializationException', 'The request body is not valid JSON');
+    }
+    compat.dispatch(target, body).then(
+      (output) => sendJson(res, 200, JSON.stringify(output ?? {}, epochSeconds), 'application/x-amz-json-1.1'),
+      (error: unknown) => {
+        if (error instanceof CognitoApiError || isCognitoLocalError(error)) {
+          return sendError(res, 400, error.code, error.message);
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof Error && error.constructor.name === 'UnsupportedError') {
+          return sendError(res, 400, 'UnsupportedOperationException', `Not supported by the local Cognito: ${message}`);
+        }
+        sendError(res, 500, 'InternalErrorException', message);
+      },
+    );
+  });
+}
+
+/** cognito-local's CognitoError: an Error whose `code` is the Cognito exception name. */
+function isCognitoLocalError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && code.endsWith('Exception');
+}
+
+/** Cognito's JSON protocol sends dates as epoch seconds. */
+function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  res.setHeader('x-amzn-errortype', type);
+  sendJson(res, status, JSON.stringify({ __type: type, message }), 'application/x-amz-json-1.1');
+}
+
+function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+const silentLogger: CognitoLocalLogger = {
+  child: () => silentLogger,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
