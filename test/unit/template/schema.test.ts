@@ -5,6 +5,7 @@ import { loadTemplate, type CfnTemplate } from '../../../src/deploy/template.js'
 import {
   loadResourceSchemas,
   PropertiesValidator,
+  REPO_ROOT,
   SCHEMA_DIR,
   validateTemplateProperties,
   type ResourceSchema,
@@ -30,8 +31,8 @@ function messages(copy: CfnTemplate): string[] {
 }
 
 describe('resource properties against the official CloudFormation schemas', () => {
-  it('reads the schemas from ../shared/cfn-schemas beside the repository', () => {
-    expect(SCHEMA_DIR).toBe(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', '..', 'shared', 'cfn-schemas'));
+  it('reads the schemas from ../shared/cfn-schemas beside the repository, not from a copy inside it', () => {
+    expect(path.relative(REPO_ROOT, SCHEMA_DIR)).toBe(path.join('..', 'shared', 'cfn-schemas'));
     expect(existsSync(SCHEMA_DIR)).toBe(true);
   });
 
