@@ -53,3 +53,11 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
     return raw as T;
   };
 }
+
+/** CloudFormation's stack name rule, capped at 120 so the user pool name (`<stack>-users`) fits Cognito's 128. */
+export function stackName(raw: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(raw)) {
+    throw usageError(`--stack must start with a letter and hold only letters, digits and hyphens (at most 120), got "${raw}".`);
+  }
+  return raw;
+}

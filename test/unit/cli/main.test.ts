@@ -93,3 +93,11 @@ describe('no target', () => {
     expect(r.stderr).toContain('--api-url');
   });
 });
+
+describe('global options', () => {
+  it('an invalid stack name is a usage error naming the rule', async () => {
+    const r = await runCli(['health', '--stack', '9bad_name'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--stack must start with a letter');
+  });
+});
