@@ -1,0 +1,510 @@
+/**
+ * The local API Gateway: each HTTP request becomes a REST API proxy event (payload format 1.0) for a
+ * `{proxy+}` resource with an `ANY` method (and `/` for the root), the handler runs in-process, and its result is
+ * written back the way API Gateway does, including its 502 for a malformed result or a failed invocation.
+ *
+ * It sits on every request of `authstack dev`, so the hot path avoids `new URL`, closures and copies it can do
+ * without.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+import type { LambdaContext, ProxyEvent, ProxyHandler, ProxyResult } from '../lambda/types.js';
+import { listen } from './errors.js';
+
+/** API Gateway's request payload quota for REST APIs (10 MB). */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's maximum integration timeout for REST APIs. */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+export interface GatewayOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** The stage name in `requestContext.stage` and `requestContext.path`. Default `local`. */
+  stage?: string;
+  /** Loads the handler; called at start and again on the first request after `reload()`. */
+  loadHandler: () => Promise<ProxyHandler>;
+  /**
+   * Content types whose bodies reach the handler base64-encoded (`isBase64Encoded: true`), like the API's
+   * `binaryMediaTypes`; `type/*` wildcards allowed. Default: octet-stream, images, audio, video, pdf, zip,
+   * multipart/form-data.
+   */
+  binaryMediaTypes?: readonly string[];
+  /** How long the handler may run before API Gateway's 504. Default 29 000 ms. */
+  timeoutMs?: number;
+  /** Called once per request after the response is written (for the dev console). */
+  onRequest?: (entry: GatewayRequestLog) => void;
+}
+
+export interface GatewayRequestLog {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  requestId: string;
+  /** Why API Gateway answered 502/504 instead of the handler: what CloudWatch would have logged. */
+  error?: string;
+}
+
+export interface Gateway {
+  /** e.g. `http://127.0.0.1:3000` (no stage prefix, no trailing slash). */
+  url: string;
+  /** Loads the handler again (e.g. after a rebuild); requests wait for the new one. */
+  reload(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BINARY_TYPES = [
+  'application/octet-stream',
+  'image/*',
+  'audio/*',
+  'video/*',
+  'application/pdf',
+  'application/zip',
+  'multipart/form-data',
+];
+
+const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
+const TIMEOUT_BODY = '{"message": "Endpoint request timed out"}';
+const TOO_LARGE_BODY = '{"message":"Request Too Long"}';
+const RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+class TimedOut extends Error {}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const host = opts.host ?? '127.0.0.1';
+  const stage = opts.stage ?? 'local';
+  const timeoutMs = opts.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const isBinary = binaryMatcher(opts.binaryMediaTypes ?? DEFAULT_BINARY_TYPES);
+  const onRequest = opts.onRequest;
+
+  let handler: Promise<ProxyHandler> | undefined;
+  const load = (): Promise<ProxyHandler> => {
+    const loading = opts.loadHandler();
+    // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
+    loading.catch(() => {
+      if (handler === loading) handler = undefined;
+    });
+    return (handler = loading);
+  };
+
+  let localPort = 0;
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    const start = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? '' : url.slice(q + 1);
+    const method = req.method ?? 'GET';
+    const requestId = randomUUID();
+
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) {
+      return tooLarge(req, res, requestId, method, path, start, onRequest);
+    }
+    if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
+      return invoke(req, res, null, path, query, method, requestId, start);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rejected = false;
+    req.on('data', (chunk: Buffer) => {
+      if (rejected) return;
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        rejected = true;
+        tooLarge(req, res, requestId, method, path, start, onRequest);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!rejected) {
+        invoke(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), path, query, method, requestId, start);
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  const invoke = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+    path: string,
+    query: string,
+    method: string,
+    requestId: string,
+    start: number,
+  ): void => {
+    const event = buildEvent(req, body, path, query, method, requestId, stage, localPort, isBinary);
+    run(handler ?? load(), event, requestId, timeoutMs).then(
+      (result) => {
+        const problem = malformation(result);
+        if (problem) {
+          writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId);
+          onRequest?.({
+            method,
+            path,
+            status: 502,
+            ms: performance.now() - start,
+            requestId,
+            error: `Malformed Lambda proxy response: ${problem}`,
+          });
+          return;
+        }
+        const status = writeResult(res, result as ProxyResult, requestId, method === 'HEAD');
+        onRequest?.({ method, path, status, ms: performance.now() - start, requestId });
+      },
+      (error: unknown) => {
+        const timedOut = error instanceof TimedOut;
+        writeGatewayError(res, timedOut ? 504 : 502, timedOut ? TIMEOUT_BODY : INTERNAL_ERROR_BODY, requestId);
+        onRequest?.({
+          method,
+          path,
+          status: timedOut ? 504 : 502,
+          ms: performance.now() - start,
+          requestId,
+          error: describe(error),
+        });
+      },
+    );
+  };
+
+  const [port] = await Promise.all([
+    listen(server, opts.port, host, 'api'),
+    load().catch(async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    }),
+  ]);
+  localPort = port;
+
+  return {
+    url: `http://${host}:${port}`,
+    reload() {
+      load().catch(() => undefined);
+    },
+    close: () => closeServer(server),
+  };
+}
+
+/** The REST API proxy event API Gateway would send for this request. */
+export function buildEvent(
+  req: IncomingMessage,
+  body: Buffer | null,
+  path: string,
+  query: string,
+  method: string,
+  requestId: string,
+  stage: string,
+  localPort: number,
+  isBinary: (contentType: string | undefined) => boolean,
+): ProxyEvent {
+  // rawHeaders keeps the client's spelling and every duplicate, as API Gateway does; `headers` keeps the last.
+  const raw = req.rawHeaders;
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  let contentType: string | undefined;
+  let userAgent: string | null = null;
+  let host: string | undefined;
+  let forwardedFor: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    headers[name] = value;
+    const values = multiValueHeaders[name];
+    if (values) values.push(value);
+    else multiValueHeaders[name] = [value];
+    switch (name.length) {
+      case 4:
+        if (name.toLowerCase() === 'host') host = value;
+        break;
+      case 10:
+        if (name.toLowerCase() === 'user-agent') userAgent = value;
+        break;
+      case 12:
+        if (name.toLowerCase() === 'content-type') contentType = value;
+        break;
+      case 15:
+        if (name.toLowerCase() === 'x-forwarded-for') forwardedFor = value;
+        break;
+    }
+  }
+  const sourceIp = stripIpv6Prefix(req.socket.remoteAddress ?? '127.0.0.1');
+  // API Gateway (through its CloudFront front door) adds these for every request.
+  const xff = forwardedFor === undefined ? sourceIp : `${forwardedFor}, ${sourceIp}`;
+  headers['X-Forwarded-For'] = xff;
+  multiValueHeaders['X-Forwarded-For'] = [xff];
+  headers['X-Forwarded-Port'] = String(localPort);
+  multiValueHeaders['X-Forwarded-Port'] = [String(localPort)];
+  headers['X-Forwarded-Proto'] = 'http';
+  multiValueHeaders['X-Forwarded-Proto'] = ['http'];
+
+  let queryStringParameters: Record<string, string> | null = null;
+  let multiValueQueryStringParameters: Record<string, string[]> | null = null;
+  if (query !== '') {
+    for (const pair of query.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const key = decode(eq === -1 ? pair : pair.slice(0, eq));
+      const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
+      queryStringParameters ??= {};
+      multiValueQueryStringParameters ??= {};
+      queryStringParameters[key] = value;
+      const values = multiValueQueryStringParameters[key];
+      if (values) values.push(value);
+      else multiValueQueryStringParameters[key] = [value];
+    }
+  }
+
+  const isRoot = path === '/' || path === '';
+  const resource = isRoot ? '/' : '/{proxy+}';
+  const now = Date.now();
+  let bodyText: string | null = null;
+  let isBase64Encoded = false;
+  if (body && body.length > 0) {
+    isBase64Encoded = isBinary(contentType);
+    bodyText = body.toString(isBase64Encoded ? 'base64' : 'utf8');
+  }
+  return {
+    resource,
+    path: isRoot ? '/' : path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters,
+    multiValueQueryStringParameters,
+    pathParameters: isRoot ? null : { proxy: decode(path.slice(1)) },
+    stageVariables: null,
+    requestContext: {
+      resourceId: 'local',
+      resourcePath: resource,
+      httpMethod: method,
+      extendedRequestId: requestId,
+      requestTime: requestTime(now),
+      path: `/${stage}${isRoot ? '/' : path}`,
+      accountId: '000000000000',
+      protocol: `HTTP/${req.httpVersion}`,
+      stage,
+      domainPrefix: host?.split('.', 1)[0] ?? 'localhost',
+      requestTimeEpoch: now,
+      requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        sourceIp,
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent,
+        user: null,
+      },
+      domainName: host ?? 'localhost',
+      apiId: 'local',
+    },
+    body: bodyText,
+    isBase64Encoded,
+  };
+}
+
+async function run(
+  loading: Promise<ProxyHandler>,
+  event: ProxyEvent,
+  requestId: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  const handler = await loading;
+  const deadline = Date.now() + timeoutMs;
+  const context: LambdaContext & Record<string, unknown> = {
+    awsRequestId: requestId,
+    functionName: 'authstack-local',
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '128',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut(`Handler did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([invokeHandler(handler, event, context), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Lambda's Node.js runtime accepts both async handlers and `(event, context, callback)` ones. */
+function invokeHandler(handler: ProxyHandler, event: ProxyEvent, context: LambdaContext): Promise<unknown> {
+  if (handler.length < 3) return Promise.resolve(handler(event, context));
+  return new Promise((resolve, reject) => {
+    const callback = (error: unknown, result: unknown): void => (error ? reject(error) : resolve(result));
+    const returned = (handler as unknown as (e: unknown, c: unknown, cb: typeof callback) => unknown)(event, context, callback);
+    if (returned && typeof (returned as Promise<unknown>).then === 'function') (returned as Promise<unknown>).then(resolve, reject);
+  });
+}
+
+/** Writes a well-formed proxy result (see `malformation`) as API Gateway does; returns the status. */
+export function writeResult(res: ServerResponse, result: ProxyResult, requestId: string, isHead: boolean): number {
+  const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result;
+  const out: Record<string, string | string[]> = {};
+  const seen = new Set<string>();
+  // Both maps may be set: API Gateway merges them, and multiValueHeaders wins for a name present in both.
+  if (multiValueHeaders) {
+    for (const name in multiValueHeaders) {
+      const values = multiValueHeaders[name]!;
+      seen.add(name.toLowerCase());
+      out[name] = values.map(String);
+    }
+  }
+  if (headers) {
+    for (const name in headers) {
+      if (seen.has(name.toLowerCase())) continue;
+      out[name] = String(headers[name]);
+    }
+  }
+  let hasContentType = false;
+  for (const name in out) if (name.length === 12 && name.toLowerCase() === 'content-type') hasContentType = true;
+  if (!hasContentType) out['Content-Type'] = 'application/json';
+  out['x-amzn-RequestId'] = requestId;
+  out['x-amz-apigw-id'] = requestId.slice(0, 16);
+  const payload = body == null ? '' : isBase64Encoded ? Buffer.from(body, 'base64') : body;
+  out['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  res.writeHead(statusCode, out);
+  res.end(isHead ? undefined : payload);
+  return statusCode;
+}
+
+/** Why API Gateway would reject this result as "Malformed Lambda proxy response", or undefined if it is fine. */
+export function malformation(result: unknown): string | undefined {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return 'the result is not an object';
+  const r = result as Record<string, unknown>;
+  for (const key in r) if (!RESULT_KEYS.has(key)) return `unexpected key "${key}"`;
+  const status = r.statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return 'statusCode is missing or not an HTTP status';
+  }
+  if (r.body != null && typeof r.body !== 'string') return 'body is not a string';
+  if (r.isBase64Encoded != null && typeof r.isBase64Encoded !== 'boolean') return 'isBase64Encoded is not a boolean';
+  if (r.headers != null) {
+    if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return 'headers is not an object';
+    for (const value of Object.values(r.headers)) if (!isScalar(value)) return 'a header value is not a scalar';
+  }
+  if (r.multiValueHeaders != null) {
+    if (typeof r.multiValueHeaders !== 'object' || Array.isArray(r.multiValueHeaders)) {
+      return 'multiValueHeaders is not an object';
+    }
+    for (const values of Object.values(r.multiValueHeaders)) {
+      if (!Array.isArray(values) || !values.every(isScalar)) return 'a multiValueHeaders value is not a list';
+    }
+  }
+  return undefined;
+}
+
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function writeGatewayError(res: ServerResponse, status: number, body: string, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': status === 504 ? 'IntegrationTimeout' : 'InternalServerErrorException',
+  });
+  res.end(body);
+}
+
+function tooLarge(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  method: string,
+  path: string,
+  start: number,
+  onRequest: GatewayOptions['onRequest'],
+): void {
+  // The rest of the body is not read: close the connection rather than drain up to gigabytes.
+  res.writeHead(413, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(TOO_LARGE_BODY)),
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': 'RequestTooLarge',
+    Connection: 'close',
+  });
+  res.end(TOO_LARGE_BODY, () => req.destroy());
+  onRequest?.({ method, path, status: 413, ms: performance.now() - start, requestId });
+}
+
+function binaryMatcher(types: readonly string[]): (contentType: string | undefined) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const type of types) {
+    const t = type.toLowerCase();
+    if (t === '*/*') return (contentType) => contentType !== undefined;
+    if (t.endsWith('/*')) prefixes.push(t.slice(0, -1));
+    else exact.add(t);
+  }
+  return (contentType) => {
+    if (contentType === undefined) return false;
+    const semi = contentType.indexOf(';');
+    const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+    if (exact.has(type)) return true;
+    for (const prefix of prefixes) if (type.startsWith(prefix)) return true;
+    return false;
+  };
+}
+
+function decode(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function stripIpv6Prefix(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+let cachedSecond = -1;
+let cachedTime = '';
+/** API Gateway's `requestTime` format, e.g. `09/Apr/2015:12:34:56 +0000`, computed once per second. */
+function requestTime(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
+    cachedTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
+      d.getUTCMinutes(),
+    )}:${pad(d.getUTCSeconds())} +0000`;
+    cachedSecond = second;
+  }
+  return cachedTime;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TimedOut) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
