@@ -33,7 +33,7 @@ await build({
     {
       name: 'externals',
       setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
+        b.onResolve({ filter: /^[^./#]/ }, (args) => {
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           if (args.path.startsWith('node:') || !bundled.has(name)) return { path: args.path, external: true };
           return undefined;

@@ -20,15 +20,24 @@ export interface AwsSettings {
  * loaded only when a command first asks for a client, so commands that never talk to AWS start fast. Endpoint
  * overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are honoured by the SDK itself.
  */
+export interface CognitoClientOptions {
+  /** Another endpoint (the local Cognito, an AWS-compatible service). */
+  endpoint?: string;
+  /** The region of the user pool, when it is not the settings' region. */
+  region?: string;
+  /**
+   * Sign with dummy credentials: the local Cognito checks none, and a laptop without AWS credentials must still
+   * be able to call its admin APIs.
+   */
+  local?: boolean;
+}
+
 export interface AwsFactory {
   readonly settings: AwsSettings;
   cloudformation(): Promise<CloudFormationClient>;
   lambda(): Promise<LambdaClient>;
-  /**
-   * Cognito, optionally at another endpoint. `local` signs with dummy credentials: the local Cognito checks
-   * none, and a laptop without AWS credentials must still be able to call its admin APIs.
-   */
-  cognito(endpoint?: string, local?: boolean): Promise<CognitoIdentityProviderClient>;
+  /** Cognito; see CognitoClientOptions. */
+  cognito(options?: CognitoClientOptions): Promise<CognitoIdentityProviderClient>;
   acm(region?: string): Promise<ACMClient>;
   route53(): Promise<Route53Client>;
   logs(): Promise<CloudWatchLogsClient>;
@@ -55,12 +64,13 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
     settings,
     cloudformation: () => once('cfn', async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(base())),
     lambda: () => once('lambda', async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(base())),
-    cognito: (endpoint, local) =>
-      once(`cognito:${endpoint ?? ''}:${local ? 'local' : ''}`, async () => {
+    cognito: ({ endpoint, region, local } = {}) =>
+      once(`cognito:${endpoint ?? ''}:${region ?? ''}:${local ? 'local' : ''}`, async () => {
         const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
         return new CognitoIdentityProviderClient({
           ...base(),
           ...(endpoint ? { endpoint } : {}),
+          ...(region ? { region } : {}),
           ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 } : {}),
         });
       }),

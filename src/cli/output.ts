@@ -31,11 +31,14 @@ export class Output {
   /** True when stderr is an interactive terminal outside CI: spinners and live progress are allowed. */
   readonly live: boolean;
   private resultWritten = false;
+  /**
+   * The streams' write functions, bound when the Output is made: `authstack dev` captures the in-process
+   * function's stdout afterwards, and the CLI's own results must not be caught by that.
+   */
+  private readonly streams: { stdout: { write(chunk: string): unknown }; stderr: { write(chunk: string): unknown } };
 
-  constructor(
-    private readonly streams: OutputStreams,
-    options: OutputOptions = {},
-  ) {
+  constructor(streams: OutputStreams, options: OutputOptions = {}) {
+    this.streams = { stdout: { write: streams.stdout.write.bind(streams.stdout) }, stderr: { write: streams.stderr.write.bind(streams.stderr) } };
     const env = options.env ?? {};
     this.json = options.json ?? false;
     this.verbose = options.verbose ?? false;

@@ -6,6 +6,9 @@ import { EXIT } from './errors.js';
  * second Ctrl-C exits at once, and the exit code comes from `main`.
  */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // authstack supports Node 20 with the SDK versions it pins; the SDK's notice about its own future releases is
+  // not something a user of this CLI can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);

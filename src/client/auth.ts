@@ -1,6 +1,7 @@
 import type { Context } from '../cli/context.js';
 import { UserError } from '../cli/errors.js';
 import type { Target } from '../cli/state.js';
+import type { CognitoClientOptions } from '../aws/factory.js';
 import { sessionKey, type Session } from '../cli/session-store.js';
 
 /** Refresh this long before the access token expires, so a request never races the expiry. */
@@ -44,8 +45,13 @@ export function cognitoError(err: unknown, username?: string): UserError {
   return new UserError('aws', `Cognito call failed: ${name}: ${message}`, { code, cause: err });
 }
 
+/** How to reach the target's Cognito: its endpoint and region, with dummy credentials for the local one. */
+export function cognitoOptions(target: Target): CognitoClientOptions {
+  return { endpoint: target.cognitoEndpoint, region: target.region || undefined, local: target.kind === 'local' };
+}
+
 async function cognitoClient(ctx: Context, target: Target) {
-  const client = await ctx.aws.cognito(target.cognitoEndpoint, target.kind === 'local');
+  const client = await ctx.aws.cognito(cognitoOptions(target));
   return { client, sdk: await import('@aws-sdk/client-cognito-identity-provider') };
 }
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { defineCommand } from '../cli/command.js';
 import { UserError } from '../cli/errors.js';
 import { port } from '../cli/parse.js';
+import type { Output } from '../cli/output.js';
+import type { LocalStackEvent } from '../local/supervisor.js';
 
 interface Options {
   port: number;
@@ -42,6 +44,7 @@ export default defineCommand<Options>({
     }
     const c = ctx.out.c;
     let stack;
+    const restoreStdout = captureFunctionLogs(ctx.out);
     try {
       stack = await startLocalStack({
         dir: ctx.state.dir,
@@ -50,7 +53,7 @@ export default defineCommand<Options>({
         reset: options.reset,
         bundlePath,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
-        onEvent: (e: unknown) => printEvent(ctx.out, e),
+        onEvent: (e) => printEvent(ctx.out, e),
       });
     } catch (err) {
       const e = err as { code?: string; port?: number; message?: string };
@@ -58,6 +61,7 @@ export default defineCommand<Options>({
         const flag = e.port === options.cognitoPort ? '--cognito-port' : '--port';
         throw new UserError('local', `Port ${e.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
       }
+      restoreStdout();
       throw err;
     }
     await ctx.state.saveTarget({
@@ -100,32 +104,64 @@ export default defineCommand<Options>({
     });
     ctx.out.info('Stopping…');
     await stack.stop();
+    restoreStdout();
     ctx.out.info('Stopped.');
   },
 });
 
-function printEvent(out: import('../cli/output.js').Output, event: unknown): void {
-  const e = event as { type?: string; [k: string]: unknown };
+function printEvent(out: Output, e: LocalStackEvent): void {
   const c = out.c;
   switch (e.type) {
     case 'code':
-      out.info(`${c.magenta('✉')}  code for ${String(e.to ?? e.email ?? e.username)}: ${c.bold(String(e.code))}`);
+      out.info(`${c.magenta('✉')}  code for ${e.message.to}: ${c.bold(e.message.code)}`);
       break;
-    case 'request':
-      out.info(c.dim(`${String(e.method).padEnd(6)} ${String(e.path)} ${colourStatus(c, Number(e.status))} ${String(e.ms)} ms`));
+    case 'request': {
+      const r = e.request;
+      const status = r.status >= 500 ? c.red(String(r.status)) : r.status >= 400 ? c.yellow(String(r.status)) : c.green(String(r.status));
+      out.info(`${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : ''}`);
       break;
-    case 'reload':
-      out.info(c.cyan(`↻ handler reloaded${e.ms !== undefined ? ` in ${String(e.ms)} ms` : ''}`));
-      break;
-    case 'error':
-      out.warn(String(e.message));
+    }
+    case 'reload-failed':
+      out.warn(e.text);
       break;
     default:
-      if (typeof e.message === 'string') out.info(e.message);
+      out.info(c.cyan(e.text));
   }
 }
 
-function colourStatus(c: import('chalk').ChalkInstance, status: number): string {
-  const s = String(status);
-  return status >= 500 ? c.red(s) : status >= 400 ? c.yellow(s) : c.green(s);
+/**
+ * Plays the Lambda runtime's part for the function's stdout: its JSON log lines would go to CloudWatch. The
+ * per-request line repeats what the gateway already printed, so it shows only with --verbose; error lines always
+ * show, on stderr, readably. Returns a function that restores stdout.
+ */
+function captureFunctionLogs(out: Output): () => void {
+  const original = process.stdout.write;
+  const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let entry: { level?: string; msg?: string; [k: string]: unknown } | undefined;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        entry = undefined;
+      }
+      if (entry?.msg === 'request' && entry.level !== 'error' && !out.verbose) continue;
+      out.info(out.c.dim(`λ ${entry ? summariseLogLine(entry) : line}`));
+    }
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  };
+  process.stdout.write = write as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = original;
+  };
+}
+
+function summariseLogLine(entry: Record<string, unknown>): string {
+  const { level, msg, ...rest } = entry;
+  return `${String(level ?? 'info')} ${String(msg ?? '')} ${Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')}`;
 }
