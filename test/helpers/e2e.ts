@@ -41,9 +41,10 @@ export function cli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv;
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
     child.once('error', rej);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': only then has all of stdout and stderr been read.
+    child.once('close', (code) => {
       clearTimeout(timer);
-      res({ code, stdout, stderr, json: () => JSON.parse(stdout) });
+      res({ code, stdout, stderr, json: () => parseJson(stdout, code, stderr) });
     });
     child.stdin.end(opts.stdin ?? '');
   });
@@ -101,4 +102,12 @@ export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extr
         child.kill('SIGINT');
       }),
   };
+}
+
+function parseJson(stdout: string, code: number | null, stderr: string): any {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+  }
 }
