@@ -82,12 +82,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const onRequest = opts.onRequest;
 
   let handler: Promise<ProxyHandler> | undefined;
+  /** The handler once loaded, so the hot path calls it without waiting on a promise. */
+  let loaded: ProxyHandler | undefined;
   const load = (): Promise<ProxyHandler> => {
     const loading = opts.loadHandler();
-    // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
-    loading.catch(() => {
-      if (handler === loading) handler = undefined;
-    });
+    loaded = undefined;
+    loading.then(
+      (fn) => {
+        if (handler === loading) loaded = fn;
+      },
+      // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
+      () => {
+        if (handler === loading) handler = undefined;
+      },
+    );
     return (handler = loading);
   };
 
@@ -140,7 +148,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     start: number,
   ): void => {
     const event = buildEvent(req, body, path, query, method, requestId, stage, localPort, isBinary);
-    run(handler ?? load(), event, requestId, timeoutMs).then(
+    const invocation = loaded
+      ? run(loaded, event, requestId, timeoutMs)
+      : (handler ?? load()).then((fn) => run(fn, event, requestId, timeoutMs));
+    invocation.then(
       (result) => {
         const problem = malformation(result);
         if (problem) {
@@ -314,36 +325,40 @@ export function buildEvent(
   };
 }
 
-async function run(
-  loading: Promise<ProxyHandler>,
-  event: ProxyEvent,
-  requestId: string,
-  timeoutMs: number,
-): Promise<unknown> {
-  const handler = await loading;
-  const deadline = Date.now() + timeoutMs;
-  const context: LambdaContext & Record<string, unknown> = {
-    awsRequestId: requestId,
-    functionName: 'authstack-local',
-    functionVersion: '$LATEST',
-    memoryLimitInMB: '128',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimedOut(`Handler did not answer within ${timeoutMs} ms`)), timeoutMs);
+function run(handler: ProxyHandler, event: ProxyEvent, requestId: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const timer = setTimeout(() => reject(new TimedOut(`Handler did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const context: LambdaContext & Record<string, unknown> = {
+      awsRequestId: requestId,
+      functionName: 'authstack-local',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '128',
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    invokeHandler(handler, event, context).then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([invokeHandler(handler, event, context), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Lambda's Node.js runtime accepts both async handlers and `(event, context, callback)` ones. */
 function invokeHandler(handler: ProxyHandler, event: ProxyEvent, context: LambdaContext): Promise<unknown> {
-  if (handler.length < 3) return Promise.resolve(handler(event, context));
+  if (handler.length < 3) {
+    try {
+      return Promise.resolve(handler(event, context));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const callback = (error: unknown, result: unknown): void => (error ? reject(error) : resolve(result));
     const returned = (handler as unknown as (e: unknown, c: unknown, cb: typeof callback) => unknown)(event, context, callback);
@@ -354,29 +369,37 @@ function invokeHandler(handler: ProxyHandler, event: ProxyEvent, context: Lambda
 /** Writes a well-formed proxy result (see `malformation`) as API Gateway does; returns the status. */
 export function writeResult(res: ServerResponse, result: ProxyResult, requestId: string, isHead: boolean): number {
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result;
-  const out: Record<string, string | string[]> = {};
-  const seen = new Set<string>();
+  // A flat [name, value, ...] list: Node writes it as is, one line per entry, without building a header map.
+  const out: string[] = [];
+  let hasContentType = false;
   // Both maps may be set: API Gateway merges them, and multiValueHeaders wins for a name present in both.
+  let multiNames: Set<string> | undefined;
   if (multiValueHeaders) {
+    multiNames = new Set();
     for (const name in multiValueHeaders) {
-      const values = multiValueHeaders[name]!;
-      seen.add(name.toLowerCase());
-      out[name] = values.map(String);
+      const lower = name.toLowerCase();
+      multiNames.add(lower);
+      if (lower === 'content-type') hasContentType = true;
+      for (const value of multiValueHeaders[name]!) out.push(name, String(value));
     }
   }
   if (headers) {
     for (const name in headers) {
-      if (seen.has(name.toLowerCase())) continue;
-      out[name] = String(headers[name]);
+      if (multiNames?.has(name.toLowerCase())) continue;
+      if (name.length === 12 && name.toLowerCase() === 'content-type') hasContentType = true;
+      out.push(name, String(headers[name]));
     }
   }
-  let hasContentType = false;
-  for (const name in out) if (name.length === 12 && name.toLowerCase() === 'content-type') hasContentType = true;
-  if (!hasContentType) out['Content-Type'] = 'application/json';
-  out['x-amzn-RequestId'] = requestId;
-  out['x-amz-apigw-id'] = requestId.slice(0, 16);
+  if (!hasContentType) out.push('Content-Type', 'application/json');
   const payload = body == null ? '' : isBase64Encoded ? Buffer.from(body, 'base64') : body;
-  out['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  out.push(
+    'x-amzn-RequestId',
+    requestId,
+    'x-amz-apigw-id',
+    requestId.slice(0, 16),
+    'Content-Length',
+    String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length),
+  );
   res.writeHead(statusCode, out);
   res.end(isHead ? undefined : payload);
   return statusCode;

@@ -250,9 +250,12 @@ describe('local API Gateway: limits, reloads and ports', () => {
       path: '/big',
       headers: { 'Transfer-Encoding': 'chunked', 'Content-Type': 'text/plain' },
       body: Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 97),
-    }).catch((error: NodeJS.ErrnoException) => error.code);
+    }).then(
+      (reply) => reply.status,
+      (error: NodeJS.ErrnoException) => error.code,
+    );
     // The gateway stops reading: the client sees either the 413 or the connection closing mid-upload.
-    expect([413, 'EPIPE', 'ECONNRESET']).toContain(typeof chunked === 'string' ? chunked : chunked.status);
+    expect([413, 'EPIPE', 'ECONNRESET']).toContain(chunked);
     expect(calls).toEqual([]);
   });
 
