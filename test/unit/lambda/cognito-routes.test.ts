@@ -158,7 +158,7 @@ describe('Cognito error mapping', () => {
   it('bounds the Cognito call by the time the invocation has left', async () => {
     cognito.on(SignUpCommand).resolves({ UserSub: 's', UserConfirmed: false });
     await harness(testEnv()).invoke({ method: 'POST', path: '/user', body: { username: USER, password: PASSWORD } });
-    const options = cognito.commandCalls(SignUpCommand)[0]!.args[1] as { abortSignal?: AbortSignal } | undefined;
+    const options = (cognito.commandCalls(SignUpCommand)[0]!.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined;
     expect(options?.abortSignal).toBeInstanceOf(AbortSignal);
   });
 });

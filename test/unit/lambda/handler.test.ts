@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiEvent, bodyOf, harness, hasStackTrace, testEnv } from '../../helpers/lambda-events.js';
+import { apiEvent, bodyOf, harness, hasStackTrace, testEnv, type EventInit } from '../../helpers/lambda-events.js';
 import type { ProxyEvent } from '../../../src/lambda/types.js';
 
 describe('health', () => {
@@ -80,7 +80,7 @@ describe('CORS', () => {
 });
 
 describe('request bodies', () => {
-  const signup = (body: unknown, extra: Partial<Parameters<ReturnType<typeof harness>['invoke']>[0]> = {}) =>
+  const signup = (body: unknown, extra: EventInit = {}) =>
     harness().invoke({ method: 'POST', path: '/user', body, ...extra });
 
   it.each([

@@ -1,0 +1,53 @@
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiEvent, harness } from '../../helpers/lambda-events.js';
+import type { ProxyEvent } from '../../../src/lambda/types.js';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+cognito.on(SignUpCommand).resolves({ UserSub: 's', UserConfirmed: false });
+cognito.on(ConfirmSignUpCommand).resolves({});
+cognito.on(ResendConfirmationCodeCommand).resolves({});
+cognito.on(GetUserCommand).resolves({ Username: 'u', UserAttributes: [] });
+afterAll(() => cognito.restore());
+
+const paths = fc.oneof(
+  fc.constantFrom('/app/health', '/user', '/user/validate', '/user/validate/resend', '/user/profile', '/user/', '/../user', '/user%2Fvalidate'),
+  fc.string(),
+);
+const bodies = fc.oneof(
+  fc.constant(null),
+  fc.string(),
+  fc.json(),
+  fc.record({ username: fc.oneof(fc.emailAddress(), fc.string(), fc.integer()), password: fc.oneof(fc.string(), fc.constant(null)), code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.anything()) }).map((o) => JSON.stringify(o)),
+);
+const events = fc.record({
+  method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'), fc.string()),
+  path: paths,
+  body: bodies,
+  base64: fc.boolean(),
+  auth: fc.option(fc.oneof(fc.string(), fc.string().map((s) => `Bearer ${s}`))),
+});
+
+describe('robustness', () => {
+  it('answers every generated event with a well-formed result and never a 5xx (Cognito healthy, no config missing)', async () => {
+    const h = harness();
+    await fc.assert(
+      fc.asyncProperty(events, async (e) => {
+        const event: ProxyEvent = apiEvent({
+          method: e.method,
+          path: e.path,
+          headers: e.auth === null ? {} : { Authorization: e.auth },
+          ...(e.body === null ? {} : { body: e.body }),
+          base64: e.base64,
+        });
+        const res = await h.invoke(event);
+        expect(Number.isInteger(res.statusCode)).toBe(true);
+        expect(res.statusCode).toBeLessThan(500);
+        if (res.body) expect(() => JSON.parse(res.body)).not.toThrow();
+      }),
+      { numRuns: 1000, seed: 20240601 },
+    );
+  }, 60_000);
+});
