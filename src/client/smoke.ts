@@ -53,6 +53,7 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   const password = `Sm0ke!${randomBytes(12).toString('base64url')}a1`;
   let failed = false;
   let created = false;
+  let signupTried = false;
   let accessToken = '';
 
   const step = async (name: string, fn: () => Promise<string | void>): Promise<void> => {
@@ -86,6 +87,7 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   }
   const main = options.urls[0]!;
   await step('signup', async () => {
+    signupTried = true;
     const res = await api(main, { method: 'POST', path: '/user', body: { username, password } });
     expectStatus(res, 201);
     created = true;
@@ -132,7 +134,8 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   const wasFailed = failed;
   failed = false;
   await step('cleanup', async () => {
-    if (!created && !wasFailed) return 'nothing to delete';
+    // A sign-up that failed may still have created the user (a timeout after Cognito acted), so try then too.
+    if (!signupTried) return 'nothing to delete';
     try {
       await adminCall(ctx, target, 'AdminDeleteUser', username);
     } catch (err) {

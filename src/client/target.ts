@@ -26,20 +26,25 @@ export const targetOptions: OptionDef[] = [
 export async function resolveTarget(ctx: Context, flags: TargetFlags, needs: { api?: boolean; cognito?: boolean } = {}): Promise<Target> {
   const recorded = await ctx.state.target(ctx.global.target);
   const env = ctx.env;
-  const apiUrl = flags.apiUrl ?? env.AUTHSTACK_API_URL ?? recorded?.apiUrl;
-  const clientId = flags.userPoolClientId ?? env.AUTHSTACK_USER_POOL_CLIENT_ID ?? recorded?.clientId;
-  const overridden = Boolean(flags.apiUrl || env.AUTHSTACK_API_URL || flags.userPoolClientId || env.AUTHSTACK_USER_POOL_CLIENT_ID);
+  const apiUrl = flags.apiUrl ?? env.AUTHSTACK_API_URL;
+  const clientId = flags.userPoolClientId ?? env.AUTHSTACK_USER_POOL_CLIENT_ID;
+  const userPoolId = flags.userPoolId ?? env.AUTHSTACK_USER_POOL_ID;
+  const cognitoEndpoint = flags.cognitoEndpoint ?? env.AUTHSTACK_COGNITO_ENDPOINT;
+  const overridden = [apiUrl, clientId, userPoolId, cognitoEndpoint].some((v) => v !== undefined);
+  // The kind says whose Cognito this is (the local one has a mailbox and takes dummy credentials), so it
+  // stays the recorded one unless the Cognito endpoint itself is pointed elsewhere.
+  const sameCognito = recorded !== undefined && (cognitoEndpoint === undefined || cognitoEndpoint === recorded.cognitoEndpoint);
   const target: Target = {
     name: recorded && !overridden ? recorded.name : 'custom',
-    kind: recorded && !overridden ? recorded.kind : 'aws',
-    apiUrl: (apiUrl ?? '').replace(/\/+$/, ''),
+    kind: sameCognito ? recorded.kind : 'aws',
+    apiUrl: (apiUrl ?? recorded?.apiUrl ?? '').replace(/\/+$/, ''),
     region: ctx.global.region ?? recorded?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
-    userPoolId: flags.userPoolId ?? env.AUTHSTACK_USER_POOL_ID ?? recorded?.userPoolId ?? '',
-    clientId: clientId ?? '',
-    cognitoEndpoint: flags.cognitoEndpoint ?? env.AUTHSTACK_COGNITO_ENDPOINT ?? recorded?.cognitoEndpoint,
-    localDataDir: recorded && !overridden ? recorded.localDataDir : undefined,
+    userPoolId: userPoolId ?? recorded?.userPoolId ?? '',
+    clientId: clientId ?? recorded?.clientId ?? '',
+    cognitoEndpoint: cognitoEndpoint ?? recorded?.cognitoEndpoint,
+    localDataDir: sameCognito ? recorded.localDataDir : undefined,
     stackName: recorded?.stackName,
-    customDomainUrl: recorded?.customDomainUrl,
+    customDomainUrl: apiUrl === undefined ? recorded?.customDomainUrl : undefined,
   };
   if (needs.api && !target.apiUrl) throw noTarget('an API URL', '--api-url');
   if (needs.cognito) {

@@ -74,7 +74,7 @@ export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extr
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 15 s:\n${log}`)), 15_000);
     const check = () => {
-      if (/ready in \d+ ms/.test(log)) {
+      if (/ready in \d+ ms|"readyMs": \d+/.test(log)) {
         clearTimeout(timer);
         res();
       }

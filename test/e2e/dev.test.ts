@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, freePort, startDev, workspace } from '../helpers/e2e.js';
+
+let ws: Awaited<ReturnType<typeof workspace>>;
+beforeAll(async () => (ws = await workspace()));
+afterAll(async () => ws?.cleanup());
+
+const poolId = async () => JSON.parse(await readFile(join(ws.cwd, '.authstack', 'targets.json'), 'utf8')).targets.local.userPoolId as string;
+
+describe('authstack dev lifecycle', () => {
+  it('says it is ready with the URLs, and reuses the user pool across restarts', async () => {
+    const first = await startDev(ws);
+    expect(first.output()).toContain(`API      ${first.apiUrl}`);
+    expect(first.output()).toMatch(/Cognito  http:\/\/127\.0\.0\.1:\d+\s+pool local_\w+, client \w+/);
+    const id = await poolId();
+    expect(await first.stop()).toBe(0);
+    const second = await startDev(ws);
+    expect(await poolId()).toBe(id);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('--reset starts a fresh user pool', async () => {
+    const before = await poolId();
+    const dev = await startDev(ws, ['--reset']);
+    expect(await poolId()).not.toBe(before);
+    expect(await dev.stop()).toBe(0);
+  });
+
+  it('a taken port is a clear one-line error naming the flag', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const r = await cli(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use. Stop what uses it, or pick another with --port.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('--json prints one document with the URLs once ready', async () => {
+    const dev = await startDev(ws, ['--json']);
+    const doc = JSON.parse(dev.output().slice(dev.output().indexOf('{'), dev.output().lastIndexOf('}') + 1));
+    expect(doc).toMatchObject({ apiUrl: dev.apiUrl, userPoolId: expect.stringMatching(/^local_/), readyMs: expect.any(Number) });
+    expect(await dev.stop()).toBe(0);
+  });
+});
