@@ -80,6 +80,7 @@ export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extr
       }
     };
     child.stderr!.on('data', check);
+    child.stdout!.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       rej(new Error(`authstack dev exited with ${code}:\n${log}`));
