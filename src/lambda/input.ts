@@ -8,6 +8,8 @@ const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 // Deliberately permissive (unicode local parts and domains are valid); Cognito has the last word.
 const EMAIL = /^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$/u;
 const CODE = /^[0-9]{6}$/;
+// A lone surrogate cannot be encoded as UTF-8: Cognito would get mangled text or refuse it with an error we cannot map.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Cognito's own limits: usernames/emails up to 128 characters here, passwords up to 256. */
 const MAX_USERNAME = 128;
@@ -21,6 +23,7 @@ export function requireString(body: Record<string, unknown>, name: string): stri
   const v = field(body, name);
   if (v === undefined || v === null) throw new BadRequestError('MissingField', `"${name}" is required.`, name);
   if (typeof v !== 'string') throw new BadRequestError('InvalidField', `"${name}" must be a string.`, name);
+  if (LONE_SURROGATE.test(v)) throw new BadRequestError('InvalidField', `"${name}" must be valid Unicode text.`, name);
   return v;
 }
 
