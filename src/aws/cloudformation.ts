@@ -1,0 +1,219 @@
+/**
+ * The CloudFormation calls authstack makes, and nothing else. Deploy, status and destroy see only this
+ * interface; tests drive it with the in-memory fake behind the real SDK client.
+ */
+import {
+  ContinueUpdateRollbackCommand,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourceCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  type CloudFormationClient,
+} from '@aws-sdk/client-cloudformation';
+import type { AwsFactory } from './factory.js';
+import { awsError, errorName } from './errors.js';
+
+export interface StackSummary {
+  stackId: string;
+  stackName: string;
+  status: string;
+  statusReason?: string;
+  creationTime?: Date;
+  lastUpdatedTime?: Date;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface ResourceChange {
+  action: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  /** `True`, `False` or `Conditional` for a Modify; empty for Add and Remove. */
+  replacement: string;
+}
+
+export interface ChangeSetDescription {
+  id: string;
+  status: string;
+  statusReason?: string;
+  executionStatus?: string;
+  changes: ResourceChange[];
+}
+
+export interface StackEvent {
+  eventId: string;
+  timestamp: Date;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+}
+
+export interface ParameterValue {
+  key: string;
+  value?: string;
+  usePreviousValue?: boolean;
+}
+
+export interface CreateChangeSetInput {
+  stackName: string;
+  changeSetName: string;
+  type: 'CREATE' | 'UPDATE';
+  templateBody: string;
+  parameters: ParameterValue[];
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export interface CloudFormationApi {
+  /** The stack, or undefined when no stack of that name exists (deleted stacks included). */
+  describeStack(stackName: string): Promise<StackSummary | undefined>;
+  /** The template text as it was last submitted. */
+  getTemplate(stackName: string): Promise<string>;
+  createChangeSet(input: CreateChangeSetInput): Promise<{ id: string; stackId: string }>;
+  /** The change set with all its changes (every page). */
+  describeChangeSet(changeSetId: string, stackName: string): Promise<ChangeSetDescription>;
+  executeChangeSet(changeSetId: string, stackName: string): Promise<void>;
+  deleteChangeSet(changeSetId: string, stackName: string): Promise<void>;
+  deleteStack(stackName: string): Promise<void>;
+  continueUpdateRollback(stackName: string): Promise<void>;
+  /** One page of events, newest first. */
+  describeStackEvents(stackName: string, nextToken?: string): Promise<{ events: StackEvent[]; nextToken?: string }>;
+  /** The physical id of one resource, or undefined when the stack has no such resource (yet). */
+  physicalId(stackName: string, logicalId: string): Promise<string | undefined>;
+}
+
+const DOES_NOT_EXIST = /does not exist/i;
+
+export function cloudFormationApi(client: CloudFormationClient, settings: { region?: string; profile?: string } = {}): CloudFormationApi {
+  const run = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw awsError(err, what, settings);
+    }
+  };
+  return {
+    async describeStack(stackName) {
+      try {
+        const res = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+        const s = res.Stacks?.[0];
+        if (!s || s.StackStatus === 'DELETE_COMPLETE') return undefined;
+        return {
+          stackId: s.StackId ?? stackName,
+          stackName: s.StackName ?? stackName,
+          status: s.StackStatus ?? 'UNKNOWN',
+          statusReason: s.StackStatusReason,
+          creationTime: s.CreationTime,
+          lastUpdatedTime: s.LastUpdatedTime,
+          parameters: Object.fromEntries((s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
+          outputs: Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+          tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        };
+      } catch (err) {
+        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
+        throw awsError(err, `describe the stack ${stackName}`, settings);
+      }
+    },
+    getTemplate: (stackName) =>
+      run(`read the template of ${stackName}`, async () => {
+        const res = await client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
+        return res.TemplateBody ?? '';
+      }),
+    createChangeSet: (input) =>
+      run(`create a change set for ${input.stackName}`, async () => {
+        const res = await client.send(
+          new CreateChangeSetCommand({
+            StackName: input.stackName,
+            ChangeSetName: input.changeSetName,
+            ChangeSetType: input.type,
+            TemplateBody: input.templateBody,
+            Parameters: input.parameters.map((p) =>
+              p.usePreviousValue ? { ParameterKey: p.key, UsePreviousValue: true } : { ParameterKey: p.key, ParameterValue: p.value },
+            ),
+            // The function's role has no fixed name, so CAPABILITY_IAM is enough.
+            Capabilities: ['CAPABILITY_IAM'],
+            Description: input.description,
+            Tags: input.tags ? Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+          }),
+        );
+        return { id: res.Id ?? input.changeSetName, stackId: res.StackId ?? input.stackName };
+      }),
+    describeChangeSet: (changeSetId, stackName) =>
+      run('describe the change set', async () => {
+        const changes: ResourceChange[] = [];
+        let nextToken: string | undefined;
+        let first: ChangeSetDescription | undefined;
+        do {
+          const res = await client.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName, NextToken: nextToken }));
+          first ??= { id: res.ChangeSetId ?? changeSetId, status: res.Status ?? 'UNKNOWN', statusReason: res.StatusReason, executionStatus: res.ExecutionStatus, changes };
+          for (const change of res.Changes ?? []) {
+            const rc = change.ResourceChange;
+            if (!rc) continue;
+            changes.push({
+              action: rc.Action ?? '',
+              logicalId: rc.LogicalResourceId ?? '',
+              physicalId: rc.PhysicalResourceId,
+              resourceType: rc.ResourceType ?? '',
+              replacement: rc.Replacement ?? '',
+            });
+          }
+          nextToken = res.NextToken;
+        } while (nextToken);
+        return first;
+      }),
+    executeChangeSet: (changeSetId, stackName) =>
+      run('execute the change set', async () => {
+        await client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }));
+      }),
+    deleteChangeSet: (changeSetId, stackName) =>
+      run('delete the change set', async () => {
+        await client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }));
+      }),
+    deleteStack: (stackName) =>
+      run(`delete the stack ${stackName}`, async () => {
+        await client.send(new DeleteStackCommand({ StackName: stackName }));
+      }),
+    continueUpdateRollback: (stackName) =>
+      run(`continue the rollback of ${stackName}`, async () => {
+        await client.send(new ContinueUpdateRollbackCommand({ StackName: stackName }));
+      }),
+    describeStackEvents: (stackName, nextToken) =>
+      run(`read the events of ${stackName}`, async () => {
+        const res = await client.send(new DescribeStackEventsCommand({ StackName: stackName, NextToken: nextToken }));
+        return {
+          events: (res.StackEvents ?? []).map((e) => ({
+            eventId: e.EventId ?? '',
+            timestamp: e.Timestamp ?? new Date(0),
+            logicalId: e.LogicalResourceId ?? '',
+            physicalId: e.PhysicalResourceId,
+            resourceType: e.ResourceType ?? '',
+            status: e.ResourceStatus ?? '',
+            reason: e.ResourceStatusReason,
+          })),
+          nextToken: res.NextToken,
+        };
+      }),
+    async physicalId(stackName, logicalId) {
+      try {
+        const res = await client.send(new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: logicalId }));
+        return res.StackResourceDetail?.PhysicalResourceId || undefined;
+      } catch (err) {
+        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
+        throw awsError(err, `look up ${logicalId} in ${stackName}`, settings);
+      }
+    },
+  };
+}
+
+export async function cloudFormation(aws: AwsFactory): Promise<CloudFormationApi> {
+  return cloudFormationApi(await aws.cloudformation(), aws.settings);
+}

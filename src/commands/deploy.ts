@@ -1,0 +1,284 @@
+import { defineCommand } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { UserError, usageError } from '../cli/errors.js';
+import { duration } from '../cli/parse.js';
+import { table } from '../cli/output.js';
+
+interface Options {
+  yes?: boolean;
+  guided?: boolean;
+  execute: boolean;
+  domain?: string;
+  hostedZoneId?: string;
+  skipDnsCheck?: boolean;
+  stage?: string;
+  logRetention?: number;
+  parameter?: Record<string, string>;
+  allowUserPoolReplacement?: boolean;
+  continueRollback?: boolean;
+  certificateTimeout?: number;
+  busyTimeout?: number;
+  healthCheck: boolean;
+  zip?: string;
+  pollInterval?: number;
+}
+
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
+const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function logRetention(raw: string): number {
+  const n = Number(raw);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(n)) throw usageError(`--log-retention must be one of ${LOG_RETENTION_DAYS.join(', ')} (days), got "${raw}".`);
+  return n;
+}
+
+function domainName(raw: string): string {
+  const value = raw.trim().toLowerCase().replace(/\.$/, '');
+  if (value !== '' && !DOMAIN.test(value)) throw usageError(`--domain must be a DNS name such as api.example.com, got "${raw}".`);
+  return value;
+}
+
+function parameter(raw: string, previous?: unknown): Record<string, string> {
+  const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(raw);
+  if (!m) throw usageError(`--parameter must look like Key=Value, got "${raw}".`);
+  return { ...((previous as Record<string, string> | undefined) ?? {}), [m[1]!]: m[2]! };
+}
+
+export default defineCommand<Options>({
+  name: 'deploy',
+  description: 'deploy the stack to AWS (or update it), upload the code and check its health',
+  options: [
+    { flags: '-y, --yes', description: 'do not ask: confirm the change set (needed without a terminal)' },
+    { flags: '--guided', description: 'ask for stack name, region, domain, stage and log retention, and save the answers in authstack.config.json' },
+    { flags: '--no-execute', description: 'create and show the change set, then stop' },
+    { flags: '--domain <name>', description: 'custom domain for the API, e.g. api.example.com ("" removes it)', parse: domainName },
+    { flags: '--hosted-zone-id <id>', description: 'the Route 53 zone for --domain (default: the longest matching public zone)' },
+    { flags: '--skip-dns-check', description: 'do not check that the public DNS delegates the domain to that zone' },
+    { flags: '--stage <name>', description: 'API Gateway stage name (default: prod)' },
+    { flags: '--log-retention <days>', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
+    { flags: '--parameter <Key=Value>', description: 'set any template parameter (repeatable)', parse: parameter },
+    { flags: '--allow-user-pool-replacement', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
+    { flags: '--continue-rollback', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
+    { flags: '--certificate-timeout <duration>', description: 'give up waiting for the certificate after this long (default: 30m)', parse: duration('--certificate-timeout') },
+    { flags: '--busy-timeout <duration>', description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)', parse: duration('--busy-timeout') },
+    { flags: '--no-health-check', description: 'skip GET /app/health after the deploy' },
+    { flags: '--zip <file>', description: 'deploy this zip (from authstack package) instead of bundling now' },
+    { flags: '--poll-interval <duration>', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  ],
+  examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
+  async run({ options }, ctx) {
+    const [{ readDeployConfig, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS }] = await Promise.all([
+      import('../deploy/config.js'),
+      import('../deploy/aws-deps.js'),
+      import('../deploy/template.js'),
+    ]);
+
+    let config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const firstRun = Object.keys(config).length === 0;
+    if (options.guided && (options.yes || !ctx.interactive)) {
+      if (!ctx.interactive) throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
+      ctx.out.warn('--yes given: not asking the --guided questions.');
+    }
+    if ((options.guided || firstRun) && ctx.interactive && !options.yes) {
+      config = await askGuided(ctx, config, options);
+      await writeDeployConfig(ctx.cwd, config);
+      ctx.out.info(`Saved your answers in ${configPath(ctx.cwd)}; the next deploy needs no flags.`);
+    }
+
+    // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.
+    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    if (!STACK_NAME.test(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter).`);
+    const { region, aws } = await resolveRegion(ctx, config.region);
+    const stage = options.stage ?? config.stage;
+    if (stage !== undefined && !STAGE.test(stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${stage}".`);
+    const retention = options.logRetention ?? config.logRetentionInDays;
+    const domain = options.domain ?? config.domain;
+    const hostedZoneId = options.hostedZoneId ?? (options.domain === undefined ? config.hostedZoneId : undefined);
+
+    const parameters: Record<string, string> = { ...(options.parameter ?? {}) };
+    if (stage !== undefined) parameters[PARAMETERS.stageName] = stage;
+    if (retention !== undefined) parameters[PARAMETERS.logRetentionInDays] = String(retention);
+    if (domain === '') {
+      parameters[PARAMETERS.domainName] = '';
+      parameters[PARAMETERS.hostedZoneId] = '';
+    }
+
+    const [{ deployStack }, { deployPrinter }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js')]);
+    const { body, template } = await loadTemplate();
+    const code = await loadCode(ctx, options.zip);
+    const aws_ = await services(aws);
+    const printer = deployPrinter(ctx.out, ctx.clock.now);
+    ctx.out.info(`Deploying ${ctx.out.c.bold(stackName)} to ${region}${domain ? ` with ${domain}` : ''}…`);
+
+    let result;
+    try {
+      result = await deployStack(
+        {
+          stackName,
+          region,
+          templateBody: body,
+          templateParameters: templateParameterNames(template),
+          parameters,
+          code,
+          domain: domain ? { name: domain, hostedZoneId, skipDnsCheck: options.skipDnsCheck } : undefined,
+          execute: options.execute,
+          yes: options.yes,
+          allowUserPoolReplacement: options.allowUserPoolReplacement,
+          continueRollback: options.continueRollback,
+          pollIntervalMs: options.pollInterval,
+          busyTimeoutMs: options.busyTimeout,
+          certificateTimeoutMs: options.certificateTimeout,
+          signal: ctx.signal,
+        },
+        {
+          ...aws_,
+          resolveNs: async (name) => (await import('node:dns/promises')).resolveNs(name),
+          clock: ctx.clock,
+          confirm: (message) => confirm(ctx, message),
+          emit: printer.emit,
+        },
+      );
+    } finally {
+      printer.close();
+    }
+
+    if (result.outcome === 'change-set-only') {
+      ctx.out.result({ outcome: result.outcome, stackName, region, changeSetId: result.changeSetId, changes: result.changes });
+      return;
+    }
+
+    const outputs = result.outputs;
+    const { OUTPUTS } = await import('../deploy/template.js');
+    const apiUrl = (outputs[OUTPUTS.apiUrl] ?? '').replace(/\/+$/, '');
+    const { saveDeployRecord } = await import('../deploy/record.js');
+    await saveDeployRecord(ctx.state.dir, {
+      stackName,
+      region,
+      stackId: result.stackId,
+      deployedAt: new Date(ctx.clock.now()).toISOString(),
+      outcome: result.outcome,
+      templateSha256: result.templateSha256,
+      codeSha256: result.codeSha256,
+      parameters: result.parameters,
+      outputs,
+    });
+    if (apiUrl && outputs[OUTPUTS.userPoolClientId]) {
+      await ctx.state.saveTarget({
+        name: stackName,
+        kind: 'aws',
+        apiUrl,
+        region: outputs[OUTPUTS.region] ?? region,
+        userPoolId: outputs[OUTPUTS.userPoolId] ?? '',
+        clientId: outputs[OUTPUTS.userPoolClientId]!,
+        stackName,
+        customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
+      });
+    } else {
+      ctx.out.warn(`Stack ${stackName} has no ApiUrl/UserPoolClientId outputs; the auth commands will not find it.`);
+    }
+
+    const health = options.healthCheck && result.outcome !== 'no-changes' && apiUrl ? await healthCheck(ctx, apiUrl, options.pollInterval) : undefined;
+    const doc = { outcome: result.outcome, stackName, region, outputs, codeSha256: result.codeSha256, codeUploaded: result.codeUploaded, changes: result.changes, health };
+    ctx.out.result(doc, (c) => {
+      const rows = Object.entries(outputs).map(([k, v]) => [c.dim(k), v]);
+      const head =
+        result.outcome === 'no-changes'
+          ? `${c.green('✔')} ${stackName} is up to date.`
+          : `${c.green('✔')} ${stackName} ${result.outcome === 'created' ? 'created' : result.outcome === 'code-only' ? 'code updated' : 'updated'} in ${region}.`;
+      const healthLine = health ? `\n${health.healthy ? c.green('healthy') : c.red('unhealthy')}  GET ${apiUrl}/app/health → ${health.status ?? health.reason}` : '';
+      return `${head}\n${table(rows)}${healthLine}`;
+    });
+    if (health && !health.healthy) {
+      throw new UserError('api', `Deployed, but the health check failed: ${health.reason ?? `HTTP ${health.status}`} from ${apiUrl}/app/health.`, {
+        code: 'Unhealthy',
+        hint: `See the function's logs with "authstack logs --stack ${stackName} --since 10m"`,
+      });
+    }
+  },
+});
+
+async function askGuided(ctx: Context, config: import('../deploy/config.js').DeployConfig, options: Options) {
+  const stackName = await ctx.prompt.input({
+    message: 'Stack name',
+    default: config.stackName ?? ctx.global.stack,
+    validate: (v) => STACK_NAME.test(v) || 'Letters, digits and hyphens, starting with a letter',
+  });
+  let defaultRegion = ctx.global.region ?? config.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
+  if (!defaultRegion) defaultRegion = await ctx.aws.resolveRegion().catch(() => 'us-east-1');
+  const region = await ctx.prompt.input({
+    message: 'AWS region',
+    default: defaultRegion,
+    validate: (v) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) || 'A region such as us-east-1 or eu-west-2',
+  });
+  const domain = await ctx.prompt.input({
+    message: 'Custom domain (empty for none)',
+    default: options.domain ?? config.domain ?? '',
+    validate: (v) => v.trim() === '' || DOMAIN.test(v.trim().toLowerCase()) || 'A DNS name such as api.example.com, or empty',
+  });
+  const stage = await ctx.prompt.input({ message: 'API stage name', default: options.stage ?? config.stage ?? 'prod', validate: (v) => STAGE.test(v) || 'Letters, digits, hyphens and underscores' });
+  const logRetentionInDays = await ctx.prompt.select<number>({
+    message: 'Days to keep the function logs',
+    choices: LOG_RETENTION_DAYS.map((d) => ({ name: String(d), value: d })),
+    default: options.logRetention ?? config.logRetentionInDays ?? 7,
+  });
+  return { ...config, stackName, region, domain: domain.trim().toLowerCase() || undefined, stage, logRetentionInDays };
+}
+
+async function confirm(ctx: Context, message: string): Promise<boolean> {
+  if (!ctx.interactive) {
+    throw new UserError('aborted', `Refused to deploy without confirmation: "${message}" needs an answer and there is no terminal to ask.`, {
+      code: 'NeedsConfirmation',
+      hint: 'Review the change set above, then run again with --yes',
+    });
+  }
+  return ctx.prompt.confirm({ message, default: false });
+}
+
+async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zip: Uint8Array }> {
+  if (zipFile) {
+    const { readFile } = await import('node:fs/promises');
+    const { resolve } = await import('node:path');
+    const path = resolve(ctx.cwd, zipFile);
+    try {
+      return { zip: await readFile(path) };
+    } catch (err) {
+      const { fileError } = await import('../cli/files.js');
+      throw fileError('read', path, err);
+    }
+  }
+  const spinner = ctx.out.spinner('Bundling the Lambda…');
+  try {
+    const { packageLambda } = await import('../deploy/bundle.js');
+    const pkg = await packageLambda();
+    spinner.stop(`Bundled the Lambda (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
+    return { zip: pkg.zip };
+  } catch (err) {
+    spinner.stop();
+    throw err;
+  }
+}
+
+interface Health {
+  healthy: boolean;
+  status?: number;
+  reason?: string;
+}
+
+/** GET /app/health, retried briefly: a new stage can answer 403/5xx for a few seconds. */
+async function healthCheck(ctx: Context, apiUrl: string, pollMs = 2000): Promise<Health> {
+  const deadline = ctx.clock.now() + 30_000;
+  let last: Health = { healthy: false, reason: 'not checked' };
+  for (;;) {
+    try {
+      const res = await ctx.fetch(`${apiUrl}/app/health`, { headers: { accept: 'application/json' }, signal: AbortSignal.any([AbortSignal.timeout(10_000), ctx.signal]) });
+      const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
+      last = res.status === 200 && body?.status === 'healthy' ? { healthy: true, status: res.status } : { healthy: false, status: res.status, reason: `HTTP ${res.status}` };
+    } catch (err) {
+      last = { healthy: false, reason: (err as Error)?.name === 'TimeoutError' ? 'timed out' : ((err as { cause?: { code?: string } })?.cause?.code ?? 'unreachable') };
+    }
+    if (last.healthy || ctx.clock.now() >= deadline || ctx.signal.aborted) return last;
+    await ctx.clock.sleep(Math.min(pollMs, 2000), ctx.signal);
+  }
+}

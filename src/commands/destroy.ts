@@ -1,0 +1,61 @@
+import { defineCommand } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { UserError } from '../cli/errors.js';
+import { duration } from '../cli/parse.js';
+
+interface Options {
+  yes?: boolean;
+  deleteUserPool?: boolean;
+  pollInterval?: number;
+}
+
+export default defineCommand<Options>({
+  name: 'destroy',
+  description: 'delete the stack (the user pool is kept unless --delete-user-pool)',
+  options: [
+    { flags: '-y, --yes', description: 'do not ask (needed without a terminal)' },
+    { flags: '--delete-user-pool', description: 'also delete the user pool and every user in it (asks again, naming the count)' },
+    { flags: '--poll-interval <duration>', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  ],
+  examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
+  async run({ options }, ctx) {
+    const [{ readDeployConfig }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
+      import('../deploy/config.js'),
+      import('../deploy/aws-deps.js'),
+      import('../deploy/destroy-stack.js'),
+      import('../deploy/printer.js'),
+      import('../deploy/record.js'),
+    ]);
+    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const { region, aws } = await resolveRegion(ctx, config.region);
+    const api = await services(aws);
+    const printer = deployPrinter(ctx.out, ctx.clock.now);
+    let result;
+    try {
+      result = await destroyStack(
+        { stackName, region, yes: options.yes, deleteUserPool: options.deleteUserPool, pollIntervalMs: options.pollInterval, signal: ctx.signal },
+        { cfn: api.cfn, cognitoAdmin: api.cognitoAdmin, clock: ctx.clock, confirm: (m) => confirm(ctx, m), emit: printer.emit },
+      );
+    } finally {
+      printer.close();
+    }
+    if (result.outcome === 'deleted') await forgetDeployRecord(ctx.state.dir, stackName, region);
+    ctx.out.result({ stackName, region, ...result }, (c) =>
+      result.outcome === 'not-found'
+        ? ''
+        : `${c.green('✔')} Deleted stack ${stackName}.` +
+          (result.userPoolId ? (result.userPoolDeleted ? ` The user pool ${result.userPoolId} was deleted too.` : ` The user pool ${result.userPoolId} was kept.`) : ''),
+    );
+  },
+});
+
+async function confirm(ctx: Context, message: string): Promise<boolean> {
+  if (!ctx.interactive) {
+    throw new UserError('aborted', `Refused to delete without confirmation: "${message}" needs an answer and there is no terminal to ask.`, {
+      code: 'NeedsConfirmation',
+      hint: 'Run again with --yes (and --delete-user-pool to delete the users too)',
+    });
+  }
+  return ctx.prompt.confirm({ message, default: false });
+}

@@ -1,0 +1,80 @@
+import { defineCommand } from '../cli/command.js';
+import { usageError } from '../cli/errors.js';
+import { duration } from '../cli/parse.js';
+
+interface Options {
+  follow?: boolean;
+  since?: number;
+  logGroup?: string;
+  pollInterval?: number;
+}
+
+export default defineCommand<Options>({
+  name: 'logs',
+  description: "show the API function's log lines from CloudWatch Logs, one readable line per request",
+  options: [
+    { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C' },
+    { flags: '--since <duration>', description: 'how far back to start, e.g. 30s, 10m, 2h (default: 10m)', parse: duration('--since') },
+    { flags: '--log-group <name>', description: 'read this log group instead of the stack function\'s' },
+    { flags: '--poll-interval <duration>', description: 'time between polls with --follow (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  ],
+  examples: ['authstack logs', 'authstack logs --since 1h', 'authstack logs --follow'],
+  async run({ options }, ctx) {
+    if (options.follow && ctx.out.json) throw usageError('--follow cannot be combined with --json (one JSON document).', 'Drop one of them');
+    const [{ readDeployConfig }, { resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
+      import('../deploy/config.js'),
+      import('../deploy/aws-deps.js'),
+      import('../aws/logs.js'),
+      import('../deploy/log-format.js'),
+    ]);
+    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const { aws } = await resolveRegion(ctx, config.region);
+    const api = await logs(aws);
+    // The template fixes the group's name from the stack name, so no CloudFormation call is needed.
+    const logGroupName = options.logGroup ?? `/aws/lambda/${stackName}-api`;
+    let startTime = ctx.clock.now() - (options.since ?? 10 * 60_000);
+    const seen = new Set<string>();
+    const collected: Array<{ timestamp: string; message: string; request?: Record<string, unknown> }> = [];
+
+    const fetchNew = async () => {
+      let nextToken: string | undefined;
+      let newest = startTime;
+      do {
+        const page = await api.filterLogEvents({ logGroupName, startTime, nextToken });
+        for (const e of page.events) {
+          if (seen.has(e.eventId)) continue;
+          seen.add(e.eventId);
+          newest = Math.max(newest, e.timestamp);
+          if (ctx.out.json) {
+            const parsed = parseLogLine(e.message);
+            collected.push({ timestamp: new Date(e.timestamp).toISOString(), message: e.message.trimEnd(), ...(parsed.kind === 'request' ? { request: parsed.data } : {}) });
+          } else {
+            const line = formatLogLine(e.timestamp, e.message, ctx.out.c, ctx.out.verbose);
+            if (line !== undefined) ctx.out.writeOut(line + '\n');
+          }
+        }
+        nextToken = page.nextToken;
+      } while (nextToken && !ctx.signal.aborted);
+      // Lines of the same millisecond may still arrive: restart at that millisecond, `seen` drops repeats.
+      startTime = newest;
+    };
+
+    await fetchNew();
+    if (!options.follow) {
+      if (ctx.out.json) ctx.out.result({ logGroupName, events: collected });
+      else if (seen.size === 0) ctx.out.info(`No log lines in ${logGroupName} in the last ${formatSince(options.since ?? 600_000)}.`);
+      return;
+    }
+    ctx.out.info(ctx.out.c.dim(`Following ${logGroupName} (Ctrl-C to stop)…`));
+    while (!ctx.signal.aborted) {
+      await ctx.clock.sleep(options.pollInterval ?? 2000, ctx.signal);
+      if (ctx.signal.aborted) break;
+      await fetchNew();
+    }
+  },
+});
+
+function formatSince(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}

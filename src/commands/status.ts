@@ -1,0 +1,80 @@
+import { defineCommand } from '../cli/command.js';
+import { UserError } from '../cli/errors.js';
+import { table } from '../cli/output.js';
+import { noStack } from './outputs.js';
+
+interface Options {
+  healthCheck: boolean;
+}
+
+export default defineCommand<Options>({
+  name: 'status',
+  description: 'stack status, outputs, certificate, last deploy and a health check',
+  options: [{ flags: '--no-health-check', description: 'do not call GET /app/health' }],
+  examples: ['authstack status', 'authstack status --json'],
+  async run({ options }, ctx) {
+    const [{ readDeployConfig }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
+      import('../deploy/config.js'),
+      import('../deploy/aws-deps.js'),
+      import('../deploy/template.js'),
+      import('../deploy/record.js'),
+    ]);
+    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const { region, aws } = await resolveRegion(ctx, config.region);
+    const api = await services(aws);
+    const stack = await api.cfn.describeStack(stackName);
+    if (!stack) throw noStack(stackName, region);
+
+    const domain = stack.parameters[PARAMETERS.domainName];
+    let certificate: { arn: string; status: string; validationRecord?: string } | undefined;
+    if (domain) {
+      const arn = await api.cfn.physicalId(stack.stackId, LOGICAL_IDS.certificate);
+      if (arn?.startsWith('arn:')) {
+        const cert = await (await api.acm()).describeCertificate(arn);
+        const rec = cert.validationRecords[0];
+        certificate = { arn, status: cert.status, validationRecord: rec && cert.status !== 'ISSUED' ? `${rec.name} ${rec.type} ${rec.value}` : undefined };
+      }
+    }
+    const fnName = stack.outputs[OUTPUTS.functionName];
+    const fn = fnName ? await api.lambda.getFunction(fnName) : undefined;
+    const record = await readDeployRecord(ctx.state.dir, stackName, region).catch(() => undefined);
+    const lastDeploy = fn
+      ? { codeLastModified: fn.lastModified, codeSha256: fn.codeSha256, lastUpdateStatus: fn.lastUpdateStatus, stackLastUpdated: (stack.lastUpdatedTime ?? stack.creationTime)?.toISOString(), fromThisMachine: record?.deployedAt }
+      : undefined;
+
+    const apiUrl = (stack.outputs[OUTPUTS.apiUrl] ?? '').replace(/\/+$/, '');
+    let health: { healthy: boolean; status?: number; ms?: number; reason?: string } | undefined;
+    if (options.healthCheck && apiUrl) {
+      const started = performance.now();
+      try {
+        const res = await ctx.fetch(`${apiUrl}/app/health`, { headers: { accept: 'application/json' }, signal: AbortSignal.any([AbortSignal.timeout(10_000), ctx.signal]) });
+        const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
+        const healthy = res.status === 200 && body?.status === 'healthy';
+        health = { healthy, status: res.status, ms: Math.round(performance.now() - started), reason: healthy ? undefined : `HTTP ${res.status}` };
+      } catch (err) {
+        health = { healthy: false, reason: (err as Error)?.name === 'TimeoutError' ? 'timed out' : 'unreachable' };
+      }
+    }
+
+    const doc = { stackName, region, status: stack.status, statusReason: stack.statusReason, outputs: stack.outputs, certificate, lastDeploy, health };
+    ctx.out.result(doc, (c) => {
+      const good = /_COMPLETE$/.test(stack.status) && !stack.status.includes('ROLLBACK');
+      const rows: string[][] = [
+        ['Stack', `${stackName} (${region})`],
+        ['Status', good ? c.green(stack.status) : c.yellow(stack.status) + (stack.statusReason ? c.dim(`  ${stack.statusReason}`) : '')],
+      ];
+      if (certificate) rows.push(['Certificate', (certificate.status === 'ISSUED' ? c.green : c.yellow)(certificate.status) + (certificate.validationRecord ? c.dim(`  needs ${certificate.validationRecord}`) : '')]);
+      if (lastDeploy) rows.push(['Last code deploy', `${lastDeploy.codeLastModified ?? '?'}  ${c.dim(`sha256 ${lastDeploy.codeSha256}`)}`]);
+      if (health) rows.push(['Health', health.healthy ? `${c.green('healthy')} ${c.dim(`${health.ms} ms`)}` : c.red(`unhealthy (${health.reason})`)]);
+      for (const [k, v] of Object.entries(stack.outputs)) rows.push([k, v]);
+      return table(rows.map(([k, v]) => [c.dim(k!), v!]));
+    });
+    if (health && !health.healthy) {
+      throw new UserError('api', `The API is not healthy: ${health.reason} from ${apiUrl}/app/health.`, {
+        code: 'Unhealthy',
+        hint: `See the function's logs with "authstack logs --stack ${stackName}"`,
+      });
+    }
+  },
+});

@@ -1,0 +1,523 @@
+/**
+ * One deploy, as a plain function: compare with what is deployed, skip what has not changed, otherwise go
+ * through a change set (shown, guarded, confirmed), watch the stack, then upload the function's code and wait
+ * until Lambda serves it. Everything it touches comes in through `deps`; what it has to say goes out through
+ * `deps.emit` (see `printer.ts`).
+ */
+import { createHash } from 'node:crypto';
+import type { CloudFormationApi, ParameterValue, ResourceChange, StackEvent, StackSummary } from '../aws/cloudformation.js';
+import type { LambdaApi } from '../aws/lambda.js';
+import type { AcmApi, CertificateState } from '../aws/acm.js';
+import type { Route53Api } from '../aws/route53.js';
+import type { Clock } from '../cli/context.js';
+import { EXIT, UserError } from '../cli/errors.js';
+import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
+import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
+import { Interrupted, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
+import { LOGICAL_IDS, OUTPUTS, PARAMETERS } from './template.js';
+
+export interface DeployStackOptions {
+  /** CloudFormation stack name. */
+  readonly stackName: string;
+  /** The region, for the commands suggested in messages. */
+  readonly region: string;
+  /** The exact template text to submit. */
+  readonly templateBody: string;
+  /** The template's parameter names: only these are sent. */
+  readonly templateParameters: readonly string[];
+  /**
+   * Parameter values to set. A parameter not listed keeps its deployed value (UsePreviousValue), or the
+   * template default on a new stack. `DomainName`/`HostedZoneId` are filled in from `domain`.
+   */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** The function's deployment package. */
+  readonly code: { readonly zip: Uint8Array };
+  /** Custom domain; the hosted zone is looked up unless already deployed with the same domain. */
+  readonly domain?: { readonly name: string; readonly hostedZoneId?: string; readonly skipDnsCheck?: boolean };
+  /** Execute the change set. Default true; false shows it and stops (`--no-execute`). */
+  readonly execute?: boolean;
+  /** Skip confirmations. Default false. */
+  readonly yes?: boolean;
+  /** Let a change set replace or remove the user pool or its client. Default false. */
+  readonly allowUserPoolReplacement?: boolean;
+  /** Continue a rollback that failed (UPDATE_ROLLBACK_FAILED) before deploying. Default false. */
+  readonly continueRollback?: boolean;
+  /** Time between status polls. Default 2 s. */
+  readonly pollIntervalMs?: number;
+  /** How long to wait for another operation on the stack to finish. Default 10 minutes; 0 reports at once. */
+  readonly busyTimeoutMs?: number;
+  /** How long to wait for the certificate to be issued. Default 30 minutes. */
+  readonly certificateTimeoutMs?: number;
+  /** How long to wait for Lambda to apply new code. Default 300 s. */
+  readonly functionUpdateTimeoutSeconds?: number;
+  /** Aborted on Ctrl-C: stop watching, leave the stack to CloudFormation. */
+  readonly signal?: AbortSignal;
+}
+
+export type DeployEvent =
+  | { type: 'info'; message: string }
+  | { type: 'warn'; message: string }
+  | { type: 'change-set'; stackName: string; changes: ResourceChange[]; rows: string[][] }
+  | { type: 'operation-start'; stackName: string; operation: 'create' | 'update' | 'delete' | 'rollback'; resources: number }
+  | { type: 'stack-event'; event: StackEvent }
+  | { type: 'operation-end'; status: string; ok: boolean }
+  | { type: 'certificate'; certificate: CertificateState }
+  | { type: 'code'; phase: 'uploading' | 'waiting' | 'live'; functionName: string; size: number };
+
+export type DeploySink = (event: DeployEvent) => void;
+
+export interface DeployStackDeps {
+  readonly cfn: CloudFormationApi;
+  readonly lambda: LambdaApi;
+  /** Loaded only when a custom domain needs them. */
+  readonly acm: () => Promise<AcmApi>;
+  readonly route53: () => Promise<Route53Api>;
+  readonly resolveNs: ResolveNs;
+  readonly clock: Clock;
+  /** Asks the user; throws when nobody can answer. Not called with `yes`. */
+  readonly confirm: (message: string) => Promise<boolean>;
+  readonly emit: DeploySink;
+}
+
+export type DeployOutcome = 'no-changes' | 'code-only' | 'created' | 'updated' | 'change-set-only';
+
+export interface DeployStackResult {
+  outcome: DeployOutcome;
+  stackName: string;
+  stackId?: string;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+  changes: ResourceChange[];
+  /** Set for `change-set-only`. */
+  changeSetId?: string;
+  /** Base64 SHA-256 of the code now live, as Lambda reports it. */
+  codeSha256: string;
+  templateSha256: string;
+  codeUploaded: boolean;
+  /** Why the fast path was or was not taken, for --verbose. */
+  reason: string;
+}
+
+const STABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+const SKIPPABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The code hash as Lambda reports it (`CodeSha256`): base64, not hex. */
+export function lambdaCodeSha256(zip: Uint8Array): string {
+  return createHash('sha256').update(zip).digest('base64');
+}
+
+export async function deployStack(options: DeployStackOptions, deps: DeployStackDeps): Promise<DeployStackResult> {
+  const { stackName, region } = options;
+  const poll = options.pollIntervalMs ?? 2000;
+  const emit = deps.emit;
+  const codeSha256 = lambdaCodeSha256(options.code.zip);
+  const templateSha256 = sha256Hex(options.templateBody);
+  const execute = options.execute ?? true;
+
+  let stack = await deps.cfn.describeStack(stackName);
+  stack = await settleStack(stack, options, deps);
+
+  const desired: Record<string, string> = { ...options.parameters };
+  if (options.domain) {
+    const zoneId = await hostedZoneFor(options.domain, stack, deps, emit);
+    desired[PARAMETERS.domainName] = options.domain.name;
+    desired[PARAMETERS.hostedZoneId] = zoneId;
+  }
+  const parameters = parameterValues(options.templateParameters, desired, stack);
+  const base = { stackName, templateSha256, parameters: desired };
+
+  // Fast paths: the deployed template text and parameters are the record of the last deploy, and Lambda's own
+  // CodeSha256 that of the code, so this works from any machine without local state.
+  let fn: { name: string; codeSha256: string; lastUpdateStatus?: string } | undefined;
+  let templateSame = false;
+  if (stack && SKIPPABLE.has(stack.status)) {
+    const deployedTemplate = await deps.cfn.getTemplate(stackName);
+    templateSame = sha256Hex(deployedTemplate) === templateSha256;
+    const paramsSame = Object.entries(desired).every(([k, v]) => stack!.parameters[k] === v);
+    if (templateSame && paramsSame) {
+      fn = await currentFunction(stack, deps);
+      if (fn && fn.codeSha256 === codeSha256) {
+        emit({ type: 'info', message: `No changes: stack ${stackName} already runs this template, these parameters and this code.` });
+        return { ...base, outcome: 'no-changes', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256, codeUploaded: false, reason: 'template, parameters and code hash unchanged' };
+      }
+      if (fn) {
+        if (!execute) {
+          emit({ type: 'info', message: 'Only the function code changed: a deploy would upload it directly, without CloudFormation.' });
+          return { ...base, outcome: 'change-set-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: fn.codeSha256, codeUploaded: false, reason: 'code only (not executed)' };
+        }
+        emit({ type: 'info', message: 'Only the function code changed: updating it directly (no CloudFormation change).' });
+        const live = await uploadCode(fn, options, deps);
+        return { ...base, outcome: 'code-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: 'template and parameters unchanged, code changed' };
+      }
+    }
+  }
+
+  // The change set.
+  const type = stack ? 'UPDATE' : 'CREATE';
+  const changeSetName = `authstack-${new Date(deps.clock.now()).toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
+  emit({ type: 'info', message: `${type === 'CREATE' ? 'Creating' : 'Computing'} the change set for ${stackName}${type === 'CREATE' ? ' (new stack)' : ''}…` });
+  const created = await deps.cfn.createChangeSet({
+    stackName,
+    changeSetName,
+    type,
+    templateBody: options.templateBody,
+    parameters,
+    description: `authstack deploy (template ${templateSha256.slice(0, 12)})`,
+  });
+  const changeSet = await waitForChangeSet(created.id, options, deps);
+  if (changeSet.status === 'FAILED') {
+    await deps.cfn.deleteChangeSet(created.id, stackName).catch(() => undefined);
+    if (stack && NO_CHANGES.test(changeSet.statusReason ?? '')) {
+      fn ??= await currentFunction(stack, deps);
+      if (fn && fn.codeSha256 !== codeSha256 && execute) {
+        emit({ type: 'info', message: 'CloudFormation has nothing to change; updating the function code directly.' });
+        const live = await uploadCode(fn, options, deps);
+        return { ...base, outcome: 'code-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: 'change set empty, code changed' };
+      }
+      emit({ type: 'info', message: `No changes: CloudFormation found nothing to change in ${stackName}${fn && fn.codeSha256 !== codeSha256 ? ' (the code differs; run without --no-execute to upload it)' : ''}.` });
+      return { ...base, outcome: 'no-changes', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: fn?.codeSha256 ?? '', codeUploaded: false, reason: 'change set empty' };
+    }
+    throw new UserError('deployment', `CloudFormation rejected the change: ${changeSet.statusReason ?? 'no reason given'}`, { code: 'ChangeSetFailed' });
+  }
+  const changes = changeSet.changes;
+  emit({ type: 'change-set', stackName, changes, rows: changeRows(changes) });
+
+  const risky = dangerousChanges(changes);
+  if (risky.length > 0) {
+    if (!options.allowUserPoolReplacement) {
+      await discard(created.id, type, options, deps);
+      throw replacementRefused(stackName, risky);
+    }
+    emit({ type: 'warn', message: `--allow-user-pool-replacement: ${risky.map((c) => c.logicalId).join(', ')} will be replaced or removed; their users and client ids are lost to this stack.` });
+  }
+
+  if (!execute) {
+    emit({
+      type: 'info',
+      message: `Change set ${changeSetName} left for review (not executed). Apply it with: aws cloudformation execute-change-set --stack-name ${stackName} --change-set-name ${changeSetName} --region ${region}`,
+    });
+    return { ...base, outcome: 'change-set-only', stackId: created.stackId, outputs: stack?.outputs ?? {}, changes, changeSetId: created.id, codeSha256: '', codeUploaded: false, reason: 'not executed' };
+  }
+
+  if (!options.yes) {
+    let ok: boolean;
+    try {
+      ok = await deps.confirm(`${type === 'CREATE' ? 'Create' : 'Update'} stack ${stackName} in ${region} with these ${changes.length} change${changes.length === 1 ? '' : 's'}?`);
+    } catch (err) {
+      await discard(created.id, type, options, deps);
+      throw err;
+    }
+    if (!ok) {
+      await discard(created.id, type, options, deps);
+      throw new UserError('aborted', 'Deploy cancelled; nothing was changed.', { code: 'Declined' });
+    }
+  }
+
+  const since = new Date(deps.clock.now());
+  await deps.cfn.executeChangeSet(created.id, stackName);
+  emit({ type: 'operation-start', stackName, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.length });
+  const result = await watch(created.stackId, since, type === 'CREATE' ? 'create' : 'update', options, deps);
+  if (result.status !== 'CREATE_COMPLETE' && result.status !== 'UPDATE_COMPLETE') throw deployFailed(stackName, region, result, type);
+
+  const after = await deps.cfn.describeStack(created.stackId);
+  if (!after) throw new UserError('deployment', `Stack ${stackName} vanished right after its deploy.`, { code: 'StackGone' });
+  const deployedFn = await currentFunction(after, deps);
+  if (!deployedFn) throw new UserError('deployment', `Stack ${stackName} has no function to upload the code to.`, { code: 'NoFunction' });
+  let live = deployedFn.codeSha256;
+  let uploaded = false;
+  if (deployedFn.codeSha256 !== codeSha256) {
+    live = await uploadCode(deployedFn, options, deps);
+    uploaded = true;
+  }
+  return {
+    ...base,
+    outcome: type === 'CREATE' ? 'created' : 'updated',
+    stackId: after.stackId,
+    outputs: after.outputs,
+    changes,
+    codeSha256: live,
+    codeUploaded: uploaded,
+    reason: templateSame ? 'parameters changed' : 'template changed',
+  };
+}
+
+/**
+ * Brings the stack to a state a change set can be made against: waits out another operation, deletes a
+ * stack whose first create failed (after confirmation), continues a failed rollback when asked.
+ */
+async function settleStack(stack: StackSummary | undefined, options: DeployStackOptions, deps: DeployStackDeps): Promise<StackSummary | undefined> {
+  const { stackName, region } = options;
+  const poll = options.pollIntervalMs ?? 2000;
+  if (!stack) return undefined;
+
+  if (!isTerminal(stack.status)) {
+    const limit = options.busyTimeoutMs ?? 10 * 60_000;
+    if (limit <= 0) throw busy(stack, region);
+    deps.emit({ type: 'info', message: `Stack ${stackName} is busy (${stack.status}); waiting up to ${formatMs(limit)} for it to finish…` });
+    const deadline = deps.clock.now() + limit;
+    while (stack && !isTerminal(stack.status)) {
+      if (options.signal?.aborted) throw interrupted(stackName, region, 'update');
+      if (deps.clock.now() >= deadline) throw busy(stack, region);
+      await deps.clock.sleep(poll, options.signal);
+      stack = await deps.cfn.describeStack(stack.stackId);
+    }
+    if (!stack) return undefined;
+    deps.emit({ type: 'info', message: `Stack ${stackName} is now ${stack.status}.` });
+  }
+
+  if (stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'REVIEW_IN_PROGRESS') {
+    const why =
+      stack.status === 'ROLLBACK_COMPLETE'
+        ? `Stack ${stackName} is ROLLBACK_COMPLETE: its first create failed, and such a stack can only be deleted.`
+        : `Stack ${stackName} is REVIEW_IN_PROGRESS: an earlier create stopped at its change set, so it has no resources.`;
+    deps.emit({ type: 'warn', message: why });
+    if (!options.yes && !(await deps.confirm(`Delete the empty stack ${stackName} and create it again?`))) {
+      throw new UserError('aborted', `Stack ${stackName} left as it is (${stack.status}).`, {
+        code: 'Declined',
+        hint: `Delete it (authstack destroy --stack ${stackName}) and deploy again`,
+      });
+    }
+    await removeStack(stack, options, deps);
+    return undefined;
+  }
+
+  if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
+    if (!options.continueRollback) {
+      throw new UserError('deployment', `Stack ${stackName} is UPDATE_ROLLBACK_FAILED: an update failed and CloudFormation could not roll some resource back${stack.statusReason ? ` (${stack.statusReason})` : ''}.`, {
+        code: 'UpdateRollbackFailed',
+        hint: `Fix what the reason names (often a resource changed by hand), then run authstack deploy --continue-rollback`,
+      });
+    }
+    deps.emit({ type: 'info', message: `Continuing the rollback of ${stackName}…` });
+    const since = new Date(deps.clock.now());
+    await deps.cfn.continueUpdateRollback(stack.stackId);
+    deps.emit({ type: 'operation-start', stackName, operation: 'rollback', resources: 0 });
+    const result = await watch(stack.stackId, since, 'rollback', options, deps);
+    if (result.status !== 'UPDATE_ROLLBACK_COMPLETE') {
+      const failure = firstFailure(result.events);
+      throw new UserError('deployment', `The rollback of ${stackName} failed again (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`, {
+        code: 'UpdateRollbackFailed',
+        hint: 'Fix the resource by hand, or skip it: aws cloudformation continue-update-rollback --resources-to-skip <logical id>',
+      });
+    }
+    return deps.cfn.describeStack(stack.stackId);
+  }
+
+  if (stack.status === 'ROLLBACK_FAILED' || stack.status === 'DELETE_FAILED') {
+    throw new UserError('deployment', `Stack ${stackName} is ${stack.status}${stack.statusReason ? ` (${stack.statusReason})` : ''} and cannot be updated.`, {
+      code: 'StackFailed',
+      hint: `Delete it with authstack destroy --stack ${stackName} (the user pool is kept), then deploy again`,
+    });
+  }
+
+  if (!STABLE.has(stack.status)) {
+    throw new UserError('deployment', `Stack ${stackName} is ${stack.status}, a state authstack cannot deploy over.`, { code: 'StackState' });
+  }
+  return stack;
+}
+
+async function removeStack(stack: StackSummary, options: DeployStackOptions, deps: DeployStackDeps): Promise<void> {
+  const since = new Date(deps.clock.now());
+  await deps.cfn.deleteStack(stack.stackId);
+  deps.emit({ type: 'operation-start', stackName: options.stackName, operation: 'delete', resources: 0 });
+  const result = await watch(stack.stackId, since, 'delete', options, deps);
+  if (result.status !== 'DELETE_COMPLETE') {
+    const failure = firstFailure(result.events);
+    throw new UserError('deployment', `Could not delete stack ${options.stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? ''}` : ''}.`, {
+      code: 'DeleteFailed',
+    });
+  }
+}
+
+async function hostedZoneFor(domain: NonNullable<DeployStackOptions['domain']>, stack: StackSummary | undefined, deps: DeployStackDeps, emit: DeploySink): Promise<string> {
+  const name = domain.name.toLowerCase().replace(/\.$/, '');
+  const deployedZone = stack?.parameters[PARAMETERS.hostedZoneId];
+  // Already deployed with this domain: the zone was found and checked then; a no-op deploy stays a few calls.
+  if (stack?.parameters[PARAMETERS.domainName] === name && deployedZone && (!domain.hostedZoneId || domain.hostedZoneId === deployedZone)) {
+    return deployedZone;
+  }
+  const zone = await findHostedZone(await deps.route53(), name, domain.hostedZoneId);
+  emit({ type: 'info', message: `Hosted zone for ${name}: ${zone.name} (${zone.id}).` });
+  if (domain.skipDnsCheck) {
+    emit({ type: 'warn', message: 'Skipping the DNS delegation check (--skip-dns-check).' });
+    return zone.id;
+  }
+  const check = await checkDelegation(zone, deps.resolveNs);
+  if (check.ok === false) throw delegationError(zone, check);
+  if (check.ok === 'unknown') {
+    emit({ type: 'warn', message: `Could not look up the public name servers of ${zone.name} (${check.error}); if the certificate stays pending, check the delegation.` });
+  }
+  return zone.id;
+}
+
+function parameterValues(names: readonly string[], desired: Record<string, string>, stack: StackSummary | undefined): ParameterValue[] {
+  const values: ParameterValue[] = [];
+  for (const key of names) {
+    if (desired[key] !== undefined) values.push({ key, value: desired[key] });
+    else if (stack && key in stack.parameters) values.push({ key, usePreviousValue: true });
+  }
+  const unknown = Object.keys(desired).filter((k) => !names.includes(k));
+  if (unknown.length) {
+    throw new UserError('usage', `The template has no parameter ${unknown.join(', ')}.`, { code: 'UnknownParameter', hint: `Known parameters: ${names.join(', ')}` });
+  }
+  return values;
+}
+
+async function currentFunction(stack: StackSummary, deps: DeployStackDeps) {
+  const name = stack.outputs[OUTPUTS.functionName] ?? (await deps.cfn.physicalId(stack.stackId, LOGICAL_IDS.function));
+  if (!name) return undefined;
+  return deps.lambda.getFunction(name);
+}
+
+async function uploadCode(fn: { name: string; lastUpdateStatus?: string }, options: DeployStackOptions, deps: DeployStackDeps): Promise<string> {
+  const maxWaitSeconds = options.functionUpdateTimeoutSeconds ?? 300;
+  // A function still applying an earlier change refuses new code (ResourceConflictException).
+  if (fn.lastUpdateStatus === 'InProgress') await deps.lambda.waitUntilUpdated(fn.name, { maxWaitSeconds, signal: options.signal });
+  deps.emit({ type: 'code', phase: 'uploading', functionName: fn.name, size: options.code.zip.byteLength });
+  await deps.lambda.updateCode(fn.name, options.code.zip);
+  deps.emit({ type: 'code', phase: 'waiting', functionName: fn.name, size: options.code.zip.byteLength });
+  const live = await deps.lambda.waitUntilUpdated(fn.name, { maxWaitSeconds, signal: options.signal });
+  if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'code');
+  deps.emit({ type: 'code', phase: 'live', functionName: fn.name, size: options.code.zip.byteLength });
+  return live.codeSha256 || lambdaCodeSha256(options.code.zip);
+}
+
+async function waitForChangeSet(id: string, options: DeployStackOptions, deps: DeployStackDeps) {
+  const poll = options.pollIntervalMs ?? 2000;
+  const deadline = deps.clock.now() + 10 * 60_000;
+  for (;;) {
+    const cs = await deps.cfn.describeChangeSet(id, options.stackName);
+    if (cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED') return cs;
+    if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'change-set');
+    if (deps.clock.now() > deadline) throw new UserError('deployment', `The change set for ${options.stackName} is still ${cs.status} after 10 minutes.`, { code: 'ChangeSetTimeout' });
+    await deps.clock.sleep(Math.min(poll, 1000), options.signal);
+  }
+}
+
+/** Deletes a change set that will not be executed; a stack that exists only because of it goes too. */
+async function discard(changeSetId: string, type: 'CREATE' | 'UPDATE', options: DeployStackOptions, deps: DeployStackDeps): Promise<void> {
+  try {
+    await deps.cfn.deleteChangeSet(changeSetId, options.stackName);
+    if (type === 'CREATE') await deps.cfn.deleteStack(options.stackName);
+  } catch {
+    // Leftovers are harmless: the next deploy recreates a REVIEW_IN_PROGRESS stack after asking.
+  }
+}
+
+async function watch(stackId: string, since: Date, operation: 'create' | 'update' | 'delete' | 'rollback', options: DeployStackOptions, deps: DeployStackDeps): Promise<WatchResult> {
+  const certificate = options.domain && operation !== 'delete' ? certificateWatcher(stackId, options, deps) : undefined;
+  try {
+    const result = await watchStack({
+      cfn: deps.cfn,
+      stack: stackId,
+      since,
+      clock: deps.clock,
+      pollIntervalMs: options.pollIntervalMs ?? 2000,
+      signal: options.signal,
+      onEvent: (event) => {
+        deps.emit({ type: 'stack-event', event });
+        certificate?.onEvent(event);
+      },
+      onTick: () => certificate?.onTick(),
+    });
+    const ok = operation === 'rollback' ? result.status === 'UPDATE_ROLLBACK_COMPLETE' : !isFailureStatus(result.status);
+    deps.emit({ type: 'operation-end', status: result.status, ok });
+    return result;
+  } catch (err) {
+    if (err instanceof Interrupted) throw interrupted(options.stackName, options.region, operation);
+    throw err;
+  }
+}
+
+/** Shows the certificate's status and validation record while CloudFormation waits for it, and gives up in time. */
+function certificateWatcher(stackId: string, options: DeployStackOptions, deps: DeployStackDeps) {
+  let startedAt: number | undefined;
+  let arn: string | undefined;
+  let done = false;
+  let last = '';
+  let state: CertificateState | undefined;
+  const limit = options.certificateTimeoutMs ?? 30 * 60_000;
+  return {
+    onEvent(event: StackEvent) {
+      if (event.logicalId !== LOGICAL_IDS.certificate) return;
+      if (event.status === 'CREATE_IN_PROGRESS' || event.status === 'UPDATE_IN_PROGRESS') {
+        startedAt ??= deps.clock.now();
+        if (event.physicalId?.startsWith('arn:')) arn = event.physicalId;
+      } else {
+        done = true;
+      }
+    },
+    async onTick() {
+      if (startedAt === undefined || done) return;
+      arn ??= await deps.cfn.physicalId(stackId, LOGICAL_IDS.certificate);
+      if (arn?.startsWith('arn:')) {
+        state = await (await deps.acm()).describeCertificate(arn);
+        const key = JSON.stringify([state.status, state.validationRecords]);
+        if (key !== last) {
+          last = key;
+          deps.emit({ type: 'certificate', certificate: state });
+        }
+        if (state.status !== 'PENDING_VALIDATION') return;
+      }
+      if (deps.clock.now() - startedAt >= limit) {
+        const record = state?.validationRecords[0];
+        throw new UserError('deployment', `The certificate for ${options.domain!.name} is still ${state?.status ?? 'pending'} after ${formatMs(limit)}: ACM has not seen its validation record${record ? ` (${record.name} ${record.type} ${record.value})` : ''} in the public DNS.`, {
+          code: 'CertificateTimeout',
+          hint: `Check the domain's delegation and that the record resolves. The stack keeps waiting in CloudFormation: follow it with "authstack status --stack ${options.stackName}", or stop it with ${stopCommand(options)}`,
+        });
+      }
+    },
+  };
+}
+
+function stopCommand(options: DeployStackOptions): string {
+  const args = `--stack-name ${options.stackName} --region ${options.region}`;
+  return `"aws cloudformation cancel-update-stack ${args}" (an update) or "aws cloudformation delete-stack ${args}" (a first create)`;
+}
+
+function deployFailed(stackName: string, region: string, result: WatchResult, type: 'CREATE' | 'UPDATE'): UserError {
+  const failure = firstFailure(result.events);
+  const where = failure ? `${failure.logicalId} (${failure.resourceType}) ${failure.status}: ${failure.reason ?? 'no reason given'}` : result.statusReason ?? 'no reason given';
+  return new UserError('deployment', `Deploy failed: ${where}. The stack is now ${result.status}.`, {
+    code: 'DeployFailed',
+    hint:
+      type === 'CREATE'
+        ? 'Fix the cause and run authstack deploy again; it offers to delete the failed stack first'
+        : 'The previous version is still serving; fix the cause and deploy again',
+    details: { stackStatus: result.status, resource: failure?.logicalId, reason: failure?.reason, region },
+  });
+}
+
+function busy(stack: StackSummary, region: string): UserError {
+  return new UserError('deployment', `Stack ${stack.stackName} is busy with another operation (${stack.status}).`, {
+    code: 'StackBusy',
+    hint: `Wait for it to finish (authstack status --stack ${stack.stackName}), then deploy again; or pass --busy-timeout to wait longer`,
+    details: { stackStatus: stack.status, region },
+  });
+}
+
+function interrupted(stackName: string, region: string, operation: string): UserError {
+  const rollBack =
+    operation === 'create'
+      ? `delete it with "aws cloudformation delete-stack --stack-name ${stackName} --region ${region}"`
+      : operation === 'update'
+        ? `roll it back with "aws cloudformation cancel-update-stack --stack-name ${stackName} --region ${region}"`
+        : `check it with "authstack status --stack ${stackName}"`;
+  return new UserError('deployment', `Stopped watching: the ${operation === 'code' ? 'code update' : 'deployment'} goes on in CloudFormation without authstack.`, {
+    code: 'Interrupted',
+    exitCode: EXIT.interrupted,
+    hint: `Follow it with "authstack status --stack ${stackName}", or ${rollBack}`,
+  });
+}
+
+export function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms >= 3_600_000) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

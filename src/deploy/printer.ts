@@ -1,0 +1,133 @@
+/**
+ * Turns deploy events into output: a line per stack event (CI logs stay readable), and on a live terminal a
+ * progress line under them that is redrawn in place.
+ */
+import type { Output } from '../cli/output.js';
+import { table } from '../cli/output.js';
+import type { StackEvent } from '../aws/cloudformation.js';
+import type { DeployEvent, DeploySink } from './deploy-stack.js';
+
+export interface Printer {
+  emit: DeploySink;
+  /** Clears the progress line (before an error is printed). */
+  close(): void;
+}
+
+export function deployPrinter(out: Output, now: () => number = Date.now): Printer {
+  const c = out.c;
+  let progress: { stackName: string; operation: string; expected: number; done: Set<string>; active: Set<string>; startedAt: number } | undefined;
+  let drawn = false;
+
+  const clear = () => {
+    if (drawn) out.writeErr('\r\x1b[2K');
+    drawn = false;
+  };
+  const draw = () => {
+    if (!out.live || !progress) return;
+    const elapsed = Math.round((now() - progress.startedAt) / 1000);
+    const total = progress.expected ? `/${progress.expected}` : '';
+    out.writeErr(
+      `\r\x1b[2K${c.cyan('›')} ${progress.operation} ${progress.stackName}: ${progress.done.size}${total} done, ${progress.active.size} in progress ${c.dim(`${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')}`)}`,
+    );
+    drawn = true;
+  };
+  const line = (text: string) => {
+    clear();
+    out.info(text);
+    draw();
+  };
+
+  const emit = (e: DeployEvent) => {
+    switch (e.type) {
+      case 'info':
+        line(e.message);
+        break;
+      case 'warn':
+        clear();
+        out.warn(e.message);
+        draw();
+        break;
+      case 'change-set':
+        line(
+          e.changes.length === 0
+            ? `Change set for ${e.stackName}: no resource changes.`
+            : `Change set for ${e.stackName}:\n` + indent(table(e.rows.map((r) => [colourAction(c, r[0]!), r[1]!, c.dim(r[2]!), r[3] === 'True' ? c.red(r[3]) : r[3] === 'Conditional' ? c.yellow(r[3]) : r[3]!]), ['Action', 'Logical id', 'Type', 'Replacement'])),
+        );
+        break;
+      case 'operation-start':
+        progress = { stackName: e.stackName, operation: verb(e.operation), expected: e.resources, done: new Set(), active: new Set(), startedAt: now() };
+        line(`${verb(e.operation)} ${e.stackName}…`);
+        break;
+      case 'stack-event':
+        track(e.event);
+        line(eventLine(out, e.event));
+        break;
+      case 'operation-end':
+        clear();
+        progress = undefined;
+        if (e.ok) out.success(`Stack ${e.status}`);
+        else out.info(c.red('✖ ') + `Stack ${e.status}`);
+        break;
+      case 'certificate': {
+        const cert = e.certificate;
+        const record = cert.validationRecords[0];
+        const text =
+          cert.status === 'PENDING_VALIDATION' && record
+            ? `Certificate ${cert.domainName ?? ''} ${c.yellow(cert.status)}: waiting for ACM to see the DNS record\n    ${record.name} ${record.type} ${record.value}`
+            : `Certificate ${cert.domainName ?? ''} ${cert.status === 'ISSUED' ? c.green(cert.status) : cert.status}${cert.failureReason ? `: ${cert.failureReason}` : ''}`;
+        line(text);
+        break;
+      }
+      case 'code':
+        line(
+          e.phase === 'uploading'
+            ? `Uploading the function code to ${e.functionName} (${(e.size / 1024).toFixed(1)} KiB)…`
+            : e.phase === 'waiting'
+              ? `Waiting for Lambda to apply the new code…`
+              : `${c.green('✔')} The new code is live on ${e.functionName}.`,
+        );
+        break;
+    }
+  };
+
+  function track(event: StackEvent) {
+    if (!progress || event.resourceType === 'AWS::CloudFormation::Stack') return;
+    if (event.status.endsWith('_IN_PROGRESS')) progress.active.add(event.logicalId);
+    else {
+      progress.active.delete(event.logicalId);
+      progress.done.add(event.logicalId);
+    }
+  }
+
+  return { emit, close: clear };
+}
+
+function verb(operation: string): string {
+  return operation === 'create' ? 'Creating' : operation === 'update' ? 'Updating' : operation === 'delete' ? 'Deleting' : 'Rolling back';
+}
+
+function colourAction(c: Output['c'], action: string): string {
+  return action === 'Add' ? c.green(action) : action === 'Remove' ? c.red(action) : action === 'Modify' ? c.yellow(action) : action;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+/** One line per stack event: time, status, logical id, type, and the reason when there is one. */
+export function eventLine(out: Output, e: StackEvent): string {
+  const c = out.c;
+  const time = e.timestamp.toISOString().slice(11, 19);
+  const status = e.status.endsWith('_FAILED')
+    ? c.red(e.status)
+    : e.status.endsWith('_COMPLETE') && !e.status.includes('ROLLBACK') && !e.status.startsWith('DELETE')
+      ? c.green(e.status)
+      : e.status.includes('ROLLBACK')
+        ? c.yellow(e.status)
+        : e.status;
+  const reason = e.reason && e.reason !== 'User Initiated' ? `  ${c.dim(e.reason)}` : '';
+  return `  ${c.dim(time)}  ${status.padEnd(22 + (status.length - e.status.length))}  ${e.logicalId}  ${c.dim(e.resourceType)}${reason}`;
+}

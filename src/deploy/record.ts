@@ -1,0 +1,50 @@
+/**
+ * The last deploy of each stack, under `.authstack/deploys.json`, for `authstack status` and `outputs` when
+ * AWS cannot be asked. The deployed template and Lambda's CodeSha256 stay the authority: this file is a
+ * convenience, never what decides whether to skip a deploy.
+ */
+import { join } from 'node:path';
+import { isRecord, readJsonFile, writeJsonFile } from '../cli/files.js';
+
+export interface DeployRecord {
+  stackName: string;
+  region: string;
+  stackId?: string;
+  deployedAt: string;
+  outcome: string;
+  templateSha256: string;
+  /** Base64, as Lambda reports it. */
+  codeSha256: string;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+interface DeploysFile {
+  stacks: Record<string, DeployRecord>;
+}
+
+const isDeploysFile = (v: unknown): v is DeploysFile => isRecord(v) && isRecord(v.stacks);
+
+export function deploysPath(stateDir: string): string {
+  return join(stateDir, 'deploys.json');
+}
+
+const key = (stackName: string, region: string) => `${region}/${stackName}`;
+
+export async function readDeployRecord(stateDir: string, stackName: string, region: string): Promise<DeployRecord | undefined> {
+  const file = await readJsonFile<DeploysFile>(deploysPath(stateDir), 'deploy record', isDeploysFile);
+  return file?.stacks[key(stackName, region)];
+}
+
+export async function saveDeployRecord(stateDir: string, record: DeployRecord): Promise<void> {
+  const file = (await readJsonFile<DeploysFile>(deploysPath(stateDir), 'deploy record', isDeploysFile)) ?? { stacks: {} };
+  file.stacks[key(record.stackName, record.region)] = record;
+  await writeJsonFile(deploysPath(stateDir), file);
+}
+
+export async function forgetDeployRecord(stateDir: string, stackName: string, region: string): Promise<void> {
+  const file = await readJsonFile<DeploysFile>(deploysPath(stateDir), 'deploy record', isDeploysFile);
+  if (!file || !(key(stackName, region) in file.stacks)) return;
+  delete file.stacks[key(stackName, region)];
+  await writeJsonFile(deploysPath(stateDir), file);
+}

@@ -1,0 +1,354 @@
+/**
+ * A fake AWS account for the deploy tests: the fake CloudFormation plus the little of Lambda, ACM, Route 53,
+ * CloudWatch Logs and Cognito that deploy, status, logs and destroy use, wired together (a stack that creates
+ * a function makes it exist in the fake Lambda, and so on).
+ *
+ * `factory()` returns an `AwsFactory` of REAL SDK v3 clients whose last middleware answers from these fakes
+ * instead of sending HTTP. Unlike `aws-sdk-client-mock` (which replaces `client.send`), this keeps the SDK's
+ * own middleware in the path: its retry strategy retries a throttled call, waiters poll through `send`, and a
+ * missing credential fails exactly as it would for a user. The endpoint is 127.0.0.1:1 and the credentials are
+ * dummies, so even an escaped request would never leave the machine.
+ */
+import { createHash } from 'node:crypto';
+import type { AwsFactory, AwsSettings } from '../../../src/aws/factory.js';
+import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource } from './fake-cloudformation.js';
+import { fakeError } from './errors.js';
+
+export interface Call {
+  service: string;
+  operation: string;
+  input: any;
+}
+
+interface FakeFunction {
+  name: string;
+  codeSha256: string;
+  lastModified: string;
+  lastUpdateStatus: 'Successful' | 'InProgress' | 'Failed';
+  lastUpdateStatusReason?: string;
+  /** GetFunction(Configuration) calls still answered InProgress. */
+  pendingPolls: number;
+  codeSize: number;
+}
+
+interface FakeCertificate {
+  arn: string;
+  domainName: string;
+  status: string;
+  /** CloudFormation polls left before ACM issues it; Infinity never. */
+  issueAfter: number;
+}
+
+interface FakePool {
+  id: string;
+  name: string;
+  users: number;
+  deletionProtection: string;
+}
+
+interface FakeZone {
+  id: string;
+  name: string;
+  privateZone?: boolean;
+  nameServers: string[];
+}
+
+export interface FakeAwsOptions extends FakeCloudFormationOptions {
+  /** GetFunction calls answered InProgress after an UpdateFunctionCode. Default 0. */
+  functionUpdatePolls?: number;
+  /** CloudFormation polls before a new certificate is issued. Default 0; Infinity never. */
+  certificateIssueAfter?: number;
+  /** Users in each pool the stack creates. Default 0. */
+  usersPerPool?: number;
+}
+
+export class FakeAws {
+  readonly cfn: FakeCloudFormation;
+  readonly calls: Call[] = [];
+  readonly functions = new Map<string, FakeFunction>();
+  readonly certificates = new Map<string, FakeCertificate>();
+  readonly pools = new Map<string, FakePool>();
+  readonly zones: FakeZone[] = [];
+  readonly logGroups = new Map<string, Array<{ eventId: string; timestamp: number; message: string; logStreamName: string }>>();
+  functionUpdatePolls: number;
+  certificateIssueAfter: number;
+  usersPerPool: number;
+  /** Lambda fails the next code update with this reason. */
+  failNextCodeUpdate?: string;
+  /** operation (or `*`) → how many more calls fail with Throttling. */
+  private readonly throttles = new Map<string, number>();
+  /** Set to make every call fail the way a missing credential chain does. */
+  noCredentials = false;
+  /** Regions factories were made for. */
+  readonly regions: string[] = [];
+
+  constructor(options: FakeAwsOptions = {}) {
+    this.functionUpdatePolls = options.functionUpdatePolls ?? 0;
+    this.certificateIssueAfter = options.certificateIssueAfter ?? 0;
+    this.usersPerPool = options.usersPerPool ?? 0;
+    this.cfn = new FakeCloudFormation({
+      ...options,
+      hooks: {
+        created: (r) => this.created(r),
+        updated: (r, previous) => {
+          if (r.type === 'AWS::Lambda::Function' && JSON.stringify(r.properties.Code) !== JSON.stringify(previous.properties.Code)) this.created(r);
+          if (r.type === 'AWS::Cognito::UserPool') {
+            const pool = this.pools.get(r.physicalId);
+            if (pool) pool.deletionProtection = String(r.properties.DeletionProtection ?? 'INACTIVE');
+          }
+        },
+        deleted: (r) => {
+          if (r.type === 'AWS::Lambda::Function') this.functions.delete(r.physicalId);
+          if (r.type === 'AWS::Cognito::UserPool') this.pools.delete(r.physicalId);
+          if (r.type === 'AWS::CertificateManager::Certificate') this.certificates.delete(r.physicalId);
+        },
+        ready: (r) => {
+          if (r.type !== 'AWS::CertificateManager::Certificate') return true;
+          const cert = this.certificates.get(r.physicalId);
+          if (!cert) return true;
+          if (cert.status === 'ISSUED') return true;
+          if (cert.issueAfter-- <= 0) cert.status = 'ISSUED';
+          return cert.status === 'ISSUED';
+        },
+      },
+    });
+  }
+
+  /** The next `times` calls of `operation` (or of anything, with `*`) fail with a Throttling error. */
+  throttle(operation: string, times: number): void {
+    this.throttles.set(operation, times);
+  }
+
+  count(service?: string, operation?: string): number {
+    return this.calls.filter((c) => (!service || c.service === service) && (!operation || c.operation === operation)).length;
+  }
+
+  writes(service = 'cloudformation'): Call[] {
+    return this.calls.filter((c) => c.service === service && !/^(Describe|Get|List|Filter)/.test(c.operation));
+  }
+
+  addZone(zone: FakeZone): void {
+    this.zones.push(zone);
+  }
+
+  putLogEvents(group: string, events: Array<{ timestamp: number; message: string }>): void {
+    const list = this.logGroups.get(group) ?? [];
+    for (const e of events) list.push({ eventId: `e${list.length + 1}`, logStreamName: '2024/01/01/[$LATEST]abc', ...e });
+    list.sort((a, b) => a.timestamp - b.timestamp);
+    this.logGroups.set(group, list);
+  }
+
+  /** An AwsFactory of real SDK clients answered by this fake account. */
+  factory(settings: Partial<AwsSettings> = {}): AwsFactory {
+    const region = settings.region ?? this.cfn.region;
+    this.regions.push(region);
+    const cache = new Map<string, Promise<unknown>>();
+    const make = <T>(service: string, load: () => Promise<new (config: any) => T>): Promise<T> => {
+      let client = cache.get(service) as Promise<T> | undefined;
+      if (!client) {
+        client = load().then((Client) => {
+          const c = new Client({
+            region,
+            endpoint: 'http://127.0.0.1:1',
+            credentials: async () => {
+              if (this.noCredentials) throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+              return { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' };
+            },
+            maxAttempts: 5,
+          }) as T & { middlewareStack: any };
+          c.middlewareStack.add(
+            (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
+              const operation = (context.commandName ?? '').replace(/Command$/, '');
+              const output = this.handle(service, operation, args.input);
+              return { output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'fake' } }, response: { statusCode: 200, headers: {}, body: undefined } };
+            },
+            // Inside the retry and signing middleware (finalizeRequest), in place of deserialize + HTTP.
+            { step: 'deserialize', priority: 'high', name: 'fakeAws' },
+          );
+          return c;
+        });
+        cache.set(service, client);
+      }
+      return client;
+    };
+    const factory: AwsFactory & { withRegion(region: string): AwsFactory } = {
+      settings: { env: {}, ...settings, region },
+      cloudformation: () => make('cloudformation', async () => (await import('@aws-sdk/client-cloudformation')).CloudFormationClient),
+      lambda: () => make('lambda', async () => (await import('@aws-sdk/client-lambda')).LambdaClient),
+      cognito: () => make('cognito', async () => (await import('@aws-sdk/client-cognito-identity-provider')).CognitoIdentityProviderClient),
+      acm: () => make('acm', async () => (await import('@aws-sdk/client-acm')).ACMClient),
+      route53: () => make('route53', async () => (await import('@aws-sdk/client-route-53')).Route53Client),
+      logs: () => make('logs', async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient),
+      resolveRegion: async () => region,
+      withRegion: (r: string) => this.factory({ ...settings, region: r }),
+    };
+    return factory;
+  }
+
+  /** One API call. Recorded first, so throttled attempts count as the calls they are. */
+  handle(service: string, operation: string, input: any): unknown {
+    this.calls.push({ service, operation, input });
+    for (const key of [operation, '*']) {
+      const left = this.throttles.get(key) ?? 0;
+      if (left > 0) {
+        this.throttles.set(key, left - 1);
+        throw fakeError('Throttling', 'Rate exceeded', 400);
+      }
+    }
+    switch (service) {
+      case 'cloudformation':
+        return this.cfn.handle(operation, input);
+      case 'lambda':
+        return this.lambda(operation, input);
+      case 'acm':
+        return this.acm(operation, input);
+      case 'route53':
+        return this.route53(operation, input);
+      case 'logs':
+        return this.logs(operation, input);
+      case 'cognito':
+        return this.cognito(operation, input);
+    }
+    throw fakeError('InvalidAction', `no fake for ${service}`);
+  }
+
+  private created(r: FakeResource) {
+    if (r.type === 'AWS::Lambda::Function') {
+      const code = JSON.stringify(r.properties.Code ?? {});
+      this.functions.set(r.physicalId, {
+        name: r.physicalId,
+        codeSha256: createHash('sha256').update(code).digest('base64'),
+        lastModified: new Date().toISOString(),
+        lastUpdateStatus: 'Successful',
+        pendingPolls: 0,
+        codeSize: code.length,
+      });
+    }
+    if (r.type === 'AWS::Cognito::UserPool') {
+      this.pools.set(r.physicalId, { id: r.physicalId, name: String(r.properties.UserPoolName ?? r.physicalId), users: this.usersPerPool, deletionProtection: String(r.properties.DeletionProtection ?? 'INACTIVE') });
+    }
+    if (r.type === 'AWS::CertificateManager::Certificate') {
+      this.certificates.set(r.physicalId, { arn: r.physicalId, domainName: String(r.properties.DomainName), status: 'PENDING_VALIDATION', issueAfter: this.certificateIssueAfter });
+    }
+  }
+
+  private fn(name: string): FakeFunction {
+    const f = this.functions.get(name);
+    if (!f) throw fakeError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${this.cfn.region}:123456789012:function:${name}`, 404);
+    return f;
+  }
+
+  private lambda(operation: string, input: any): unknown {
+    const config = (f: FakeFunction) => ({
+      FunctionName: f.name,
+      CodeSha256: f.codeSha256,
+      CodeSize: f.codeSize,
+      LastModified: f.lastModified,
+      LastUpdateStatus: f.lastUpdateStatus,
+      LastUpdateStatusReason: f.lastUpdateStatusReason,
+      State: 'Active',
+    });
+    const poll = (f: FakeFunction) => {
+      if (f.lastUpdateStatus === 'InProgress') {
+        if (f.pendingPolls > 0) f.pendingPolls--;
+        else if (f.lastUpdateStatusReason) f.lastUpdateStatus = 'Failed';
+        else f.lastUpdateStatus = 'Successful';
+      }
+      return f;
+    };
+    switch (operation) {
+      case 'GetFunctionConfiguration':
+        return config(this.fn(input.FunctionName));
+      case 'GetFunction':
+        return { Configuration: config(poll(this.fn(input.FunctionName))) };
+      case 'UpdateFunctionCode': {
+        const f = this.fn(input.FunctionName);
+        if (f.lastUpdateStatus === 'InProgress') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource', 409);
+        const zip = input.ZipFile as Uint8Array;
+        f.codeSha256 = createHash('sha256').update(zip).digest('base64');
+        f.codeSize = zip.byteLength;
+        f.lastModified = new Date().toISOString();
+        f.lastUpdateStatus = 'InProgress';
+        f.pendingPolls = this.functionUpdatePolls;
+        f.lastUpdateStatusReason = this.failNextCodeUpdate;
+        this.failNextCodeUpdate = undefined;
+        return config(f);
+      }
+    }
+    throw fakeError('InvalidAction', `no fake for lambda ${operation}`);
+  }
+
+  private acm(operation: string, input: any): unknown {
+    if (operation !== 'DescribeCertificate') throw fakeError('InvalidAction', `no fake for acm ${operation}`);
+    const cert = this.certificates.get(input.CertificateArn);
+    if (!cert) throw fakeError('ResourceNotFoundException', `Could not find certificate ${input.CertificateArn}.`);
+    return {
+      Certificate: {
+        CertificateArn: cert.arn,
+        DomainName: cert.domainName,
+        Status: cert.status,
+        DomainValidationOptions: [
+          {
+            DomainName: cert.domainName,
+            ValidationStatus: cert.status === 'ISSUED' ? 'SUCCESS' : 'PENDING_VALIDATION',
+            ResourceRecord: { Name: `_3f1a.${cert.domainName}.`, Type: 'CNAME', Value: '_9c2b.xyz.acm-validations.aws.' },
+          },
+        ],
+      },
+    };
+  }
+
+  private route53(operation: string, input: any): unknown {
+    if (operation === 'ListHostedZones') {
+      const start = input.Marker ? Number(input.Marker) : 0;
+      const page = this.zones.slice(start, start + 2);
+      const truncated = start + 2 < this.zones.length;
+      return {
+        HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: z.id, Config: { PrivateZone: Boolean(z.privateZone) } })),
+        IsTruncated: truncated,
+        NextMarker: truncated ? String(start + 2) : undefined,
+        MaxItems: 2,
+      };
+    }
+    if (operation === 'GetHostedZone') {
+      const z = this.zones.find((zone) => zone.id === String(input.Id).replace(/^\/?hostedzone\//, ''));
+      if (!z) throw fakeError('NoSuchHostedZone', `No hosted zone found with ID: ${input.Id}`, 404);
+      return { HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: z.id, Config: { PrivateZone: Boolean(z.privateZone) } }, DelegationSet: { NameServers: z.nameServers } };
+    }
+    throw fakeError('InvalidAction', `no fake for route53 ${operation}`);
+  }
+
+  private logs(operation: string, input: any): unknown {
+    if (operation !== 'FilterLogEvents') throw fakeError('InvalidAction', `no fake for logs ${operation}`);
+    const list = this.logGroups.get(input.logGroupName);
+    if (!list) throw fakeError('ResourceNotFoundException', 'The specified log group does not exist.');
+    const matching = list.filter((e) => e.timestamp >= (input.startTime ?? 0));
+    const start = input.nextToken ? Number(input.nextToken) : 0;
+    const page = matching.slice(start, start + 3);
+    return { events: page, nextToken: start + 3 < matching.length ? String(start + 3) : undefined };
+  }
+
+  private cognito(operation: string, input: any): unknown {
+    const pool = () => {
+      const p = this.pools.get(input.UserPoolId);
+      if (!p) throw fakeError('ResourceNotFoundException', `User pool ${input.UserPoolId} does not exist.`);
+      return p;
+    };
+    switch (operation) {
+      case 'DescribeUserPool': {
+        const p = pool();
+        return { UserPool: { Id: p.id, Name: p.name, EstimatedNumberOfUsers: p.users, DeletionProtection: p.deletionProtection } };
+      }
+      case 'UpdateUserPool':
+        pool().deletionProtection = input.DeletionProtection ?? 'INACTIVE';
+        return {};
+      case 'DeleteUserPool': {
+        const p = pool();
+        if (p.deletionProtection === 'ACTIVE') throw fakeError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
+        this.pools.delete(p.id);
+        return {};
+      }
+    }
+    throw fakeError('InvalidAction', `no fake for cognito ${operation}`);
+  }
+}

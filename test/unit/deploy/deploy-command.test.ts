@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deployWorld, type DeployWorld } from './helpers.js';
+
+let w: DeployWorld;
+afterEach(async () => w?.cleanup());
+
+const sha = (text: string) => createHash('sha256').update(text).digest('base64');
+const json = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
+const stack = () => w.aws.cfn.get('authstack');
+const functionOf = () => w.aws.functions.get(stack()!.resources.get('Function')!.physicalId)!;
+
+describe('authstack deploy: the paths through a deploy', () => {
+  it('creates a new stack, uploads the code, checks health and records the target', async () => {
+    w = await deployWorld();
+    const r = await w.deploy([], { code: 'code v1' });
+    expect(r.code).toBe(0);
+    expect(stack()?.status).toBe('CREATE_COMPLETE');
+    expect(functionOf().codeSha256).toBe(sha('code v1'));
+    expect(w.aws.count('cloudformation', 'CreateChangeSet')).toBe(1);
+    expect(w.aws.calls.find((c) => c.operation === 'CreateChangeSet')!.input.ChangeSetType).toBe('CREATE');
+    const outputs = Object.fromEntries([...(stack()!.resources.values())].map((res) => [res.logicalId, res.physicalId]));
+    const targets = await json(join(w.dir, '.authstack', 'targets.json'));
+    expect(targets.current).toBe('authstack');
+    expect(targets.targets.authstack).toMatchObject({ kind: 'aws', region: 'us-east-1', userPoolId: outputs.UserPool, clientId: outputs.UserPoolClient, stackName: 'authstack' });
+    expect(targets.targets.authstack.apiUrl).toBe(`https://${outputs.Api}.execute-api.us-east-1.amazonaws.com/prod`);
+    expect(w.fetched).toEqual([`${targets.targets.authstack.apiUrl}/app/health`]);
+    const record = await json(join(w.dir, '.authstack', 'deploys.json'));
+    expect(record.stacks['us-east-1/authstack']).toMatchObject({ outcome: 'created', codeSha256: sha('code v1') });
+    expect(r.stdout).toContain('ApiUrl');
+    expect(r.stderr).toMatch(/Add\s+UserPool\s+AWS::Cognito::UserPool/);
+  });
+
+  it('updates a stack through a change set when a parameter changes, without re-uploading unchanged code', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    const r = await w.deploy(['--stage', 'v2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = r.json();
+    expect(doc.outcome).toBe('updated');
+    expect(doc.changes).toContainEqual(expect.objectContaining({ action: 'Modify', logicalId: 'ApiStage', replacement: 'True' }));
+    expect(doc.codeUploaded).toBe(false);
+    expect(stack()!.parameters.StageName).toBe('v2');
+    expect(stack()!.status).toBe('UPDATE_COMPLETE');
+    expect(w.aws.count('lambda', 'UpdateFunctionCode')).toBe(1);
+  });
+
+  it('says "no changes" for an identical deploy, with no change set and at most 4 AWS calls (exactly 3 reads)', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    const before = w.aws.calls.length;
+    const r = await w.deploy();
+    const calls = w.aws.calls.slice(before);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('No changes');
+    expect(calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate', 'GetFunctionConfiguration']);
+    expect(calls.length).toBeLessThanOrEqual(4);
+    expect(calls.some((c) => c.operation === 'CreateChangeSet')).toBe(false);
+  });
+
+  it('updates only the function code when only the code changed, with no CloudFormation write', async () => {
+    w = await deployWorld({ functionUpdatePolls: 1 });
+    await w.deploy([], { code: 'code v1' });
+    const before = w.aws.calls.length;
+    const r = await w.deploy(['--json'], { code: 'code v2' });
+    const calls = w.aws.calls.slice(before);
+    expect(r.code).toBe(0);
+    expect(r.json().outcome).toBe('code-only');
+    expect(functionOf().codeSha256).toBe(sha('code v2'));
+    expect(functionOf().lastUpdateStatus).toBe('Successful');
+    expect(calls.filter((c) => c.service === 'cloudformation').map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate']);
+    expect(calls.filter((c) => c.service === 'lambda').map((c) => c.operation)).toEqual(['GetFunctionConfiguration', 'UpdateFunctionCode', 'GetFunction', 'GetFunction']);
+  });
+
+  it('prints the first failing resource and CloudFormation\'s reason when a create fails, and exits 1', async () => {
+    w = await deployWorld();
+    w.aws.cfn.failures.set('ApiStage', 'Resource handler returned message: "Invalid stage name" (HandlerErrorCode: InvalidRequest)');
+    const r = await w.deploy();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: Deploy failed: ApiStage (AWS::ApiGateway::Stage) CREATE_FAILED: Resource handler returned message: "Invalid stage name"');
+    expect(r.stderr).toContain('ROLLBACK_COMPLETE');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(stack()!.status).toBe('ROLLBACK_COMPLETE');
+  });
+
+  it('deletes a ROLLBACK_COMPLETE stack after confirmation and creates it again', async () => {
+    w = await deployWorld();
+    w.aws.cfn.failures.set('Function', 'boom');
+    await w.deploy();
+    w.aws.cfn.failures.clear();
+    const oldId = stack()!.stackId;
+    const zip = await w.zip();
+    const guided = { 'Stack name': 'authstack', 'AWS region': 'us-east-1', 'Custom domain': '', 'stage': 'prod', 'Days to keep': '7' };
+    const declined = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers: { ...guided, 'Delete the empty stack': false } });
+    expect(declined.code).toBe(4);
+    expect(stack()!.stackId).toBe(oldId);
+    const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers: { 'Delete the empty stack': true, 'Create stack authstack': true } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('ROLLBACK_COMPLETE: its first create failed');
+    expect(stack()!.stackId).not.toBe(oldId);
+    expect(stack()!.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('refuses a change set that replaces the user pool (exit 3) and deletes it; passes with --allow-user-pool-replacement', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    const poolId = stack()!.resources.get('UserPool')!.physicalId;
+    w.aws.cfn.replacementOverrides.set('UserPool', 'True');
+    const refused = await w.deploy(['--stage', 'v2']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('Refused: this deploy would lose UserPool (replaced)');
+    expect(refused.stderr).toContain('--allow-user-pool-replacement');
+    expect(w.aws.count('cloudformation', 'ExecuteChangeSet')).toBe(1);
+    expect(stack()!.changeSets.size).toBe(0);
+    expect(stack()!.parameters.StageName).toBe('prod');
+
+    const allowed = await w.deploy(['--stage', 'v2', '--allow-user-pool-replacement']);
+    expect(allowed.code).toBe(0);
+    expect(stack()!.resources.get('UserPool')!.physicalId).not.toBe(poolId);
+  });
+
+  it('refuses a change set that removes the user pool client', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    // A stack deployed by an older template with a resource the new one lacks looks the same to the guard.
+    const s = stack()!;
+    const client = s.resources.get('UserPoolClient')!;
+    s.resources.set('LegacyClient', { ...client, logicalId: 'LegacyClient' });
+    const { dangerousChanges } = await import('../../../src/deploy/change-set.js');
+    expect(dangerousChanges([{ action: 'Remove', logicalId: 'UserPoolClient', resourceType: 'AWS::Cognito::UserPoolClient', replacement: '' }])).toHaveLength(1);
+    expect(dangerousChanges([{ action: 'Modify', logicalId: 'UserPool', resourceType: 'AWS::Cognito::UserPool', replacement: 'Conditional' }])).toHaveLength(1);
+    expect(dangerousChanges([{ action: 'Modify', logicalId: 'UserPool', resourceType: 'AWS::Cognito::UserPool', replacement: 'False' }])).toHaveLength(0);
+    expect(dangerousChanges([{ action: 'Remove', logicalId: 'Function', resourceType: 'AWS::Lambda::Function', replacement: '' }])).toHaveLength(0);
+  });
+
+  it('waits for a stack busy with another operation, then deploys', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    w.aws.cfn.startOtherOperation('authstack', 4);
+    const r = await w.deploy(['--stage', 'v3']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('is busy (UPDATE_IN_PROGRESS); waiting');
+    expect(stack()!.parameters.StageName).toBe('v3');
+  });
+
+  it('reports a busy stack at once with --busy-timeout 0', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    w.aws.cfn.startOtherOperation('authstack', 100);
+    const r = await w.deploy(['--busy-timeout', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: Stack authstack is busy with another operation (UPDATE_IN_PROGRESS).');
+    expect(w.aws.count('cloudformation', 'CreateChangeSet')).toBe(1);
+  });
+
+  it('succeeds when AWS throttles calls: the SDK retries them', async () => {
+    w = await deployWorld();
+    w.aws.throttle('DescribeStacks', 2);
+    const r = await w.deploy();
+    expect(r.code).toBe(0);
+    const first = w.aws.calls.slice(0, 3).map((c) => c.operation);
+    expect(first).toEqual(['DescribeStacks', 'DescribeStacks', 'DescribeStacks']);
+    expect(stack()!.status).toBe('CREATE_COMPLETE');
+  }, 20_000);
+
+  it('explains throttling that outlasts the retries in one line', async () => {
+    w = await deployWorld();
+    w.aws.throttle('DescribeStacks', 100);
+    const r = await w.deploy();
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('error: AWS kept throttling the request to describe the stack authstack (gave up after 5 attempts). Wait a minute and run the command again; nothing was lost.');
+  }, 30_000);
+
+  it('shows the certificate status and its validation record while it is pending', async () => {
+    w = await deployWorld({ certificateIssueAfter: 4 });
+    w.aws.addZone({ id: 'Z0EXAMPLE', name: 'example.com', nameServers: ['ns-1.awsdns-01.org'] });
+    const r = await w.deploy(['--domain', 'api.example.com', '--skip-dns-check']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Hosted zone for api.example.com: example.com (Z0EXAMPLE).');
+    expect(r.stderr).toContain('PENDING_VALIDATION: waiting for ACM to see the DNS record');
+    expect(r.stderr).toContain('_3f1a.api.example.com. CNAME _9c2b.xyz.acm-validations.aws.');
+    expect(w.aws.count('acm', 'DescribeCertificate')).toBeGreaterThan(0);
+    expect(stack()!.parameters).toMatchObject({ DomainName: 'api.example.com', HostedZoneId: 'Z0EXAMPLE' });
+    const targets = await json(join(w.dir, '.authstack', 'targets.json'));
+    expect(targets.targets.authstack.customDomainUrl).toBe('https://api.example.com');
+  });
+
+  it('gives up on a certificate that stays pending past --certificate-timeout, saying what to check', async () => {
+    w = await deployWorld({ certificateIssueAfter: Infinity });
+    w.aws.addZone({ id: 'Z0EXAMPLE', name: 'example.com', nameServers: ['ns-1.awsdns-01.org'] });
+    const r = await w.deploy(['--domain', 'api.example.com', '--skip-dns-check', '--certificate-timeout', '30ms']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: The certificate for api.example.com is still PENDING_VALIDATION after 30ms');
+    expect(r.stderr).toContain('_3f1a.api.example.com. CNAME');
+  });
+
+  it('reuses the deployed hosted zone for an unchanged domain, so a no-op deploy makes no Route 53 call', async () => {
+    w = await deployWorld();
+    w.aws.addZone({ id: 'Z0EXAMPLE', name: 'example.com', nameServers: ['ns-1.awsdns-01.org'] });
+    await w.deploy(['--domain', 'api.example.com', '--skip-dns-check']);
+    const before = w.aws.calls.length;
+    const r = await w.deploy(['--domain', 'api.example.com']);
+    expect(r.code).toBe(0);
+    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation', 'lambda']);
+  });
+
+  it('prints one clear line, and no stack trace, when there are no AWS credentials', async () => {
+    w = await deployWorld();
+    w.aws.noCredentials = true;
+    const r = await w.deploy();
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('error: No AWS credentials found. Run "aws configure" or "aws sso login", set AWS_PROFILE or pass --profile.');
+  });
+
+  it('refuses to execute without a terminal or --yes, and leaves nothing behind', async () => {
+    w = await deployWorld();
+    const zip = await w.zip();
+    const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('there is no terminal to ask');
+    expect(r.stderr).toContain('--yes');
+    expect(w.aws.count('cloudformation', 'ExecuteChangeSet')).toBe(0);
+    w.aws.cfn.settle();
+    expect(stack()).toBeUndefined();
+  });
+
+  it('shows the change set and stops with --no-execute', async () => {
+    w = await deployWorld();
+    const r = await w.deploy(['--no-execute']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('left for review (not executed)');
+    expect(r.stderr).toMatch(/Add\s+Function\s+AWS::Lambda::Function/);
+    expect(w.aws.count('cloudformation', 'ExecuteChangeSet')).toBe(0);
+    expect(stack()!.status).toBe('REVIEW_IN_PROGRESS');
+  });
+
+  it('stops watching on Ctrl-C, leaves the stack to CloudFormation and says how to follow or roll back (exit 130)', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    const controller = new AbortController();
+    const handle = w.aws.handle.bind(w.aws);
+    w.aws.handle = (service, operation, input) => {
+      const out = handle(service, operation, input);
+      if (operation === 'ExecuteChangeSet') controller.abort();
+      return out;
+    };
+    const zip = await w.zip();
+    const r = await w.run(['deploy', '--yes', '--zip', zip, '--stage', 'v9', '--poll-interval', '1ms'], { signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Stopped watching');
+    expect(r.stderr).toContain('authstack status --stack authstack');
+    expect(r.stderr).toContain('aws cloudformation cancel-update-stack --stack-name authstack --region us-east-1');
+    expect(stack()!.status).toBe('UPDATE_IN_PROGRESS');
+  });
+
+  it('explains UPDATE_ROLLBACK_FAILED, and continues the rollback with --continue-rollback', async () => {
+    w = await deployWorld();
+    await w.deploy();
+    w.aws.cfn.failures.set('ApiStage', 'stage update failed');
+    w.aws.cfn.rollbackFailures.set('ApiStage', 'stage changed by hand');
+    const failed = await w.deploy(['--stage', 'v2']);
+    expect(failed.code).toBe(1);
+    expect(stack()!.status).toBe('UPDATE_ROLLBACK_FAILED');
+    w.aws.cfn.failures.clear();
+    const explained = await w.deploy(['--stage', 'v2']);
+    expect(explained.code).toBe(1);
+    expect(explained.stderr).toContain('is UPDATE_ROLLBACK_FAILED');
+    expect(explained.stderr).toContain('--continue-rollback');
+    const r = await w.deploy(['--stage', 'v2', '--continue-rollback']);
+    expect(r.code).toBe(0);
+    expect(stack()!.status).toBe('UPDATE_COMPLETE');
+    expect(stack()!.parameters.StageName).toBe('v2');
+  });
+
+  it('asks the guided questions on a first deploy at a terminal, saves them, and the next deploy needs no flags', async () => {
+    w = await deployWorld();
+    const zip = await w.zip();
+    const answers = { 'Stack name': 'myapp', 'AWS region': 'eu-west-2', 'Custom domain': '', 'API stage name': 'dev', 'Days to keep': '14', 'Create stack myapp in eu-west-2': true };
+    const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers });
+    expect(r.code).toBe(0);
+    expect(await json(join(w.dir, 'authstack.config.json'))).toEqual({ stackName: 'myapp', region: 'eu-west-2', stage: 'dev', logRetentionInDays: 14 });
+    expect(w.aws.cfn.get('myapp')!.parameters).toMatchObject({ StageName: 'dev', LogRetentionInDays: '14' });
+    expect(w.aws.regions).toContain('eu-west-2');
+    const again = await w.run(['deploy', '--yes', '--zip', zip, '--poll-interval', '1ms']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('No changes: stack myapp');
+  });
+
+  it('reports a corrupt authstack.config.json and keeps it as it was', async () => {
+    w = await deployWorld();
+    await writeFile(join(w.dir, 'authstack.config.json'), '{ "stackName": ');
+    const r = await w.deploy();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('authstack.config.json is corrupt');
+    expect(await readFile(join(w.dir, 'authstack.config.json'), 'utf8')).toBe('{ "stackName": ');
+    expect(w.aws.calls).toHaveLength(0);
+  });
+});

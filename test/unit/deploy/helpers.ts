@@ -1,0 +1,45 @@
+/** Shared set-up for the deploy command tests: a temp project folder, a fake AWS account, a code zip. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakeAws, type FakeAwsOptions } from '../../helpers/fake-aws/fake-aws.js';
+import { runCli, tempDir, type CliResult, type RunOptions } from '../../helpers/run-cli.js';
+
+export interface DeployWorld {
+  dir: string;
+  aws: FakeAws;
+  /** Writes a zip with this content and returns its path (relative to dir). */
+  zip(content?: string): Promise<string>;
+  run(argv: string[], options?: Partial<RunOptions>): Promise<CliResult>;
+  /** Runs `deploy --yes --zip <zip>` with fast polling. */
+  deploy(extra?: string[], options?: Partial<RunOptions> & { code?: string }): Promise<CliResult>;
+  cleanup(): Promise<void>;
+  /** Fetch that answers every health check healthy, and records the URLs. */
+  fetched: string[];
+}
+
+export async function deployWorld(options: FakeAwsOptions = {}): Promise<DeployWorld> {
+  const { dir, cleanup } = await tempDir('authstack-deploy-');
+  const aws = new FakeAws(options);
+  const fetched: string[] = [];
+  const fetch = (async (url: string | URL) => {
+    fetched.push(String(url));
+    return new Response(JSON.stringify({ status: 'healthy', version: 'test' }), { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as typeof globalThis.fetch;
+  const world: DeployWorld = {
+    dir,
+    aws,
+    fetched,
+    async zip(content = 'code v1') {
+      const name = `code-${Buffer.from(content).toString('hex').slice(0, 16)}.zip`;
+      await writeFile(join(dir, name), content);
+      return name;
+    },
+    run: (argv, opts = {}) => runCli(argv, { cwd: dir, aws: aws.factory(), fetch, ...opts }),
+    async deploy(extra = [], opts = {}) {
+      const zip = await world.zip(opts.code);
+      return world.run(['deploy', '--yes', '--zip', zip, '--poll-interval', '1ms', ...extra], opts);
+    },
+    cleanup,
+  };
+  return world;
+}
