@@ -1,6 +1,11 @@
 import type { CommandDef } from '../cli/command.js';
+import deploy from './deploy.js';
+import destroy from './destroy.js';
 import dev from './dev.js';
 import health from './health.js';
+import logs from './logs.js';
+import outputs from './outputs.js';
+import status from './status.js';
 import login from './login.js';
 import logout from './logout.js';
 import pkg from './package.js';
@@ -14,4 +19,4 @@ import validate from './validate.js';
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
  * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
  */
-export const commands: CommandDef<any>[] = [dev, health, signup, validate, login, token, profile, logout, smoke, pkg];
+export const commands: CommandDef<any>[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg];
