@@ -77,7 +77,18 @@ export function isUserError(err: unknown): err is UserError {
 
 /** The one line shown for an error: the message, then what to do next. */
 export function errorLine(err: UserError): string {
-  return err.hint ? `${err.message} ${hintSentence(err.hint)}` : err.message;
+  return oneLine(err.hint ? `${err.message} ${hintSentence(err.hint)}` : err.message);
+}
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Messages quote what the user typed (an email, a URL, a path): a newline in it must not split the one error line,
+ * and an escape sequence must not reach the terminal.
+ */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function hintSentence(hint: string): string {
