@@ -46,7 +46,8 @@ async function findCode(
   given: string | undefined,
 ): Promise<{ code: string; source: 'argument' | 'mailbox' | 'prompt' }> {
   if (given !== undefined) {
-    if (!/^\S{1,64}$/.test(given)) throw usageError(`"${given}" is not a confirmation code.`);
+    // Not quoted back: it may be the real code with a stray space, and error output ends up in CI logs.
+    if (!/^\S{1,64}$/.test(given)) throw usageError('The confirmation code must be one word of at most 64 characters, without spaces.');
     return { code: given, source: 'argument' };
   }
   if (mailboxDir) {
