@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../cli/context.js';
-import { UserError } from '../cli/errors.js';
+import { UserError, errorLine } from '../cli/errors.js';
 import type { Target } from '../cli/state.js';
 import { apiErrorOf, callApi, type ApiResponse } from './api.js';
 import { authenticate, cognitoError, cognitoOptions } from './auth.js';
@@ -156,7 +156,8 @@ function expectStatus(res: ApiResponse, status: number): void {
 }
 
 function failureMessage(err: unknown): string {
-  if (err instanceof StepFailure || err instanceof UserError) return err.message;
+  if (err instanceof UserError) return errorLine(err);
+  if (err instanceof StepFailure) return err.message;
   return `unexpected error: ${(err as Error)?.message ?? String(err)}`;
 }
 

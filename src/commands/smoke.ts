@@ -46,7 +46,8 @@ export default defineCommand<Options>({
     );
     if (!report.ok) {
       const step = report.steps.find((s) => s.name === report.failedStep);
-      throw new UserError('api', `Smoke failed at step "${report.failedStep}": ${step?.message ?? 'failed'}.`, { code: 'SmokeFailed' });
+      const reason = (step?.message ?? 'failed').replace(/[.!?]$/, '');
+      throw new UserError('api', `Smoke failed at step "${report.failedStep}": ${reason}.`, { code: 'SmokeFailed' });
     }
     return EXIT.ok;
   },
