@@ -74,9 +74,13 @@ export function expectOk(res: ApiResponse, what: string): void {
 }
 
 export function unreachable(target: Target, url: string, err: unknown): UserError {
-  const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.name;
+  const inner = (err as { cause?: { code?: string; message?: string } })?.cause;
+  // fetch refuses some ports outright (6000, 10080, ...: the fetch standard's "bad ports") with a bare TypeError.
+  const cause = inner?.code ?? (inner?.message === 'bad port' ? 'bad port' : (err as Error)?.name);
   const reason =
-    cause === 'ECONNREFUSED'
+    cause === 'bad port'
+      ? 'fetch refuses to connect to this port; use another one'
+      : cause === 'ECONNREFUSED'
       ? 'connection refused'
       : cause === 'ENOTFOUND'
         ? 'host not found'
