@@ -7,6 +7,8 @@ import { sessionKey, type Session } from '../cli/session-store.js';
 /** Refresh this long before the access token expires, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 60_000;
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
 /** Cognito's own reasons, turned into one line and what to do next. */
 export function cognitoError(err: unknown, username?: string): UserError {
   const name = (err as { name?: string })?.name ?? 'Error';
@@ -34,10 +36,14 @@ export function cognitoError(err: unknown, username?: string): UserError {
       return new UserError('aws', 'No AWS credentials found.', { code: 'NoCredentials', hint: 'Set AWS_PROFILE or run aws configure' });
   }
   const netCode = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  if (netCode === 'ECONNREFUSED' || netCode === 'ENOTFOUND' || netCode === 'ETIMEDOUT' || name === 'TimeoutError') {
+  if ((netCode !== undefined && NETWORK_CODES.has(netCode)) || name === 'TimeoutError') {
     return new UserError('network', `Cannot reach Cognito (${netCode ?? 'timed out'}).`, {
       code: 'Unreachable',
-      hint: 'Is "authstack dev" running, or the endpoint right?',
+      // A host that does not resolve is, against AWS, almost always a region that does not exist.
+      hint:
+        netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN'
+          ? 'Check the region (--region) and the Cognito endpoint'
+          : 'For the local stack, start "authstack dev"; otherwise check the endpoint and your network',
       cause: err,
     });
   }
