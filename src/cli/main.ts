@@ -7,7 +7,7 @@ import type { Prompter } from './prompts.js';
 import type { AwsFactory } from '../aws/factory.js';
 import { commands } from '../commands/index.js';
 import { VERSION } from './version.js';
-import { stackName } from './parse.js';
+import { awsRegion, stackName } from './parse.js';
 
 /** What `main` runs against; the defaults are the real process. Tests pass their own. */
 export interface MainIo {
@@ -105,7 +105,7 @@ export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, ru
     .option('--json', 'print one JSON document on stdout (results and errors)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--verbose', 'more detail, and stack traces of unexpected errors')
-    .option('--region <region>', 'AWS region (default: AWS_REGION or your profile)')
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your profile)').argParser(awsRegion))
     .option('--profile <profile>', 'AWS profile (default: AWS_PROFILE)')
     .addOption(new Option('--stack <name>', 'CloudFormation stack name').default('authstack').argParser(stackName))
     .option('--target <name>', 'which recorded target to use: local, or a stack name (default: the latest)')

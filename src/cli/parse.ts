@@ -61,3 +61,12 @@ export function stackName(raw: string): string {
   }
   return raw;
 }
+
+/**
+ * An AWS region's shape (us-east-1, us-gov-west-1, eu-isoe-west-1). A malformed one would otherwise reach DNS as
+ * `cognito-idp.<region>.amazonaws.com` and come back as a confusing "host not found".
+ */
+export function awsRegion(raw: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(raw)) throw usageError(`--region must be an AWS region such as us-east-1, got "${raw}".`);
+  return raw;
+}
