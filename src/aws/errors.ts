@@ -99,7 +99,7 @@ export function awsError(err: unknown, what: string, settings: { region?: string
       return new UserError('network', `Cannot resolve the AWS endpoint${host ? ` ${host}` : ''} to ${what}.`, {
         code: 'Unreachable',
         cause: err,
-        hint: `Check the region${settings.region ? ` ("${settings.region}")` : ''} is a real AWS region, AWS_ENDPOINT_URL if you set it, and your network`,
+        hint: `Check that the region${settings.region ? ` "${settings.region}"` : ''} is a real AWS region, AWS_ENDPOINT_URL if you set it, and your network`,
       });
     }
     const reason = netCode === 'ECONNREFUSED' ? 'connection refused' : netCode ? netCode : 'timed out';

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { awsError } from '../../../src/aws/errors.js';
+import { errorLine } from '../../../src/cli/errors.js';
+
+const err = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
+
+describe('AWS errors become one actionable line', () => {
+  it.each([
+    ['no credentials', err('CredentialsProviderError', 'Could not load credentials from any providers'), 'auth', 'NoCredentials', /No AWS credentials found.*aws configure/],
+    ['an expired SSO session', err('CredentialsProviderError', 'The SSO session associated with this profile has expired or is otherwise invalid.'), 'auth', 'ExpiredSession', /session has expired.*aws sso login/],
+    ['an expired token', err('ExpiredToken', 'The security token included in the request is expired'), 'auth', 'ExpiredSession', /session has expired/],
+    ['invalid keys', err('InvalidClientTokenId', 'The security token included in the request is invalid.'), 'auth', 'InvalidCredentials', /rejected the credentials/],
+    ['access denied', err('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: cloudformation:CreateChangeSet'), 'auth', 'AccessDenied', /denied permission to create a change set.*cloudformation:CreateChangeSet/],
+    ['throttling after retries', err('Throttling', 'Rate exceeded', { $metadata: { attempts: 5 } }), 'aws', 'Throttled', /kept throttling .*gave up after 5 attempts/],
+    ['an unknown region', err('Error', 'getaddrinfo ENOTFOUND cloudformation.mars-north-1.amazonaws.com', { code: 'ENOTFOUND', hostname: 'cloudformation.mars-north-1.amazonaws.com' }), 'network', 'Unreachable', /Cannot resolve the AWS endpoint cloudformation\.mars-north-1\.amazonaws\.com.*"mars-north-1" is a real AWS region/],
+    ['an unreachable endpoint', err('Error', 'connect ECONNREFUSED 127.0.0.1:4566', { code: 'ECONNREFUSED' }), 'network', 'Unreachable', /Cannot reach the AWS endpoint.*connection refused.*safe to repeat/],
+    ['a missing region', err('Error', 'Region is missing'), 'usage', 'NoRegion', /No AWS region is set.*--region/],
+  ])('%s', (_what, error, kind, code, line) => {
+    const e = awsError(error, 'create a change set', { region: 'mars-north-1' });
+    expect(e.kind).toBe(kind);
+    expect(e.code).toBe(code);
+    expect(errorLine(e)).toMatch(line);
+    expect(errorLine(e)).not.toContain('\n');
+  });
+
+  it('keeps a service error\'s own code and message', () => {
+    const e = awsError(err('LimitExceededException', 'Limit exceeded for resource of type AWS::CloudFormation::Stack'), 'create a change set');
+    expect(errorLine(e)).toBe('Could not create a change set: LimitExceededException: Limit exceeded for resource of type AWS::CloudFormation::Stack');
+  });
+});
