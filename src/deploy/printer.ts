@@ -129,5 +129,5 @@ export function eventLine(out: Output, e: StackEvent): string {
         ? c.yellow(e.status)
         : e.status;
   const reason = e.reason && e.reason !== 'User Initiated' ? `  ${c.dim(e.reason)}` : '';
-  return `  ${c.dim(time)}  ${status.padEnd(22 + (status.length - e.status.length))}  ${e.logicalId}  ${c.dim(e.resourceType)}${reason}`;
+  return `  ${c.dim(time)}  ${status.padEnd(22 + (status.length - e.status.length))}  ${e.logicalId.padEnd(20)}  ${c.dim(e.resourceType)}${reason}`;
 }

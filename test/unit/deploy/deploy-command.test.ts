@@ -33,6 +33,16 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(r.stderr).toMatch(/Add\s+UserPool\s+AWS::Cognito::UserPool/);
   });
 
+  it('bundles the real Lambda when no --zip is given and deploys exactly that zip', async () => {
+    w = await deployWorld();
+    const r = await w.run(['deploy', '--yes', '--poll-interval', '1ms', '--json']);
+    expect(r.code).toBe(0);
+    const { packageLambda } = await import('../../../src/deploy/bundle.js');
+    const pkg = await packageLambda();
+    expect(functionOf().codeSha256).toBe(Buffer.from(pkg.sha256, 'hex').toString('base64'));
+    expect(r.json().codeSha256).toBe(functionOf().codeSha256);
+  }, 60_000);
+
   it('updates a stack through a change set when a parameter changes, without re-uploading unchanged code', async () => {
     w = await deployWorld();
     await w.deploy();
