@@ -13,6 +13,8 @@ export interface GlobalOptions {
   profile?: string;
   /** CloudFormation stack name. Default `authstack`. */
   stack: string;
+  /** True when `--stack` was given (it then wins over `authstack.config.json`). */
+  stackExplicit?: boolean;
   /** Which recorded target the auth commands use (`local` or a stack name). Default: the last one recorded. */
   target?: string;
 }

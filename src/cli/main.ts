@@ -141,6 +141,7 @@ export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, ru
         region: all.region as string | undefined,
         profile: all.profile as string | undefined,
         stack: (all.stack as string) ?? 'authstack',
+        stackExplicit: command.getOptionValueSourceWithGlobals('stack') === 'cli',
         target: all.target as string | undefined,
       };
       await run(def, args, command.opts(), global);

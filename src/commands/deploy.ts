@@ -69,7 +69,7 @@ export default defineCommand<Options>({
   ],
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -88,7 +88,7 @@ export default defineCommand<Options>({
     }
 
     // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.
-    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const stackName = stackNameFor(ctx.global, config);
     if (!STACK_NAME.test(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter).`);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stage = options.stage ?? config.stage;

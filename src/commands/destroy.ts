@@ -19,7 +19,7 @@ export default defineCommand<Options>({
   ],
   examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/destroy-stack.js'),
@@ -27,7 +27,7 @@ export default defineCommand<Options>({
       import('../deploy/record.js'),
     ]);
     const config = (await readDeployConfig(ctx.cwd)) ?? {};
-    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const stackName = stackNameFor(ctx.global, config);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const api = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
@@ -40,7 +40,11 @@ export default defineCommand<Options>({
     } finally {
       printer.close();
     }
-    if (result.outcome === 'deleted') await forgetDeployRecord(ctx.state.dir, stackName, region);
+    if (result.outcome === 'deleted') {
+      await forgetDeployRecord(ctx.state.dir, stackName, region);
+      // The auth commands must not keep aiming at an API that no longer exists.
+      await ctx.state.removeTarget(stackName);
+    }
     ctx.out.result({ stackName, region, ...result }, (c) =>
       result.outcome === 'not-found'
         ? ''

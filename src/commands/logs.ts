@@ -21,14 +21,14 @@ export default defineCommand<Options>({
   examples: ['authstack logs', 'authstack logs --since 1h', 'authstack logs --follow'],
   async run({ options }, ctx) {
     if (options.follow && ctx.out.json) throw usageError('--follow cannot be combined with --json (one JSON document).', 'Drop one of them');
-    const [{ readDeployConfig }, { resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../aws/logs.js'),
       import('../deploy/log-format.js'),
     ]);
     const config = (await readDeployConfig(ctx.cwd)) ?? {};
-    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const stackName = stackNameFor(ctx.global, config);
     const { aws } = await resolveRegion(ctx, config.region);
     const api = await logs(aws);
     // The template fixes the group's name from the stack name, so no CloudFormation call is needed.

@@ -7,13 +7,13 @@ export default defineCommand<Record<string, never>>({
   description: "print the stack's outputs (API URL, user pool and client ids, ...)",
   examples: ['authstack outputs', 'authstack outputs --json'],
   async run(_input, ctx) {
-    const [{ readDeployConfig }, { resolveRegion }, { cloudFormation }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../aws/cloudformation.js'),
     ]);
     const config = (await readDeployConfig(ctx.cwd)) ?? {};
-    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const stackName = stackNameFor(ctx.global, config);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stack = await (await cloudFormation(aws)).describeStack(stackName);
     if (!stack) throw noStack(stackName, region);

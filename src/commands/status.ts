@@ -13,14 +13,14 @@ export default defineCommand<Options>({
   options: [{ flags: '--no-health-check', description: 'do not call GET /app/health' }],
   examples: ['authstack status', 'authstack status --json'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
       import('../deploy/record.js'),
     ]);
     const config = (await readDeployConfig(ctx.cwd)) ?? {};
-    const stackName = ctx.global.stack !== 'authstack' ? ctx.global.stack : (config.stackName ?? ctx.global.stack);
+    const stackName = stackNameFor(ctx.global, config);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const api = await services(aws);
     const stack = await api.cfn.describeStack(stackName);

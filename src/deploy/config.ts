@@ -38,3 +38,11 @@ export async function writeDeployConfig(cwd: string, config: DeployConfig): Prom
   const clean = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined && v !== ''));
   await writeJsonFile(configPath(cwd), clean);
 }
+
+/**
+ * The stack a command works on: `--stack` when given, else the one `authstack.config.json` names (a guided
+ * deploy saves it there), else the default `authstack`.
+ */
+export function stackNameFor(global: { stack: string; stackExplicit?: boolean }, config: DeployConfig): string {
+  return global.stackExplicit ? global.stack : (config.stackName ?? global.stack);
+}

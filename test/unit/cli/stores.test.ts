@@ -101,6 +101,17 @@ describe('project state', () => {
     await expect(state.target('nope')).rejects.toThrow(/No target named "nope"/);
   });
 
+  it('forgetting a target moves the current one to the latest remaining', async () => {
+    const state = new ProjectState(tmp.dir);
+    await state.saveTarget(target);
+    await state.saveTarget({ ...target, name: 'prod', kind: 'aws' });
+    expect(await state.removeTarget('prod')).toBe(true);
+    expect(await state.removeTarget('prod')).toBe(false);
+    expect((await state.target())?.name).toBe('local');
+    await state.removeTarget('local');
+    expect(await state.target()).toBeUndefined();
+  });
+
   it('a corrupt target file is reported and kept', async () => {
     const state = new ProjectState(tmp.dir);
     await mkdir(state.dir);
