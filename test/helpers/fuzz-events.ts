@@ -79,15 +79,15 @@ type Mutation = { name: string; apply(e: Record<string, unknown>): void };
 const EVENT_KEYS = ['resource', 'path', 'httpMethod', 'headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters', 'stageVariables', 'requestContext', 'body', 'isBase64Encoded'] as const;
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.constantFrom(...EVENT_KEYS), jsonValue).map(([k, v]) => ({ name: `set ${k}`, apply: (e) => void (e[k] = v) })),
-  fc.constantFrom(...EVENT_KEYS).map((k) => ({ name: `delete ${k}`, apply: (e) => void delete e[k] })),
+  fc.tuple(fc.constantFrom(...EVENT_KEYS), jsonValue).map(([k, v]) => ({ name: `set ${k}`, apply: (e: Record<string, unknown>) => void (e[k] = v) })),
+  fc.constantFrom(...EVENT_KEYS).map((k) => ({ name: `delete ${k}`, apply: (e: Record<string, unknown>) => void delete e[k] })),
   fc.nat().map((n) => ({
     name: 'truncate body',
-    apply: (e) => void (typeof e.body === 'string' && (e.body = e.body.slice(0, n % (e.body.length + 1)))),
+    apply: (e: Record<string, unknown>) => void (typeof e.body === 'string' && (e.body = e.body.slice(0, n % (e.body.length + 1)))),
   })),
   fc.tuple(fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })).map(([n, s]) => ({
     name: 'splice body',
-    apply: (e) => {
+    apply: (e: Record<string, unknown>) => {
       if (typeof e.body !== 'string') return;
       const i = n % (e.body.length + 1);
       e.body = e.body.slice(0, i) + s + e.body.slice(i + 1);
@@ -95,7 +95,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   })),
   fc.tuple(fc.string({ maxLength: 12 }), jsonValue).map(([field, v]) => ({
     name: `set body field ${field}`,
-    apply: (e) => {
+    apply: (e: Record<string, unknown>) => {
       try {
         const parsed = JSON.parse(String(e.body));
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) e.body = JSON.stringify({ ...parsed, [field]: v });
@@ -119,16 +119,16 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   ),
   fc.constant<Mutation>({
     name: 'base64-encode body',
-    apply: (e) => {
+    apply: (e: Record<string, unknown>) => {
       if (typeof e.body !== 'string') return;
       e.body = Buffer.from(e.body, 'utf8').toString('base64');
       e.isBase64Encoded = true;
     },
   }),
-  fc.constant<Mutation>({ name: 'flip isBase64Encoded', apply: (e) => void (e.isBase64Encoded = !e.isBase64Encoded) }),
+  fc.constant<Mutation>({ name: 'flip isBase64Encoded', apply: (e: Record<string, unknown>) => void (e.isBase64Encoded = !e.isBase64Encoded) }),
   fc.integer({ min: 1, max: 40 }).map((n) => ({
     name: `inflate body x${n * 1000}`,
-    apply: (e) => void (e.body = `{"pad":"${'x'.repeat(n * 1000)}",` + String(e.body ?? '{}').replace(/^\{/, '')),
+    apply: (e: Record<string, unknown>) => void (e.body = `{"pad":"${'x'.repeat(n * 1000)}",` + String(e.body ?? '{}').replace(/^\{/, '')),
   })),
   fc.constantFrom('/..', '/%2e%2e', '//', '%00', '/', '%2F', ';x=1', '?a=b', '\\', '/./', '\u0000').chain((bit) =>
     fc.nat().map((n) => ({
@@ -140,14 +140,14 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       },
     })),
   ),
-  fc.constantFrom(...ROUTES).map((p) => ({ name: `path ${p}`, apply: (e) => void (e.path = p) })),
+  fc.constantFrom(...ROUTES).map((p) => ({ name: `path ${p}`, apply: (e: Record<string, unknown>) => void (e.path = p) })),
   fc.oneof(fc.constantFrom(...METHODS), fc.constantFrom('get', 'post', 'Post', '', ' GET', 'GET\r\nX: 1'), fc.string({ maxLength: 8 })).map((m) => ({
     name: `method ${JSON.stringify(m)}`,
-    apply: (e) => void (e.httpMethod = m),
+    apply: (e: Record<string, unknown>) => void (e.httpMethod = m),
   })),
   fc.tuple(fc.constantFrom('Authorization', 'authorization', 'Content-Type', 'Origin', 'X-Forwarded-For', 'Host'), fc.array(headerValueArb, { minLength: 1, maxLength: 3 })).map(([name, values]) => ({
     name: `header ${name} x${values.length}`,
-    apply: (e) => {
+    apply: (e: Record<string, unknown>) => {
       const multi = (e.multiValueHeaders && typeof e.multiValueHeaders === 'object' ? e.multiValueHeaders : {}) as Record<string, unknown>;
       const single = (e.headers && typeof e.headers === 'object' ? e.headers : {}) as Record<string, unknown>;
       e.multiValueHeaders = { ...multi, [name]: values };
@@ -156,7 +156,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   })),
   fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }).map((q) => ({
     name: 'query string',
-    apply: (e) => {
+    apply: (e: Record<string, unknown>) => {
       e.queryStringParameters = q;
       e.multiValueQueryStringParameters = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, [v]]));
     },
