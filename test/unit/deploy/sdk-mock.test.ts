@@ -30,7 +30,7 @@ const healthy = (async () => new Response('{"status":"healthy"}', { status: 200 
 const stack = {
   StackName: 'authstack',
   StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/authstack/1',
-  StackStatus: 'UPDATE_COMPLETE',
+  StackStatus: 'UPDATE_COMPLETE' as const,
   CreationTime: new Date(0),
   Parameters: [],
   Outputs: [
