@@ -45,7 +45,9 @@ function client(pool: PoolConfig): CognitoIdentityProviderClient {
       region: pool.region,
       ...(pool.cognitoEndpoint ? { endpoint: pool.cognitoEndpoint } : {}),
       maxAttempts: MAX_ATTEMPTS,
-      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      // Without throwOnRequestTimeout, @smithy/node-http-handler 4 only logs a warning when requestTimeout passes, and a
+      // Cognito that accepts the connection but never answers would hang the invocation until the Lambda timeout.
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
     clients.set(key, c);
   }
