@@ -1,5 +1,5 @@
 import type { Context } from '../cli/context.js';
-import { UserError } from '../cli/errors.js';
+import { EXIT, UserError } from '../cli/errors.js';
 import type { Target } from '../cli/state.js';
 import type { CognitoClientOptions } from '../aws/factory.js';
 import { sessionKey, type Session } from '../cli/session-store.js';
@@ -9,8 +9,34 @@ const EXPIRY_MARGIN_MS = 60_000;
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+/** Cognito answers in well under a second; an endpoint that accepts the connection and then hangs must not hang us. */
+const DEFAULT_COGNITO_TIMEOUT_S = 15;
+
+/**
+ * Runs a Cognito call with Ctrl-C and a time limit (`AUTHSTACK_COGNITO_TIMEOUT` seconds, default 15) as its abort
+ * signal. Both surface from the SDK as the same AbortError, so they are told apart here and reported as such; any
+ * other failure is rethrown as it came, for the caller to map.
+ */
+export async function cognitoSend<T>(ctx: Context, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const configured = Number(ctx.env.AUTHSTACK_COGNITO_TIMEOUT);
+  const seconds = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_COGNITO_TIMEOUT_S;
+  const timeout = AbortSignal.timeout(Math.round(seconds * 1000));
+  try {
+    return await call(AbortSignal.any([ctx.signal, timeout]));
+  } catch (err) {
+    if (ctx.signal.aborted) throw new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted });
+    if (timeout.aborted) {
+      throw new UserError('network', `Cognito did not answer within ${seconds} s.`, { code: 'Unreachable', hint: UNREACHABLE_HINT, cause: err });
+    }
+    throw err;
+  }
+}
+
+const UNREACHABLE_HINT = 'For the local stack, start "authstack dev"; otherwise check the endpoint and your network';
+
 /** Cognito's own reasons, turned into one line and what to do next. */
 export function cognitoError(err: unknown, username?: string): UserError {
+  if (err instanceof UserError) return err;
   const name = (err as { name?: string })?.name ?? 'Error';
   const message = (err as Error)?.message ?? String(err);
   const code = name.replace(/Exception$/, '');
@@ -43,7 +69,7 @@ export function cognitoError(err: unknown, username?: string): UserError {
       hint:
         netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN'
           ? 'Check the region (--region) and the Cognito endpoint'
-          : 'For the local stack, start "authstack dev"; otherwise check the endpoint and your network',
+          : UNREACHABLE_HINT,
       cause: err,
     });
   }
@@ -96,9 +122,11 @@ export async function authenticate(ctx: Context, target: Target, username: strin
   const { client, sdk } = await cognitoClient(ctx, target);
   let out;
   try {
-    out = await client.send(
-      new sdk.InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
-      { abortSignal: ctx.signal },
+    out = await cognitoSend(ctx, (abortSignal) =>
+      client.send(
+        new sdk.InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+        { abortSignal },
+      ),
     );
   } catch (err) {
     throw cognitoError(err, username);
@@ -135,9 +163,12 @@ export async function refresh(ctx: Context, target: Target, session: Session): P
   const { client, sdk } = await cognitoClient(ctx, target);
   let out;
   try {
-    out = await client.send(
-      new sdk.InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: target.clientId, AuthParameters: { REFRESH_TOKEN: session.refreshToken } }),
-      { abortSignal: ctx.signal },
+    const refreshToken = session.refreshToken;
+    out = await cognitoSend(ctx, (abortSignal) =>
+      client.send(
+        new sdk.InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: target.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+        { abortSignal },
+      ),
     );
   } catch (err) {
     if ((err as Error)?.name === 'NotAuthorizedException') {
@@ -154,7 +185,7 @@ export async function refresh(ctx: Context, target: Target, session: Session): P
 export async function globalSignOut(ctx: Context, target: Target, session: Session): Promise<{ ok: boolean; reason?: string }> {
   try {
     const { client, sdk } = await cognitoClient(ctx, target);
-    await client.send(new sdk.GlobalSignOutCommand({ AccessToken: session.accessToken }), { abortSignal: ctx.signal });
+    await cognitoSend(ctx, (abortSignal) => client.send(new sdk.GlobalSignOutCommand({ AccessToken: session.accessToken }), { abortSignal }));
     return { ok: true };
   } catch (err) {
     return { ok: false, reason: cognitoError(err).message };

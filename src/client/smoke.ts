@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import { UserError, errorLine } from '../cli/errors.js';
 import type { Target } from '../cli/state.js';
 import { apiErrorOf, callApi, type ApiResponse } from './api.js';
-import { authenticate, cognitoError, cognitoOptions } from './auth.js';
+import { authenticate, cognitoError, cognitoOptions, cognitoSend } from './auth.js';
 
 export interface SmokeOptions {
   /** Email template; `{id}` is replaced by a unique id. Required against AWS (Cognito mails the code). */
@@ -187,7 +187,9 @@ async function adminCall(ctx: Context, target: Target, op: 'AdminConfirmSignUp' 
   const sdk = await import('@aws-sdk/client-cognito-identity-provider');
   const input = { UserPoolId: target.userPoolId, Username: username };
   try {
-    await client.send(op === 'AdminConfirmSignUp' ? new sdk.AdminConfirmSignUpCommand(input) : new sdk.AdminDeleteUserCommand(input), { abortSignal: ctx.signal });
+    await cognitoSend(ctx, (abortSignal) =>
+      client.send(op === 'AdminConfirmSignUp' ? new sdk.AdminConfirmSignUpCommand(input) : new sdk.AdminDeleteUserCommand(input), { abortSignal }),
+    );
   } catch (err) {
     throw cognitoError(err, username);
   }
