@@ -16,7 +16,6 @@ import {
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { TokenConfig } from './config.js';
 import { MisconfiguredError, ServiceUnavailableError, UnauthorizedError } from './errors.js';
 
@@ -108,6 +107,23 @@ function unauthorized(err: unknown): UnauthorizedError {
     : new UnauthorizedError('InvalidToken', 'The access token is invalid.', 'invalid_token');
 }
 
+/**
+ * The `iss` a token claims, only to pick its verifier (which then checks it against the signature's key). A plain
+ * JSON.parse of the payload: the verifier parses the token again with its prototype-safe parser, and that parse
+ * (with a reviver) costs a fifth of a verification; doing it twice cost a quarter of our throughput.
+ */
+function claimedIssuer(token: string): unknown {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 0 || second < 0) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'));
+    return payload !== null && typeof payload === 'object' ? (payload as { iss?: unknown }).iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createTokenVerifier(options: { fetcher?: Fetcher } = {}): TokenVerifier {
   const jwksCache = new SimpleJwksCache({ fetcher: options.fetcher ?? jwksFetcher });
   const verifiers = new Map<string, SingleVerifier>();
@@ -124,12 +140,7 @@ export function createTokenVerifier(options: { fetcher?: Fetcher } = {}): TokenV
 
   return {
     async verifyAccessToken(token, config) {
-      let iss: unknown;
-      try {
-        iss = decomposeUnverifiedJwt(token).payload.iss;
-      } catch (err) {
-        throw unauthorized(err);
-      }
+      const iss = claimedIssuer(token);
       // Pick the verifier by the claimed issuer; the verifier then checks that claim against the signature's key.
       const match = config.issuers.find((i) => i.issuer === iss);
       if (!match) throw unauthorized(undefined);
