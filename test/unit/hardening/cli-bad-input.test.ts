@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsFactory } from '../../../src/aws/factory.js';
 import { sessionKey } from '../../../src/cli/session-store.js';
 import type { Target } from '../../../src/cli/state.js';
@@ -102,6 +103,22 @@ const CORRUPT_TOKENS = '{"version":1,"sessions":{"k":{"username":"ada@example.co
 
 /** Ports that are closed: found free, then left unbound. */
 let closedPort: number;
+/** A port that accepts connections and never answers. */
+let hungPort: number;
+let hung: Server;
+const hungSockets = new Set<Socket>();
+beforeAll(async () => {
+  hung = createServer((socket) => {
+    hungSockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  hungPort = (hung.address() as { port: number }).port;
+});
+afterAll(async () => {
+  for (const s of hungSockets) s.destroy();
+  await new Promise<void>((resolve) => hung.close(() => resolve()));
+});
 
 const USAGE: Row[] = [
   { name: 'an unknown flag', argv: ['health', '--frobnicate'], code: 2, message: "Unknown option '--frobnicate'" },
@@ -146,6 +163,7 @@ const NETWORK: Row[] = [
   { name: 'an API that answers an HTML 502', argv: ['health', '--api-url', 'http://api.invalid'], fetch: fakeApi({ 'GET /app/health': [502, '<html>Bad Gateway</html>', 'text/html'] }), code: 1, message: 'Unhealthy: HTTP 502' },
   { name: 'an API that answers 200 with something else', argv: ['health', '--api-url', 'http://api.invalid'], fetch: fakeApi({ 'GET /app/health': [200, 'OK', 'text/plain'] }), code: 1, message: 'Unhealthy: HTTP 200' },
   { name: 'a Cognito endpoint on a closed port', argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1', '--region', 'us-east-1', '--cognito-endpoint', 'http://127.0.0.1:{closed}'], stdin: PASSWORD, realAws: true, code: 1, message: /Cannot reach Cognito \(ECONNREFUSED\)/ },
+  { name: 'a Cognito that accepts the connection and never answers', argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1', '--region', 'us-east-1', '--cognito-endpoint', 'http://127.0.0.1:{hung}'], stdin: PASSWORD, env: { AUTHSTACK_COGNITO_TIMEOUT: '0.5' }, realAws: true, code: 1, message: /Cognito did not answer within 0\.5 s.*authstack dev/ },
   { name: 'a region that does not exist', argv: ['--region', 'xx-nowhere-9', 'login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1'], stdin: PASSWORD, cognito: async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND cognito-idp.xx-nowhere-9.amazonaws.com'), { code: 'ENOTFOUND', $metadata: {} }); }, code: 1, message: /Cannot reach Cognito \(ENOTFOUND\).*--region/ },
   { name: 'Cognito throttling the login', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('TooManyRequestsException', 'Too many requests'); }, code: 1, message: /throttling.*try again/i },
   { name: 'no AWS credentials for the smoke test\'s admin calls', argv: ['smoke', '--api-url', 'http://api.invalid', '--user-pool-client-id', 'c1', '--user-pool-id', 'us-east-1_Pool1', '--region', 'us-east-1', '--email', 'ci+{id}@example.com'], fetch: fakeApi({ 'GET /app/health': [200, { status: 'healthy' }], 'POST /user': [201, { userSub: 's', userConfirmed: false }] }), cognito: async (cmd) => { if (cmd.constructor.name.startsWith('Admin')) throw sdkError('CredentialsProviderError', 'Could not load credentials from any providers'); return {}; }, code: 1, message: /Smoke failed at step "confirm": No AWS credentials found\. Set AWS_PROFILE/ },
@@ -211,7 +229,7 @@ describe('the CLI turns bad input and broken surroundings into one clear line', 
     for (const rel of row.keep ?? []) kept.set(rel, await readFile(join(tmp.dir, rel)));
     const calls: string[] = [];
     const behaviour = row.cognito ?? (async (cmd) => { throw new Error(`unexpected Cognito call ${cmd.constructor.name}`); });
-    const argv = row.argv.map((a) => a.replace('{closed}', String(closedPort)));
+    const argv = row.argv.map((a) => a.replace('{closed}', String(closedPort)).replace('{hung}', String(hungPort)));
     const env = { ...row.env, ...(row.env?.AUTHSTACK_CONFIG_DIR ? { AUTHSTACK_CONFIG_DIR: join(tmp.dir, row.env.AUTHSTACK_CONFIG_DIR) } : {}) };
     const r = await runCli(argv, {
       cwd: tmp.dir,
