@@ -1,4 +1,5 @@
 import { defineCommand } from '../cli/command.js';
+import { confirmOrRefuse } from '../cli/confirm.js';
 import type { Context } from '../cli/context.js';
 import { UserError, usageError } from '../cli/errors.js';
 import { duration } from '../cli/parse.js';
@@ -226,14 +227,8 @@ async function askGuided(ctx: Context, config: import('../deploy/config.js').Dep
   return { ...config, stackName, region, domain: domain.trim().toLowerCase() || undefined, stage, logRetentionInDays };
 }
 
-async function confirm(ctx: Context, message: string): Promise<boolean> {
-  if (!ctx.interactive) {
-    throw new UserError('aborted', `Refused to deploy without confirmation: "${message}" needs an answer and there is no terminal to ask.`, {
-      code: 'NeedsConfirmation',
-      hint: 'Review the change set above, then run again with --yes',
-    });
-  }
-  return ctx.prompt.confirm({ message, default: false });
+function confirm(ctx: Context, message: string): Promise<boolean> {
+  return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: 'Review the change set above, then run again with --yes' });
 }
 
 async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zip: Uint8Array }> {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../cli/command.js';
+import { confirmOrRefuse } from '../cli/confirm.js';
 import type { Context } from '../cli/context.js';
 import { UserError } from '../cli/errors.js';
 import { duration } from '../cli/parse.js';
@@ -54,12 +55,6 @@ export default defineCommand<Options>({
   },
 });
 
-async function confirm(ctx: Context, message: string): Promise<boolean> {
-  if (!ctx.interactive) {
-    throw new UserError('aborted', `Refused to delete without confirmation: "${message}" needs an answer and there is no terminal to ask.`, {
-      code: 'NeedsConfirmation',
-      hint: 'Run again with --yes (and --delete-user-pool to delete the users too)',
-    });
-  }
-  return ctx.prompt.confirm({ message, default: false });
+function confirm(ctx: Context, message: string): Promise<boolean> {
+  return confirmOrRefuse(ctx, message, { doing: 'delete', hint: 'Run again with --yes (and --delete-user-pool to delete the users too)' });
 }
