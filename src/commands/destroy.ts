@@ -1,7 +1,6 @@
 import { defineCommand } from '../cli/command.js';
 import { confirmOrRefuse } from '../cli/confirm.js';
 import type { Context } from '../cli/context.js';
-import { UserError } from '../cli/errors.js';
 import { duration } from '../cli/parse.js';
 
 interface Options {

@@ -113,7 +113,6 @@ export function lambdaCodeSha256(zip: Uint8Array): string {
 
 export async function deployStack(options: DeployStackOptions, deps: DeployStackDeps): Promise<DeployStackResult> {
   const { stackName, region } = options;
-  const poll = options.pollIntervalMs ?? 2000;
   const emit = deps.emit;
   const codeSha256 = lambdaCodeSha256(options.code.zip);
   const templateSha256 = sha256Hex(options.templateBody);
