@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freePort, startDev, workspace, type DevProcess, type Run } from '../helpers/e2e.js';
@@ -109,6 +109,59 @@ describe('secrets never reach output, even with --verbose', () => {
     const mailboxLine = new RegExp(`code for ${escape(email)}: ${code}`);
     const others = log.split('\n').filter((l) => !mailboxLine.test(l));
     expect(others.join('\n')).not.toContain(code);
+  });
+});
+
+/** Sends bytes as they are (no client-side checks) and reads the status, headers and body of the answer. */
+function rawRequest(port: number, head: string, body: Buffer | string = ''): Promise<{ status: number; headers: string[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [top = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...headers] = top.split('\r\n');
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
+    socket.write(head.replace(/\n/g, '\r\n') + '\r\n');
+    socket.end(body);
+  });
+}
+
+describe('bad requests over the wire, through the local gateway', () => {
+  let ws: Awaited<ReturnType<typeof workspace>>;
+  let dev: DevProcess;
+  beforeAll(async () => {
+    ws = await workspace();
+    dev = await startDev(ws);
+  }, 30_000);
+  afterAll(async () => {
+    expect(await dev?.stop()).toBe(0);
+    await ws?.cleanup();
+  });
+
+  const json = '{"username":"ada@example.com","password":"' + 'x'.repeat(17 * 1024) + '"}';
+  const cases: Array<[string, string, Buffer | string, number]> = [
+    ['a traversal', 'GET /user/../app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
+    ['an encoded traversal', 'GET /user/%2e%2e/app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
+    ['a doubled slash', 'GET //app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
+    ['an encoded NUL', 'GET /app/health%00 HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
+    ['CR/LF smuggled into a query', 'GET /app/health?q=%0d%0aSet-Cookie:%20injected=1 HTTP/1.1\nHost: x\nConnection: close\n', '', 200],
+    ['two Authorization headers', 'GET /user/profile HTTP/1.1\nHost: x\nAuthorization: Bearer a.b.c\nAuthorization: Bearer d.e.f\nConnection: close\n', '', 400],
+    ['a Latin-1 Authorization header', 'GET /user/profile HTTP/1.1\nHost: x\nAuthorization: Bearer \u00e9\u00e9.\u00e9.\u00e9\nConnection: close\n', '', 401],
+    ['a 17 KiB JSON body', `POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: ${Buffer.byteLength(json)}\nConnection: close\n`, json, 413],
+    ['invalid UTF-8 in a JSON body', 'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 4\nConnection: close\n', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 400],
+    ['truncated JSON, chunked', 'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n', '5\r\n{"use\r\n0\r\n\r\n', 400],
+    ['a method no route takes', 'PROPFIND /user HTTP/1.1\nHost: x\nConnection: close\n', '', 405],
+  ];
+
+  it.each(cases.map(([name, head, body, status]) => ({ name, head, body, status })))('$name → $status, with a JSON error and no reflected header', async ({ head, body, status }) => {
+    const r = await rawRequest(dev.apiPort, head, body);
+    expect(r.status).toBe(status);
+    expect(r.headers.join('\n')).not.toMatch(/injected|Set-Cookie/i);
+    if (status !== 200) expect(JSON.parse(r.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, ''))).toHaveProperty('error.code');
   });
 });
 
