@@ -7,9 +7,10 @@
 // --quick        short runs (2 s of load, 10 start-up rounds): a smoke test of the bench itself
 // --duration     seconds of autocannon load per target (default 10)
 // --rounds       alternating rounds for the start-up figures (default 30)
-// --only         comma-separated sections: startup,lambda,handler,throughput,start,footprint,deploy
+// --only         comma-separated sections: startup,lambda,handler,throughput,start,footprint,deploy (their
+//                figures replace those sections in bench/results.json)
 import { cpus, platform, release, totalmem } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, SCRATCH, distBuilt, round } from './lib/util.mjs';
 
@@ -29,7 +30,8 @@ const opts = {
 };
 const only = value('--only', '').split(',').filter(Boolean);
 const skipFootprint = flag('--skip-footprint');
-const write = !flag('--no-write') && only.length === 0 && !quick;
+// A full run replaces bench/results.json; an --only run replaces just its sections there.
+const write = !flag('--no-write') && !quick;
 
 if (!Number.isFinite(opts.seconds) || opts.seconds <= 0 || opts.seconds > 120) {
   process.stderr.write('--duration must be between 1 and 120 seconds\n');
@@ -96,6 +98,11 @@ try {
 }
 
 printTable(results);
+if (write && only.length > 0 && existsSync(join(ROOT, 'bench', 'results.json'))) {
+  const previous = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+  results.sections = { ...previous.sections, ...results.sections };
+  results.sections = Object.fromEntries(sections.map(([id]) => [id, results.sections[id]]).filter(([, v]) => v));
+}
 if (write) {
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stderr.write('wrote bench/results.json\n');

@@ -41,6 +41,19 @@ export async function startup({ rounds }) {
       ws,
     );
     const [base, version, help] = times.map(median);
+    // The same with this machine's own environment, as its users run it: NODE_EXTRA_CA_CERTS, when set, makes
+    // every node process read a CA bundle first, which lengthens the baseline and shrinks the ratios.
+    const inheritedEnv = { ...process.env, ...ws.env };
+    const [ibase, iversion, ihelp] = alternate(
+      [
+        { name: 'node -e 0', cmd: node, args: ['-e', '0'] },
+        { name: 'authstack --version', cmd: node, args: [BIN, '--version'] },
+        { name: 'authstack --help', cmd: node, args: [BIN, '--help'] },
+      ],
+      rounds,
+      { cwd: ws.cwd, env: inheritedEnv },
+    ).map(median);
+    const extra = Object.keys(process.env).filter((k) => /^NODE_/.test(k)).join(', ') || 'no NODE_* variables';
 
     const loads = {};
     for (const [name, args] of [
@@ -59,8 +72,10 @@ export async function startup({ rounds }) {
     const sdkFree = Object.values(loads).every((l) => l.status === 0 && l.sdkModules === 0);
     return {
       figures: [
-        { id: 'startup.version', name: 'CLI start-up: authstack --version', value: round(version), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.25 } },
-        { id: 'startup.help', name: 'CLI start-up: authstack --help', value: round(help), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.4 } },
+        { id: 'startup.version', name: 'authstack --version, clean environment', value: round(version), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.25 } },
+        { id: 'startup.help', name: 'authstack --help, clean environment', value: round(help), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.4 } },
+        { id: 'startup.version.inherited', name: 'authstack --version, inherited environment', value: round(iversion), unit: 'ms', baselineName: 'node -e 0', baseline: round(ibase), goal: { ratioAtMost: 1.25 }, note: extra },
+        { id: 'startup.help.inherited', name: 'authstack --help, inherited environment', value: round(ihelp), unit: 'ms', baselineName: 'node -e 0', baseline: round(ibase), goal: { ratioAtMost: 1.4 } },
         {
           id: 'startup.no-sdk',
           name: 'AWS SDK modules loaded by --help, --version, health',
@@ -70,7 +85,7 @@ export async function startup({ rounds }) {
           met: sdkFree,
         },
       ],
-      details: { rounds, medianMs: { node: base, version, help }, loads },
+      details: { rounds, medianMs: { clean: { node: base, version, help }, inherited: { node: ibase, version: iversion, help: ihelp } }, loads },
     };
   } finally {
     api.kill('SIGTERM');
