@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -53,6 +53,59 @@ export async function readJsonFile<T>(path: string, what: string, validate?: (va
   }
   if (validate && !validate(value)) throw corruptFile(path, what);
   return value as T;
+}
+
+export interface LockOptions {
+  /** How long to wait for another process to release the lock. Default 10 s. */
+  timeoutMs?: number;
+  /** A lock older than this was left by a process that died, and is taken over. Default 30 s. */
+  staleMs?: number;
+  /** Mode of the folder when it has to be created. Default 0o755. */
+  dirMode?: number;
+}
+
+/**
+ * Runs `fn` holding an exclusive lock on `path` (a `<path>.lock` file created with O_EXCL). Atomic writes keep a
+ * file whole, but two processes doing read-modify-write (two logins, a login and a token refresh) would each
+ * write back what they read and lose the other's change; the lock serialises them.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const staleMs = options.staleMs ?? 30_000;
+  let createdDir = false;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (err) {
+      if ((isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) && !createdDir) {
+        createdDir = true;
+        try {
+          await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o755 });
+        } catch (mkdirErr) {
+          throw fileError('create the folder', dirname(path), mkdirErr);
+        }
+        continue;
+      }
+      // The lock sits next to the file: failing to create it is failing to write there.
+      if (!isErrno(err, 'EEXIST')) throw fileError('write', path, err);
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > staleMs) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new UserError('state', `${path} is locked by another authstack process.`, { code: 'Locked', hint: `If none is running, delete ${lock}` });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true }).catch(() => undefined);
+  }
 }
 
 export async function writeJsonFile(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonFile, writeJsonFile, isRecord } from './files.js';
+import { readJsonFile, withFileLock, writeJsonFile, isRecord } from './files.js';
 import type { Target } from './state.js';
 
 /** A signed-in user's tokens for one target. Never printed; stored 0600 in a 0700 folder. */
@@ -54,17 +54,29 @@ export class SessionStore {
   }
 
   async set(key: string, session: Session): Promise<void> {
-    const file = await this.read();
-    file.sessions[key] = session;
-    await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
+    await withFileLock(
+      this.path,
+      async () => {
+        const file = await this.read();
+        file.sessions[key] = session;
+        await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
+      },
+      { dirMode: 0o700 },
+    );
   }
 
   /** Forgets a session; true when there was one. */
   async delete(key: string): Promise<boolean> {
-    const file = await this.read();
-    if (!(key in file.sessions)) return false;
-    delete file.sessions[key];
-    await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
-    return true;
+    return withFileLock(
+      this.path,
+      async () => {
+        const file = await this.read();
+        if (!(key in file.sessions)) return false;
+        delete file.sessions[key];
+        await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
+        return true;
+      },
+      { dirMode: 0o700 },
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJsonFile, writeJsonFile, isRecord } from './files.js';
+import { readJsonFile, withFileLock, writeJsonFile, isRecord } from './files.js';
 import { UserError } from './errors.js';
 
 /**
@@ -66,10 +66,12 @@ export class ProjectState {
 
   /** Records a target and makes it the current one. */
   async saveTarget(target: Target): Promise<void> {
-    const file = await this.readTargets();
-    file.targets[target.name] = { ...target, updatedAt: new Date().toISOString() };
-    file.current = target.name;
-    await writeJsonFile(this.targetsPath, file);
+    await withFileLock(this.targetsPath, async () => {
+      const file = await this.readTargets();
+      file.targets[target.name] = { ...target, updatedAt: new Date().toISOString() };
+      file.current = target.name;
+      await writeJsonFile(this.targetsPath, file);
+    });
   }
 
   /** Forgets a target (its stack was destroyed); the current one moves to the latest remaining. */
