@@ -39,6 +39,8 @@ const TABLE: Readonly<Record<string, Mapping>> = {
   UserNotConfirmedException: { make: (c, m) => new ForbiddenError(c, m), message: 'The user is not confirmed yet.' },
   TooManyRequestsException: { make: (c, m) => new TooManyRequestsError(c, m), message: 'Too many requests; retry later.' },
   LimitExceededException: { make: (c, m) => new TooManyRequestsError(c, m), message: 'A limit was exceeded; retry later.' },
+  // The SDK's generic throttling error (after its own retries): the caller is being rate limited, so 429.
+  ThrottlingException: { make: (c, m) => new TooManyRequestsError(c, m), message: 'Too many requests; retry later.' },
   TooManyFailedAttemptsException: {
     make: (c, m) => new TooManyRequestsError(c, m, 60),
     message: 'Too many failed attempts; retry later.',
@@ -51,7 +53,7 @@ const TABLE: Readonly<Record<string, Mapping>> = {
 };
 
 /** Errors that mean "the network or Cognito is unwell", whatever their class. */
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException', 'ThrottlingException']);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
