@@ -51,6 +51,9 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
     maxAttempts: settings.maxAttempts ?? 5,
+    // A connection that opens and then never answers must fail (and be retried), not hang the command: without
+    // throwOnRequestTimeout the SDK's HTTP handler only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
   });
   function once<T>(key: string, make: () => Promise<T>): Promise<T> {
     let client = cache.get(key) as Promise<T> | undefined;
