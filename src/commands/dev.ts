@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { defineCommand } from '../cli/command.js';
 import { UserError } from '../cli/errors.js';
 import { port } from '../cli/parse.js';
+import type { Context } from '../cli/context.js';
 import type { Output } from '../cli/output.js';
-import type { LocalStackEvent } from '../local/supervisor.js';
+import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 
 interface Options {
   port: number;
@@ -42,12 +43,12 @@ export default defineCommand<Options>({
       bundlePath = join(buildDir, 'dev-handler.mjs');
       await bundle.writeLambdaBundle(bundlePath);
     }
-    const c = ctx.out.c;
-    let stack;
     const requestLines = lineBatcher(ctx.out);
     const restoreStdout = captureFunctionLogs(ctx.out);
+    // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
+    // otherwise keep the process alive after the error was printed.
     try {
-      stack = await startLocalStack({
+      const stack = await startLocalStack({
         dir: ctx.state.dir,
         apiPort: options.port,
         cognitoPort: options.cognitoPort,
@@ -55,60 +56,58 @@ export default defineCommand<Options>({
         bundlePath,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
         onEvent: (e) => printEvent(ctx.out, e, requestLines),
+      }).catch((err: { code?: string; port?: number }) => {
+        if (err?.code !== 'PORT_IN_USE') throw err;
+        const flag = err.port === options.cognitoPort ? '--cognito-port' : '--port';
+        throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
       });
-    } catch (err) {
-      const e = err as { code?: string; port?: number; message?: string };
-      if (e?.code === 'PORT_IN_USE') {
-        const flag = e.port === options.cognitoPort ? '--cognito-port' : '--port';
-        throw new UserError('local', `Port ${e.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
+      try {
+        await announce(ctx, stack, started);
+        await new Promise<void>((resolve) => {
+          if (ctx.signal.aborted) return resolve();
+          ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        ctx.out.info('Stopping…');
+      } finally {
+        await stack.stop();
       }
+    } finally {
       restoreStdout();
-      throw err;
     }
-    await ctx.state.saveTarget({
-      name: 'local',
-      kind: 'local',
-      apiUrl: stack.apiUrl,
-      region: stack.region,
-      userPoolId: stack.userPoolId,
-      clientId: stack.clientId,
-      cognitoEndpoint: stack.cognitoEndpoint,
-      localDataDir: stack.dataDir,
-    });
-    const ms = Math.round(performance.now() - started);
-    const info = {
-      apiUrl: stack.apiUrl,
-      cognitoEndpoint: stack.cognitoEndpoint,
-      userPoolId: stack.userPoolId,
-      clientId: stack.clientId,
-      region: stack.region,
-      dataDir: stack.dataDir,
-      readyMs: ms,
-    };
-    if (ctx.out.json) {
-      // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
-      ctx.out.result(info);
-    } else {
-      ctx.out.info(
-        [
-          `${c.green('✔')} authstack dev ready in ${ms} ms`,
-          `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
-          `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
-          `  Data     ${stack.dataDir}`,
-          c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
-        ].join('\n'),
-      );
-    }
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) return resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    ctx.out.info('Stopping…');
-    await stack.stop();
-    restoreStdout();
     ctx.out.info('Stopped.');
   },
 });
+
+/** Records the local stack as the current target and says it is ready, with its URLs. */
+async function announce(ctx: Context, stack: LocalStack, started: number): Promise<void> {
+  await ctx.state.saveTarget({
+    name: 'local',
+    kind: 'local',
+    apiUrl: stack.apiUrl,
+    region: stack.region,
+    userPoolId: stack.userPoolId,
+    clientId: stack.clientId,
+    cognitoEndpoint: stack.cognitoEndpoint,
+    localDataDir: stack.dataDir,
+  });
+  const ms = Math.round(performance.now() - started);
+  if (ctx.out.json) {
+    // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
+    const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir } = stack;
+    ctx.out.result({ apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, readyMs: ms });
+    return;
+  }
+  const c = ctx.out.c;
+  ctx.out.info(
+    [
+      `${c.green('✔')} authstack dev ready in ${ms} ms`,
+      `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
+      `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
+      `  Data     ${stack.dataDir}`,
+      c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
+    ].join('\n'),
+  );
+}
 
 /**
  * Request lines are gathered and written once per turn of the event loop: under load that is one write for many

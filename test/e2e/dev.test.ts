@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,20 @@ describe('authstack dev lifecycle', () => {
       expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use. Stop what uses it, or pick another with --port.`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('a failure after the stack started stops it and exits instead of hanging', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'authstack-e2e-'));
+    try {
+      await mkdir(join(cwd, '.authstack'));
+      await writeFile(join(cwd, '.authstack', 'targets.json'), '{not json');
+      const args = ['dev', '--port', String(await freePort()), '--cognito-port', String(await freePort())];
+      const r = await cli(args, { cwd, env: { ...ws.env, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config') }, timeoutMs: 15_000 });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('targets.json is corrupt');
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
     }
   });
 
