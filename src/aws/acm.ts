@@ -1,7 +1,7 @@
 /** The one ACM call authstack makes: how far the custom domain's certificate got, and its validation record. */
 import { DescribeCertificateCommand, type ACMClient } from '@aws-sdk/client-acm';
 import type { AwsFactory } from './factory.js';
-import { awsError } from './errors.js';
+import { awsError, type AwsCallSettings } from './errors.js';
 
 export interface CertificateState {
   arn: string;
@@ -17,7 +17,8 @@ export interface AcmApi {
   describeCertificate(arn: string): Promise<CertificateState>;
 }
 
-export function acmApi(client: ACMClient, settings: { region?: string; profile?: string } = {}): AcmApi {
+export function acmApi(client: ACMClient, settings: AwsCallSettings = {}): AcmApi {
+  const where: AwsCallSettings = { ...settings, service: 'ACM' };
   return {
     async describeCertificate(arn) {
       try {
@@ -34,7 +35,7 @@ export function acmApi(client: ACMClient, settings: { region?: string; profile?:
           ),
         };
       } catch (err) {
-        throw awsError(err, 'read the certificate', settings);
+        throw awsError(err, 'read the certificate', where);
       }
     },
   };

@@ -16,7 +16,7 @@ import {
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName } from './errors.js';
+import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface StackSummary {
   stackId: string;
@@ -93,12 +93,13 @@ export interface CloudFormationApi {
 
 const DOES_NOT_EXIST = /does not exist/i;
 
-export function cloudFormationApi(client: CloudFormationClient, settings: { region?: string; profile?: string } = {}): CloudFormationApi {
+export function cloudFormationApi(client: CloudFormationClient, settings: AwsCallSettings = {}): CloudFormationApi {
+  const where: AwsCallSettings = { ...settings, service: 'CloudFormation' };
   const run = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
-      throw awsError(err, what, settings);
+      throw awsError(err, what, where);
     }
   };
   return {
@@ -120,7 +121,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: { regi
         };
       } catch (err) {
         if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
-        throw awsError(err, `describe the stack ${stackName}`, settings);
+        throw awsError(err, `describe the stack ${stackName}`, where);
       }
     },
     getTemplate: (stackName) =>
@@ -208,7 +209,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: { regi
         return res.StackResourceDetail?.PhysicalResourceId || undefined;
       } catch (err) {
         if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
-        throw awsError(err, `look up ${logicalId} in ${stackName}`, settings);
+        throw awsError(err, `look up ${logicalId} in ${stackName}`, where);
       }
     },
   };

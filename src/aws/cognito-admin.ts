@@ -4,7 +4,7 @@
  */
 import { DeleteUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName } from './errors.js';
+import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface UserPoolInfo {
   id: string;
@@ -24,7 +24,8 @@ export interface CognitoAdminApi {
   deleteUserPool(id: string): Promise<void>;
 }
 
-export function cognitoAdminApi(client: CognitoIdentityProviderClient, settings: { region?: string; profile?: string } = {}): CognitoAdminApi {
+export function cognitoAdminApi(client: CognitoIdentityProviderClient, settings: AwsCallSettings = {}): CognitoAdminApi {
+  const where: AwsCallSettings = { ...settings, service: 'Cognito' };
   return {
     async describeUserPool(id) {
       try {
@@ -32,21 +33,21 @@ export function cognitoAdminApi(client: CognitoIdentityProviderClient, settings:
         return { id, name: p?.Name, estimatedUsers: p?.EstimatedNumberOfUsers ?? 0, deletionProtection: p?.DeletionProtection ?? 'INACTIVE' };
       } catch (err) {
         if (errorName(err) === 'ResourceNotFoundException') return undefined;
-        throw awsError(err, `describe the user pool ${id}`, settings);
+        throw awsError(err, `describe the user pool ${id}`, where);
       }
     },
     async disableDeletionProtection(id) {
       try {
         await client.send(new UpdateUserPoolCommand({ UserPoolId: id, DeletionProtection: 'INACTIVE' }));
       } catch (err) {
-        throw awsError(err, `turn off deletion protection of ${id}`, settings);
+        throw awsError(err, `turn off deletion protection of ${id}`, where);
       }
     },
     async deleteUserPool(id) {
       try {
         await client.send(new DeleteUserPoolCommand({ UserPoolId: id }));
       } catch (err) {
-        throw awsError(err, `delete the user pool ${id}`, settings);
+        throw awsError(err, `delete the user pool ${id}`, where);
       }
     },
   };

@@ -37,19 +37,19 @@ export function errorName(err: unknown): string {
   return e?.name && e.name !== 'Error' ? e.name : (e?.Code ?? e?.code ?? e?.name ?? '');
 }
 
-/** True for the SDK's "this resource does not exist" family, so callers can treat it as absence. */
-export function isNotFound(err: unknown, messagePattern?: RegExp): boolean {
-  const name = errorName(err);
-  const message = (err as SdkErrorLike)?.message ?? '';
-  if (messagePattern) return messagePattern.test(message);
-  return /NotFound|NoSuch/.test(name);
+/** Where a call went, for the messages: the settings' region and profile, and the service module's name. */
+export interface AwsCallSettings {
+  region?: string;
+  profile?: string;
+  /** The service ("CloudFormation"): names the endpoint when a network error carries no host (ECONNRESET). */
+  service?: string;
 }
 
 /**
  * Turns any error from an AWS call into a `UserError`; `what` names the call in words ("describe the stack").
  * An error that already is a `UserError` passes through.
  */
-export function awsError(err: unknown, what: string, settings: { region?: string; profile?: string } = {}): UserError {
+export function awsError(err: unknown, what: string, settings: AwsCallSettings = {}): UserError {
   if (err instanceof UserError) return err;
   const e = (err ?? {}) as SdkErrorLike;
   const name = errorName(err);
@@ -94,16 +94,16 @@ export function awsError(err: unknown, what: string, settings: { region?: string
     });
   }
   if (netCode || name === 'TimeoutError' || name === 'RequestTimeout') {
-    const host = hostOf(err);
+    const endpoint = endpointOf(err, settings);
     if (netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN') {
-      return new UserError('network', `Cannot resolve the AWS endpoint${host ? ` ${host}` : ''} to ${what}.`, {
+      return new UserError('network', `Cannot resolve the AWS endpoint${endpoint} to ${what}.`, {
         code: 'Unreachable',
         cause: err,
         hint: `Check that the region${settings.region ? ` "${settings.region}"` : ''} is a real AWS region, AWS_ENDPOINT_URL if you set it, and your network`,
       });
     }
     const reason = netCode === 'ECONNREFUSED' ? 'connection refused' : netCode ? netCode : 'timed out';
-    return new UserError('network', `Cannot reach the AWS endpoint${host ? ` ${host}` : ''} to ${what} (${reason}).`, {
+    return new UserError('network', `Cannot reach the AWS endpoint${endpoint} to ${what} (${reason}).`, {
       code: 'Unreachable',
       cause: err,
       hint: 'Check your network (and AWS_ENDPOINT_URL if you set it), then run the command again: it is safe to repeat',
@@ -123,30 +123,33 @@ function expired(err: unknown, profile: string): UserError {
   });
 }
 
-function networkCode(err: unknown): string | undefined {
+/** The first value `pick` finds on the error or its causes (the SDK wraps Node's socket errors). */
+function inCauses<T>(err: unknown, pick: (e: SdkErrorLike) => T | undefined): T | undefined {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as SdkErrorLike).code;
-    if (typeof code === 'string' && NETWORK.has(code)) return code;
-    const name = (e as SdkErrorLike).name;
-    if (typeof name === 'string' && NETWORK.has(name)) return name;
+    const found = pick(e as SdkErrorLike);
+    if (found !== undefined) return found;
     e = (e as SdkErrorLike).cause;
   }
   return undefined;
 }
 
-function hostOf(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const host = (e as SdkErrorLike).hostname;
-    if (typeof host === 'string') return host;
-    e = (e as SdkErrorLike).cause;
-  }
-  return undefined;
+function networkCode(err: unknown): string | undefined {
+  return inCauses(err, (e) => [e.code, e.name].find((v): v is string => typeof v === 'string' && NETWORK.has(v)));
+}
+
+/**
+ * " <host>" when the error names it (DNS failures do), else " for <service> in <region>" from what the call
+ * knows, so a reset connection still says which endpoint it was.
+ */
+function endpointOf(err: unknown, settings: AwsCallSettings): string {
+  const host = inCauses(err, (e) => (typeof e.hostname === 'string' ? e.hostname : undefined));
+  if (host) return ` ${host}`;
+  return `${settings.service ? ` for ${settings.service}` : ''}${settings.region ? ` in ${settings.region}` : ''}`;
 }
 
 /** Runs one AWS call, mapping its failure to a `UserError`. */
-export async function call<T>(what: string, fn: () => Promise<T>, settings?: { region?: string; profile?: string }): Promise<T> {
+export async function call<T>(what: string, fn: () => Promise<T>, settings?: AwsCallSettings): Promise<T> {
   try {
     return await fn();
   } catch (err) {

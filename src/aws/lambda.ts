@@ -2,7 +2,7 @@
 import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UserError } from '../cli/errors.js';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName } from './errors.js';
+import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface FunctionState {
   name: string;
@@ -24,7 +24,8 @@ export interface LambdaApi {
   waitUntilUpdated(name: string, options: { maxWaitSeconds: number; signal?: AbortSignal }): Promise<FunctionState>;
 }
 
-export function lambdaApi(client: LambdaClient, settings: { region?: string; profile?: string } = {}): LambdaApi {
+export function lambdaApi(client: LambdaClient, settings: AwsCallSettings = {}): LambdaApi {
+  const where: AwsCallSettings = { ...settings, service: 'Lambda' };
   const toState = (name: string, c: { FunctionName?: string; CodeSha256?: string; LastModified?: string; LastUpdateStatus?: string; LastUpdateStatusReason?: string; State?: string; CodeSize?: number } | undefined): FunctionState => ({
     name: c?.FunctionName ?? name,
     codeSha256: c?.CodeSha256 ?? '',
@@ -40,14 +41,14 @@ export function lambdaApi(client: LambdaClient, settings: { region?: string; pro
         return toState(name, await client.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
       } catch (err) {
         if (errorName(err) === 'ResourceNotFoundException') return undefined;
-        throw awsError(err, `read the function ${name}`, settings);
+        throw awsError(err, `read the function ${name}`, where);
       }
     },
     async updateCode(name, zip) {
       try {
         return toState(name, await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip })));
       } catch (err) {
-        throw awsError(err, `upload the code of ${name}`, settings);
+        throw awsError(err, `upload the code of ${name}`, where);
       }
     },
     async waitUntilUpdated(name, { maxWaitSeconds, signal }) {
@@ -66,7 +67,7 @@ export function lambdaApi(client: LambdaClient, settings: { region?: string; pro
         if (/FAILURE|Failed/.test(String((err as Error)?.message))) {
           throw new UserError('deployment', `Lambda could not apply the new code to ${name}${reason ? `: ${reason}` : ''}.`, { code: 'FunctionUpdateFailed' });
         }
-        throw awsError(err, `wait for ${name} to update`, settings);
+        throw awsError(err, `wait for ${name} to update`, where);
       }
     },
   };

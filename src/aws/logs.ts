@@ -2,7 +2,7 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UserError } from '../cli/errors.js';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName } from './errors.js';
+import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface LogEvent {
   eventId: string;
@@ -16,7 +16,8 @@ export interface LogsApi {
   filterLogEvents(input: { logGroupName: string; startTime: number; nextToken?: string }): Promise<{ events: LogEvent[]; nextToken?: string }>;
 }
 
-export function logsApi(client: CloudWatchLogsClient, settings: { region?: string; profile?: string } = {}): LogsApi {
+export function logsApi(client: CloudWatchLogsClient, settings: AwsCallSettings = {}): LogsApi {
+  const where: AwsCallSettings = { ...settings, service: 'CloudWatch Logs' };
   return {
     async filterLogEvents({ logGroupName, startTime, nextToken }) {
       try {
@@ -37,7 +38,7 @@ export function logsApi(client: CloudWatchLogsClient, settings: { region?: strin
             hint: 'Deploy the stack first (authstack deploy), or check --stack and --region',
           });
         }
-        throw awsError(err, `read the logs of ${logGroupName}`, settings);
+        throw awsError(err, `read the logs of ${logGroupName}`, where);
       }
     },
   };

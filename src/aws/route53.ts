@@ -1,7 +1,7 @@
 /** The Route 53 calls authstack makes: list hosted zones, read one zone's name servers. */
 import { GetHostedZoneCommand, ListHostedZonesCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName } from './errors.js';
+import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface HostedZone {
   /** Without the `/hostedzone/` prefix. */
@@ -18,7 +18,8 @@ export interface Route53Api {
   getHostedZone(id: string): Promise<(HostedZone & { nameServers: string[] }) | undefined>;
 }
 
-export function route53Api(client: Route53Client, settings: { region?: string; profile?: string } = {}): Route53Api {
+export function route53Api(client: Route53Client, settings: AwsCallSettings = {}): Route53Api {
+  const where: AwsCallSettings = { ...settings, service: 'Route 53' };
   return {
     async listHostedZones() {
       const zones: HostedZone[] = [];
@@ -30,7 +31,7 @@ export function route53Api(client: Route53Client, settings: { region?: string; p
           marker = res.IsTruncated ? res.NextMarker : undefined;
         } while (marker);
       } catch (err) {
-        throw awsError(err, 'list the Route 53 hosted zones', settings);
+        throw awsError(err, 'list the Route 53 hosted zones', where);
       }
       return zones;
     },
@@ -41,7 +42,7 @@ export function route53Api(client: Route53Client, settings: { region?: string; p
         return { ...zone, nameServers: (res.DelegationSet?.NameServers ?? []).map(normaliseHost) };
       } catch (err) {
         if (errorName(err) === 'NoSuchHostedZone' || errorName(err) === 'InvalidInput') return undefined;
-        throw awsError(err, `read the hosted zone ${id}`, settings);
+        throw awsError(err, `read the hosted zone ${id}`, where);
       }
     },
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { awsError } from '../../../src/aws/errors.js';
+import { cloudFormationApi } from '../../../src/aws/cloudformation.js';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { errorLine } from '../../../src/cli/errors.js';
 
 const err = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
@@ -26,5 +28,22 @@ describe('AWS errors become one actionable line', () => {
   it('keeps a service error\'s own code and message', () => {
     const e = awsError(err('LimitExceededException', 'Limit exceeded for resource of type AWS::CloudFormation::Stack'), 'create a change set');
     expect(errorLine(e)).toBe('Could not create a change set: LimitExceededException: Limit exceeded for resource of type AWS::CloudFormation::Stack');
+  });
+
+  it('names the service and region of an endpoint whose connection reset, since such an error carries no host', () => {
+    const e = awsError(err('Error', 'socket hang up', { code: 'ECONNRESET' }), 'read the events of authstack', { region: 'eu-west-1', service: 'CloudFormation' });
+    expect(errorLine(e)).toMatch(/^Cannot reach the AWS endpoint for CloudFormation in eu-west-1 to read the events of authstack \(ECONNRESET\)\./);
+  });
+
+  it('names the host itself when the error (or its cause) carries one', () => {
+    const dns = Object.assign(new Error('getaddrinfo EAI_AGAIN lambda.eu-west-1.amazonaws.com'), { code: 'EAI_AGAIN', hostname: 'lambda.eu-west-1.amazonaws.com' });
+    const e = awsError(err('Error', 'request failed', { cause: dns }), 'read the function', { region: 'eu-west-1', service: 'Lambda' });
+    expect(errorLine(e)).toMatch(/^Cannot resolve the AWS endpoint lambda\.eu-west-1\.amazonaws\.com to read the function\./);
+  });
+
+  it('is told its service by the service module, so a reset CloudFormation call says CloudFormation', async () => {
+    const client = { send: async () => Promise.reject(err('Error', 'read ECONNRESET', { code: 'ECONNRESET' })) } as unknown as CloudFormationClient;
+    const cfn = cloudFormationApi(client, { region: 'ap-south-1' });
+    await expect(cfn.getTemplate('authstack')).rejects.toThrow(/^Cannot reach the AWS endpoint for CloudFormation in ap-south-1 to read the template of authstack \(ECONNRESET\)\.$/);
   });
 });
