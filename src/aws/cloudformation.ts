@@ -16,7 +16,7 @@ import {
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsFactory } from './factory.js';
-import { awsError, errorName, type AwsCallSettings } from './errors.js';
+import { awsError, call, errorName, type AwsCallSettings } from './errors.js';
 
 export interface StackSummary {
   stackId: string;
@@ -95,13 +95,7 @@ const DOES_NOT_EXIST = /does not exist/i;
 
 export function cloudFormationApi(client: CloudFormationClient, settings: AwsCallSettings = {}): CloudFormationApi {
   const where: AwsCallSettings = { ...settings, service: 'CloudFormation' };
-  const run = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw awsError(err, what, where);
-    }
-  };
+  const run = <T>(what: string, fn: () => Promise<T>): Promise<T> => call(what, fn, where);
   return {
     async describeStack(stackName) {
       try {
