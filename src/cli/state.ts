@@ -76,15 +76,19 @@ export class ProjectState {
 
   /** Forgets a target (its stack was destroyed); the current one moves to the latest remaining. */
   async removeTarget(name: string): Promise<boolean> {
-    const file = await this.readTargets();
-    if (!(name in file.targets)) return false;
-    delete file.targets[name];
-    if (file.current === name) {
-      const latest = Object.values(file.targets).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
-      file.current = latest?.name;
-    }
-    await writeJsonFile(this.targetsPath, file);
-    return true;
+    // Checked before locking too: with nothing to forget, taking the lock would create `.authstack/` for nothing.
+    if (!(name in (await this.readTargets()).targets)) return false;
+    return withFileLock(this.targetsPath, async () => {
+      const file = await this.readTargets();
+      if (!(name in file.targets)) return false;
+      delete file.targets[name];
+      if (file.current === name) {
+        const latest = Object.values(file.targets).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+        file.current = latest?.name;
+      }
+      await writeJsonFile(this.targetsPath, file);
+      return true;
+    });
   }
 
   /** The named target, or the current one; undefined when none was recorded. */

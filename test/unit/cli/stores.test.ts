@@ -112,6 +112,23 @@ describe('project state', () => {
     expect(await state.target()).toBeUndefined();
   });
 
+  it('forgetting a target while another is recorded loses neither change', async () => {
+    const state = new ProjectState(tmp.dir);
+    for (let i = 0; i < 20; i++) {
+      await state.saveTarget({ ...target, name: `old${i}` });
+      await Promise.all([state.saveTarget({ ...target, name: `new${i}` }), state.removeTarget(`old${i}`)]);
+      const { targets } = await state.readTargets();
+      expect(Object.keys(targets)).toContain(`new${i}`);
+      expect(Object.keys(targets)).not.toContain(`old${i}`);
+    }
+  });
+
+  it('forgetting a target in a folder without state creates nothing', async () => {
+    const state = new ProjectState(tmp.dir);
+    expect(await state.removeTarget('prod')).toBe(false);
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
+
   it('a corrupt target file is reported and kept', async () => {
     const state = new ProjectState(tmp.dir);
     await mkdir(state.dir);
