@@ -5,7 +5,7 @@
 import { readConfig, type LambdaConfig } from './config.js';
 import { HttpError, MethodNotAllowedError, MisconfiguredError } from './errors.js';
 import { createLogger, stdoutSink, type LogSink } from './log.js';
-import { toRequest, type ApiRequest } from './request.js';
+import { checkBody, toRequest, type ApiRequest } from './request.js';
 import { errorResult, jsonResult, preflightResult } from './response.js';
 import type { CognitoModule, RouteContext } from './route.js';
 import { match } from './router.js';
@@ -61,7 +61,7 @@ export function createHandler(options: HandlerOptions = {}): ProxyHandler {
     if (request.method === 'OPTIONS') return preflightResult(found.allow, config.corsOrigin);
     const handler = found.handler;
     if (!handler) throw new MethodNotAllowedError(found.allow);
-    void request.body; // a 413 or an undecodable body is reported whatever the route reads
+    checkBody(request);
     const ctx: RouteContext = {
       request,
       config,

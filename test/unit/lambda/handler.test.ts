@@ -113,6 +113,12 @@ describe('request bodies', () => {
     expect(res.statusCode).toBe(413);
   });
 
+  it('answers 413 for an oversized body even on a route that never reads it', async () => {
+    const res = await harness().invoke({ path: '/app/health', body: 'z'.repeat(17 * 1024) });
+    expect(res.statusCode).toBe(413);
+    expect(bodyOf(res).error.code).toBe('PayloadTooLarge');
+  });
+
   it('counts bytes, not characters, against the limit', async () => {
     const res = await signup({ username: 'a@example.com', password: 'é'.repeat(9000) });
     expect(res.statusCode).toBe(413);
