@@ -1,5 +1,5 @@
 /**
- * Typed HTTP errors. Each class fixes its status and public JSON body; `toErrorResult` in `response.ts` is the one
+ * Typed HTTP errors. Each class fixes its status and public JSON body; `errorResult` in `response.ts` is the one
  * place that turns them into proxy results. Anything that is not an `HttpError` is a bug and becomes a generic 500.
  */
 export interface ErrorBody {
