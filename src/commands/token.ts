@@ -1,4 +1,5 @@
 import { defineCommand } from '../cli/command.js';
+import { UserError } from '../cli/errors.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
 
@@ -15,7 +16,7 @@ export default defineCommand<Options>({
     const target = await resolveTarget(ctx, options, { cognito: true });
     const { session, refreshed } = await freshSession(ctx, target);
     const token = options.id ? session.idToken : session.accessToken;
-    if (!token) throw new (await import('../cli/errors.js')).UserError('auth', 'The session has no ID token.', { code: 'NoIdToken' });
+    if (!token) throw new UserError('auth', 'The session has no ID token.', { code: 'NoIdToken' });
     ctx.out.result(
       { tokenType: options.id ? 'id' : 'access', token, expiresAt: new Date(session.expiresAt).toISOString(), refreshed, username: session.username },
       token,
