@@ -7,7 +7,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
-import { CognitoApiError, createCompatLayer, newCode, type CompatLayer } from './cognito-compat.js';
+import { CognitoApiError, REVOCATIONS_FILE, createCompatLayer, newCode, type CompatLayer } from './cognito-compat.js';
 import {
   loadCognitoLocal,
   type CognitoLocalContext,
@@ -88,7 +88,7 @@ export const DATA_FILES = {
   cognitoDb: 'cognito',
   pool: 'pool.json',
   mailbox: MAILBOX_FILE,
-  revocations: 'revocations.json',
+  revocations: REVOCATIONS_FILE,
 } as const;
 
 interface PoolRecord {
