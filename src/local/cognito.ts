@@ -16,7 +16,7 @@ import {
   type MessageSource,
   type Services,
 } from './cognito-local-modules.js';
-import { listen } from './errors.js';
+import { closeServer, listen } from './errors.js';
 import { MAILBOX_FILE, Mailbox, writeAtomically, type MailboxKind, type MailboxMessage } from './mailbox.js';
 
 /** cognito-local names its pools `local_...` and its ARNs `arn:aws:cognito-idp:local:...`; the SDK accepts it. */
@@ -315,14 +315,6 @@ function sendJson(res: ServerResponse, status: number, body: string, type = 'app
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
   res.setHeader('x-amzn-errortype', type);
   sendJson(res, status, JSON.stringify({ __type: type, message }), 'application/x-amz-json-1.1');
-}
-
-function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 const silentLogger: CognitoLocalLogger = {

@@ -1,4 +1,4 @@
-/** Failures of the local stack that the CLI turns into one line of advice. */
+/** Failures of the local stack that the CLI turns into one line of advice, and the server start/stop that raises them. */
 
 export class PortInUseError extends Error {
   readonly code = 'PORT_IN_USE' as const;
@@ -46,5 +46,14 @@ export function listen(
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
+  });
+}
+
+/** Stops accepting and closes every open connection (keep-alive ones would hold `close` open); resolves once closed. */
+export function closeServer(server: import('node:http').Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

@@ -7,10 +7,10 @@
  * without.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { LambdaContext, ProxyEvent, ProxyHandler, ProxyResult } from '../lambda/types.js';
-import { listen } from './errors.js';
+import { closeServer, listen } from './errors.js';
 
 /** API Gateway's request payload quota for REST APIs (10 MB). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -522,12 +522,4 @@ function describe(error: unknown): string {
   if (error instanceof TimedOut) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
