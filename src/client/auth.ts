@@ -77,18 +77,14 @@ export function cognitoError(err: unknown, username?: string): UserError {
   return new UserError('aws', `Cognito call failed: ${name}: ${message}`, { code, cause: err });
 }
 
-/** How to reach the target's Cognito: its endpoint and region, with dummy credentials for the local one. */
-export function cognitoOptions(target: Target): CognitoClientOptions {
-  return { endpoint: target.cognitoEndpoint, region: target.region || undefined, local: target.kind === 'local' };
-}
-
-async function cognitoClient(ctx: Context, target: Target) {
-  const client = await ctx.aws.cognito(cognitoOptions(target));
+/**
+ * The target's Cognito client (its endpoint and region, with dummy credentials for the local one) and the SDK's
+ * command classes, loaded only by the commands that talk to Cognito.
+ */
+export async function cognitoClient(ctx: Context, target: Target) {
+  const options: CognitoClientOptions = { endpoint: target.cognitoEndpoint, region: target.region || undefined, local: target.kind === 'local' };
+  const client = await ctx.aws.cognito(options);
   return { client, sdk: await import('@aws-sdk/client-cognito-identity-provider') };
-}
-
-function regionCheck(target: Target): void {
-  if (!target.clientId) throw new UserError('usage', 'No user pool client id.', { code: 'NoTarget', hint: 'Pass --user-pool-client-id' });
 }
 
 interface AuthResult {
@@ -118,7 +114,6 @@ export async function login(ctx: Context, target: Target, username: string, pass
 
 /** USER_PASSWORD_AUTH without saving anything (smoke tests keep the user's own session untouched). */
 export async function authenticate(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
-  regionCheck(target);
   const { client, sdk } = await cognitoClient(ctx, target);
   let out;
   try {

@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import { UserError, errorLine } from '../cli/errors.js';
 import type { Target } from '../cli/state.js';
 import { apiErrorOf, callApi, type ApiResponse } from './api.js';
-import { authenticate, cognitoError, cognitoOptions, cognitoSend } from './auth.js';
+import { authenticate, cognitoClient, cognitoError, cognitoSend } from './auth.js';
 
 export interface SmokeOptions {
   /** Email template; `{id}` is replaced by a unique id. Required against AWS (Cognito mails the code). */
@@ -183,8 +183,7 @@ async function mailboxCode(ctx: Context, target: Target, email: string, timeoutM
 
 async function adminCall(ctx: Context, target: Target, op: 'AdminConfirmSignUp' | 'AdminDeleteUser', username: string): Promise<void> {
   if (!target.userPoolId) throw new StepFailure(`${op} needs the user pool id (pass --user-pool-id)`);
-  const client = await ctx.aws.cognito(cognitoOptions(target));
-  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  const { client, sdk } = await cognitoClient(ctx, target);
   const input = { UserPoolId: target.userPoolId, Username: username };
   try {
     await cognitoSend(ctx, (abortSignal) =>
