@@ -35,5 +35,9 @@ export const COGNITO_ERROR_CASES: Array<[string, number, boolean]> = [
   ['LimitExceededException', 429, true],
   ['TooManyFailedAttemptsException', 429, true],
   ['InternalErrorException', 503, true],
+  ['UserLambdaValidationException', 400, false],
+  ['AliasExistsException', 409, false],
+  ['ThrottlingException', 429, true],
+  ['CodeDeliveryFailureException', 503, true],
   ['SomethingNewException', 500, false],
 ];
