@@ -131,7 +131,6 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   });
 
   // Cleanup runs even when a step failed: a smoke run leaves nothing behind in the user pool.
-  const wasFailed = failed;
   failed = false;
   await step('cleanup', async () => {
     // A sign-up that failed may still have created the user (a timeout after Cognito acted), so try then too.
@@ -144,7 +143,6 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
     }
     return `deleted ${username}`;
   });
-  failed = wasFailed || failed;
   const failedStep = steps.find((s) => s.status === 'failed')?.name;
   return { ok: !failedStep, target: target.name, username, steps, failedStep, totalMs: Math.round(performance.now() - started) };
 }
