@@ -1,6 +1,6 @@
 // Builds the CLI (dist/cli.mjs → dist/cli-main.mjs plus lazily loaded chunks) and the Lambda bundle (dist/lambda/index.mjs).
 import { build } from 'esbuild';
-import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, mkdir, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -121,7 +121,6 @@ async function thirdPartyLicenses(inputs) {
   const sections = [];
   for (const dir of [...dirs].sort()) {
     const meta = JSON.parse(await readFile(join(root, dir, 'package.json'), 'utf8'));
-    const { readdir } = await import('node:fs/promises');
     const file = (await readdir(join(root, dir))).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
     const text = file ? (await readFile(join(root, dir, file), 'utf8')).trim() : `License: ${meta.license ?? 'see package'}`;
     sections.push(`${meta.name}@${meta.version} (${meta.license ?? 'unknown'})\n\n${text}`);
