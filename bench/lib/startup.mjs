@@ -31,28 +31,16 @@ export async function startup({ rounds }) {
   });
   try {
     const node = process.execPath;
-    const times = alternate(
-      [
-        { name: 'node -e 0', cmd: node, args: ['-e', '0'] },
-        { name: 'authstack --version', cmd: node, args: [BIN, '--version'] },
-        { name: 'authstack --help', cmd: node, args: [BIN, '--help'] },
-      ],
-      rounds,
-      ws,
-    );
-    const [base, version, help] = times.map(median);
+    const commands = [
+      { name: 'node -e 0', cmd: node, args: ['-e', '0'] },
+      { name: 'authstack --version', cmd: node, args: [BIN, '--version'] },
+      { name: 'authstack --help', cmd: node, args: [BIN, '--help'] },
+    ];
+    const [base, version, help] = alternate(commands, rounds, ws).map(median);
     // The same with this machine's own environment, as its users run it: NODE_EXTRA_CA_CERTS, when set, makes
     // every node process read a CA bundle first, which lengthens the baseline and shrinks the ratios.
     const inheritedEnv = { ...process.env, ...ws.env };
-    const [ibase, iversion, ihelp] = alternate(
-      [
-        { name: 'node -e 0', cmd: node, args: ['-e', '0'] },
-        { name: 'authstack --version', cmd: node, args: [BIN, '--version'] },
-        { name: 'authstack --help', cmd: node, args: [BIN, '--help'] },
-      ],
-      rounds,
-      { cwd: ws.cwd, env: inheritedEnv },
-    ).map(median);
+    const [ibase, iversion, ihelp] = alternate(commands, rounds, { cwd: ws.cwd, env: inheritedEnv }).map(median);
     const extra = Object.keys(process.env).filter((k) => /^NODE_/.test(k)).join(', ') || 'no NODE_* variables';
 
     const loads = {};
