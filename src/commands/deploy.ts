@@ -2,7 +2,7 @@ import { defineCommand } from '../cli/command.js';
 import { confirmOrRefuse } from '../cli/confirm.js';
 import type { Context } from '../cli/context.js';
 import { UserError, usageError } from '../cli/errors.js';
-import { duration } from '../cli/parse.js';
+import { duration, stackName as stackNameFlag } from '../cli/parse.js';
 import { table } from '../cli/output.js';
 
 interface Options {
@@ -25,9 +25,21 @@ interface Options {
 }
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * The `--stack` rule, for names that come from authstack.config.json or the guided prompt instead: the flag's
+ * 120-character cap leaves room for the user pool's name (`<stack>-users`) within Cognito's 128.
+ */
+function isStackName(value: string): boolean {
+  try {
+    stackNameFlag(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function logRetention(raw: string): number {
   const n = Number(raw);
@@ -90,7 +102,7 @@ export default defineCommand<Options>({
 
     // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.
     const stackName = stackNameFor(ctx.global, config);
-    if (!STACK_NAME.test(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter).`);
+    if (!isStackName(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stage = options.stage ?? config.stage;
     if (stage !== undefined && !STAGE.test(stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${stage}".`);
@@ -204,7 +216,7 @@ async function askGuided(ctx: Context, config: import('../deploy/config.js').Dep
   const stackName = await ctx.prompt.input({
     message: 'Stack name',
     default: config.stackName ?? ctx.global.stack,
-    validate: (v) => STACK_NAME.test(v) || 'Letters, digits and hyphens, starting with a letter',
+    validate: (v) => isStackName(v) || 'Letters, digits and hyphens, starting with a letter, at most 120',
   });
   let defaultRegion = ctx.global.region ?? config.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
   if (!defaultRegion) defaultRegion = await ctx.aws.resolveRegion().catch(() => 'us-east-1');

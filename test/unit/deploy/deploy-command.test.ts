@@ -308,4 +308,14 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(await readFile(join(w.dir, 'authstack.config.json'), 'utf8')).toBe('{ "stackName": ');
     expect(w.aws.calls).toHaveLength(0);
   });
+
+  it('refuses a stack name from authstack.config.json that --stack would refuse (over 120 characters), before any AWS call', async () => {
+    w = await deployWorld();
+    const long = `a${'b'.repeat(120)}`;
+    await writeFile(join(w.dir, 'authstack.config.json'), JSON.stringify({ stackName: long, region: 'eu-west-1' }));
+    const r = await w.deploy();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`"${long}" is not a valid stack name`);
+    expect(w.aws.calls).toHaveLength(0);
+  });
 });
