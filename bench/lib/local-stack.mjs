@@ -1,21 +1,11 @@
 // 4. Local API throughput under autocannon, against a bare node:http server, with the dev process's memory.
 // 5. `authstack dev` start to first healthy answer, and `authstack smoke` end to end against it.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, cli, localAccessToken, median, round, rssOf, startDev, workspace } from './util.mjs';
+import { cli, localAccessToken, median, round, rssOf, startBare, startDev, workspace } from './util.mjs';
 
 async function load(url, { seconds, headers }) {
   const { default: autocannon } = await import('autocannon');
   return new Promise((res, rej) => {
     autocannon({ url, connections: 10, duration: seconds, headers, timeout: 10 }, (err, result) => (err ? rej(err) : res(result)));
-  });
-}
-
-function startBare() {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench', 'lib', 'bare-server.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.once('error', rej);
-    child.once('message', ({ port }) => res({ url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') }));
   });
 }
 

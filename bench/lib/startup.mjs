@@ -1,9 +1,9 @@
 // 1. CLI start-up against `node -e 0`, and which modules --help, --version and health load.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, ROOT, TRACER, alternate, median, round, workspace } from './util.mjs';
+import { BIN, TRACER, alternate, median, round, startBare, workspace } from './util.mjs';
 
 const SDK = /\/node_modules\/(@aws-sdk|@smithy|@aws-crypto|aws-sdk)\//;
 
@@ -23,12 +23,7 @@ export function tracedLoads(args, { cwd, env }) {
 
 export async function startup({ rounds }) {
   const ws = await workspace('startup');
-  // In its own process: the runs below are synchronous and would stall a server in this one.
-  const api = spawn(process.execPath, [join(ROOT, 'bench', 'lib', 'bare-server.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const apiUrl = await new Promise((res, rej) => {
-    api.once('error', rej);
-    api.once('message', ({ port }) => res(`http://127.0.0.1:${port}`));
-  });
+  const api = await startBare();
   try {
     const node = process.execPath;
     const commands = [
@@ -47,7 +42,7 @@ export async function startup({ rounds }) {
     for (const [name, args] of [
       ['--version', [BIN, '--version']],
       ['--help', [BIN, '--help']],
-      ['health', [BIN, 'health', '--api-url', apiUrl]],
+      ['health', [BIN, 'health', '--api-url', api.url]],
     ]) {
       const { status, files } = tracedLoads(args, ws);
       loads[name] = {
@@ -76,7 +71,7 @@ export async function startup({ rounds }) {
       details: { rounds, medianMs: { clean: { node: base, version, help }, inherited: { node: ibase, version: iversion, help: ihelp } }, loads },
     };
   } finally {
-    api.kill('SIGTERM');
+    api.stop();
     await ws.cleanup();
   }
 }

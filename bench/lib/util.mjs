@@ -90,6 +90,18 @@ export function cli(args, { cwd, env, stdin = '', timeoutMs = 30_000 }) {
   });
 }
 
+/**
+ * The baseline: a bare node:http server in its own process (a bench's synchronous runs would stall one in this
+ * process). Resolves with its URL once it listens.
+ */
+export function startBare() {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench', 'lib', 'bare-server.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('error', rej);
+    child.once('message', ({ port }) => res({ url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') }));
+  });
+}
+
 /** GET on loopback; resolves with the status, or 0 when nothing answers. */
 export function httpGet(url, headers = {}) {
   return fetch(url, { headers, signal: AbortSignal.timeout(2000) }).then(
