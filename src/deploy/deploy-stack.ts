@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CloudFormationApi, ParameterValue, ResourceChange, StackEvent, StackSummary } from '../aws/cloudformation.js';
 import type { LambdaApi } from '../aws/lambda.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
-import type { Route53Api } from '../aws/route53.js';
+import { normaliseHost, type Route53Api } from '../aws/route53.js';
 import type { Clock } from '../cli/context.js';
 import { EXIT, UserError } from '../cli/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
@@ -123,9 +123,10 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
 
   const desired: Record<string, string> = { ...options.parameters };
   if (options.domain) {
-    const zoneId = await hostedZoneFor(options.domain, stack, deps, emit);
-    desired[PARAMETERS.domainName] = options.domain.name;
-    desired[PARAMETERS.hostedZoneId] = zoneId;
+    // One spelling for the lookup, the comparison with the deployed parameter and the parameter sent.
+    const domain = { ...options.domain, name: normaliseHost(options.domain.name) };
+    desired[PARAMETERS.domainName] = domain.name;
+    desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, emit);
   }
   const parameters = parameterValues(options.templateParameters, desired, stack);
   const base = { stackName, templateSha256, parameters: desired };
@@ -334,7 +335,7 @@ async function removeStack(stack: StackSummary, options: DeployStackOptions, dep
 }
 
 async function hostedZoneFor(domain: NonNullable<DeployStackOptions['domain']>, stack: StackSummary | undefined, deps: DeployStackDeps, emit: DeploySink): Promise<string> {
-  const name = domain.name.toLowerCase().replace(/\.$/, '');
+  const name = domain.name;
   const deployedZone = stack?.parameters[PARAMETERS.hostedZoneId];
   // Already deployed with this domain: the zone was found and checked then; a no-op deploy stays a few calls.
   if (stack?.parameters[PARAMETERS.domainName] === name && deployedZone && (!domain.hostedZoneId || domain.hostedZoneId === deployedZone)) {

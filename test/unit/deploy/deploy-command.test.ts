@@ -216,6 +216,19 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation', 'lambda']);
   });
 
+  it('sends a domain spelled loosely in authstack.config.json in the one form the template accepts, and a repeat deploy still skips Route 53', async () => {
+    w = await deployWorld();
+    w.aws.addZone({ id: 'Z0EXAMPLE', name: 'example.com', nameServers: ['ns-1.awsdns-01.org'] });
+    await writeFile(join(w.dir, 'authstack.config.json'), JSON.stringify({ domain: 'API.Example.com.' }));
+    const first = await w.deploy(['--skip-dns-check']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(stack()!.parameters).toMatchObject({ DomainName: 'api.example.com', HostedZoneId: 'Z0EXAMPLE' });
+    const before = w.aws.calls.length;
+    const again = await w.deploy();
+    expect(again.code, again.stderr).toBe(0);
+    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation', 'lambda']);
+  });
+
   it('prints one clear line, and no stack trace, when there are no AWS credentials', async () => {
     w = await deployWorld();
     w.aws.noCredentials = true;
