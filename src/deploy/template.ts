@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isRecord } from '../cli/files.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { packageRoot } from './package-root.js';
 
@@ -133,8 +134,4 @@ export async function loadTemplate(file: string = templatePath()): Promise<{ bod
 /** The names of the template's parameters, in template order. */
 export function templateParameterNames(template: CfnTemplate): string[] {
   return Object.keys(template.Parameters ?? {});
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
