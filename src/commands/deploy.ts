@@ -82,7 +82,7 @@ export default defineCommand<Options>({
   ],
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS, OUTPUTS }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -163,7 +163,6 @@ export default defineCommand<Options>({
     }
 
     const outputs = result.outputs;
-    const { OUTPUTS } = await import('../deploy/template.js');
     const apiUrl = (outputs[OUTPUTS.apiUrl] ?? '').replace(/\/+$/, '');
     const { saveDeployRecord } = await import('../deploy/record.js');
     await saveDeployRecord(ctx.state.dir, {
