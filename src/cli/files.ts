@@ -108,6 +108,29 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
   }
 }
 
+/**
+ * The read-modify-write every state file needs, in one place: under the file's lock, read it (or start from
+ * `initial()` when it does not exist; a corrupt file is reported and kept), let `change` modify it, and write it
+ * back atomically. `change` returns false to leave the file as it was. Resolves to whether it was written.
+ */
+export async function updateJsonFile<T>(
+  path: string,
+  file: { what: string; validate: (value: unknown) => value is T; initial: () => T },
+  change: (value: T) => boolean | void,
+  options: WriteOptions = {},
+): Promise<boolean> {
+  return withFileLock(
+    path,
+    async () => {
+      const value = (await readJsonFile<T>(path, file.what, file.validate)) ?? file.initial();
+      if (change(value) === false) return false;
+      await writeJsonFile(path, value, options);
+      return true;
+    },
+    { dirMode: options.dirMode },
+  );
+}
+
 export async function writeJsonFile(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
 }

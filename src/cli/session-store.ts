@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonFile, withFileLock, writeJsonFile, isRecord } from './files.js';
+import { readJsonFile, updateJsonFile, isRecord } from './files.js';
 import type { Target } from './state.js';
 
 /** A signed-in user's tokens for one target. Never printed; stored 0600 in a 0700 folder. */
@@ -45,38 +45,27 @@ export class SessionStore {
     this.path = join(dir, 'sessions.json');
   }
 
-  private async read(): Promise<SessionsFile> {
-    return (await readJsonFile<SessionsFile>(this.path, 'token store', isSessionsFile)) ?? { version: 1, sessions: {} };
-  }
+  private readonly file = { what: 'token store', validate: isSessionsFile, initial: (): SessionsFile => ({ version: 1, sessions: {} }) };
+  /** Secrets: the file 0600, its folder 0700. */
+  private static readonly modes = { mode: 0o600, dirMode: 0o700 };
 
   async get(key: string): Promise<Session | undefined> {
-    return (await this.read()).sessions[key];
+    const file = await readJsonFile<SessionsFile>(this.path, this.file.what, isSessionsFile);
+    return file?.sessions[key];
   }
 
   async set(key: string, session: Session): Promise<void> {
-    await withFileLock(
-      this.path,
-      async () => {
-        const file = await this.read();
-        file.sessions[key] = session;
-        await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
-      },
-      { dirMode: 0o700 },
-    );
+    await updateJsonFile(this.path, this.file, (file) => {
+      file.sessions[key] = session;
+    }, SessionStore.modes);
   }
 
   /** Forgets a session; true when there was one. */
   async delete(key: string): Promise<boolean> {
-    return withFileLock(
-      this.path,
-      async () => {
-        const file = await this.read();
-        if (!(key in file.sessions)) return false;
-        delete file.sessions[key];
-        await writeJsonFile(this.path, file, { mode: 0o600, dirMode: 0o700 });
-        return true;
-      },
-      { dirMode: 0o700 },
-    );
+    return updateJsonFile(this.path, this.file, (file) => {
+      if (!(key in file.sessions)) return false;
+      delete file.sessions[key];
+      return true;
+    }, SessionStore.modes);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJsonFile, withFileLock, writeJsonFile, isRecord } from './files.js';
+import { readJsonFile, updateJsonFile, isRecord } from './files.js';
 import { UserError } from './errors.js';
 
 /**
@@ -60,17 +60,17 @@ export class ProjectState {
     return join(this.dir, 'local');
   }
 
+  private readonly file = { what: 'target file', validate: isTargetsFile, initial: (): TargetsFile => ({ targets: {} }) };
+
   async readTargets(): Promise<TargetsFile> {
-    return (await readJsonFile<TargetsFile>(this.targetsPath, 'target file', isTargetsFile)) ?? { targets: {} };
+    return (await readJsonFile<TargetsFile>(this.targetsPath, this.file.what, isTargetsFile)) ?? this.file.initial();
   }
 
   /** Records a target and makes it the current one. */
   async saveTarget(target: Target): Promise<void> {
-    await withFileLock(this.targetsPath, async () => {
-      const file = await this.readTargets();
+    await updateJsonFile(this.targetsPath, this.file, (file) => {
       file.targets[target.name] = { ...target, updatedAt: new Date().toISOString() };
       file.current = target.name;
-      await writeJsonFile(this.targetsPath, file);
     });
   }
 
@@ -78,15 +78,13 @@ export class ProjectState {
   async removeTarget(name: string): Promise<boolean> {
     // Checked before locking too: with nothing to forget, taking the lock would create `.authstack/` for nothing.
     if (!(name in (await this.readTargets()).targets)) return false;
-    return withFileLock(this.targetsPath, async () => {
-      const file = await this.readTargets();
+    return updateJsonFile(this.targetsPath, this.file, (file) => {
       if (!(name in file.targets)) return false;
       delete file.targets[name];
       if (file.current === name) {
         const latest = Object.values(file.targets).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
         file.current = latest?.name;
       }
-      await writeJsonFile(this.targetsPath, file);
       return true;
     });
   }

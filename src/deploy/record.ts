@@ -4,7 +4,7 @@
  * convenience, never what decides whether to skip a deploy.
  */
 import { join } from 'node:path';
-import { isRecord, readJsonFile, writeJsonFile } from '../cli/files.js';
+import { isRecord, readJsonFile, updateJsonFile } from '../cli/files.js';
 
 export interface DeployRecord {
   stackName: string;
@@ -36,15 +36,19 @@ export async function readDeployRecord(stateDir: string, stackName: string, regi
   return file?.stacks[key(stackName, region)];
 }
 
+const deploysFile = { what: 'deploy record', validate: isDeploysFile, initial: (): DeploysFile => ({ stacks: {} }) };
+
 export async function saveDeployRecord(stateDir: string, record: DeployRecord): Promise<void> {
-  const file = (await readJsonFile<DeploysFile>(deploysPath(stateDir), 'deploy record', isDeploysFile)) ?? { stacks: {} };
-  file.stacks[key(record.stackName, record.region)] = record;
-  await writeJsonFile(deploysPath(stateDir), file);
+  await updateJsonFile(deploysPath(stateDir), deploysFile, (file) => {
+    file.stacks[key(record.stackName, record.region)] = record;
+  });
 }
 
 export async function forgetDeployRecord(stateDir: string, stackName: string, region: string): Promise<void> {
-  const file = await readJsonFile<DeploysFile>(deploysPath(stateDir), 'deploy record', isDeploysFile);
-  if (!file || !(key(stackName, region) in file.stacks)) return;
-  delete file.stacks[key(stackName, region)];
-  await writeJsonFile(deploysPath(stateDir), file);
+  // Checked before locking too: with nothing to forget, taking the lock would create `.authstack/` for nothing.
+  if (!(await readDeployRecord(stateDir, stackName, region))) return;
+  await updateJsonFile(deploysPath(stateDir), deploysFile, (file) => {
+    if (!(key(stackName, region) in file.stacks)) return false;
+    delete file.stacks[key(stackName, region)];
+  });
 }

@@ -137,3 +137,24 @@ describe('project state', () => {
     expect(await readFile(state.targetsPath, 'utf8')).toBe('not json');
   });
 });
+
+describe('deploy records', () => {
+  it('two deploys recording at once both keep their record', async () => {
+    const { saveDeployRecord, readDeployRecord, forgetDeployRecord } = await import('../../../src/deploy/record.js');
+    const record = (stackName: string) => ({
+      stackName,
+      region: 'eu-west-1',
+      deployedAt: new Date(0).toISOString(),
+      outcome: 'created',
+      templateSha256: 't',
+      codeSha256: 'c',
+      parameters: {},
+      outputs: {},
+    });
+    await Promise.all(['a', 'b', 'c', 'd'].map((name) => saveDeployRecord(tmp.dir, record(name))));
+    for (const name of ['a', 'b', 'c', 'd']) expect(await readDeployRecord(tmp.dir, name, 'eu-west-1')).toMatchObject({ stackName: name });
+    await forgetDeployRecord(tmp.dir, 'b', 'eu-west-1');
+    expect(await readDeployRecord(tmp.dir, 'b', 'eu-west-1')).toBeUndefined();
+    expect(await readDeployRecord(tmp.dir, 'a', 'eu-west-1')).toBeDefined();
+  });
+});
