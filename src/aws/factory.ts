@@ -43,6 +43,8 @@ export interface AwsFactory {
   logs(): Promise<CloudWatchLogsClient>;
   /** The region clients use, resolved through the SDK's chain. */
   resolveRegion(): Promise<string>;
+  /** The same settings in another region (a stack that lives elsewhere than the profile's default). */
+  withRegion(region: string): AwsFactory;
 }
 
 export function createAwsFactory(settings: AwsSettings): AwsFactory {
@@ -81,6 +83,7 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
       once(`acm:${region ?? ''}`, async () => new (await import('@aws-sdk/client-acm')).ACMClient({ ...base(), ...(region ? { region } : {}) })),
     route53: () => once('route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(base())),
     logs: () => once('logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base())),
+    withRegion: (region) => createAwsFactory({ ...settings, region }),
     resolveRegion: async () => {
       const client = await factory.cloudformation();
       try {

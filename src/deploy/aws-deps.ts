@@ -2,14 +2,13 @@
  * The narrow AWS interfaces deploy, status, logs and destroy use, made from the context's factory for one
  * region. Each service's SDK module loads only when first used.
  */
-import { createAwsFactory, type AwsFactory } from '../aws/factory.js';
+import type { AwsFactory } from '../aws/factory.js';
 import type { Context } from '../cli/context.js';
 
 /** A factory for `region`: the context's own when it already targets it, else one with the same settings. */
 export function factoryFor(aws: AwsFactory, region: string | undefined): AwsFactory {
   if (!region || region === aws.settings.region) return aws;
-  const withRegion = (aws as AwsFactory & { withRegion?: (region: string) => AwsFactory }).withRegion;
-  return withRegion ? withRegion.call(aws, region) : createAwsFactory({ ...aws.settings, region });
+  return aws.withRegion(region);
 }
 
 /** Flag, then config file, then the SDK's chain (AWS_REGION, the profile). */

@@ -171,7 +171,7 @@ export class FakeAws {
       }
       return client;
     };
-    const factory: AwsFactory & { withRegion(region: string): AwsFactory } = {
+    const factory: AwsFactory = {
       settings: { env: {}, ...settings, region },
       cloudformation: () => make('cloudformation', async () => (await import('@aws-sdk/client-cloudformation')).CloudFormationClient),
       lambda: () => make('lambda', async () => (await import('@aws-sdk/client-lambda')).LambdaClient),

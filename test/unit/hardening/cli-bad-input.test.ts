@@ -39,7 +39,7 @@ type CognitoBehaviour = (command: { constructor: { name: string }; input: unknow
 /** An AWS factory whose Cognito client runs `behaviour`; every other service fails the test if touched. */
 function fakeAws(behaviour: CognitoBehaviour): AwsFactory {
   const untouchable = () => Promise.reject(new Error('this test must not reach this AWS service'));
-  return {
+  const factory: AwsFactory = {
     settings: { env: {} },
     cognito: async () => ({ send: (command: never) => behaviour(command) }) as never,
     cloudformation: untouchable,
@@ -48,7 +48,9 @@ function fakeAws(behaviour: CognitoBehaviour): AwsFactory {
     route53: untouchable,
     logs: untouchable,
     resolveRegion: async () => 'us-east-1',
+    withRegion: () => factory,
   } as AwsFactory;
+  return factory;
 }
 
 const signedIn: CognitoBehaviour = async (cmd) => {
