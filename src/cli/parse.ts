@@ -70,3 +70,10 @@ export function awsRegion(raw: string): string {
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(raw)) throw usageError(`--region must be an AWS region such as us-east-1, got "${raw}".`);
   return raw;
 }
+
+/** `*`, or one origin (scheme, host, optional port), as the template's CorsAllowOrigin parameter accepts. */
+export function corsOrigin(raw: string): string {
+  const value = raw.trim().replace(/\/+$/, '');
+  if (value === '*' || /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(value)) return value;
+  throw usageError(`--cors-origin must be * or one origin such as https://app.example.com, got "${raw}".`);
+}

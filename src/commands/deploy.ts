@@ -2,7 +2,7 @@ import { defineCommand } from '../cli/command.js';
 import { confirmOrRefuse } from '../cli/confirm.js';
 import type { Context } from '../cli/context.js';
 import { UserError, usageError } from '../cli/errors.js';
-import { duration, stackName as stackNameFlag } from '../cli/parse.js';
+import { corsOrigin, duration, stackName as stackNameFlag } from '../cli/parse.js';
 import { table } from '../cli/output.js';
 
 interface Options {
@@ -14,6 +14,7 @@ interface Options {
   skipDnsCheck?: boolean;
   stage?: string;
   logRetention?: number;
+  corsOrigin?: string;
   parameter?: Record<string, string>;
   allowUserPoolReplacement?: boolean;
   continueRollback?: boolean;
@@ -71,6 +72,7 @@ export default defineCommand<Options>({
     { flags: '--skip-dns-check', description: 'do not check that the public DNS delegates the domain to that zone' },
     { flags: '--stage <name>', description: 'API Gateway stage name (default: prod)' },
     { flags: '--log-retention <days>', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
+    { flags: '--cors-origin <origin>', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
     { flags: '--parameter <Key=Value>', description: 'set any template parameter (repeatable)', parse: parameter },
     { flags: '--allow-user-pool-replacement', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
     { flags: '--continue-rollback', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
@@ -113,6 +115,7 @@ export default defineCommand<Options>({
     const parameters: Record<string, string> = { ...(options.parameter ?? {}) };
     if (stage !== undefined) parameters[PARAMETERS.stageName] = stage;
     if (retention !== undefined) parameters[PARAMETERS.logRetentionInDays] = String(retention);
+    if (options.corsOrigin !== undefined) parameters[PARAMETERS.corsAllowOrigin] = options.corsOrigin;
     if (domain === '') {
       parameters[PARAMETERS.domainName] = '';
       parameters[PARAMETERS.hostedZoneId] = '';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from '../cli/command.js';
 import { UserError } from '../cli/errors.js';
-import { port } from '../cli/parse.js';
+import { corsOrigin, port } from '../cli/parse.js';
 import type { Context } from '../cli/context.js';
 import type { Output } from '../cli/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
@@ -12,6 +12,7 @@ interface Options {
   cognitoPort: number;
   watch?: boolean;
   reset?: boolean;
+  corsOrigin?: string;
 }
 
 export default defineCommand<Options>({
@@ -22,6 +23,7 @@ export default defineCommand<Options>({
     { flags: '--cognito-port <port>', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
     { flags: '--watch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     { flags: '--reset', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
+    { flags: '--cors-origin <origin>', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
   ],
   examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
   async run({ options }, ctx) {
@@ -47,6 +49,8 @@ export default defineCommand<Options>({
     const restoreStdout = captureFunctionLogs(ctx.out);
     // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
     // otherwise keep the process alive after the error was printed.
+    // The handler reads its allowed origin from the environment, here as in Lambda.
+    if (options.corsOrigin !== undefined) process.env.CORS_ALLOW_ORIGIN = options.corsOrigin;
     try {
       const stack = await startLocalStack({
         dir: ctx.state.dir,

@@ -54,6 +54,7 @@ export const PARAMETERS = {
   stageName: 'StageName',
   throttlingRateLimit: 'ThrottlingRateLimit',
   throttlingBurstLimit: 'ThrottlingBurstLimit',
+  corsAllowOrigin: 'CorsAllowOrigin',
   domainName: 'DomainName',
   hostedZoneId: 'HostedZoneId',
   memorySize: 'MemorySize',

@@ -63,4 +63,11 @@ describe('authstack dev lifecycle', () => {
     expect(doc).toMatchObject({ apiUrl: dev.apiUrl, userPoolId: expect.stringMatching(/^local_/), readyMs: expect.any(Number) });
     expect(await dev.stop()).toBe(0);
   });
+
+  it('--cors-origin sets the origin the API allows', async () => {
+    const dev = await startDev(ws, ['--cors-origin', 'https://app.example.com']);
+    const res = await fetch(`${dev.apiUrl}/app/health`, { headers: { origin: 'https://app.example.com' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(await dev.stop()).toBe(0);
+  });
 });

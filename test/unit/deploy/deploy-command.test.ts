@@ -332,3 +332,21 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.calls).toHaveLength(0);
   });
 });
+
+describe('authstack deploy --cors-origin', () => {
+  it('passes the allowed origin to the template', async () => {
+    w = await deployWorld();
+    const r = await w.deploy(['--cors-origin', 'https://app.example.com/']);
+    expect(r.code, r.stderr).toBe(0);
+    const params = w.aws.calls.find((c) => c.operation === 'CreateChangeSet')!.input.Parameters as Array<{ ParameterKey: string; ParameterValue?: string }>;
+    expect(params.find((p) => p.ParameterKey === 'CorsAllowOrigin')?.ParameterValue).toBe('https://app.example.com');
+  });
+
+  it('refuses anything but * or one origin, before any AWS call', async () => {
+    w = await deployWorld();
+    const r = await w.deploy(['--cors-origin', 'https://a.example.com, https://b.example.com']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--cors-origin must be * or one origin');
+    expect(w.aws.calls).toHaveLength(0);
+  });
+});

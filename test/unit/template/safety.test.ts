@@ -242,7 +242,7 @@ describe('the API and its function', () => {
     ]);
   });
 
-  it('runs Node.js 24 on arm64 with active tracing and the pool ids under the names the handler reads', () => {
+  it('runs Node.js 24 on arm64 with active tracing and the pool ids and CORS origin under the names the handler reads', () => {
     const { props } = only('AWS::Lambda::Function');
     expect(props.Runtime).toBe('nodejs24.x');
     expect(props.Architectures).toEqual(['arm64']);
@@ -251,7 +251,9 @@ describe('the API and its function', () => {
     expect(props.Environment.Variables).toEqual({
       [ENV.userPoolId]: { Ref: only('AWS::Cognito::UserPool').id },
       [ENV.clientId]: { Ref: only('AWS::Cognito::UserPoolClient').id },
+      [ENV.corsOrigin]: { Ref: 'CorsAllowOrigin' },
     });
+    expect(template.Parameters?.CorsAllowOrigin?.Default).toBe('*');
     expect(parameterOf(props.MemorySize).name).toBe('MemorySize');
     expect(parameterOf(props.Timeout).MaxValue).toBeLessThanOrEqual(29);
   });
