@@ -1,5 +1,5 @@
 import { poolConfig, tokenConfig } from '../config.js';
-import { BadRequestError, UnauthorizedError } from '../errors.js';
+import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';
 import { callCognito, type RouteContext, type RouteHandler } from '../route.js';
 
 /** Real Cognito access tokens are ~1 KB; anything far larger is not one and is refused before parsing. */
@@ -45,7 +45,7 @@ async function profile(ctx: RouteContext, token: string) {
   const tokens = tokenConfig(ctx.config);
   const pool = poolConfig(ctx.config);
   const verifier = await ctx.tokens();
-  await verifier.verifyAccessToken(token, tokens);
+  await withinBudget(verifier.verifyAccessToken(token, tokens), ctx.budgetMs());
   // A token can verify and still be revoked (global sign-out): GetUser is the authority, NotAuthorized → 401.
   const user = await callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs()));
   const { sub, email, email_verified: emailVerified, ...attributes } = user.attributes;
@@ -59,6 +59,24 @@ async function profile(ctx: RouteContext, token: string) {
       attributes,
     },
   };
+}
+
+/**
+ * The first verification may fetch the JWKS, whose own deadline does not know how long this invocation has
+ * left: past the budget, the answer is a 503 rather than a Lambda timeout (which API Gateway turns into a 502).
+ */
+function withinBudget<T>(work: Promise<T>, budgetMs: number | undefined): Promise<T> {
+  if (budgetMs === undefined) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ServiceUnavailableError('JwksUnavailable', 'The token signing keys could not be fetched. Try again shortly.')),
+      budgetMs,
+    );
+  });
+  // The verification may still settle after the deadline; nobody waits for it then.
+  work.catch(() => undefined);
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 export const getProfile: RouteHandler = async (ctx) => profile(ctx, tokenFromHeader(ctx));

@@ -159,4 +159,17 @@ describe('JWKS faults inside the handler', () => {
     expect(bodyOf(res).error.code).toBe('JwksUnavailable');
     expect(Date.now() - started).toBeLessThan(4_500);
   }, 10_000);
+
+  it('a hung JWKS endpoint answers 503 within a short Lambda timeout, before Lambda would cut the invocation off', async () => {
+    const hung = await hungServer();
+    const issuer = `${hung.url}/us-east-1_TestPool1`;
+    const token = signJwt(signingKey('k'), accessClaims(issuer, 'testclientid123'));
+    const handler = createHandler({ env: testEnv({ TOKEN_ISSUER: issuer, JWKS_URI: `${issuer}/.well-known/jwks.json` }), log: () => undefined });
+    const started = Date.now();
+    // 1.5 s left, well under the JWKS fetch's own 3 s deadline.
+    const res = await handler(apiEvent({ path: '/user/profile', headers: { Authorization: `Bearer ${token}` } }), contextWith(1_500));
+    expectRetryable(res, 503);
+    expect(bodyOf(res).error.code).toBe('JwksUnavailable');
+    expect(Date.now() - started).toBeLessThan(1_500);
+  }, 10_000);
 });
