@@ -27,7 +27,8 @@ export function freePort(): Promise<number> {
 /** A folder where a user would run authstack, with its own config dir (the token store). */
 export async function workspace(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> }> {
   const cwd = await mkdtemp(join(tmpdir(), 'authstack-e2e-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config'), NO_COLOR: '1' };
+  // HOME is the temp folder (no ~/.aws), and no instance-metadata probe: nothing can reach beyond loopback.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config'), NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true' };
   return { cwd, env, cleanup: () => rm(cwd, { recursive: true, force: true }) };
 }
 
