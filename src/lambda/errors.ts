@@ -87,11 +87,6 @@ export class ServiceUnavailableError extends HttpError {
   }
 }
 
-/** 503 when the token signing keys cannot be had in time (the JWKS endpoint is down, slow or hung). */
-export function jwksUnavailable(): ServiceUnavailableError {
-  return new ServiceUnavailableError('JwksUnavailable', 'The token signing keys could not be fetched. Try again shortly.');
-}
-
 /**
  * 500 for a deployment mistake (missing environment). The detail goes to the log; the client only learns that the
  * service is misconfigured, which is true and leaks nothing.

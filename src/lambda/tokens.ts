@@ -17,7 +17,7 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { TokenConfig } from './config.js';
-import { MisconfiguredError, UnauthorizedError, jwksUnavailable } from './errors.js';
+import { MisconfiguredError, ServiceUnavailableError, UnauthorizedError } from './errors.js';
 
 const JWKS_TIMEOUT_MS = 3_000;
 const MAX_JWKS_BYTES = 512 * 1024;
@@ -153,7 +153,7 @@ export function createTokenVerifier(options: { fetcher?: Fetcher } = {}): TokenV
         };
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) {
-          throw jwksUnavailable();
+          throw new ServiceUnavailableError('JwksUnavailable', 'The token signing keys could not be fetched. Try again shortly.');
         }
         if (err instanceof ParameterValidationError) throw new MisconfiguredError(`token verifier: ${err.message}`);
         if (err instanceof JwtBaseError) throw unauthorized(err);

@@ -1,5 +1,5 @@
 import { poolConfig, tokenConfig } from '../config.js';
-import { BadRequestError, UnauthorizedError, jwksUnavailable } from '../errors.js';
+import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';
 import { callCognito, type RouteContext, type RouteHandler } from '../route.js';
 
 /** Real Cognito access tokens are ~1 KB; anything far larger is not one and is refused before parsing. */
@@ -69,7 +69,10 @@ function withinBudget<T>(work: Promise<T>, budgetMs: number | undefined): Promis
   if (budgetMs === undefined) return work;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(jwksUnavailable()), budgetMs);
+    timer = setTimeout(
+      () => reject(new ServiceUnavailableError('JwksUnavailable', 'The token signing keys could not be fetched. Try again shortly.')),
+      budgetMs,
+    );
   });
   // The verification may still settle after the deadline; nobody waits for it then.
   work.catch(() => undefined);
