@@ -1,6 +1,6 @@
 /** The one ACM call authstack makes: how far the custom domain's certificate got, and its validation record. */
 import { DescribeCertificateCommand, type ACMClient } from '@aws-sdk/client-acm';
-import type { AwsFactory } from './factory.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, type AwsCallSettings } from './errors.js';
 
 export interface CertificateState {

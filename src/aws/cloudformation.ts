@@ -15,7 +15,7 @@ import {
   GetTemplateCommand,
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
-import type { AwsFactory } from './factory.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, call, errorName, type AwsCallSettings } from './errors.js';
 
 export interface StackSummary {

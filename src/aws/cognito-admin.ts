@@ -3,7 +3,7 @@
  * (`src/client/auth.ts`) because these need IAM credentials and delete people's accounts.
  */
 import { DeleteUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { AwsFactory } from './factory.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface UserPoolInfo {

@@ -2,7 +2,7 @@
  * AWS failures as the user should see them: one line saying what went wrong and what to do next. The service
  * modules pass every error they do not handle themselves through `awsError`.
  */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** The fields of an SDK v3 error (service exception or client-side failure) that we look at. */
 interface SdkErrorLike {

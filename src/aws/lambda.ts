@@ -1,7 +1,7 @@
 /** The Lambda calls authstack makes: read the function's code hash, upload new code, wait for it to be live. */
 import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2, type LambdaClient } from '@aws-sdk/client-lambda';
-import { UserError } from '../cli/errors.js';
-import type { AwsFactory } from './factory.js';
+import { UserError } from '../core/errors.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface FunctionState {

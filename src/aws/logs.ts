@@ -1,7 +1,7 @@
 /** The CloudWatch Logs call authstack makes: the function's log events since a time. */
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { UserError } from '../cli/errors.js';
-import type { AwsFactory } from './factory.js';
+import { UserError } from '../core/errors.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface LogEvent {

@@ -1,6 +1,6 @@
 /** The Route 53 calls authstack makes: list hosted zones, read one zone's name servers. */
 import { GetHostedZoneCommand, ListHostedZonesCommand, type Route53Client } from '@aws-sdk/client-route-53';
-import type { AwsFactory } from './factory.js';
+import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface HostedZone {

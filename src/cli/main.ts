@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandDef } from './command.js';
-import { createContext, type Context, type ContextInit, type GlobalOptions } from './context.js';
-import { EXIT, UserError, errorLine, isUserError } from './errors.js';
-import { Output, type OutputStreams } from './output.js';
-import type { Prompter } from './prompts.js';
-import type { AwsFactory } from '../aws/factory.js';
+import type { CommandDef } from '../core/command.js';
+import { createContext, type ContextInit } from './create-context.js';
+import type { Context, GlobalOptions } from '../core/context.js';
+import { EXIT, UserError, errorLine, isUserError } from '../core/errors.js';
+import { Output, type OutputStreams } from '../core/output.js';
+import type { Prompter } from '../core/prompts.js';
+import type { AwsFactory } from '../core/aws.js';
 import { commands } from '../commands/index.js';
 import { VERSION } from './version.js';
-import { awsRegion, stackName } from './parse.js';
+import { awsRegion, stackName } from '../core/parse.js';
 
 /** What `main` runs against; the defaults are the real process. Tests pass their own. */
 export interface MainIo {

@@ -1,5 +1,5 @@
 import { main } from './main.js';
-import { EXIT } from './errors.js';
+import { EXIT } from '../core/errors.js';
 
 /**
  * The process wrapper used by `bin/authstack`: wires Ctrl-C to an AbortSignal (commands stop cleanly), a

@@ -1,6 +1,6 @@
-import type { Context } from '../cli/context.js';
-import { UserError } from '../cli/errors.js';
-import type { Target } from '../cli/state.js';
+import type { Context } from '../core/context.js';
+import { UserError } from '../core/errors.js';
+import type { Target } from '../core/targets.js';
 
 export interface ApiResponse {
   status: number;

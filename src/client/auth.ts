@@ -1,8 +1,8 @@
-import type { Context } from '../cli/context.js';
-import { EXIT, UserError } from '../cli/errors.js';
-import type { Target } from '../cli/state.js';
-import type { CognitoClientOptions } from '../aws/factory.js';
-import { sessionKey, type Session } from '../cli/session-store.js';
+import type { Context } from '../core/context.js';
+import { EXIT, UserError } from '../core/errors.js';
+import type { Target } from '../core/targets.js';
+import type { CognitoClientOptions } from '../core/aws.js';
+import { sessionKey, type Session } from '../core/sessions.js';
 
 /** Refresh this long before the access token expires, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 60_000;

@@ -1,6 +1,6 @@
-import type { Context } from '../cli/context.js';
-import { UserError, usageError } from '../cli/errors.js';
-import type { OptionDef } from '../cli/command.js';
+import type { Context } from '../core/context.js';
+import { UserError, usageError } from '../core/errors.js';
+import type { OptionDef } from '../core/command.js';
 
 export interface PasswordFlags {
   password?: string;

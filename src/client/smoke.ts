@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Context } from '../cli/context.js';
-import { UserError, errorLine } from '../cli/errors.js';
-import type { Target } from '../cli/state.js';
+import type { Context } from '../core/context.js';
+import { UserError, errorLine } from '../core/errors.js';
+import type { Target } from '../core/targets.js';
 import { apiErrorOf, callApi, type ApiResponse } from './api.js';
 import { authenticate, cognitoClient, cognitoError, cognitoSend } from './auth.js';
 
@@ -10,6 +10,12 @@ export interface SmokeOptions {
   email?: string;
   /** API base URLs to check (e.g. the custom domain and the execute-api URL). Default: the target's. */
   urls: string[];
+  /**
+   * Reads the latest confirmation code sent to an address, for a target whose codes land in a local mailbox
+   * (the command passes the local stack's reader; the client layer knows nothing of the local stack). Without
+   * it, the user is confirmed with AdminConfirmSignUp.
+   */
+  readCode?: (email: string) => Promise<string | undefined>;
   /** How long to wait for the local mailbox to receive the code. Default 5 s. */
   mailboxTimeoutMs?: number;
 }
@@ -95,7 +101,8 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   });
   await step('confirm', async () => {
     if (local) {
-      const code = await mailboxCode(ctx, target, username, options.mailboxTimeoutMs ?? 5000);
+      if (!options.readCode) throw new StepFailure('the local target has no mailbox folder');
+      const code = await mailboxCode(ctx, options.readCode, username, options.mailboxTimeoutMs ?? 5000);
       const res = await api(main, { method: 'POST', path: '/user/validate', body: { username, code } });
       expectStatus(res, 200);
       return 'code from the local mailbox';
@@ -167,12 +174,10 @@ export function tamper(token: string): string {
   return token.slice(0, i) + ch + token.slice(i + 1);
 }
 
-async function mailboxCode(ctx: Context, target: Target, email: string, timeoutMs: number): Promise<string> {
-  if (!target.localDataDir) throw new StepFailure('the local target has no mailbox folder');
-  const { readLatestCode } = await import('../local/mailbox.js');
+async function mailboxCode(ctx: Context, readCode: (email: string) => Promise<string | undefined>, email: string, timeoutMs: number): Promise<string> {
   const deadline = ctx.clock.now() + timeoutMs;
   for (;;) {
-    const code = await readLatestCode(target.localDataDir, email);
+    const code = await readCode(email);
     if (code) return code;
     if (ctx.clock.now() >= deadline) throw new StepFailure(`no code for ${email} arrived in the local mailbox`);
     await ctx.clock.sleep(50, ctx.signal);

@@ -1,8 +1,8 @@
-import type { OptionDef } from '../cli/command.js';
-import type { Context } from '../cli/context.js';
-import { UserError } from '../cli/errors.js';
-import { httpUrl } from '../cli/parse.js';
-import type { Target } from '../cli/state.js';
+import type { OptionDef } from '../core/command.js';
+import type { Context } from '../core/context.js';
+import { UserError } from '../core/errors.js';
+import { httpUrl } from '../core/parse.js';
+import type { Target } from '../core/targets.js';
 
 /** Flags that point the auth commands at a stack without a recorded target (each has an env variable too). */
 export interface TargetFlags {

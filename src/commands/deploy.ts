@@ -1,9 +1,9 @@
-import { defineCommand } from '../cli/command.js';
-import { confirmOrRefuse } from '../cli/confirm.js';
-import type { Context } from '../cli/context.js';
-import { UserError, usageError } from '../cli/errors.js';
-import { corsOrigin, duration, stackName as stackNameFlag } from '../cli/parse.js';
-import { table } from '../cli/output.js';
+import { defineCommand } from '../core/command.js';
+import { confirmOrRefuse } from '../core/confirm.js';
+import type { Context } from '../core/context.js';
+import { UserError, usageError } from '../core/errors.js';
+import { corsOrigin, duration, stackName as stackNameFlag } from '../core/parse.js';
+import { table } from '../core/output.js';
 
 interface Options {
   yes?: boolean;
@@ -253,7 +253,7 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
     try {
       return { zip: await readFile(path) };
     } catch (err) {
-      const { fileError } = await import('../cli/files.js');
+      const { fileError } = await import('../core/files.js');
       throw fileError('read', path, err);
     }
   }

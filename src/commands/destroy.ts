@@ -1,7 +1,7 @@
-import { defineCommand } from '../cli/command.js';
-import { confirmOrRefuse } from '../cli/confirm.js';
-import type { Context } from '../cli/context.js';
-import { duration } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { confirmOrRefuse } from '../core/confirm.js';
+import type { Context } from '../core/context.js';
+import { duration } from '../core/parse.js';
 
 interface Options {
   yes?: boolean;

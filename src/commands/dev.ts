@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineCommand } from '../cli/command.js';
-import { UserError } from '../cli/errors.js';
-import { corsOrigin, port } from '../cli/parse.js';
-import type { Context } from '../cli/context.js';
-import type { Output } from '../cli/output.js';
+import { defineCommand } from '../core/command.js';
+import { UserError } from '../core/errors.js';
+import { corsOrigin, port } from '../core/parse.js';
+import type { Context } from '../core/context.js';
+import type { Output } from '../core/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 
 interface Options {

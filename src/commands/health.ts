@@ -1,6 +1,6 @@
-import { defineCommand } from '../cli/command.js';
-import { EXIT, UserError } from '../cli/errors.js';
-import { integer } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { integer } from '../core/parse.js';
 import { callApi } from '../client/api.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
 

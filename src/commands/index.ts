@@ -1,4 +1,4 @@
-import type { CommandDef } from '../cli/command.js';
+import type { CommandDef } from '../core/command.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
 import dev from './dev.js';

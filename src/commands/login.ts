@@ -1,5 +1,5 @@
-import { defineCommand } from '../cli/command.js';
-import { checkEmail } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { checkEmail } from '../core/parse.js';
 import { login } from '../client/auth.js';
 import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
 import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';

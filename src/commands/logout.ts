@@ -1,6 +1,6 @@
-import { defineCommand } from '../cli/command.js';
+import { defineCommand } from '../core/command.js';
 import { globalSignOut } from '../client/auth.js';
-import { sessionKey } from '../cli/session-store.js';
+import { sessionKey } from '../core/sessions.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
 
 interface Options extends TargetFlags {

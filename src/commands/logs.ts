@@ -1,6 +1,6 @@
-import { defineCommand } from '../cli/command.js';
-import { usageError } from '../cli/errors.js';
-import { duration } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { usageError } from '../core/errors.js';
+import { duration } from '../core/parse.js';
 
 interface Options {
   follow?: boolean;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { defineCommand } from '../cli/command.js';
-import { writeFileAtomic } from '../cli/files.js';
+import { defineCommand } from '../core/command.js';
+import { writeFileAtomic } from '../core/files.js';
 
 interface Options {
   out?: string;

@@ -1,4 +1,4 @@
-import { defineCommand } from '../cli/command.js';
+import { defineCommand } from '../core/command.js';
 import { callApi, expectOk } from '../client/api.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';

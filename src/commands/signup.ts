@@ -1,5 +1,5 @@
-import { defineCommand } from '../cli/command.js';
-import { checkEmail } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
 import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { defineCommand } from '../cli/command.js';
-import { EXIT, UserError } from '../cli/errors.js';
-import { writeFileAtomic } from '../cli/files.js';
-import { httpUrl } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/files.js';
+import { httpUrl } from '../core/parse.js';
 import { junitXml } from '../client/junit.js';
 import { runSmoke, type SmokeStep } from '../client/smoke.js';
 import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
@@ -36,7 +36,9 @@ export default defineCommand<Options>({
       const time = s.status === 'skipped' ? '' : c.dim(`${s.ms} ms`);
       ctx.out.info(`  ${mark} ${s.name.padEnd(42)} ${time}${s.message && s.status !== 'passed' ? `  ${s.status === 'failed' ? c.red(s.message) : c.dim(s.message)}` : ''}`);
     };
-    const report = await runSmoke(ctx, target, { email: options.email, urls }, print);
+    const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
+    const readCode = mailboxDir ? async (email: string) => (await import('../local/mailbox.js')).readLatestCode(mailboxDir, email) : undefined;
+    const report = await runSmoke(ctx, target, { email: options.email, urls, readCode }, print);
     if (options.junit) await writeFileAtomic(resolve(ctx.cwd, options.junit), junitXml(report));
     const passed = report.steps.filter((s) => s.status === 'passed').length;
     ctx.out.result(report, (cc) =>

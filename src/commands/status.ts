@@ -1,6 +1,6 @@
-import { defineCommand } from '../cli/command.js';
-import { UserError } from '../cli/errors.js';
-import { table } from '../cli/output.js';
+import { defineCommand } from '../core/command.js';
+import { UserError } from '../core/errors.js';
+import { table } from '../core/output.js';
 import { noStack } from './outputs.js';
 
 interface Options {

@@ -1,5 +1,5 @@
-import { defineCommand } from '../cli/command.js';
-import { UserError } from '../cli/errors.js';
+import { defineCommand } from '../core/command.js';
+import { UserError } from '../core/errors.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
 

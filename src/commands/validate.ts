@@ -1,6 +1,6 @@
-import { defineCommand } from '../cli/command.js';
-import { UserError, usageError } from '../cli/errors.js';
-import { checkEmail } from '../cli/parse.js';
+import { defineCommand } from '../core/command.js';
+import { UserError, usageError } from '../core/errors.js';
+import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
 import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
 

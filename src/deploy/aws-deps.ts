@@ -2,8 +2,8 @@
  * The narrow AWS interfaces deploy, status, logs and destroy use, made from the context's factory for one
  * region. Each service's SDK module loads only when first used.
  */
-import type { AwsFactory } from '../aws/factory.js';
-import type { Context } from '../cli/context.js';
+import type { AwsFactory } from '../core/aws.js';
+import type { Context } from '../core/context.js';
 
 /** A factory for `region`: the context's own when it already targets it, else one with the same settings. */
 export function factoryFor(aws: AwsFactory, region: string | undefined): AwsFactory {

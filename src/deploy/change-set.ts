@@ -1,6 +1,6 @@
 /** What a change set would do, and whether it may: the user pool replacement guard. */
 import type { ResourceChange } from '../aws/cloudformation.js';
-import { UserError, EXIT } from '../cli/errors.js';
+import { UserError, EXIT } from '../core/errors.js';
 import { USER_POOL_LOGICAL_IDS } from './template.js';
 
 /**

@@ -3,7 +3,7 @@
  * committed) so the next `authstack deploy` needs no flags. Flags override it.
  */
 import { join } from 'node:path';
-import { isRecord, readJsonFile, writeJsonFile } from '../cli/files.js';
+import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
 

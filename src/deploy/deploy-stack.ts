@@ -9,8 +9,8 @@ import type { CloudFormationApi, ParameterValue, ResourceChange, StackEvent, Sta
 import type { LambdaApi } from '../aws/lambda.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
 import { normaliseHost, type Route53Api } from '../aws/route53.js';
-import type { Clock } from '../cli/context.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import type { Clock } from '../core/context.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';

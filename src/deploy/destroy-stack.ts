@@ -4,8 +4,8 @@
  */
 import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { CognitoAdminApi } from '../aws/cognito-admin.js';
-import type { Clock } from '../cli/context.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import type { Clock } from '../core/context.js';
+import { EXIT, UserError } from '../core/errors.js';
 import type { DeploySink } from './deploy-stack.js';
 import { Interrupted, firstFailure, isTerminal, watchStack } from './events.js';
 import { LOGICAL_IDS, OUTPUTS } from './template.js';

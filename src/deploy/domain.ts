@@ -4,7 +4,7 @@
  */
 import type { HostedZone, Route53Api } from '../aws/route53.js';
 import { normaliseHost } from '../aws/route53.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** `node:dns` `resolveNs`, injected so tests never touch DNS. */
 export type ResolveNs = (name: string) => Promise<string[]>;

@@ -4,7 +4,7 @@
  * stack status until the operation ends. Printing is someone else's job (`printer.ts`).
  */
 import type { CloudFormationApi, StackEvent } from '../aws/cloudformation.js';
-import type { Clock } from '../cli/context.js';
+import type { Clock } from '../core/context.js';
 
 /** Stack statuses after which nothing more happens until someone starts another operation. */
 export function isTerminal(status: string): boolean {

@@ -2,8 +2,8 @@
  * Turns deploy events into output: a line per stack event (CI logs stay readable), and on a live terminal a
  * progress line under them that is redrawn in place.
  */
-import type { Output } from '../cli/output.js';
-import { table } from '../cli/output.js';
+import type { Output } from '../core/output.js';
+import { table } from '../core/output.js';
 import type { StackEvent } from '../aws/cloudformation.js';
 import type { DeployEvent, DeploySink } from './deploy-stack.js';
 

@@ -4,7 +4,7 @@
  * convenience, never what decides whether to skip a deploy.
  */
 import { join } from 'node:path';
-import { isRecord, readJsonFile, updateJsonFile } from '../cli/files.js';
+import { isRecord, readJsonFile, updateJsonFile } from '../core/files.js';
 
 export interface DeployRecord {
   stackName: string;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isRecord } from '../cli/files.js';
+import { isRecord } from '../core/files.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { packageRoot } from './package-root.js';
 

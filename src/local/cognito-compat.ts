@@ -4,7 +4,6 @@
  * handler nor the CLI needs a local special case. What remains different is listed in the README.
  */
 import { createPublicKey, randomInt, verify, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type {
@@ -16,7 +15,7 @@ import type {
   Services,
   UserPoolService,
 } from './cognito-local-modules.js';
-import { writeAtomically } from './mailbox.js';
+import { isRecord, readJsonFile, writeFileAtomic } from '../core/files.js';
 import { passwordPolicyViolation } from './password-policy.js';
 
 /** An error Cognito returns: `code` becomes the `__type` of the JSON error body. */
@@ -372,11 +371,10 @@ class Revocations {
   ) {}
 
   static async open(file: string): Promise<Revocations> {
-    try {
-      return new Revocations(file, JSON.parse(await readFile(file, 'utf8')) as Record<string, number>);
-    } catch {
-      return new Revocations(file, {});
-    }
+    // A corrupt file is reported and kept, as every other store does: replacing it would silently undo sign-outs.
+    const isRevocations = (value: unknown): value is Record<string, number> =>
+      isRecord(value) && Object.values(value).every((at) => typeof at === 'number');
+    return new Revocations(file, (await readJsonFile(file, 'sign-out record of the local Cognito', isRevocations)) ?? {});
   }
 
   signedOutAt(sub: string): number | undefined {
@@ -385,6 +383,6 @@ class Revocations {
 
   async signOut(sub: string, at: number): Promise<void> {
     this.bySub[sub] = at;
-    await writeAtomically(this.file, JSON.stringify(this.bySub));
+    await writeFileAtomic(this.file, JSON.stringify(this.bySub), { mode: 0o600 });
   }
 }

@@ -17,7 +17,8 @@ import {
   type Services,
 } from './cognito-local-modules.js';
 import { closeServer, listen } from './errors.js';
-import { MAILBOX_FILE, Mailbox, writeAtomically, type MailboxKind, type MailboxMessage } from './mailbox.js';
+import { writeFileAtomic } from '../core/files.js';
+import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
 
 /** cognito-local names its pools `local_...` and its ARNs `arn:aws:cognito-idp:local:...`; the SDK accepts it. */
 export const LOCAL_REGION = 'local';
@@ -195,7 +196,7 @@ async function ensurePool(
     UserPoolClient: { ClientId: string };
   };
   const record = { userPoolId: pool.UserPool.Id, clientId: client.UserPoolClient.ClientId };
-  await writeAtomically(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return record;
 }
 

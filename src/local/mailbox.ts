@@ -2,8 +2,8 @@
  * The local mailbox: every message the local Cognito would have emailed, with its code, kept in a JSON file in
  * the data dir so that another process (`authstack validate <email>` without a code) can read the latest code.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/files.js';
 import { join } from 'node:path';
 
 export type MailboxKind =
@@ -55,7 +55,7 @@ export class Mailbox {
     this.messages.push(message);
     if (this.messages.length > MAX_MESSAGES) this.messages = this.messages.slice(-MAX_MESSAGES);
     const snapshot: MailboxFile = { messages: this.messages.slice() };
-    const write = this.writing.then(() => writeAtomically(this.file, `${JSON.stringify(snapshot, null, 2)}\n`));
+    const write = this.writing.then(() => writeFileAtomic(this.file, `${JSON.stringify(snapshot, null, 2)}\n`, { mode: 0o600 }));
     this.writing = write.catch(() => undefined);
     return write;
   }
@@ -110,16 +110,4 @@ function latest(
     if (message.to.toLowerCase() === wanted && (!kinds || kinds.includes(message.kind))) return message;
   }
   return undefined;
-}
-
-/** Readers in other processes must never see a half-written file: write a sibling, then rename over. */
-export async function writeAtomically(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { mode: 0o600 });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Prompter, Choice } from '../../src/cli/prompts.js';
-import type { AwsFactory } from '../../src/aws/factory.js';
+import type { Prompter, Choice } from '../../src/core/prompts.js';
+import type { AwsFactory } from '../../src/core/aws.js';
 
 export interface CliResult {
   code: number;

@@ -10,7 +10,7 @@
  * dummies, so even an escaped request would never leave the machine.
  */
 import { createHash } from 'node:crypto';
-import type { AwsFactory, AwsSettings } from '../../../src/aws/factory.js';
+import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
 import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource } from './fake-cloudformation.js';
 import { fakeError } from './errors.js';
 

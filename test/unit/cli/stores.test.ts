@@ -1,10 +1,10 @@
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SessionStore, configDir, sessionKey } from '../../../src/cli/session-store.js';
-import { ProjectState } from '../../../src/cli/state.js';
-import { writeFileAtomic } from '../../../src/cli/files.js';
-import { UserError } from '../../../src/cli/errors.js';
+import { SessionStore, configDir, sessionKey } from '../../../src/core/sessions.js';
+import { ProjectState } from '../../../src/core/targets.js';
+import { writeFileAtomic } from '../../../src/core/files.js';
+import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/run-cli.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
-import { ProjectState } from '../../../src/cli/state.js';
+import { ProjectState } from '../../../src/core/targets.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let server: Server | undefined;

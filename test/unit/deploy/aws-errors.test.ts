@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awsError } from '../../../src/aws/errors.js';
 import { cloudFormationApi } from '../../../src/aws/cloudformation.js';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { errorLine } from '../../../src/cli/errors.js';
+import { errorLine } from '../../../src/core/errors.js';
 
 const err = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
 

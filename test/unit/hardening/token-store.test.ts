@@ -1,8 +1,8 @@
 import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withFileLock } from '../../../src/cli/files.js';
-import { SessionStore } from '../../../src/cli/session-store.js';
+import { withFileLock } from '../../../src/core/files.js';
+import { SessionStore } from '../../../src/core/sessions.js';
 import { tempDir } from '../../helpers/run-cli.js';
 
 /**

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonFile, updateJsonFile, isRecord } from './files.js';
-import type { Target } from './state.js';
+import type { Target } from './targets.js';
 
 /** A signed-in user's tokens for one target. Never printed; stored 0600 in a 0700 folder. */
 export interface Session {

@@ -1,0 +1,62 @@
+/**
+ * The layering ARCHITECTURE.md describes, as rules a wrong import breaks (checked by test/unit/architecture).
+ *
+ *   cli → commands → (client | deploy | local) → aws → core
+ *
+ * core depends on nothing of ours; the Lambda (src/lambda) depends on nothing outside itself, and the rest may
+ * use only its shared types (src/lambda/types.ts).
+ */
+const layer = (name) => `^src/${name}/`;
+
+/** What each layer may import, besides itself and packages. */
+const allowed = {
+  core: [],
+  aws: ['core'],
+  local: ['core'],
+  client: ['core', 'aws'],
+  deploy: ['core', 'aws'],
+  commands: ['core', 'aws', 'client', 'deploy', 'local'],
+  cli: ['core', 'aws', 'commands'],
+};
+const layers = [...Object.keys(allowed), 'lambda'];
+
+module.exports = {
+  forbidden: [
+    ...Object.entries(allowed).map(([from, to]) => ({
+      name: `${from}-imports-only-${to.length ? to.join('-') : 'itself'}`,
+      comment: `src/${from} may import only ${[from, ...to].join(', ')} (and the Lambda's shared types).`,
+      severity: 'error',
+      from: { path: layer(from) },
+      to: {
+        path: `^src/(${layers.filter((l) => l !== from && !to.includes(l)).join('|')})/`,
+        pathNot: '^src/lambda/types\\.ts$',
+      },
+    })),
+    {
+      name: 'lambda-is-self-contained',
+      comment: 'The Lambda bundle ships alone: src/lambda imports nothing else of ours.',
+      severity: 'error',
+      from: { path: layer('lambda') },
+      to: { path: '^src/', pathNot: layer('lambda') },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'no-dev-dependencies-at-run-time',
+      comment: 'What users install is the dependencies; cognito-local alone is a build input, bundled into dist/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/local/cognito-local-modules\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

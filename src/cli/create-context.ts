@@ -1,0 +1,43 @@
+import { Output, type OutputStreams } from '../core/output.js';
+import { inquirerPrompter, nonInteractivePrompter, type Prompter } from '../core/prompts.js';
+import { ProjectState } from '../core/targets.js';
+import { SessionStore, configDir } from '../core/sessions.js';
+import { realClock, type Clock } from '../core/clock.js';
+import type { AwsFactory } from '../core/aws.js';
+import type { Context, GlobalOptions } from '../core/context.js';
+import { createAwsFactory } from '../aws/factory.js';
+
+export interface ContextInit {
+  global: GlobalOptions;
+  streams: OutputStreams;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  signal: AbortSignal;
+  prompt?: Prompter;
+  interactive?: boolean;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  aws?: AwsFactory;
+}
+
+export function createContext(init: ContextInit): Context {
+  const out = new Output(init.streams, { json: init.global.json, color: init.global.color, verbose: init.global.verbose, env: init.env });
+  const ci = Boolean(init.env.CI && init.env.CI !== 'false');
+  const interactive = init.interactive ?? (Boolean(init.stdin.isTTY && init.streams.stderr.isTTY) && !ci && !init.global.json);
+  return {
+    out,
+    global: init.global,
+    env: init.env,
+    cwd: init.cwd,
+    interactive,
+    prompt: init.prompt ?? (interactive ? inquirerPrompter() : nonInteractivePrompter()),
+    stdin: init.stdin,
+    state: new ProjectState(init.cwd),
+    sessions: new SessionStore(configDir(init.env)),
+    clock: init.clock ?? realClock,
+    fetch: init.fetch ?? globalThis.fetch,
+    signal: init.signal,
+    aws: init.aws ?? createAwsFactory({ region: init.global.region, profile: init.global.profile, env: init.env }),
+  };
+}
