@@ -6,6 +6,7 @@ import { realClock, type Clock } from '../core/clock.js';
 import type { AwsFactory } from '../core/aws.js';
 import type { Context, GlobalOptions } from '../core/context.js';
 import { createAwsFactory } from '../aws/factory.js';
+import { findProjectDir } from '../core/project.js';
 
 export interface ContextInit {
   global: GlobalOptions;
@@ -23,6 +24,7 @@ export interface ContextInit {
 
 export function createContext(init: ContextInit): Context {
   const out = new Output(init.streams, { json: init.global.json, color: init.global.color, verbose: init.global.verbose, env: init.env });
+  const projectDir = findProjectDir(init.cwd);
   const ci = Boolean(init.env.CI && init.env.CI !== 'false');
   const interactive = init.interactive ?? (Boolean(init.stdin.isTTY && init.streams.stderr.isTTY) && !ci && !init.global.json);
   return {
@@ -30,10 +32,11 @@ export function createContext(init: ContextInit): Context {
     global: init.global,
     env: init.env,
     cwd: init.cwd,
+    projectDir,
     interactive,
     prompt: init.prompt ?? (interactive ? inquirerPrompter() : nonInteractivePrompter()),
     stdin: init.stdin,
-    state: new ProjectState(init.cwd),
+    state: new ProjectState(projectDir),
     sessions: new SessionStore(configDir(init.env)),
     clock: init.clock ?? realClock,
     fetch: init.fetch ?? globalThis.fetch,

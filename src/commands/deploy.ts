@@ -90,7 +90,7 @@ export default defineCommand<Options>({
       import('../deploy/template.js'),
     ]);
 
-    let config = (await readDeployConfig(ctx.cwd)) ?? {};
+    let config = (await readDeployConfig(ctx.projectDir)) ?? {};
     const firstRun = Object.keys(config).length === 0;
     if (options.guided && (options.yes || !ctx.interactive)) {
       if (!ctx.interactive) throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
@@ -98,8 +98,8 @@ export default defineCommand<Options>({
     }
     if ((options.guided || firstRun) && ctx.interactive && !options.yes) {
       config = await askGuided(ctx, config, options);
-      await writeDeployConfig(ctx.cwd, config);
-      ctx.out.info(`Saved your answers in ${configPath(ctx.cwd)}; the next deploy needs no flags.`);
+      await writeDeployConfig(ctx.projectDir, config);
+      ctx.out.info(`Saved your answers in ${configPath(ctx.projectDir)}; the next deploy needs no flags.`);
     }
 
     // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.

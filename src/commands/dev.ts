@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { UserError } from '../core/errors.js';
+import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 import { corsOrigin, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
 import type { Output } from '../core/output.js';
@@ -33,6 +35,7 @@ export default defineCommand<Options>({
       import('../deploy/bundle.js'),
     ]);
     const started = performance.now();
+    await refuseSecondDev(ctx);
     const root = packageRoot();
     const buildDir = join(ctx.state.dir, 'build');
     let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
@@ -66,6 +69,7 @@ export default defineCommand<Options>({
         throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
       });
       try {
+        await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
         await announce(ctx, stack, started);
         await new Promise<void>((resolve) => {
           if (ctx.signal.aborted) return resolve();
@@ -74,6 +78,7 @@ export default defineCommand<Options>({
         ctx.out.info('Stopping…');
       } finally {
         await stack.stop();
+        await rm(runningFile(ctx), { force: true });
       }
     } finally {
       restoreStdout();
@@ -81,6 +86,44 @@ export default defineCommand<Options>({
     ctx.out.info('Stopped.');
   },
 });
+
+/** Which `authstack dev` serves this project's data folder, so a second one can say so instead of sharing it. */
+interface RunningDev {
+  pid: number;
+  apiUrl: string;
+  cognitoEndpoint: string;
+}
+
+const runningFile = (ctx: Context) => join(ctx.state.localDataDir, 'running.json');
+
+function isRunningDev(value: unknown): value is RunningDev {
+  return isRecord(value) && typeof value.pid === 'number' && typeof value.apiUrl === 'string' && typeof value.cognitoEndpoint === 'string';
+}
+
+/**
+ * One `authstack dev` per project: a second would share the first one's user pool files and take over the target,
+ * and stopping either would leave the other's clients pointing at nothing. A record left by a process that died
+ * (killed, machine restarted) is ignored.
+ */
+async function refuseSecondDev(ctx: Context): Promise<void> {
+  const running = await readJsonFile(runningFile(ctx), 'running-dev record', isRunningDev).catch(() => undefined);
+  if (!running || running.pid === process.pid || !isAlive(running.pid)) return;
+  throw new UserError('local', `authstack dev is already running in this project (pid ${running.pid}, API ${running.apiUrl}).`, {
+    code: 'DevRunning',
+    hint: 'Use that one, or stop it first (Ctrl-C in its terminal)',
+    details: { pid: running.pid, apiUrl: running.apiUrl },
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else, which still means it runs.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Records the local stack as the current target and says it is ready, with its URLs. */
 async function announce(ctx: Context, stack: LocalStack, started: number): Promise<void> {

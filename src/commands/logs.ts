@@ -27,7 +27,7 @@ export default defineCommand<Options>({
       import('../aws/logs.js'),
       import('../deploy/log-format.js'),
     ]);
-    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
     const stackName = stackNameFor(ctx.global, config);
     const { aws } = await resolveRegion(ctx, config.region);
     const api = await logs(aws);

@@ -12,7 +12,7 @@ export default defineCommand<Record<string, never>>({
       import('../deploy/aws-deps.js'),
       import('../aws/cloudformation.js'),
     ]);
-    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
     const stackName = stackNameFor(ctx.global, config);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stack = await (await cloudFormation(aws)).describeStack(stackName);

@@ -19,7 +19,7 @@ export default defineCommand<Options>({
       import('../deploy/template.js'),
       import('../deploy/record.js'),
     ]);
-    const config = (await readDeployConfig(ctx.cwd)) ?? {};
+    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
     const stackName = stackNameFor(ctx.global, config);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const api = await services(aws);

@@ -27,7 +27,10 @@ export interface Context {
   readonly out: Output;
   readonly global: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
+  /** Where the user ran the command: relative paths they pass are resolved against it. */
   readonly cwd: string;
+  /** The project folder (see `findProjectDir`): `.authstack/` and `authstack.config.json` live here. */
+  readonly projectDir: string;
   /** A person at a terminal who can answer prompts (not CI, not --json). */
   readonly interactive: boolean;
   readonly prompt: Prompter;

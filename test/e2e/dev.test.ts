@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freePort, startDev, workspace } from '../helpers/e2e.js';
 
@@ -69,5 +70,37 @@ describe('authstack dev lifecycle', () => {
     const res = await fetch(`${dev.apiUrl}/app/health`, { headers: { origin: 'https://app.example.com' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(await dev.stop()).toBe(0);
+  });
+
+  it('a second dev in the same project is refused, naming the running one, and leaves it serving', async () => {
+    const first = await startDev(ws);
+    try {
+      const r = await cli(['dev', '--port', String(await freePort()), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `error: authstack dev is already running in this project (pid ${first.child.pid}, API ${first.apiUrl}). Use that one, or stop it first (Ctrl-C in its terminal).`,
+      );
+      const health = await cli(['health', '--json'], { cwd: ws.cwd, env: ws.env });
+      expect(health.json()).toMatchObject({ healthy: true, url: `${first.apiUrl}/app/health` });
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    // Once it stopped, a new one starts.
+    const again = await startDev(ws);
+    expect(await again.stop()).toBe(0);
+  });
+
+  it('commands run from a subfolder of the project find its target', async () => {
+    const dev = await startDev(ws);
+    try {
+      const sub = join(ws.cwd, 'src', 'components');
+      await mkdir(sub, { recursive: true });
+      const r = await cli(['health', '--json'], { cwd: sub, env: ws.env });
+      expect(r.code).toBe(0);
+      expect(r.json()).toMatchObject({ healthy: true, url: `${dev.apiUrl}/app/health` });
+      expect(existsSync(join(sub, '.authstack'))).toBe(false);
+    } finally {
+      expect(await dev.stop()).toBe(0);
+    }
   });
 });
