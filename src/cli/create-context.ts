@@ -7,6 +7,7 @@ import type { AwsFactory } from '../core/aws.js';
 import type { Context, GlobalOptions } from '../core/context.js';
 import { createAwsFactory } from '../aws/factory.js';
 import { findProjectDir } from '../core/project.js';
+import { usageError } from '../core/errors.js';
 
 export interface ContextInit {
   global: GlobalOptions;
@@ -41,6 +42,26 @@ export function createContext(init: ContextInit): Context {
     clock: init.clock ?? realClock,
     fetch: init.fetch ?? globalThis.fetch,
     signal: init.signal,
-    aws: init.aws ?? createAwsFactory({ region: init.global.region, profile: init.global.profile, env: init.env }),
+    aws:
+      init.aws ??
+      createAwsFactory({
+        region: init.global.region,
+        profile: init.global.profile,
+        env: init.env,
+        signal: init.signal,
+        timeoutMs: awsTimeout(init.env),
+        onSlowCall: ({ service, operation, limitMs }) => out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
+      }),
   };
+}
+
+/** `AUTHSTACK_AWS_TIMEOUT`: seconds one AWS call may wait for an answer before it is cut and retried. */
+function awsTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.AUTHSTACK_AWS_TIMEOUT;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || seconds < 1 || seconds > 3600) {
+    throw usageError(`AUTHSTACK_AWS_TIMEOUT must be a number of seconds from 1 to 3600, got "${raw}".`);
+  }
+  return Math.round(seconds * 1000);
 }

@@ -21,6 +21,8 @@ export interface MainIo {
   interactive?: boolean;
   fetch?: typeof fetch;
   aws?: AwsFactory;
+  /** Told, once the command is known, how long it may take to stop after Ctrl-C before the process is ended. */
+  setInterruptGrace?: (ms: number) => void;
 }
 
 /** Runs the CLI and returns the exit code. The only place that decides exit codes; it never calls `process.exit`. */
@@ -44,6 +46,7 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
       fetch: io.fetch,
       aws: io.aws,
     };
+    io.setInterruptGrace?.(def.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
     ctx = createContext(init);
     const code = await def.run({ args, options: opts }, ctx);
     exitCode = typeof code === 'number' ? code : EXIT.ok;
@@ -58,8 +61,25 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
     return exitCode;
   } catch (err) {
     const out = ctx?.out ?? new Output(streams, { json: wantsJson, env, verbose: argv.includes('--verbose') });
-    return reportError(err, out);
+    return reportError(io.signal?.aborted ? asInterrupted(err) : err, out);
   }
+}
+
+/** After Ctrl-C a command has this long to stop on its own (and say what it left where); then the process ends. */
+export const DEFAULT_INTERRUPT_GRACE_MS = 1000;
+
+/**
+ * Whatever a command failed with once Ctrl-C was pressed (an aborted AWS call, a cut connection) is the
+ * interruption, exit 130; a command's own interruption message (deploy says how to follow the stack) is kept.
+ */
+export function asInterrupted(err: unknown): unknown {
+  if (isUserError(err) && err.exitCode === EXIT.interrupted) return err;
+  if (err instanceof CommanderError) return err;
+  return interruptedError();
+}
+
+export function interruptedError(): UserError {
+  return new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted });
 }
 
 /** Turns any failure into one line (or one JSON document) and an exit code. */

@@ -28,6 +28,7 @@ export default defineCommand<Options>({
     { flags: '--cors-origin <origin>', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
   ],
   examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
+  interruptGraceMs: 10_000,
   async run({ options }, ctx) {
     const [{ startLocalStack }, { packageRoot }, bundle] = await Promise.all([
       import('../local/supervisor.js'),

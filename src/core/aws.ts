@@ -18,6 +18,18 @@ export interface AwsSettings {
   env: NodeJS.ProcessEnv;
   /** Attempts per call, throttling and network errors included. Default 5. */
   maxAttempts?: number;
+  /**
+   * How long one attempt may wait for AWS to answer before it is cut (and retried). Default 30 s; users set it
+   * with `AUTHSTACK_AWS_TIMEOUT` (seconds).
+   */
+  timeoutMs?: number;
+  /** Ctrl-C: aborts every call in flight, and every later one at once (the SDK's retries included). */
+  signal?: AbortSignal;
+  /**
+   * Told when a call has been waiting for a second (`waiting`), and when it ends (the returned function), so the
+   * CLI can show what it waits for instead of silence.
+   */
+  onSlowCall?: (call: { service: string; operation: string; limitMs: number }) => () => void;
 }
 
 /**

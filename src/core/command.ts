@@ -35,6 +35,11 @@ export interface CommandDef<O = Record<string, unknown>> {
   options?: OptionDef[];
   /** Shown under the command's --help. */
   examples?: string[];
+  /**
+   * How long the command may take to stop after Ctrl-C before the process is ended (default 1 s). `dev` takes
+   * longer: it stops its servers and gives the terminal back cleanly.
+   */
+  interruptGraceMs?: number;
   run(input: CommandInput<O>, ctx: Context): Promise<number | void>;
 }
 

@@ -94,6 +94,28 @@ export class Output {
     this.streams.stdout.write(text);
   }
 
+  /**
+   * Says what a slow operation waits for, until the returned function is called: on a live terminal a spinner with
+   * the elapsed seconds; elsewhere (CI logs) one line at once and one every 10 s, so a log is never silent longer.
+   */
+  waiting(label: string): () => void {
+    const started = Date.now();
+    const elapsed = () => `${Math.round((Date.now() - started) / 1000) + 1} s`;
+    if (!this.live) {
+      this.info(this.c.dim(`waiting for ${label}…`));
+      const timer = setInterval(() => this.info(this.c.dim(`still waiting for ${label} (${elapsed()})`)), 10_000);
+      timer.unref();
+      return () => clearInterval(timer);
+    }
+    const spinner = this.spinner(`waiting for ${label}`);
+    const timer = setInterval(() => spinner.update(`waiting for ${label} (${elapsed()})`), 1000);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      spinner.stop();
+    };
+  }
+
   /** A one-line spinner on a live terminal; plain lines otherwise (CI logs stay readable). */
   spinner(text: string): Spinner {
     if (!this.live) {
