@@ -1,12 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defineCommand } from '../core/command.js';
-import { UserError } from '../core/errors.js';
+import type { Context } from '../core/context.js';
+import { UserError, usageError } from '../core/errors.js';
+import { fileError, isErrno, writeFileAtomic } from '../core/files.js';
 import { table } from '../core/output.js';
+import { oneOf } from '../core/parse.js';
+import type { Target } from '../core/targets.js';
+import {
+  DEFAULT_ENV_PREFIX,
+  DEFAULT_FILE,
+  frontendFile,
+  isOwnFile,
+  type FrontendFormat,
+  type FrontendTarget,
+  type PoolDescription,
+} from '../client/frontend-config.js';
 
-export default defineCommand<Record<string, never>>({
+interface Options {
+  format?: FrontendFormat;
+  out?: string;
+  force?: boolean;
+  envPrefix: string;
+}
+
+const FORMATS = ['amplify', 'env'] as const;
+
+export default defineCommand<Options>({
   name: 'outputs',
-  description: "print the stack's outputs (API URL, user pool and client ids, ...)",
-  examples: ['authstack outputs', 'authstack outputs --json'],
-  async run(_input, ctx) {
+  description: "print the stack's outputs, or write a front end's configuration (--format amplify | env)",
+  options: [
+    {
+      flags: '--format <format>',
+      description: 'write the current target\'s front-end configuration: amplify (for Amplify.configure) or env (a .env for Vite / Next.js)',
+      parse: oneOf('--format', FORMATS),
+    },
+    { flags: '--out <file>', description: 'where --format writes (default: amplify_outputs.json or .env.local; - for stdout)' },
+    { flags: '--force', description: 'let --format overwrite a file authstack did not write' },
+    {
+      flags: '--env-prefix <prefix>',
+      description: 'prefix of the --format env variables: VITE_ for Vite, NEXT_PUBLIC_ for Next.js',
+      default: DEFAULT_ENV_PREFIX,
+      parse: envPrefix,
+    },
+  ],
+  examples: [
+    'authstack outputs',
+    'authstack outputs --json',
+    'authstack outputs --format amplify                 # amplify_outputs.json for the current target',
+    'authstack outputs --format env --env-prefix NEXT_PUBLIC_',
+  ],
+  async run({ options }, ctx) {
+    if (options.format) return writeFrontendConfig(ctx, options.format, options);
     const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
@@ -26,4 +71,83 @@ export function noStack(stackName: string, region: string): UserError {
     code: 'NoStack',
     hint: 'Deploy it with authstack deploy, or check --stack and --region',
   });
+}
+
+function envPrefix(raw: string): string {
+  if (!/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw)) throw usageError(`--env-prefix must be letters, digits and underscores, such as VITE_ or NEXT_PUBLIC_, got "${raw}".`);
+  return raw;
+}
+
+/**
+ * Writes the front-end configuration of the current target: the local stack as `authstack dev` recorded it, or
+ * a deployed stack as CloudFormation describes it now. A file that is there and was not written by authstack is
+ * left alone unless --force.
+ */
+async function writeFrontendConfig(ctx: Context, format: FrontendFormat, options: Options): Promise<void> {
+  const { target, pool } = await frontendTarget(ctx);
+  const text = frontendFile(format, target, pool, options.envPrefix);
+  if (options.out === '-') {
+    ctx.out.result(format === 'amplify' ? JSON.parse(text) : { content: text }, text);
+    return;
+  }
+  const file = resolve(ctx.cwd, options.out ?? DEFAULT_FILE[format]);
+  let existing: string | undefined;
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw fileError('read', file, err);
+  }
+  if (existing !== undefined && !options.force && !isOwnFile(format, existing)) {
+    throw new UserError('refused', `${file} exists and was not written by authstack; it was left as it is.`, {
+      code: 'FileExists',
+      hint: 'Pass --out <another file>, or --force to overwrite it',
+    });
+  }
+  await writeFileAtomic(file, text);
+  const doc = { format, file, target: target.name, kind: target.kind, overwritten: existing !== undefined };
+  ctx.out.result(doc, (c) => `${c.green('✔')} Wrote ${file} (${format}) for the target ${target.name}`);
+}
+
+/** The current target, and the settings of its user pool that front ends use. */
+async function frontendTarget(ctx: Context): Promise<{ target: FrontendTarget; pool: PoolDescription }> {
+  // --stack names a deployed stack explicitly; otherwise the recorded target (--target, or the current one).
+  const recorded = ctx.global.stackExplicit && !ctx.global.target ? undefined : await ctx.state.target(ctx.global.target);
+  if (recorded?.kind === 'local') {
+    const { LOCAL_POOL } = await import('../local/cognito.js');
+    return { target: recorded, pool: LOCAL_POOL };
+  }
+  return deployedTarget(ctx, recorded);
+}
+
+async function deployedTarget(ctx: Context, recorded: Target | undefined): Promise<{ target: FrontendTarget; pool: PoolDescription }> {
+  const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }, { loadTemplate, userPoolSettings, OUTPUTS }] = await Promise.all([
+    import('../deploy/config.js'),
+    import('../deploy/aws-deps.js'),
+    import('../aws/cloudformation.js'),
+    import('../deploy/template.js'),
+  ]);
+  const config = (await readDeployConfig(ctx.cwd)) ?? {};
+  const fromRecord = recorded?.stackName !== undefined && !ctx.global.stackExplicit;
+  const stackName = fromRecord ? recorded.stackName! : stackNameFor(ctx.global, config);
+  const { region, aws } = await resolveRegion(ctx, fromRecord ? recorded.region || config.region : config.region);
+  const stack = await (await cloudFormation(aws)).describeStack(stackName);
+  if (!stack) throw noStack(stackName, region);
+  const out = stack.outputs;
+  if (!out[OUTPUTS.userPoolId] || !out[OUTPUTS.userPoolClientId] || !out[OUTPUTS.apiUrl]) {
+    throw new UserError('deployment', `Stack ${stackName} has no user pool or API outputs yet (${stack.status}).`, {
+      code: 'NoOutputs',
+      hint: 'Finish the deploy with authstack deploy, then run this again',
+    });
+  }
+  const target: FrontendTarget = {
+    name: stackName,
+    kind: 'aws',
+    apiUrl: out[OUTPUTS.apiUrl]!,
+    customDomainUrl: out[OUTPUTS.customDomainUrl],
+    region: out[OUTPUTS.region] ?? region,
+    userPoolId: out[OUTPUTS.userPoolId]!,
+    clientId: out[OUTPUTS.userPoolClientId]!,
+  };
+  const { template } = await loadTemplate();
+  return { target, pool: userPoolSettings(template, stack.parameters) as PoolDescription };
 }

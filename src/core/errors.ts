@@ -10,7 +10,7 @@ export const EXIT = {
   failure: 1,
   /** Bad flags, arguments or configuration. */
   usage: 2,
-  /** A change refused because it would lose data (user pool replacement or deletion). */
+  /** A change refused because it would lose data (user pool replacement or deletion, a file authstack did not write). */
   refused: 3,
   /** The user declined a confirmation prompt, or one was needed without a TTY. */
   aborted: 4,

@@ -136,3 +136,26 @@ export async function loadTemplate(file: string = templatePath()): Promise<{ bod
 export function templateParameterNames(template: CfnTemplate): string[] {
   return Object.keys(template.Parameters ?? {});
 }
+
+/**
+ * The user pool's front-facing settings (what users sign in with, the password policy, MFA) as a stack with these
+ * parameter values has them: the template's UserPool properties with each `Ref` to a parameter resolved to the
+ * given value or the parameter's default. Numbers and `'true'`/`'false'` come back typed, as Cognito's API has them.
+ */
+export function userPoolSettings(template: CfnTemplate, parameters: Record<string, string> = {}): Record<string, unknown> {
+  const props = template.Resources[LOGICAL_IDS.userPool]?.Properties ?? {};
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!isRecord(value)) return value;
+    if (typeof value.Ref === 'string' && Object.keys(value).length === 1) {
+      const param = template.Parameters?.[value.Ref];
+      if (!param) return undefined;
+      const raw = String(parameters[value.Ref] ?? param.Default ?? '');
+      if (param.Type === 'Number') return Number(raw);
+      return raw === 'true' ? true : raw === 'false' ? false : raw;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+  const { UsernameAttributes, AutoVerifiedAttributes, MfaConfiguration, Policies } = props;
+  return resolve({ UsernameAttributes, AutoVerifiedAttributes, MfaConfiguration, Policies }) as Record<string, unknown>;
+}

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployWorld, type DeployWorld } from './helpers.js';
 
@@ -129,6 +131,22 @@ describe('authstack status and outputs', () => {
     expect(r.code).toBe(0);
     expect(Object.keys(r.json()).sort()).toEqual(['ApiUrl', 'FunctionName', 'LogGroupName', 'Region', 'UserPoolClientId', 'UserPoolId']);
     expect(r.json().Region).toBe('us-east-1');
+  });
+
+  it('outputs --format amplify for a deployed stack takes the ids and the password policy the stack was deployed with', async () => {
+    w = await deployWorld();
+    expect((await w.deploy(['--parameter', 'PasswordMinimumLength=14'])).code).toBe(0);
+    const r = await w.run(['outputs', '--format', 'amplify']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(await readFile(join(w.dir, 'amplify_outputs.json'), 'utf8'));
+    const stack = w.aws.cfn.get('authstack')!;
+    expect(doc.auth).toMatchObject({
+      user_pool_id: stack.resources.get('UserPool')!.physicalId,
+      aws_region: 'us-east-1',
+      password_policy: { min_length: 14, require_symbols: true },
+      username_attributes: ['email'],
+    });
+    expect(doc.custom.API.authstack.endpoint).toMatch(/^https:\/\/.+\/prod$/);
   });
 
   it('outputs of a stack that does not exist is one clear error', async () => {
