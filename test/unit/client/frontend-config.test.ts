@@ -54,7 +54,7 @@ describe('the Amplify configuration', () => {
     const { template } = await loadTemplate();
     const local = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig(LOCAL, LOCAL_POOL))));
     const deployed = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig({ ...LOCAL, kind: 'aws' }, userPoolSettings(template)))));
-    const { userPoolEndpoint, ...rest } = local.Auth!.Cognito as Record<string, unknown>;
+    const { userPoolEndpoint, ...rest } = local.Auth!.Cognito as unknown as Record<string, unknown>;
     expect(userPoolEndpoint).toBe('http://127.0.0.1:9999');
     expect(rest).toEqual(JSON.parse(JSON.stringify(deployed.Auth!.Cognito)));
     expect(local.API?.REST?.authstack).toEqual({ endpoint: 'http://127.0.0.1:3999', region: 'local' });
