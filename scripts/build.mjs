@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
+import { checkCognitoLocalModules } from './cognito-local-modules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
@@ -21,6 +22,8 @@ await mkdir(dist, { recursive: true });
 // packages that every user would otherwise install, deploy-only users included. So cognito-local is only a
 // devDependency (the build's input), and dist/ carries its code and licence.
 const bundled = new Set(['commander', 'chalk', 'cognito-local']);
+// Its lib/ is private (package.json pins the version exactly): a module that moved fails here, by name.
+checkCognitoLocalModules(root, requireFromRoot.resolve);
 /** Packages the bundle must never contain: reaching one means a cognito-local module we did not mean to load. */
 const forbidden = new Set(['aws-sdk', '@aws-crypto/client-node', 'express', 'pino', 'pino-http', 'pino-pretty', 'boxen']);
 const cli = await build({

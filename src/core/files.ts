@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -11,8 +10,8 @@ export interface WriteOptions {
 }
 
 /**
- * Writes a file atomically: a temporary file in the same directory, then a rename, so a crash or a full disk
- * never leaves a half-written state or token file behind.
+ * Writes a file atomically (write-file-atomic: a temporary file in the same directory, fsynced, then a rename), so
+ * a crash or a full disk never leaves a half-written state or token file behind.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
@@ -22,13 +21,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   } catch (err) {
     throw fileError('create the folder', dir, err);
   }
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Loaded on first write: most commands only read state.
+  const { default: write } = await import('write-file-atomic');
   try {
-    await writeFile(tmp, data, { mode: options.mode ?? 0o644 });
-    if (options.mode !== undefined) await chmod(tmp, options.mode);
-    await rename(tmp, path);
+    await write(path, typeof data === 'string' ? data : Buffer.from(data), { mode: options.mode ?? 0o644 });
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
     throw fileError('write', path, err);
   }
 }
@@ -65,38 +62,34 @@ export interface LockOptions {
 }
 
 /**
- * Runs `fn` holding an exclusive lock on `path` (a `<path>.lock` file created with O_EXCL). Atomic writes keep a
- * file whole, but two processes doing read-modify-write (two logins, a login and a token refresh) would each
- * write back what they read and lose the other's change; the lock serialises them.
+ * Runs `fn` holding an exclusive lock on `path` (proper-lockfile: a `<path>.lock` made with mkdir, its mtime
+ * refreshed while held, so a lock older than `staleMs` was left by a process that died and is taken over). Atomic
+ * writes keep a file whole, but two processes doing read-modify-write (two logins, a login and a token refresh)
+ * would each write back what they read and lose the other's change; the lock serialises them.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const lock = `${path}.lock`;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   const staleMs = options.staleMs ?? 30_000;
-  let createdDir = false;
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o755 });
+  } catch (err) {
+    throw fileError('create the folder', dirname(path), err);
+  }
+  const { lock } = await import('proper-lockfile');
+  let release: () => Promise<void>;
   for (;;) {
     try {
-      await (await open(lock, 'wx', 0o600)).close();
+      // The wait is ours (short random pauses up to the deadline), not the library's exponential back-off. A lock
+      // found compromised while held (its mtime changed under us) must not crash the CLI from a timer: the write
+      // it guards is atomic either way.
+      release = await lock(path, { realpath: false, stale: staleMs, retries: 0, onCompromised: () => undefined });
       break;
     } catch (err) {
-      if ((isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) && !createdDir) {
-        createdDir = true;
-        try {
-          await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o755 });
-        } catch (mkdirErr) {
-          throw fileError('create the folder', dirname(path), mkdirErr);
-        }
-        continue;
-      }
+      if (isErrno(err, 'ENOTDIR') && (await takeOverLegacyLock(`${path}.lock`, staleMs))) continue;
       // The lock sits next to the file: failing to create it is failing to write there.
-      if (!isErrno(err, 'EEXIST')) throw fileError('write', path, err);
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > staleMs) {
-        await rm(lock, { force: true });
-        continue;
-      }
+      if (!isErrno(err, 'ELOCKED') && !isErrno(err, 'ENOTDIR')) throw fileError('write', path, err);
       if (Date.now() > deadline) {
-        throw new UserError('state', `${path} is locked by another authstack process.`, { code: 'Locked', hint: `If none is running, delete ${lock}` });
+        throw new UserError('state', `${path} is locked by another authstack process.`, { code: 'Locked', hint: `If none is running, delete ${path}.lock` });
       }
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
     }
@@ -104,8 +97,20 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
   try {
     return await fn();
   } finally {
-    await rm(lock, { force: true }).catch(() => undefined);
+    await release().catch(() => undefined);
   }
+}
+
+/**
+ * Earlier authstack builds locked with a plain file at the same path, which proper-lockfile (it rmdirs) cannot
+ * remove: a stale one, left by a process that died, is removed here; a fresh one is held, and is waited for. (The
+ * test "a lock left by a process that died is taken over" leaves such a file.)
+ */
+async function takeOverLegacyLock(lock: string, staleMs: number): Promise<boolean> {
+  const age = await stat(lock).then((s) => (s.isFile() ? Date.now() - s.mtimeMs : -1), () => -1);
+  if (age <= staleMs) return false;
+  await rm(lock, { force: true });
+  return true;
 }
 
 /**

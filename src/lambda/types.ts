@@ -1,53 +1,14 @@
 /**
- * The API Gateway REST proxy integration contract (payload format 1.0), as far as authstack uses it.
- * Shared by the Lambda handler and the local gateway (`src/local/gateway.ts`), which builds these events.
+ * What the Lambda shares with the rest of authstack: the API Gateway REST proxy integration contract (payload
+ * format 1.0), from @types/aws-lambda under the short names used here, and the environment variables the handler
+ * reads. The local gateway (`src/local/gateway.ts`) builds these events and the supervisor sets these variables.
  */
-export interface ProxyEvent {
-  resource: string;
-  path: string;
-  httpMethod: string;
-  headers: Record<string, string> | null;
-  multiValueHeaders: Record<string, string[]> | null;
-  queryStringParameters: Record<string, string> | null;
-  multiValueQueryStringParameters: Record<string, string[]> | null;
-  pathParameters: Record<string, string> | null;
-  stageVariables: Record<string, string> | null;
-  requestContext: ProxyRequestContext;
-  body: string | null;
-  isBase64Encoded: boolean;
-}
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
-export interface ProxyRequestContext {
-  requestId: string;
-  stage: string;
-  httpMethod: string;
-  path: string;
-  resourcePath?: string;
-  accountId?: string;
-  apiId?: string;
-  protocol?: string;
-  requestTime?: string;
-  requestTimeEpoch?: number;
-  identity: { sourceIp: string; userAgent?: string | null; [key: string]: unknown };
-  [key: string]: unknown;
-}
+export type { APIGatewayProxyEvent as ProxyEvent, APIGatewayProxyResult as ProxyResult, Context as LambdaContext };
 
-export interface ProxyResult {
-  statusCode: number;
-  headers?: Record<string, string | number | boolean>;
-  multiValueHeaders?: Record<string, Array<string | number | boolean>>;
-  body: string;
-  isBase64Encoded?: boolean;
-}
-
-/** The subset of the Lambda context object the handler reads. */
-export interface LambdaContext {
-  awsRequestId: string;
-  functionName?: string;
-  getRemainingTimeInMillis?: () => number;
-}
-
-export type ProxyHandler = (event: ProxyEvent, context: LambdaContext) => Promise<ProxyResult>;
+/** The handler's shape: an async Lambda handler for the REST proxy integration (no callback). */
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * Environment variables the handler reads. The template sets the first two; the local stack sets the

@@ -72,6 +72,8 @@ const TOO_LARGE_BODY = '{"message":"Request Too Long"}';
 const RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+const LOCAL_FUNCTION = 'authstack-local';
+
 class TimedOut extends Error {}
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
@@ -292,6 +294,7 @@ export function buildEvent(
     stageVariables: null,
     requestContext: {
       resourceId: 'local',
+      authorizer: null,
       resourcePath: resource,
       httpMethod: method,
       extendedRequestId: requestId,
@@ -306,6 +309,9 @@ export function buildEvent(
       identity: {
         cognitoIdentityPoolId: null,
         accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        clientCert: null,
         cognitoIdentityId: null,
         caller: null,
         sourceIp,
@@ -329,23 +335,29 @@ function run(handler: ProxyHandler, event: ProxyEvent, requestId: string, timeou
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => reject(new TimedOut(`Handler did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const context: LambdaContext & Record<string, unknown> = {
+    const settle = (error: unknown, result?: unknown): void => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(result);
+    };
+    // Lambda's Node.js runtime still offers the legacy done/fail/succeed: they end the invocation like a callback.
+    const context: LambdaContext = {
       awsRequestId: requestId,
-      functionName: 'authstack-local',
+      functionName: LOCAL_FUNCTION,
       functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${LOCAL_FUNCTION}`,
       memoryLimitInMB: '128',
+      logGroupName: `/aws/lambda/${LOCAL_FUNCTION}`,
+      logStreamName: 'local',
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: (error, result) => settle(error, result),
+      fail: (error) => settle(error ?? new Error('context.fail')),
+      succeed: (result: unknown) => settle(undefined, result),
     };
     invokeHandler(handler, event, context).then(
-      (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
+      (result) => settle(undefined, result),
+      (error: unknown) => settle(error),
     );
   });
 }

@@ -37,12 +37,34 @@ export function apiEvent(init: EventInit = {}): ProxyEvent {
     pathParameters: { proxy: path.replace(/^\//, '') },
     stageVariables: null,
     requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
       requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'res123',
       stage: 'prod',
       httpMethod: method,
       path: `/prod${path}`,
       resourcePath: '/{proxy+}',
-      identity: { sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '127.0.0.1',
+        user: null,
+        userAgent: 'vitest',
+        userArn: null,
+      },
     },
     body: text === null ? null : init.base64 ? Buffer.from(text, 'utf8').toString('base64') : text,
     isBase64Encoded: init.base64 === true,
@@ -50,7 +72,23 @@ export function apiEvent(init: EventInit = {}): ProxyEvent {
 }
 
 export function lambdaContext(remainingMs = 10_000): LambdaContext {
-  return { awsRequestId: `lambda-${++counter}`, functionName: 'authstack-api', getRemainingTimeInMillis: () => remainingMs };
+  const unused = (): never => {
+    throw new Error('the handler is async: it never calls the legacy done/fail/succeed');
+  };
+  return {
+    awsRequestId: `lambda-${++counter}`,
+    functionName: 'authstack-api',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:authstack-api',
+    memoryLimitInMB: '256',
+    logGroupName: '/aws/lambda/authstack-api',
+    logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => remainingMs,
+    done: unused,
+    fail: unused,
+    succeed: unused,
+  };
 }
 
 /** The test environment: a pool and client that exist nowhere, and Cognito pointed at a closed loopback port. */

@@ -56,12 +56,13 @@ const cognitoJsonError = (type: string, message: string, status = 400) => (_req:
   res.end(JSON.stringify({ __type: type, message }));
 };
 
+/** A context with only a request id, and the remaining time when given: the handler must cope with less than Lambda's. */
 function contextWith(remainingMs: number | undefined): LambdaContext {
   const deadline = Date.now() + (remainingMs ?? 0);
   return {
     awsRequestId: 'fault-test',
     ...(remainingMs === undefined ? {} : { getRemainingTimeInMillis: () => deadline - Date.now() }),
-  };
+  } as LambdaContext;
 }
 
 const SIGNUP = apiEvent({ method: 'POST', path: '/user', body: { username: 'ada@example.com', password: 'Corr3ct-Horse!' } });

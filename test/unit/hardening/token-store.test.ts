@@ -74,4 +74,13 @@ describe('token store writes racing each other', () => {
     await expect(withFileLock(path, async () => 'ran', { timeoutMs: 50 })).rejects.toThrow(/locked by another authstack process/);
     expect(await readFile(`${path}.lock`, 'utf8')).toBe('');
   });
+
+  it('a lock folder left by a process that died is taken over too', async () => {
+    const path = join(tmp.dir, 'g.json');
+    await mkdir(`${path}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, old, old);
+    expect(await withFileLock(path, async () => 'ran')).toBe('ran');
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
 });
