@@ -32,7 +32,8 @@ await stack.stop();
 `,
   );
   script = join(dir.path, 'main.mjs');
-  // Bundled the way the CLI ships: CommonJS dependencies (cognito-local) inside an ESM file need `require`.
+  // Bundled the way the CLI ships: CommonJS dependencies (cognito-local) inside an ESM file need `require`; here
+  // every package is bundled (the file runs outside the repository), and write-file-atomic also reads `__filename`.
   await build({
     entryPoints: [entry],
     outfile: script,
@@ -41,7 +42,9 @@ await stack.stop();
     format: 'esm',
     target: 'node20',
     logLevel: 'silent',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url); const __filename = import.meta.filename;",
+    },
   });
 });
 
