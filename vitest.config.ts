@@ -5,7 +5,14 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // Forks, not threads: the layering test changes the working directory, which a worker thread may not.
     pool: 'forks',
+    // Vitest's default on this 2-core machine is one worker, which runs the files one after another although most
+    // of their time is spent waiting on sockets and child processes. Three overlap that waiting without starving
+    // the CPU-bound files (esbuild, dependency-cruiser); `--maxWorkers` overrides it.
+    maxWorkers: 3,
+    // The summary lists every skipped test with its reason (cfn-lint not installed), not only a count.
+    reporters: ['default', './test/helpers/skip-notes-reporter.ts'],
     // The SDK's notice that its future releases need Node 22 is noise in test output (the CLI silences it too).
     // Nothing may leave loopback: should a test ever reach the SDK's credential chain with no credentials, it
     // must not probe the instance metadata address.

@@ -1,6 +1,7 @@
 /**
  * Validates a template's resource properties against the official CloudFormation resource provider schemas
- * kept in `../shared/cfn-schemas/` (beside the repository, never copied into it).
+ * kept in `shared/cfn-schemas/` beside the repository or beside one of its parent folders (so clones at
+ * `/work/main` and `/work/wt/<name>` both find `/work/shared/cfn-schemas`), never copied into it.
  *
  * Two things stand between those schemas and a real template, and both are handled here rather than by
  * loosening the check:
@@ -19,7 +20,17 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CfnTemplate } from '../../src/deploy/template.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SCHEMA_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'cfn-schemas');
+
+/** The nearest `shared/cfn-schemas` above the repository; `../shared/cfn-schemas` when there is none. */
+function findSchemaDir(): string {
+  for (let dir = path.dirname(REPO_ROOT); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'cfn-schemas');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(REPO_ROOT, '..', 'shared', 'cfn-schemas');
+  }
+}
+
+export const SCHEMA_DIR = findSchemaDir();
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type SchemaNode = { [key: string]: unknown };
@@ -51,7 +62,7 @@ export interface SchemaIssue {
  */
 export function loadResourceSchemas(dir: string = SCHEMA_DIR): Map<string, ResourceSchema> {
   if (!existsSync(dir)) {
-    throw new Error(`CloudFormation resource schemas not found at ${dir} (expected ../shared/cfn-schemas beside the repository)`);
+    throw new Error(`CloudFormation resource schemas not found at ${dir} (expected shared/cfn-schemas beside the repository or one of its parent folders)`);
   }
   const schemas = new Map<string, ResourceSchema>();
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {

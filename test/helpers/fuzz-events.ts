@@ -7,6 +7,19 @@ import fc from 'fast-check';
 import type { ProxyEvent } from '../../src/lambda/types.js';
 import { apiEvent } from './lambda-events.js';
 
+/**
+ * How many runs a fuzz property gets: `defaultRuns` (enough to catch a regression in a one-minute suite), or
+ * `AUTHSTACK_FUZZ_RUNS` when set (e.g. `AUTHSTACK_FUZZ_RUNS=20000 npx vitest run test/unit/hardening` before a
+ * release). The seeds stay fixed either way, so a failure replays.
+ */
+export function fuzzRuns(defaultRuns: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AUTHSTACK_FUZZ_RUNS?.trim();
+  if (!raw) return defaultRuns;
+  const runs = Number(raw);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`AUTHSTACK_FUZZ_RUNS must be a whole number of runs, got ${JSON.stringify(raw)}`);
+  return runs;
+}
+
 export interface FuzzCase {
   event: ProxyEvent;
   /** Secrets the event carries, each distinctive enough that finding it anywhere means it was echoed. */

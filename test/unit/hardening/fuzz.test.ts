@@ -10,18 +10,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../src/lambda/handler.js';
 import type { ProxyResult } from '../../../src/lambda/types.js';
-import { mutatedEventArb, randomEventArb, type FuzzCase, type TokenSource } from '../../helpers/fuzz-events.js';
+import { fuzzRuns, mutatedEventArb, randomEventArb, type FuzzCase, type TokenSource } from '../../helpers/fuzz-events.js';
 import { cognitoError, COGNITO_ERROR_CASES, transportError } from '../../helpers/lambda-cognito.js';
 import { lambdaContext, testEnv } from '../../helpers/lambda-events.js';
 import { accessClaims, signJwt, signingKey, startJwksServer, type JwksServer } from '../../helpers/lambda-jwt.js';
 
 /**
- * Thousands of random and mutated events into the handler, reproducibly (fixed seeds; a failure prints the seed and
+ * Hundreds (thousands with AUTHSTACK_FUZZ_RUNS) of random and mutated events into the handler, reproducibly (fixed seeds; a failure prints the seed and
  * path to replay). Cognito is mocked and, for some events, fails in every way the mapping knows and some it does
  * not, quoting the secrets it was sent, as a careless library might.
  */
-const RANDOM_RUNS = 4000;
-const MUTATED_RUNS = 4000;
+const RANDOM_RUNS = fuzzRuns(500);
+const MUTATED_RUNS = fuzzRuns(500);
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const key = signingKey('fuzz');

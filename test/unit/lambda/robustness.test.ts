@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, Re
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../helpers/fuzz-events.js';
 import { apiEvent, harness } from '../../helpers/lambda-events.js';
 import type { ProxyEvent } from '../../../src/lambda/types.js';
 
@@ -47,7 +48,7 @@ describe('robustness', () => {
         expect(res.statusCode).toBeLessThan(500);
         if (res.body) expect(() => JSON.parse(res.body)).not.toThrow();
       }),
-      { numRuns: 1000, seed: 20240601 },
+      { numRuns: fuzzRuns(300), seed: 20240601 },
     );
   }, 60_000);
 });

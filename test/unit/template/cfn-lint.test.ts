@@ -1,94 +1,135 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
 import { templatePath } from '../../../src/deploy/template.js';
 
+/**
+ * cfn-lint, where installed, over the shipped template and a deliberately broken copy, and cfn-lint's own YAML
+ * decoder over the template and a sample of every short-form tag. Each Python process pays ~3 s of start-up, so
+ * there are exactly two, started together before the tests are collected: one `cfn-lint` run over both files and
+ * one `python3` run decoding both texts. Without cfn-lint the tests are skipped with the reason in their name and in
+ * the run's summary (test/helpers/skip-notes-reporter.ts); schema.test.ts and references.test.ts still check the
+ * same template.
+ */
+
 interface LintMatch {
+  Filename: string;
   Level: string;
   Message: string;
   Rule: { Id: string };
   Location: { Start: { LineNumber: number } };
 }
 
-const cfnLintVersion = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-const HAS_CFN_LINT = cfnLintVersion.status === 0;
-const HAS_CFNLINT_PYTHON = spawnSync('python3', ['-c', 'import cfnlint.decode'], { encoding: 'utf8' }).status === 0;
-const NO_CFN_LINT = 'cfn-lint is not installed here (pip install cfn-lint); the template was not linted';
+interface Run {
+  /** Undefined when the program could not be started at all. */
+  status: number | null | undefined;
+  stdout: string;
+  stderr: string;
+}
 
-function lint(file: string): LintMatch[] {
-  const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8', timeout: 120_000 });
-  // Exit codes are a bit mask of the levels found; only output that is not JSON means cfn-lint itself failed.
+function run(command: string, args: string[], input = ''): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.once('error', (err) => resolve({ status: undefined, stdout, stderr: err.message }));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** 127: a shell or a pyenv shim found no such command (cfn-lint installed for another Python only). */
+const missing = (r: Run) => r.status === undefined || r.status === 127;
+const NO_CFN_LINT = 'cfn-lint is not installed here (pip install cfn-lint); the template was not linted';
+const skipNote = (absent: boolean) => (absent ? ` (skipped: ${NO_CFN_LINT})` : '');
+
+const SHORT_FORMS = [
+  'Conditions:',
+  '  A: !Equals [!Ref Env, prod]',
+  '  B: !Not [!Condition A]',
+  '  C: !And [!Condition A, !Or [!Condition B, !Equals ["x", !Ref Env]]]',
+  'Outputs:',
+  '  O:',
+  '    Value: !Join',
+  '      - ","',
+  '      - - !Select [0, !Split [",", !ImportValue shared]]',
+  '        - !Base64 plain',
+  '        - !FindInMap [M, !Ref AWS::Region, K]',
+  '        - !Select [1, !Cidr [10.0.0.0/16, 4, 8]]',
+  '        - !Select [0, !GetAZs ""]',
+  '        - !GetAtt R.Nested.Attr',
+  '        - !GetAtt [R, Attr]',
+  '        - !If [A, !Sub "${AWS::StackName}-x", !Sub ["${V}", { V: !Ref AWS::Region }]]',
+].join('\n');
+
+/** Decodes each text of a JSON list with cfn-lint's decoder; prints the list of templates as JSON. */
+const DECODE = [
+  'import sys, json',
+  'from cfnlint.decode import decode_str',
+  'out = []',
+  'for text in json.load(sys.stdin):',
+  '    t, m = decode_str(text)',
+  '    assert not m, m',
+  '    out.append(t)',
+  'print(json.dumps(out))',
+].join('\n');
+
+const body = await readFile(templatePath(), 'utf8');
+const brokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'authstack-lint-')), 'broken.yaml');
+await writeFile(brokenFile, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
+const [linted, decoded] = await Promise.all([
+  run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]),
+  run('python3', ['-c', DECODE], JSON.stringify([body, SHORT_FORMS])),
+]);
+const NO_LINT = missing(linted);
+const NO_DECODER = missing(decoded) || /No module named '?cfnlint/.test(decoded.stderr);
+
+/** The matches for one file. Exit codes are a bit mask of the levels found; only output that is not JSON means cfn-lint failed. */
+function matchesFor(file: string): LintMatch[] {
+  let all: LintMatch[];
   try {
-    return JSON.parse(run.stdout || '[]') as LintMatch[];
+    all = JSON.parse(linted.stdout || '[]') as LintMatch[];
   } catch {
-    throw new Error(`cfn-lint failed (exit ${String(run.status)}): ${run.stderr || run.stdout}`);
+    throw new Error(`cfn-lint failed (exit ${String(linted.status)}): ${linted.stderr || linted.stdout}`);
   }
+  return all.filter((match) => path.resolve(match.Filename) === path.resolve(file));
 }
 
 function describeMatches(matches: LintMatch[]): string[] {
   return matches.map((match) => `${match.Level} ${match.Rule.Id} line ${match.Location.Start.LineNumber}: ${match.Message}`);
 }
 
-/** The template as cfn-lint's own YAML decoder reads it, in JSON. */
-function decodeWithCfnLint(text: string): unknown {
-  const script = 'import sys, json\nfrom cfnlint.decode import decode_str\nt, m = decode_str(sys.stdin.read())\nassert not m, m\nprint(json.dumps(t))';
-  const run = spawnSync('python3', ['-c', script], { input: text, encoding: 'utf8', timeout: 60_000 });
-  if (run.status !== 0) throw new Error(`cfn-lint decode failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
+/** The texts as cfn-lint's own YAML decoder reads them, in JSON: [template, short-form sample]. */
+function decodedByCfnLint(): [unknown, unknown] {
+  if (decoded.status !== 0) throw new Error(`cfn-lint decode failed: ${decoded.stderr}`);
+  return JSON.parse(decoded.stdout) as [unknown, unknown];
 }
 
-let body: string;
-
-beforeAll(async () => {
-  body = await readFile(templatePath(), 'utf8');
-});
-
 describe('cfn-lint', () => {
-  it(`reports no error and no warning on templates/authstack.yaml${HAS_CFN_LINT ? '' : ' (skipped: cfn-lint not installed)'}`, (context) => {
-    if (!HAS_CFN_LINT) context.skip(NO_CFN_LINT);
-    expect(describeMatches(lint(templatePath()))).toEqual([]);
+  it.skipIf(NO_LINT)(`reports no error and no warning on templates/authstack.yaml${skipNote(NO_LINT)}`, () => {
+    expect(describeMatches(matchesFor(templatePath()))).toEqual([]);
   });
 
-  it(`would report a broken template, so a clean run means something${HAS_CFN_LINT ? '' : ' (skipped: cfn-lint not installed)'}`, async (context) => {
-    if (!HAS_CFN_LINT) context.skip(NO_CFN_LINT);
-    const dir = await mkdtemp(path.join(tmpdir(), 'authstack-lint-'));
-    const file = path.join(dir, 'broken.yaml');
+  it.skipIf(NO_LINT)(`would report a broken template, so a clean run means something${skipNote(NO_LINT)}`, () => {
     expect(body).toContain('Runtime: nodejs24.x');
-    await writeFile(file, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
-    const errors = lint(file).filter((match) => match.Level === 'Error');
+    expect(body).toContain('!Ref FunctionLogGroup');
+    const errors = matchesFor(brokenFile).filter((match) => match.Level === 'Error');
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors.map((match) => match.Message).join('\n')).toMatch(/nodejs99\.x/);
     expect(errors.map((match) => match.Message).join('\n')).toMatch(/NoSuchLogGroup/);
   });
 
-  it(`reads the template exactly as our parser does${HAS_CFNLINT_PYTHON ? '' : ' (skipped: cfn-lint not installed)'}`, (context) => {
-    if (!HAS_CFNLINT_PYTHON) context.skip(NO_CFN_LINT);
-    expect(parseCfnYaml(body)).toEqual(decodeWithCfnLint(body));
+  it.skipIf(NO_DECODER)(`reads the template exactly as our parser does${skipNote(NO_DECODER)}`, () => {
+    expect(parseCfnYaml(body)).toEqual(decodedByCfnLint()[0]);
   });
 
-  it(`reads every short-form tag exactly as our parser does${HAS_CFNLINT_PYTHON ? '' : ' (skipped: cfn-lint not installed)'}`, (context) => {
-    if (!HAS_CFNLINT_PYTHON) context.skip(NO_CFN_LINT);
-    const sample = [
-      'Conditions:',
-      '  A: !Equals [!Ref Env, prod]',
-      '  B: !Not [!Condition A]',
-      '  C: !And [!Condition A, !Or [!Condition B, !Equals ["x", !Ref Env]]]',
-      'Outputs:',
-      '  O:',
-      '    Value: !Join',
-      '      - ","',
-      '      - - !Select [0, !Split [",", !ImportValue shared]]',
-      '        - !Base64 plain',
-      '        - !FindInMap [M, !Ref AWS::Region, K]',
-      '        - !Select [1, !Cidr [10.0.0.0/16, 4, 8]]',
-      '        - !Select [0, !GetAZs ""]',
-      '        - !GetAtt R.Nested.Attr',
-      '        - !GetAtt [R, Attr]',
-      '        - !If [A, !Sub "${AWS::StackName}-x", !Sub ["${V}", { V: !Ref AWS::Region }]]',
-    ].join('\n');
-    expect(parseCfnYaml(sample)).toEqual(decodeWithCfnLint(sample));
+  it.skipIf(NO_DECODER)(`reads every short-form tag exactly as our parser does${skipNote(NO_DECODER)}`, () => {
+    expect(parseCfnYaml(SHORT_FORMS)).toEqual(decodedByCfnLint()[1]);
   });
 });

@@ -31,8 +31,9 @@ function messages(copy: CfnTemplate): string[] {
 }
 
 describe('resource properties against the official CloudFormation schemas', () => {
-  it('reads the schemas from ../shared/cfn-schemas beside the repository, not from a copy inside it', () => {
-    expect(path.relative(REPO_ROOT, SCHEMA_DIR)).toBe(path.join('..', 'shared', 'cfn-schemas'));
+  it('reads the schemas from a shared/cfn-schemas folder outside the repository, not from a copy inside it', () => {
+    expect(path.relative(REPO_ROOT, SCHEMA_DIR).split(path.sep)[0]).toBe('..');
+    expect(SCHEMA_DIR.endsWith(path.join('shared', 'cfn-schemas'))).toBe(true);
     expect(existsSync(SCHEMA_DIR)).toBe(true);
   });
 

@@ -1,0 +1,43 @@
+// `npm test`: build first (the e2e tests run the built CLI), then the type check and the test suite side by side.
+// tsc is one single-threaded process; run after the suite it would add its whole time to every run, run beside it,
+// it fills the CPU the suite leaves idle while its tests wait on sockets and child processes. Any extra arguments go
+// to vitest (`npm test -- test/unit/lambda`). Exits non-zero when any of the three fails.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const bin = (pkg, name) => join(dirname(require.resolve(`${pkg}/package.json`)), name);
+
+/** Runs a Node script to completion; resolves with its exit code. tsc's output is held back so the two do not interleave. */
+function run(label, args, { buffer = false } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { cwd: root, stdio: buffer ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let out = '';
+    if (buffer) {
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+    }
+    child.once('error', (err) => {
+      process.stderr.write(`${label}: ${err.message}\n`);
+      resolve(1);
+    });
+    child.once('close', (code, signal) => {
+      if (out) process.stdout.write(out);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`${label}: ${code === 0 ? 'ok' : `failed (${signal ?? `exit ${code}`})`} in ${seconds} s\n`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+const build = await run('build', [join(root, 'scripts', 'build.mjs')]);
+if (build !== 0) process.exit(build);
+const [typecheck, tests] = await Promise.all([
+  run('tsc --noEmit', [bin('typescript', 'bin/tsc'), '--noEmit'], { buffer: true }),
+  run('vitest run', [bin('vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)]),
+]);
+process.exitCode = typecheck || tests;
