@@ -48,7 +48,7 @@ describe('robustness', () => {
         expect(res.statusCode).toBeLessThan(500);
         if (res.body) expect(() => JSON.parse(res.body)).not.toThrow();
       }),
-      { numRuns: fuzzRuns(300), seed: 20240601 },
+      { numRuns: fuzzRuns(500), seed: 20240601 },
     );
   }, 60_000);
 });
