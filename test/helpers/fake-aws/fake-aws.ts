@@ -5,11 +5,12 @@
  *
  * `factory()` returns an `AwsFactory` of REAL SDK v3 clients whose last middleware answers from these fakes
  * instead of sending HTTP. Unlike `aws-sdk-client-mock` (which replaces `client.send`), this keeps the SDK's
- * own middleware in the path: its retry strategy retries a throttled call, waiters poll through `send`, and a
+ * own middleware in the path: its retry strategy retries a throttled call (with a 1 ms back-off), waiters poll through `send`, and a
  * missing credential fails exactly as it would for a user. The endpoint is 127.0.0.1:1 and the credentials are
  * dummies, so even an escaped request would never leave the machine.
  */
 import { createHash } from 'node:crypto';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
 import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource } from './fake-cloudformation.js';
 import { fakeError } from './errors.js';
@@ -155,6 +156,9 @@ export class FakeAws {
               return { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' };
             },
             maxAttempts: 5,
+            // The SDK's own retry strategy (which errors it retries, how many times), with a 1 ms back-off instead
+            // of its jittered 100 ms–20 s: the tests check what is retried and what a user is told, not the waiting.
+            retryStrategy: new ConfiguredRetryStrategy(5, 1),
           }) as T & { middlewareStack: any };
           c.middlewareStack.add(
             (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
