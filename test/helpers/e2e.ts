@@ -40,7 +40,7 @@ export function cli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv;
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 45_000);
     child.once('error', rej);
     // 'close', not 'exit': only then has all of stdout and stderr been read.
     child.once('close', (code) => {
@@ -73,7 +73,7 @@ export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extr
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 15 s:\n${log}`)), 15_000);
+    const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 45 s:\n${log}`)), 45_000);
     const check = () => {
       if (/ready in \d+ ms|"readyMs": \d+/.test(log)) {
         clearTimeout(timer);

@@ -57,7 +57,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.count('lambda', 'UpdateFunctionCode')).toBe(1);
   });
 
-  it('says "no changes" for an identical deploy, with no change set and at most 4 AWS calls (exactly 3 reads)', async () => {
+  it('says "no changes" for an identical deploy, with no change set and exactly three reads', async () => {
     w = await deployWorld();
     await w.deploy();
     const before = w.aws.calls.length;
@@ -66,8 +66,6 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('No changes');
     expect(calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate', 'GetFunctionConfiguration']);
-    expect(calls.length).toBeLessThanOrEqual(4);
-    expect(calls.some((c) => c.operation === 'CreateChangeSet')).toBe(false);
   });
 
   it('updates only the function code when only the code changed, with no CloudFormation write', async () => {

@@ -125,9 +125,13 @@ describe('Cognito error mapping', () => {
       expect(Object.keys(body)).toEqual(['error']);
       expect(typeof body.error.code).toBe('string');
       expect(typeof body.error.message).toBe('string');
-      if (retryAfter) expect(Number(res.headers?.['Retry-After'])).toBeGreaterThan(0);
-      if (status === 401) expect(res.headers?.['WWW-Authenticate']).toMatch(/^Bearer/);
-      if (status === 500) expect(body.error).toEqual({ code: 'InternalError', message: 'Internal server error.' });
+      // Each header is there exactly when it applies: Retry-After on a retryable answer, WWW-Authenticate on a 401;
+      // and only an unknown failure gets the generic 500 body.
+      expect(res.headers?.['Retry-After'] === undefined ? 0 : Number(res.headers['Retry-After']), 'Retry-After').toSatisfy((s: number) => (s > 0) === retryAfter);
+      expect(res.headers?.['WWW-Authenticate'], 'WWW-Authenticate').toEqual(status === 401 ? expect.stringMatching(/^Bearer/) : undefined);
+      const generic = { code: 'InternalError', message: 'Internal server error.' };
+      if (status === 500) expect(body.error).toEqual(generic);
+      else expect(body.error).not.toEqual(generic);
     });
   }
 
