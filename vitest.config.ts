@@ -4,9 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Guards against a hang, not a speed limit (speed is measured by `time npm test` and the bench, never asserted):
-    // on this 2-core machine shared by several test runs, an e2e walkthrough that takes 5 s alone can take 30.
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    // on this 2-core machine shared by several test runs, an e2e walkthrough that takes 5 s alone can take 60.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Forks, not threads: the layering test changes the working directory, which a worker thread may not.
     pool: 'forks',
     // Vitest's default on this 2-core machine is one worker, which runs the files one after another although most

@@ -30,6 +30,7 @@ export interface FakeResource {
   raw: string;
   status: string;
   deletionPolicy?: string;
+  updateReplacePolicy?: string;
 }
 
 interface FakeChange {
@@ -393,7 +394,7 @@ export class FakeCloudFormation {
       const def = cs.template.Resources[id]!;
       stack.steps.push(() => {
         if (failed) return true;
-        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: '', properties: {}, raw: JSON.stringify(def), status: 'CREATE_IN_PROGRESS', deletionPolicy: def.DeletionPolicy };
+        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: '', properties: {}, raw: JSON.stringify(def), status: 'CREATE_IN_PROGRESS', deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         r.properties = this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>;
         if (this.failures.has(id)) {
           failed = id;
@@ -453,7 +454,7 @@ export class FakeCloudFormation {
         if (failed) return true;
         const status = change.Action === 'Add' ? 'CREATE' : 'UPDATE';
         const previous = stack.resources.get(id);
-        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: previous?.physicalId ?? '', properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>, raw: JSON.stringify(def), status: `${status}_IN_PROGRESS`, deletionPolicy: def.DeletionPolicy };
+        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: previous?.physicalId ?? '', properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>, raw: JSON.stringify(def), status: `${status}_IN_PROGRESS`, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         touched.push(id);
         if (this.failures.has(id)) {
           failed = id;
@@ -535,7 +536,7 @@ export class FakeCloudFormation {
         stack.resources.delete(r.logicalId);
         return true;
       }
-      if (!removedFromTemplate && r.deletionPolicy === 'Retain') return true; // UpdateReplacePolicy: Retain
+      if (!removedFromTemplate && r.updateReplacePolicy === 'Retain') return true; // replaced, and kept in the account
       this.resourceEvent(stack, { ...target }, 'DELETE_IN_PROGRESS');
       if (this.failures.has(`delete:${r.logicalId}`)) {
         target.status = 'DELETE_FAILED';

@@ -212,10 +212,16 @@ function setupFor(dir: string): Setup {
   return s;
 }
 
-/** What the user sees: stderr without warnings, and the JSON error when there is one. */
+/**
+ * What the user sees: stderr without warnings and progress, and the JSON error when there is one. A "waiting for"
+ * line is progress the CLI prints when a call takes over a second, which on a loaded machine even a refused
+ * connection can.
+ */
 function errorText(r: CliResult, json: boolean): string {
   if (json) return r.json<{ error: { message: string } }>().error.message;
-  const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: ') && !/^\s+[✔✘-] /.test(l) && !l.startsWith('Smoke testing'));
+  const lines = r.stderr
+    .split('\n')
+    .filter((l) => l && !l.startsWith('warning: ') && !/^\s+[✔✘-] /.test(l) && !l.startsWith('Smoke testing') && !/^(still )?waiting for /.test(l));
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: /);
   return lines[0]!;

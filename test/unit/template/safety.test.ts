@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { ENV } from '../../../src/lambda/types.js';
 import { loadTemplate, type CfnResource, type CfnTemplate } from '../../../src/deploy/template.js';
 import { loadResourceSchemas, resolveConditions } from '../../helpers/cfn-schema.js';
+import { deployWorld } from '../deploy/helpers.js';
 
 let template: CfnTemplate;
 
@@ -45,10 +46,38 @@ function statements(): Statement[] {
 }
 
 describe('the user pool keeps its users', () => {
-  it('is retained when the stack is deleted and when an update would replace it', () => {
-    const { resource } = only('AWS::Cognito::UserPool');
-    expect(resource.DeletionPolicy).toBe('Retain');
-    expect(resource.UpdateReplacePolicy).toBe('Retain');
+  // Behaviour, not the policy's spelling: this template, deployed to the fake CloudFormation (which honours
+  // DeletionPolicy and UpdateReplacePolicy as CloudFormation does), then deleted or updated through the CLI.
+  it('outlives the stack: destroy leaves the pool, with its users, and its app client in the account', async () => {
+    const w = await deployWorld({ usersPerPool: 2 });
+    try {
+      expect((await w.deploy()).code).toBe(0);
+      const pool = w.aws.cfn.get('authstack')!.resources.get('UserPool')!.physicalId;
+      const r = await w.run(['destroy', '--yes', '--poll-interval', '1ms']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(w.aws.cfn.get('authstack')).toBeUndefined();
+      expect(w.aws.pools.get(pool)?.users).toBe(2);
+      expect(r.stderr).toMatch(/DELETE_SKIPPED\s+UserPoolClient\b/);
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('outlives an update that replaces it: the old pool stays in the account beside the new one', async () => {
+    const w = await deployWorld({ usersPerPool: 2 });
+    try {
+      expect((await w.deploy()).code).toBe(0);
+      const old = w.aws.cfn.get('authstack')!.resources.get('UserPool')!.physicalId;
+      w.aws.cfn.replacementOverrides.set('UserPool', 'True');
+      const r = await w.deploy(['--stage', 'v2', '--allow-user-pool-replacement']);
+      expect(r.code, r.stderr).toBe(0);
+      const current = w.aws.cfn.get('authstack')!.resources.get('UserPool')!.physicalId;
+      expect(current).not.toBe(old);
+      expect([...w.aws.pools.keys()].sort()).toEqual([old, current].sort());
+      expect(w.aws.pools.get(old)?.users).toBe(2);
+    } finally {
+      await w.cleanup();
+    }
   });
 
   it('has deletion protection on by default, switchable by a parameter', () => {
@@ -57,10 +86,9 @@ describe('the user pool keeps its users', () => {
     expect(parameter.AllowedValues).toEqual(['ACTIVE', 'INACTIVE']);
   });
 
-  it('keeps the app client too, so a stack update cannot replace its id under deployed callers', () => {
-    const { resource } = only('AWS::Cognito::UserPoolClient');
-    expect(resource.DeletionPolicy).toBe('Retain');
-    expect(resource.UpdateReplacePolicy).toBe('Retain');
+  it('keeps the app client through a replacing update too, so its id does not vanish under deployed callers', () => {
+    // The fake account has no app clients of its own to observe, so this one stays a check of the template.
+    expect(only('AWS::Cognito::UserPoolClient').resource.UpdateReplacePolicy).toBe('Retain');
   });
 
   it('signs users in by email, verifies it automatically and recovers accounts through it', () => {
