@@ -1,8 +1,12 @@
+import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInNewContext } from 'node:vm';
+import { createHandler } from '../../../src/lambda/handler.js';
 import { ENV } from '../../../src/lambda/types.js';
 import { loadTemplate, type CfnResource, type CfnTemplate } from '../../../src/deploy/template.js';
 import { loadResourceSchemas, resolveConditions } from '../../helpers/cfn-schema.js';
+import { apiEvent, lambdaContext } from '../../helpers/lambda-events.js';
 import { deployWorld } from '../deploy/helpers.js';
 
 let template: CfnTemplate;
@@ -270,20 +274,39 @@ describe('the API and its function', () => {
     ]);
   });
 
-  it('runs Node.js 24 on arm64 with active tracing and the pool ids and CORS origin under the names the handler reads', () => {
+  it('runs Node.js 24 on arm64 with active tracing, within API Gateway\'s 29 s', () => {
     const { props } = only('AWS::Lambda::Function');
     expect(props.Runtime).toBe('nodejs24.x');
     expect(props.Architectures).toEqual(['arm64']);
     expect(props.Handler).toBe('index.handler');
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
-    expect(props.Environment.Variables).toEqual({
-      [ENV.userPoolId]: { Ref: only('AWS::Cognito::UserPool').id },
-      [ENV.clientId]: { Ref: only('AWS::Cognito::UserPoolClient').id },
-      [ENV.corsOrigin]: { Ref: 'CorsAllowOrigin' },
-    });
-    expect(template.Parameters?.CorsAllowOrigin?.Default).toBe('*');
     expect(parameterOf(props.MemorySize).name).toBe('MemorySize');
     expect(parameterOf(props.Timeout).MaxValue).toBeLessThanOrEqual(29);
+  });
+
+  // Behaviour, not the variables' spelling: the environment the deployed function gets (the template deployed to
+  // the fake CloudFormation, its Refs resolved to the stack's ids) configures the handler for this stack's pool.
+  it('gives the function an environment under which the handler signs users up in the stack\'s own pool client and allows the chosen origin', async () => {
+    const w = await deployWorld();
+    try {
+      expect((await w.deploy(['--cors-origin', 'https://app.example.com'])).code).toBe(0);
+      const resources = w.aws.cfn.get('authstack')!.resources;
+      const variables = (resources.get('Function')!.properties.Environment as { Variables: Record<string, string> }).Variables;
+      // Lambda itself sets AWS_REGION; nothing else comes from outside the template.
+      const handler = createHandler({ env: { ...variables, [ENV.region]: 'us-east-1' }, log: () => undefined });
+      const cognito = mockClient(CognitoIdentityProviderClient);
+      try {
+        cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false });
+        const res = await handler(apiEvent({ method: 'POST', path: '/user', body: { username: 'ada@example.com', password: 'Corr3ct-Horse!' } }), lambdaContext());
+        expect(res.statusCode, res.body).toBe(201);
+        expect(cognito.commandCalls(SignUpCommand)[0]!.args[0].input.ClientId).toBe(resources.get('UserPoolClient')!.physicalId);
+        expect(res.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+      } finally {
+        cognito.restore();
+      }
+    } finally {
+      await w.cleanup();
+    }
   });
 
   it('ships a placeholder that answers 503 NotDeployed until deploy uploads the real code', async () => {
