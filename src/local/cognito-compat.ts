@@ -3,7 +3,7 @@
  * on the operation name from `X-Amz-Target`. Each gap is fixed here, in the local stack, so that neither the
  * handler nor the CLI needs a local special case. What remains different is listed in the README.
  */
-import { createPublicKey, randomInt, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import type {
@@ -15,7 +15,22 @@ import type {
   Services,
   UserPoolService,
 } from './cognito-local-modules.js';
-import { isRecord, readJsonFile, writeFileAtomic } from '../core/files.js';
+import {
+  Revocations,
+  TokenRefused,
+  tokenChecker,
+  type AccessClaims,
+  type OriginTokenGenerator,
+  type RefreshClaims,
+} from './cognito-tokens.js';
+import { isRecord } from '../core/files.js';
+import {
+  parseSrpTimestamp,
+  srpVerifier,
+  startSrpServer,
+  verifyPasswordClaim,
+  type SrpServerSession,
+} from '../core/srp.js';
 import { passwordPolicyViolation } from './password-policy.js';
 
 /** An error Cognito returns: `code` becomes the `__type` of the JSON error body. */
@@ -42,17 +57,6 @@ type Operation = (req: Request) => Promise<unknown>;
 
 export const REVOCATIONS_FILE = 'revocations.json';
 
-interface AccessClaims {
-  sub: string;
-  client_id: string;
-  username: string;
-  jti: string;
-  iat: number;
-  exp: number;
-  token_use: string;
-  iss: string;
-}
-
 export interface CompatLayer {
   /** Runs one operation (`SignUp`, `GetUser`, ...) with AWS's behaviour. */
   dispatch(target: string, req: Request): Promise<unknown>;
@@ -64,6 +68,8 @@ export async function createCompatLayer(opts: {
   ctx: CognitoLocalContext;
   issuer: string;
   dataDir: string;
+  /** The generator `services` hands cognito-local, which stamps every token with its origin. */
+  tokens: OriginTokenGenerator;
 }): Promise<CompatLayer> {
   const { modules, services, ctx, issuer } = opts;
   const router = modules.Router(services);
@@ -73,8 +79,9 @@ export async function createCompatLayer(opts: {
     if (!route) routes.set(target, (route = router(target)));
     return route(ctx, req);
   };
-  const publicKey = createPublicKey(modules.publicKeyPem);
+  const checker = tokenChecker(issuer, modules.publicJwk);
   const revocations = await Revocations.open(join(opts.dataDir, REVOCATIONS_FILE));
+  const srp = new SrpChallenges();
   /** When each access token was issued, to the millisecond (`iat` has only seconds), by `jti`. */
   const issuedAt = new Map<string, number>();
 
@@ -114,17 +121,130 @@ export async function createCompatLayer(opts: {
 
   /** Cognito's checks on an access token, which cognito-local only decodes. */
   const verifyAccessToken = async (token: unknown): Promise<AccessClaims> => {
-    const claims = typeof token === 'string' ? verifyJwt(token, publicKey) : undefined;
-    if (!claims || claims.token_use !== 'access' || claims.iss !== issuer || typeof claims.sub !== 'string') {
-      throw notAuthorized('Invalid Access Token');
-    }
-    if (claims.exp * 1000 <= Date.now()) throw notAuthorized('Access Token has expired');
+    const claims = refusedAsNotAuthorized(() => checker.access(token));
+    if (revocations.isRevoked(claims.origin_jti)) throw notAuthorized('Access Token has been revoked');
     const signedOutAt = revocations.signedOutAt(claims.sub);
     if (signedOutAt !== undefined && (issuedAt.get(claims.jti) ?? claims.iat * 1000) <= signedOutAt) {
       throw notAuthorized('Access Token has been revoked');
     }
     if (!(await services.cognito.getAppClient(ctx, claims.client_id))) throw notAuthorized('Invalid Access Token');
     return claims;
+  };
+
+  const appClient = async (clientId: unknown): Promise<AppClient> => {
+    const client = typeof clientId === 'string' ? await services.cognito.getAppClient(ctx, clientId) : null;
+    if (!client) throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(clientId)} does not exist.`);
+    return client;
+  };
+
+  /** Tokens for a user who just proved who they are, as cognito-local's own flows issue them. */
+  const signIn = async (pool: UserPoolService, user: LocalUser, client: AppClient): Promise<unknown> => {
+    const groups = await pool.listUserGroupMembership(ctx, user);
+    const tokens = await opts.tokens.generate(ctx, user, groups, client, undefined, 'Authentication');
+    await pool.storeRefreshToken(ctx, tokens.RefreshToken, user);
+    return { ChallengeParameters: {}, AuthenticationResult: tokens };
+  };
+
+  /** New access and ID tokens of the refresh token's origin (Cognito keeps the refresh token: no rotation). */
+  const refresh = async (client: AppClient, token: unknown): Promise<Record<string, unknown>> => {
+    const claims = refusedAsNotAuthorized(() => checker.refresh(token));
+    if (claims.client_id !== undefined && claims.client_id !== client.ClientId) throw notAuthorized('Invalid Refresh Token');
+    const pool = await poolForClient(client.ClientId);
+    const user = await pool.getUserByRefreshToken(ctx, String(token));
+    if (!user || revocations.isRevoked(claims.origin.jti)) throw notAuthorized('Refresh Token has been revoked');
+    if (!user.Enabled) throw notAuthorized('User is disabled.');
+    const groups = await pool.listUserGroupMembership(ctx, user);
+    const tokens = await opts.tokens.generate(ctx, user, groups, client, undefined, 'RefreshTokens', claims.origin);
+    return { AccessToken: tokens.AccessToken, IdToken: tokens.IdToken };
+  };
+
+  /** InitiateAuth(USER_SRP_AUTH): the PASSWORD_VERIFIER challenge, also for an unknown user when Cognito hides them. */
+  const srpChallenge = async (client: AppClient, params: Record<string, string>): Promise<unknown> => {
+    if (!params.USERNAME) throw invalidParameter('Missing required parameter USERNAME');
+    if (!params.SRP_A) throw invalidParameter('Missing required parameter SRP_A');
+    if (!/^[0-9a-fA-F]+$/.test(params.SRP_A) || params.SRP_A.length > 1024) throw invalidParameter('SRP_A is not valid');
+    const pool = await poolForClient(client.ClientId);
+    const user = await findUser(pool, params.USERNAME);
+    if (!user && client.PreventUserExistenceErrors !== 'ENABLED') {
+      throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
+    }
+    // An unknown user gets a challenge that looks like any other and that no answer can meet.
+    const userId = user?.Username ?? params.USERNAME;
+    const salt = srp.saltFor(pool.options.Id, userId);
+    const password = user?.Password ?? randomBytes(32).toString('hex');
+    const session = startSrpServer(srpVerifier({ userPoolId: pool.options.Id, userIdForSrp: userId, password, salt }), salt);
+    const secretBlock = srp.seal({
+      clientId: client.ClientId,
+      username: user ? user.Username : null,
+      srpA: params.SRP_A,
+      session,
+      expiresAt: Date.now() + SRP_CHALLENGE_TTL_MS,
+    });
+    return {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeParameters: {
+        SALT: salt,
+        SRP_B: session.srpB,
+        SECRET_BLOCK: secretBlock,
+        USERNAME: userId,
+        USER_ID_FOR_SRP: userId,
+      },
+    };
+  };
+
+  /** RespondToAuthChallenge(PASSWORD_VERIFIER): Cognito's check of the password claim, then the user's state. */
+  const srpVerify = async (req: Request): Promise<unknown> => {
+    const client = await appClient(req.ClientId);
+    const answers = (isRecord(req.ChallengeResponses) ? req.ChallengeResponses : {}) as Record<string, string>;
+    for (const name of ['USERNAME', 'PASSWORD_CLAIM_SECRET_BLOCK', 'PASSWORD_CLAIM_SIGNATURE', 'TIMESTAMP']) {
+      if (!answers[name]) throw invalidParameter(`Missing required parameter ${name}`);
+    }
+    if (!parseSrpTimestamp(answers.TIMESTAMP!)) throw invalidParameter('TIMESTAMP format is not valid');
+    const challenge = srp.open(answers.PASSWORD_CLAIM_SECRET_BLOCK!);
+    if (!challenge || challenge.clientId !== client.ClientId || challenge.expiresAt < Date.now()) {
+      throw notAuthorized('Invalid session for the user, session is expired.');
+    }
+    if (challenge.username === null) throw notAuthorized(INCORRECT_CREDENTIALS);
+    const pool = await poolForClient(client.ClientId);
+    const user = await pool.getUserByUsername(ctx, challenge.username);
+    const named = await findUser(pool, answers.USERNAME);
+    if (!user || named?.Username !== user.Username) throw notAuthorized(INCORRECT_CREDENTIALS);
+    const proved = verifyPasswordClaim({
+      userPoolId: pool.options.Id,
+      userIdForSrp: user.Username,
+      verifier: srpVerifier({
+        userPoolId: pool.options.Id,
+        userIdForSrp: user.Username,
+        password: user.Password,
+        salt: challenge.session.salt,
+      }),
+      session: challenge.session,
+      srpA: challenge.srpA,
+      secretBlock: answers.PASSWORD_CLAIM_SECRET_BLOCK!,
+      timestamp: answers.TIMESTAMP!,
+      signature: answers.PASSWORD_CLAIM_SIGNATURE!,
+    });
+    // A challenge is answered once, right or wrong.
+    if (!srp.use(answers.PASSWORD_CLAIM_SECRET_BLOCK!, challenge.expiresAt) || !proved) {
+      throw notAuthorized(INCORRECT_CREDENTIALS);
+    }
+    if (!user.Enabled) throw notAuthorized('User is disabled.');
+    if (user.UserStatus === 'UNCONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user.UserStatus === 'RESET_REQUIRED') {
+      throw new CognitoApiError('PasswordResetRequiredException', 'Password reset required for the user');
+    }
+    if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
+      return {
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        ChallengeParameters: {
+          USER_ID_FOR_SRP: user.Username,
+          requiredAttributes: '[]',
+          userAttributes: JSON.stringify(Object.fromEntries(user.Attributes.map((a) => [a.Name, a.Value]))),
+        },
+        Session: randomUUID(),
+      };
+    }
+    return signIn(pool, user, client);
   };
 
   const deliverCode = async (
@@ -200,30 +320,61 @@ export async function createCompatLayer(opts: {
     },
 
     async InitiateAuth(req) {
-      const client = await services.cognito.getAppClient(ctx, String(req.ClientId));
-      if (!client) throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(req.ClientId)} does not exist.`);
-      const params = (req.AuthParameters ?? {}) as Record<string, string>;
-      const flow = String(req.AuthFlow);
-      if (flow === 'USER_PASSWORD_AUTH') {
-        assertFlowEnabled(client, 'ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH');
-        const pool = await poolForClient(req.ClientId);
-        const user = await findUser(pool, params.USERNAME);
-        if (!user) throw unknownUser(client);
-        if (!user.Enabled) throw notAuthorized('User is disabled.');
-        const result = await local('InitiateAuth', { ...req, AuthParameters: { ...params, USERNAME: user.Username } });
-        return recordIssued(result);
+      const client = await appClient(req.ClientId);
+      const params = (isRecord(req.AuthParameters) ? req.AuthParameters : {}) as Record<string, string>;
+      const flow = String(req.AuthFlow ?? '');
+      assertFlowAllowed(client, flow);
+      switch (flow) {
+        case 'USER_PASSWORD_AUTH': {
+          const pool = await poolForClient(req.ClientId);
+          const user = await findUser(pool, params.USERNAME);
+          if (!user) throw unknownUser(client);
+          if (!user.Enabled) throw notAuthorized('User is disabled.');
+          const result = await local('InitiateAuth', { ...req, AuthParameters: { ...params, USERNAME: user.Username } });
+          return recordIssued(result);
+        }
+        case 'USER_SRP_AUTH':
+          return srpChallenge(client, params);
+        case 'REFRESH_TOKEN_AUTH':
+        case 'REFRESH_TOKEN': {
+          const tokens = await refresh(client, params.REFRESH_TOKEN);
+          return recordIssued({ ChallengeParameters: {}, AuthenticationResult: tokens });
+        }
+        default:
+          // Only the flows the client allows get here; ours allows none that cognito-local lacks.
+          return local('InitiateAuth', req);
       }
-      if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
-        assertFlowEnabled(client, 'ALLOW_REFRESH_TOKEN_AUTH', flow);
-        const token = params.REFRESH_TOKEN;
-        const claims = token ? verifyJwt(token, publicKey) : undefined;
-        if (!claims || claims.iss !== issuer) throw notAuthorized('Invalid Refresh Token');
-        if (claims.exp * 1000 <= Date.now()) throw notAuthorized('Refresh Token has expired');
-        const pool = await poolForClient(req.ClientId);
-        if (!(await pool.getUserByRefreshToken(ctx, token!))) throw notAuthorized('Refresh Token has been revoked');
-        return recordIssued(await local('InitiateAuth', req));
+    },
+
+    async GetTokensFromRefreshToken(req) {
+      const client = await appClient(req.ClientId);
+      assertFlowAllowed(client, 'REFRESH_TOKEN_AUTH');
+      return recordIssued({ AuthenticationResult: await refresh(client, req.RefreshToken) });
+    },
+
+    async RevokeToken(req) {
+      const client = await appClient(req.ClientId);
+      let claims: RefreshClaims;
+      try {
+        claims = checker.refresh(req.Token);
+      } catch (error) {
+        // An expired refresh token can still be revoked; anything else we did not issue as one cannot.
+        if (!(error instanceof TokenRefused) || !/expired/.test(error.message)) {
+          throw new CognitoApiError('UnsupportedTokenTypeException', 'The token provided is not a refresh token.');
+        }
+        claims = checker.refresh(req.Token, { ignoreExpiry: true });
       }
-      return local('InitiateAuth', req);
+      if (claims.client_id !== undefined && claims.client_id !== client.ClientId) {
+        throw notAuthorized('Invalid token');
+      }
+      const pool = await poolForClient(client.ClientId);
+      const user = await pool.getUserByRefreshToken(ctx, String(req.Token));
+      if (user) {
+        await pool.saveUser(ctx, { ...user, RefreshTokens: user.RefreshTokens.filter((t) => t !== req.Token) });
+      }
+      // Every token of the sign-in goes with it, as Cognito does with token revocation on.
+      await revocations.revokeOrigin(claims.origin.jti, claims.exp * 1000, Date.now());
+      return {};
     },
 
     async AdminInitiateAuth(req) {
@@ -231,6 +382,7 @@ export async function createCompatLayer(opts: {
     },
 
     async RespondToAuthChallenge(req) {
+      if (req.ChallengeName === 'PASSWORD_VERIFIER') return recordIssued(await srpVerify(req));
       return recordIssued(await local('RespondToAuthChallenge', req));
     },
 
@@ -314,10 +466,38 @@ export async function createCompatLayer(opts: {
   };
 }
 
-function assertFlowEnabled(client: AppClient, allow: string, flow: string): void {
-  const flows = client.ExplicitAuthFlows;
-  if (flows && !flows.includes(allow) && !flows.includes(allow.replace(/^ALLOW_/, ''))) {
+/** The flows InitiateAuth knows, each with the ExplicitAuthFlows entry that allows it. */
+const AUTH_FLOWS: Record<string, string> = {
+  USER_SRP_AUTH: 'ALLOW_USER_SRP_AUTH',
+  USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
+  REFRESH_TOKEN_AUTH: 'ALLOW_REFRESH_TOKEN_AUTH',
+  REFRESH_TOKEN: 'ALLOW_REFRESH_TOKEN_AUTH',
+  CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
+  USER_AUTH: 'ALLOW_USER_AUTH',
+};
+
+/** Cognito answers a flow the app client does not allow with InvalidParameterException. */
+function assertFlowAllowed(client: AppClient, flow: string): void {
+  const allow = AUTH_FLOWS[flow];
+  if (!allow) {
+    throw invalidParameter(
+      `1 validation error detected: Value '${flow}' at 'authFlow' failed to satisfy constraint: ` +
+        `Member must satisfy enum value set: [${Object.keys(AUTH_FLOWS).join(', ')}]`,
+    );
+  }
+  const flows = client.ExplicitAuthFlows ?? [];
+  if (!flows.includes(allow) && !flows.includes(allow.replace(/^ALLOW_/, ''))) {
     throw invalidParameter(`${flow} flow not enabled for this client`);
+  }
+}
+
+/** A refused token, in Cognito's words. */
+function refusedAsNotAuthorized<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TokenRefused) throw notAuthorized(error.message);
+    throw error;
   }
 }
 
@@ -347,42 +527,57 @@ function decodeClaims(token: string): AccessClaims | undefined {
   }
 }
 
-/** RS256 signature check against cognito-local's key; undefined for anything that is not a token we signed. */
-function verifyJwt(token: string, key: KeyObject): AccessClaims | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
-    if (header.alg !== 'RS256') return undefined;
-    const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-    if (!verify('RSA-SHA256', signed, key, Buffer.from(parts[2]!, 'base64url'))) return undefined;
-    const claims = decodeClaims(token);
-    return claims && typeof claims.exp === 'number' ? claims : undefined;
-  } catch {
-    return undefined;
-  }
+/** How long a PASSWORD_VERIFIER challenge can be answered. */
+const SRP_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+interface SealedChallenge {
+  clientId: string;
+  /** null for a user that does not exist: the challenge cannot be met. */
+  username: string | null;
+  srpA: string;
+  session: SrpServerSession;
+  expiresAt: number;
 }
 
-/** Global sign-outs by user `sub`, kept on disk so tokens stay revoked across restarts of `authstack dev`. */
-class Revocations {
-  private constructor(
-    private readonly file: string,
-    private readonly bySub: Record<string, number>,
-  ) {}
+/**
+ * The server's side of pending SRP challenges, carried in the SECRET_BLOCK (as Cognito carries its own, opaque to
+ * the client): encrypted and authenticated with a key of this process, so nothing is stored per challenge but the
+ * blocks already answered, until they expire.
+ */
+class SrpChallenges {
+  private readonly key = randomBytes(32);
+  private readonly answered = new Map<string, number>();
 
-  static async open(file: string): Promise<Revocations> {
-    // A corrupt file is reported and kept, as every other store does: replacing it would silently undo sign-outs.
-    const isRevocations = (value: unknown): value is Record<string, number> =>
-      isRecord(value) && Object.values(value).every((at) => typeof at === 'number');
-    return new Revocations(file, (await readJsonFile(file, 'sign-out record of the local Cognito', isRevocations)) ?? {});
+  /** A salt that stays the same for a user while the local Cognito runs, as a stored verifier's would. */
+  saltFor(poolId: string, userId: string): string {
+    return createHmac('sha256', this.key).update(`${poolId}/${userId.toLowerCase()}`).digest('hex').slice(0, 32);
   }
 
-  signedOutAt(sub: string): number | undefined {
-    return this.bySub[sub];
+  seal(challenge: SealedChallenge): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(challenge), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
   }
 
-  async signOut(sub: string, at: number): Promise<void> {
-    this.bySub[sub] = at;
-    await writeFileAtomic(this.file, JSON.stringify(this.bySub), { mode: 0o600 });
+  open(block: string): SealedChallenge | undefined {
+    try {
+      const raw = Buffer.from(block, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as SealedChallenge;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Marks a block answered; false when it already was. */
+  use(block: string, expiresAt: number): boolean {
+    const now = Date.now();
+    for (const [seen, until] of this.answered) if (until < now) this.answered.delete(seen);
+    if (this.answered.has(block)) return false;
+    this.answered.set(block, expiresAt);
+    return true;
   }
 }

@@ -66,6 +66,8 @@ export interface UserPoolService {
   getUserByRefreshToken(ctx: CognitoLocalContext, refreshToken: string): Promise<LocalUser | null>;
   listUsers(ctx: CognitoLocalContext): Promise<LocalUser[]>;
   saveUser(ctx: CognitoLocalContext, user: LocalUser): Promise<void>;
+  listUserGroupMembership(ctx: CognitoLocalContext, user: LocalUser): Promise<readonly string[]>;
+  storeRefreshToken(ctx: CognitoLocalContext, refreshToken: string, user: LocalUser): Promise<void>;
 }
 
 export interface CognitoService {
@@ -102,6 +104,23 @@ export interface Messages {
   ): Promise<void>;
 }
 
+export interface TokenSet {
+  AccessToken: string;
+  IdToken: string;
+  RefreshToken: string;
+}
+
+export interface TokenGenerator {
+  generate(
+    ctx: CognitoLocalContext,
+    user: LocalUser,
+    groups: readonly string[],
+    client: AppClient,
+    clientMetadata: Record<string, string> | undefined,
+    source: string,
+  ): Promise<TokenSet>;
+}
+
 export type Route = (ctx: CognitoLocalContext, req: unknown) => Promise<unknown>;
 
 export interface Services {
@@ -110,7 +129,7 @@ export interface Services {
   config: Record<string, unknown>;
   messages: Messages;
   otp: () => string;
-  tokenGenerator: unknown;
+  tokenGenerator: TokenGenerator;
   triggers: { enabled(trigger: string): boolean };
 }
 
@@ -119,10 +138,12 @@ export interface CognitoLocalModules {
   CognitoError: new (code: string, message: string) => Error & { code: string };
   UnsupportedError: new (message?: string) => Error;
   createCognitoService(dataDirectory: string, clock: { get(): Date }, ctx: CognitoLocalContext): Promise<CognitoService>;
-  createTokenGenerator(clock: { get(): Date }, triggers: Services['triggers'], issuerDomain: string): unknown;
+  createTokenGenerator(clock: { get(): Date }, triggers: Services['triggers'], issuerDomain: string): TokenGenerator;
   attributesAppend(attributes: Attribute[] | undefined, ...toAppend: Attribute[]): Attribute[];
   publicJwk: Record<string, string>;
   publicKeyPem: string;
+  /** cognito-local's signing key (public in its package: the local stack signs nothing secret). */
+  privateKeyPem: string;
 }
 
 let loading: Promise<CognitoLocalModules> | undefined;
@@ -135,7 +156,7 @@ export function loadCognitoLocal(): Promise<CognitoLocalModules> {
 
 async function load(): Promise<CognitoLocalModules> {
   // Deep imports: cognito-local has no "exports" map, and its index pulls in the default server we avoid.
-  const [router, errors, cognitoService, userPoolService, stormDb, tokenGenerator, keys] = await Promise.all([
+  const [router, errors, cognitoService, userPoolService, stormDb, tokenGenerator, keys, privateKey] = await Promise.all([
     import('cognito-local/lib/server/Router.js'),
     import('cognito-local/lib/errors.js'),
     import('cognito-local/lib/services/cognitoService.js'),
@@ -143,6 +164,7 @@ async function load(): Promise<CognitoLocalModules> {
     import('cognito-local/lib/services/dataStore/stormDb.js'),
     import('cognito-local/lib/services/tokenGenerator.js'),
     import('cognito-local/lib/keys/cognitoLocal.public.json', { with: { type: 'json' } }),
+    import('cognito-local/lib/keys/cognitoLocal.private.json', { with: { type: 'json' } }),
   ]);
   const publicKey = keys.default as unknown as { jwk: Record<string, string>; pem: string };
   type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- crossing into untyped CJS
@@ -160,10 +182,13 @@ async function load(): Promise<CognitoLocalModules> {
       return (await factory.create(ctx as Any, {} as Any)) as unknown as CognitoService;
     },
     createTokenGenerator(clock, triggers, issuerDomain) {
-      return new tokenGenerator.JwtTokenGenerator(clock as Any, triggers as Any, { IssuerDomain: issuerDomain });
+      return new tokenGenerator.JwtTokenGenerator(clock as Any, triggers as Any, {
+        IssuerDomain: issuerDomain,
+      }) as unknown as TokenGenerator;
     },
     attributesAppend: userPoolService.attributesAppend as unknown as CognitoLocalModules['attributesAppend'],
     publicJwk: publicKey.jwk,
     publicKeyPem: publicKey.pem,
+    privateKeyPem: (privateKey.default as unknown as { pem: string }).pem,
   };
 }

@@ -16,6 +16,7 @@ import {
   type MessageSource,
   type Services,
 } from './cognito-local-modules.js';
+import { withOrigins } from './cognito-tokens.js';
 import { closeServer, listen } from './errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
@@ -75,7 +76,8 @@ export const LOCAL_POOL = {
 export const LOCAL_CLIENT = {
   ClientName: 'authstack-local-cli',
   GenerateSecret: false,
-  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  // The template's, checked by test/unit/local/cognito-client.test.ts.
+  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
   PreventUserExistenceErrors: 'ENABLED',
   EnableTokenRevocation: true,
   AccessTokenValidity: 60,
@@ -130,6 +132,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const clock = { get: () => new Date() };
     const triggers = { enabled: () => false };
     const mailbox = await Mailbox.open(dataDir);
+    const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
     const services: Services = {
       clock,
       cognito: await modules.createCognitoService(join(dataDir, DATA_FILES.cognitoDb), clock, ctx),
@@ -148,11 +151,11 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
         },
       },
       otp: newCode,
-      tokenGenerator: modules.createTokenGenerator(clock, triggers, issuerDomain),
+      tokenGenerator: tokens,
       triggers,
     };
     const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
-    compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir });
+    compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
     return {
       endpoint: issuerDomain,
@@ -181,6 +184,7 @@ async function ensurePool(
   dataDir: string,
 ): Promise<PoolRecord> {
   const recordFile = join(dataDir, DATA_FILES.pool);
+  const route = modules.Router(services);
   const recorded = await readPoolRecord(recordFile);
   if (recorded) {
     const exists = await services.cognito.getUserPool(ctx, recorded.userPoolId).then(
@@ -188,9 +192,18 @@ async function ensurePool(
       () => false,
     );
     const client = exists ? await services.cognito.getAppClient(ctx, recorded.clientId) : null;
-    if (client?.UserPoolId === recorded.userPoolId) return recorded;
+    if (client?.UserPoolId === recorded.userPoolId) {
+      // A data dir from an older authstack keeps its users; its client takes today's settings (e.g. SRP allowed).
+      if (JSON.stringify(client.ExplicitAuthFlows) !== JSON.stringify(LOCAL_CLIENT.ExplicitAuthFlows)) {
+        await route('UpdateUserPoolClient')(ctx, {
+          UserPoolId: recorded.userPoolId,
+          ClientId: recorded.clientId,
+          ExplicitAuthFlows: LOCAL_CLIENT.ExplicitAuthFlows,
+        });
+      }
+      return recorded;
+    }
   }
-  const route = modules.Router(services);
   const pool = (await route('CreateUserPool')(ctx, LOCAL_POOL)) as { UserPool: { Id: string } };
   const client = (await route('CreateUserPoolClient')(ctx, { ...LOCAL_CLIENT, UserPoolId: pool.UserPool.Id })) as {
     UserPoolClient: { ClientId: string };

@@ -17,6 +17,7 @@ import { startLocalCognito, type LocalCognito } from '../../../src/local/cognito
 import { PortInUseError } from '../../../src/local/errors.js';
 import type { MailboxMessage } from '../../../src/local/mailbox.js';
 import { expiredAccessToken, signLocalToken } from '../../helpers/local-tokens.js';
+import { clientFor, cognitoError } from '../../helpers/local-cognito.js';
 import { tempDir } from '../../helpers/local-temp.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
@@ -28,24 +29,6 @@ const delivered: MailboxMessage[] = [];
 let counter = 0;
 
 const freshEmail = (): string => `user${++counter}.${Date.now()}@example.com`;
-
-function clientFor(local: LocalCognito): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
-    endpoint: local.endpoint,
-    region: local.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-}
-
-async function cognitoError(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const codeFor = (email: string): string => {
   const message = cognito.mailbox.latestFor(email);
