@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandDef } from '../core/command.js';
+import { flagName, type CommandDef, type CommandInput, type OptionSpec } from '../core/command.js';
 import { createContext, type ContextInit } from './create-context.js';
 import type { Context, GlobalOptions } from '../core/context.js';
 import { EXIT, UserError, errorLine, isUserError } from '../core/errors.js';
@@ -115,10 +115,11 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-type Runner = (def: CommandDef<any>, args: Array<string | undefined>, options: Record<string, unknown>, global: GlobalOptions) => Promise<void>;
+/** Gets the values commander parsed from the options and arguments that `def` declares, under their declared names. */
+type Runner = (def: CommandDef, args: CommandInput['args'], options: CommandInput['options'], global: GlobalOptions) => Promise<void>;
 
 /** The commander program, built from the command definitions. The only code that knows commander. */
-export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, run: Runner): Command {
+export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams, run: Runner): Command {
   const program = new Command('authstack')
     .description('Deploy and exercise a Cognito-authenticated serverless API on AWS, or run it all locally.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -142,18 +143,13 @@ export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, ru
 
   for (const def of defs) {
     const cmd = program.command(def.name).description(def.description).exitOverride();
-    for (const arg of def.args ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
-    for (const opt of def.options ?? []) {
-      const option = new Option(opt.flags, opt.description);
-      if (opt.default !== undefined) option.default(opt.default);
-      if (opt.parse) option.argParser(opt.parse);
-      if (opt.hidden) option.hideHelp();
-      cmd.addOption(option);
-    }
+    const argNames = Object.keys(def.args ?? {});
+    for (const [name, arg] of Object.entries(def.args ?? {})) cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
+    for (const [name, spec] of Object.entries(def.options ?? {})) cmd.addOption(commanderOption(name, spec));
     if (def.examples?.length) cmd.addHelpText('after', '\nExamples:\n' + def.examples.map((e) => `  $ ${e}`).join('\n'));
     cmd.action(async (...params: unknown[]) => {
       const command = params[params.length - 1] as Command;
-      const args = params.slice(0, def.args?.length ?? 0) as Array<string | undefined>;
+      const args = Object.fromEntries(argNames.map((name, i) => [name, params[i] as string | undefined]));
       const all = command.optsWithGlobals() as Record<string, unknown>;
       const global: GlobalOptions = {
         json: Boolean(all.json),
@@ -165,8 +161,23 @@ export function buildProgram(defs: CommandDef<any>[], streams: OutputStreams, ru
         stackExplicit: command.getOptionValueSourceWithGlobals('stack') === 'cli',
         target: all.target as string | undefined,
       };
-      await run(def, args, command.opts(), global);
+      await run(def, args, command.opts<CommandInput['options']>(), global);
     });
   }
   return program;
+}
+
+/** The commander option a declared option stands for; its value lands under the declared name. */
+function commanderOption(name: string, spec: OptionSpec): Option {
+  const short = spec.short ? `-${spec.short}, ` : '';
+  const long = `--${spec.type === 'negated-switch' ? 'no-' : ''}${flagName(name)}`;
+  const option = new Option(`${short}${long}${spec.type === 'value' ? ` <${spec.placeholder}>` : ''}`, spec.description);
+  if (option.attributeName() !== name) throw new Error(`Option "${name}" would be read back as "${option.attributeName()}"; declare it in camelCase.`);
+  if (spec.type === 'value') {
+    if (spec.default !== undefined) option.default(spec.default);
+    // The declaration types `previous` as what this same parser returned before; commander stores it untyped.
+    if (spec.parse) option.argParser(spec.parse as (raw: string, previous: unknown) => unknown);
+  }
+  if (spec.hidden) option.hideHelp();
+  return option;
 }

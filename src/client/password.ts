@@ -1,16 +1,11 @@
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
-import type { OptionDef } from '../core/command.js';
 
-export interface PasswordFlags {
+/** Where the password comes from, as the command was told. */
+export interface PasswordSource {
   password?: string;
   passwordStdin?: boolean;
 }
-
-export const passwordOptions: OptionDef[] = [
-  { flags: '--password-stdin', description: 'read the password from standard input (for scripts)' },
-  { flags: '--password <password>', description: 'the password (visible in ps and shell history: prefer --password-stdin)' },
-];
 
 /** Max bytes read from stdin for a password: far more than any password, small enough to never hang on a file. */
 const MAX_STDIN = 4096;
@@ -19,7 +14,7 @@ const MAX_STDIN = 4096;
  * The password, from (in order) --password-stdin, --password (with a warning), AUTHSTACK_PASSWORD, or a hidden
  * prompt on a terminal (asked twice when `confirm`). Never echoed, never logged.
  */
-export async function readPassword(ctx: Context, flags: PasswordFlags, opts: { confirm: boolean }): Promise<string> {
+export async function readPassword(ctx: Context, flags: PasswordSource, opts: { confirm: boolean }): Promise<string> {
   if (flags.passwordStdin && flags.password !== undefined) throw usageError('Use either --password or --password-stdin, not both.');
   if (flags.passwordStdin) return nonEmpty(await readStdin(ctx.stdin));
   if (flags.password !== undefined) {

@@ -1,29 +1,20 @@
-import type { OptionDef } from '../core/command.js';
 import type { Context } from '../core/context.js';
 import { UserError } from '../core/errors.js';
-import { httpUrl } from '../core/parse.js';
 import type { Target } from '../core/targets.js';
 
-/** Flags that point the auth commands at a stack without a recorded target (each has an env variable too). */
-export interface TargetFlags {
+/** Values that override the recorded target (from the commands' flags; each also has an environment variable). */
+export interface TargetOverrides {
   apiUrl?: string;
   userPoolId?: string;
   userPoolClientId?: string;
   cognitoEndpoint?: string;
 }
 
-export const targetOptions: OptionDef[] = [
-  { flags: '--api-url <url>', description: 'API base URL (env AUTHSTACK_API_URL; default: the recorded target)', parse: httpUrl('--api-url') },
-  { flags: '--user-pool-id <id>', description: 'Cognito user pool id (env AUTHSTACK_USER_POOL_ID)' },
-  { flags: '--user-pool-client-id <id>', description: 'Cognito app client id (env AUTHSTACK_USER_POOL_CLIENT_ID)' },
-  { flags: '--cognito-endpoint <url>', description: 'Cognito endpoint override (env AUTHSTACK_COGNITO_ENDPOINT)', parse: httpUrl('--cognito-endpoint') },
-];
-
 /**
  * The stack the auth commands talk to: flags over environment over the target recorded in `.authstack/` by
  * `authstack dev` or `authstack deploy`.
  */
-export async function resolveTarget(ctx: Context, flags: TargetFlags, needs: { api?: boolean; cognito?: boolean } = {}): Promise<Target> {
+export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs: { api?: boolean; cognito?: boolean } = {}): Promise<Target> {
   const recorded = await ctx.state.target(ctx.global.target);
   const env = ctx.env;
   const apiUrl = flags.apiUrl ?? env.AUTHSTACK_API_URL;

@@ -1,29 +1,9 @@
-import { defineCommand } from '../core/command.js';
+import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command.js';
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
 import { corsOrigin, duration, stackName as stackNameFlag } from '../core/parse.js';
 import { table } from '../core/output.js';
-
-interface Options {
-  yes?: boolean;
-  guided?: boolean;
-  execute: boolean;
-  domain?: string;
-  hostedZoneId?: string;
-  skipDnsCheck?: boolean;
-  stage?: string;
-  logRetention?: number;
-  corsOrigin?: string;
-  parameter?: Record<string, string>;
-  allowUserPoolReplacement?: boolean;
-  continueRollback?: boolean;
-  certificateTimeout?: number;
-  busyTimeout?: number;
-  healthCheck: boolean;
-  zip?: string;
-  pollInterval?: number;
-}
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
@@ -54,34 +34,37 @@ function domainName(raw: string): string {
   return value;
 }
 
-function parameter(raw: string, previous?: unknown): Record<string, string> {
+function parameter(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
   const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(raw);
   if (!m) throw usageError(`--parameter must look like Key=Value, got "${raw}".`);
-  return { ...((previous as Record<string, string> | undefined) ?? {}), [m[1]!]: m[2]! };
+  return { ...previous, [m[1]!]: m[2]! };
 }
 
-export default defineCommand<Options>({
+const deployFlags = {
+  yes: { type: 'switch', short: 'y', description: 'do not ask: confirm the change set (needed without a terminal)' },
+  guided: { type: 'switch', description: 'ask for stack name, region, domain, stage and log retention, and save the answers in authstack.config.json' },
+  execute: { type: 'negated-switch', description: 'create and show the change set, then stop' },
+  domain: { type: 'value', placeholder: 'name', description: 'custom domain for the API, e.g. api.example.com ("" removes it)', parse: domainName },
+  hostedZoneId: { type: 'value', placeholder: 'id', description: 'the Route 53 zone for --domain (default: the longest matching public zone)' },
+  skipDnsCheck: { type: 'switch', description: 'do not check that the public DNS delegates the domain to that zone' },
+  stage: { type: 'value', placeholder: 'name', description: 'API Gateway stage name (default: prod)' },
+  logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
+  corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
+  parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
+  allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
+  continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
+  certificateTimeout: { type: 'value', placeholder: 'duration', description: 'give up waiting for the certificate after this long (default: 30m)', parse: duration('--certificate-timeout') },
+  busyTimeout: { type: 'value', placeholder: 'duration', description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)', parse: duration('--busy-timeout') },
+  healthCheck: { type: 'negated-switch', description: 'skip GET /app/health after the deploy' },
+  zip: { type: 'value', placeholder: 'file', description: 'deploy this zip (from authstack package) instead of bundling now' },
+  pollInterval: { type: 'value', placeholder: 'duration', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+} as const satisfies OptionSpecs;
+type Options = OptionsOf<typeof deployFlags>;
+
+export default defineCommand({
   name: 'deploy',
   description: 'deploy the stack to AWS (or update it), upload the code and check its health',
-  options: [
-    { flags: '-y, --yes', description: 'do not ask: confirm the change set (needed without a terminal)' },
-    { flags: '--guided', description: 'ask for stack name, region, domain, stage and log retention, and save the answers in authstack.config.json' },
-    { flags: '--no-execute', description: 'create and show the change set, then stop' },
-    { flags: '--domain <name>', description: 'custom domain for the API, e.g. api.example.com ("" removes it)', parse: domainName },
-    { flags: '--hosted-zone-id <id>', description: 'the Route 53 zone for --domain (default: the longest matching public zone)' },
-    { flags: '--skip-dns-check', description: 'do not check that the public DNS delegates the domain to that zone' },
-    { flags: '--stage <name>', description: 'API Gateway stage name (default: prod)' },
-    { flags: '--log-retention <days>', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
-    { flags: '--cors-origin <origin>', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
-    { flags: '--parameter <Key=Value>', description: 'set any template parameter (repeatable)', parse: parameter },
-    { flags: '--allow-user-pool-replacement', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
-    { flags: '--continue-rollback', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
-    { flags: '--certificate-timeout <duration>', description: 'give up waiting for the certificate after this long (default: 30m)', parse: duration('--certificate-timeout') },
-    { flags: '--busy-timeout <duration>', description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)', parse: duration('--busy-timeout') },
-    { flags: '--no-health-check', description: 'skip GET /app/health after the deploy' },
-    { flags: '--zip <file>', description: 'deploy this zip (from authstack package) instead of bundling now' },
-    { flags: '--poll-interval <duration>', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
-  ],
+  options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
     const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS, OUTPUTS }] = await Promise.all([

@@ -3,20 +3,14 @@ import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { duration } from '../core/parse.js';
 
-interface Options {
-  yes?: boolean;
-  deleteUserPool?: boolean;
-  pollInterval?: number;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'destroy',
   description: 'delete the stack (the user pool is kept unless --delete-user-pool)',
-  options: [
-    { flags: '-y, --yes', description: 'do not ask (needed without a terminal)' },
-    { flags: '--delete-user-pool', description: 'also delete the user pool and every user in it (asks again, naming the count)' },
-    { flags: '--poll-interval <duration>', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
-  ],
+  options: {
+    yes: { type: 'switch', short: 'y', description: 'do not ask (needed without a terminal)' },
+    deleteUserPool: { type: 'switch', description: 'also delete the user pool and every user in it (asks again, naming the count)' },
+    pollInterval: { type: 'value', placeholder: 'duration', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  },
   examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
   async run({ options }, ctx) {
     const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([

@@ -9,24 +9,16 @@ import type { Context } from '../core/context.js';
 import type { Output } from '../core/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 
-interface Options {
-  port: number;
-  cognitoPort: number;
-  watch?: boolean;
-  reset?: boolean;
-  corsOrigin?: string;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'dev',
   description: 'run the whole stack locally and offline: local Cognito + API gateway + the Lambda bundle',
-  options: [
-    { flags: '-p, --port <port>', description: 'API port', default: 3000, parse: port('--port') },
-    { flags: '--cognito-port <port>', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
-    { flags: '--watch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
-    { flags: '--reset', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
-    { flags: '--cors-origin <origin>', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
-  ],
+  options: {
+    port: { type: 'value', short: 'p', placeholder: 'port', description: 'API port', default: 3000, parse: port('--port') },
+    cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
+    watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
+    reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
+    corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
+  },
   examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {

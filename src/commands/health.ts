@@ -2,19 +2,16 @@ import { defineCommand } from '../core/command.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import { callApi } from '../client/api.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
-interface Options extends TargetFlags {
-  wait?: number;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'health',
   description: 'check that the API answers GET /app/health',
-  options: [
-    { flags: '--wait <seconds>', description: 'retry until healthy, for up to this many seconds (CI right after a deploy)', parse: integer('--wait', 0, 3600) },
-    ...targetOptions,
-  ],
+  options: {
+    wait: { type: 'value', placeholder: 'seconds', description: 'retry until healthy, for up to this many seconds (CI right after a deploy)', parse: integer('--wait', 0, 3600) },
+    ...targetFlags,
+  },
   examples: ['authstack health', 'authstack health --wait 60 --json'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { api: true });

@@ -19,4 +19,4 @@ import validate from './validate.js';
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
  * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
  */
-export const commands: CommandDef<any>[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg];
+export const commands: readonly CommandDef[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg];

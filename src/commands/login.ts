@@ -1,17 +1,18 @@
 import { defineCommand } from '../core/command.js';
 import { checkEmail } from '../core/parse.js';
 import { login } from '../client/auth.js';
-import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
-import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { readPassword } from '../client/password.js';
+import { describeTarget, resolveTarget } from '../client/target.js';
+import { passwordFlags, targetFlags } from './target-flags.js';
 
-export default defineCommand<PasswordFlags & TargetFlags>({
+export default defineCommand({
   name: 'login',
   description: 'sign in with Cognito (USER_PASSWORD_AUTH) and keep the tokens for the other commands',
-  args: [{ name: 'email', description: 'the user\'s email address', required: true }],
-  options: [...passwordOptions, ...targetOptions],
+  args: { email: { description: 'the user\'s email address', required: true } },
+  options: { ...passwordFlags, ...targetFlags },
   examples: ['authstack login ada@example.com', 'printf %s "$PASSWORD" | authstack login ada@example.com --password-stdin'],
   async run({ args, options }, ctx) {
-    const email = checkEmail(args[0]);
+    const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { cognito: true });
     const password = await readPassword(ctx, options, { confirm: false });
     const session = await login(ctx, target, email, password);

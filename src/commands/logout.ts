@@ -1,16 +1,13 @@
 import { defineCommand } from '../core/command.js';
 import { globalSignOut } from '../client/auth.js';
 import { sessionKey } from '../core/sessions.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
-interface Options extends TargetFlags {
-  local?: boolean;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'logout',
   description: 'forget the saved session (and sign out everywhere in Cognito when reachable)',
-  options: [{ flags: '--local', description: 'only forget the tokens here; do not call Cognito' }, ...targetOptions],
+  options: { local: { type: 'switch', description: 'only forget the tokens here; do not call Cognito' }, ...targetFlags },
   examples: ['authstack logout'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { cognito: true });

@@ -2,22 +2,15 @@ import { defineCommand } from '../core/command.js';
 import { usageError } from '../core/errors.js';
 import { duration } from '../core/parse.js';
 
-interface Options {
-  follow?: boolean;
-  since?: number;
-  logGroup?: string;
-  pollInterval?: number;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'logs',
   description: "show the API function's log lines from CloudWatch Logs, one readable line per request",
-  options: [
-    { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C' },
-    { flags: '--since <duration>', description: 'how far back to start, e.g. 30s, 10m, 2h (default: 10m)', parse: duration('--since') },
-    { flags: '--log-group <name>', description: 'read this log group instead of the stack function\'s' },
-    { flags: '--poll-interval <duration>', description: 'time between polls with --follow (default: 2s)', parse: duration('--poll-interval'), hidden: true },
-  ],
+  options: {
+    follow: { type: 'switch', short: 'f', description: 'keep printing new lines until Ctrl-C' },
+    since: { type: 'value', placeholder: 'duration', description: 'how far back to start, e.g. 30s, 10m, 2h (default: 10m)', parse: duration('--since') },
+    logGroup: { type: 'value', placeholder: 'name', description: 'read this log group instead of the stack function\'s' },
+    pollInterval: { type: 'value', placeholder: 'duration', description: 'time between polls with --follow (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  },
   examples: ['authstack logs', 'authstack logs --since 1h', 'authstack logs --follow'],
   async run({ options }, ctx) {
     if (options.follow && ctx.out.json) throw usageError('--follow cannot be combined with --json (one JSON document).', 'Drop one of them');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { defineCommand } from '../core/command.js';
+import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
 import { fileError, isErrno, writeFileAtomic } from '../core/files.js';
@@ -17,33 +17,31 @@ import {
   type PoolDescription,
 } from '../client/frontend-config.js';
 
-interface Options {
-  format?: FrontendFormat;
-  out?: string;
-  force?: boolean;
-  envPrefix: string;
-}
-
 const FORMATS = ['amplify', 'env'] as const;
 
-export default defineCommand<Options>({
+const outputsFlags = {
+  format: {
+    type: 'value',
+    placeholder: 'format',
+    description: 'write the current target\'s front-end configuration: amplify (for Amplify.configure) or env (a .env for Vite / Next.js)',
+    parse: oneOf('--format', FORMATS),
+  },
+  out: { type: 'value', placeholder: 'file', description: 'where --format writes (default: amplify_outputs.json or .env.local; - for stdout)' },
+  force: { type: 'switch', description: 'let --format overwrite a file authstack did not write' },
+  envPrefix: {
+    type: 'value',
+    placeholder: 'prefix',
+    description: 'prefix of the --format env variables: VITE_ for Vite, NEXT_PUBLIC_ for Next.js',
+    default: DEFAULT_ENV_PREFIX,
+    parse: envPrefix,
+  },
+} as const satisfies OptionSpecs;
+type Options = OptionsOf<typeof outputsFlags>;
+
+export default defineCommand({
   name: 'outputs',
   description: "print the stack's outputs, or write a front end's configuration (--format amplify | env)",
-  options: [
-    {
-      flags: '--format <format>',
-      description: 'write the current target\'s front-end configuration: amplify (for Amplify.configure) or env (a .env for Vite / Next.js)',
-      parse: oneOf('--format', FORMATS),
-    },
-    { flags: '--out <file>', description: 'where --format writes (default: amplify_outputs.json or .env.local; - for stdout)' },
-    { flags: '--force', description: 'let --format overwrite a file authstack did not write' },
-    {
-      flags: '--env-prefix <prefix>',
-      description: 'prefix of the --format env variables: VITE_ for Vite, NEXT_PUBLIC_ for Next.js',
-      default: DEFAULT_ENV_PREFIX,
-      parse: envPrefix,
-    },
-  ],
+  options: outputsFlags,
   examples: [
     'authstack outputs',
     'authstack outputs --json',

@@ -2,21 +2,17 @@ import { resolve } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { writeFileAtomic } from '../core/files.js';
 
-interface Options {
-  out?: string;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'package',
   description: 'bundle the Lambda into a deterministic zip and print its size and SHA-256',
-  options: [{ flags: '-o, --out <file>', description: 'where to write the zip', default: '.authstack/build/lambda.zip' }],
+  options: { out: { type: 'value', short: 'o', placeholder: 'file', description: 'where to write the zip', default: '.authstack/build/lambda.zip' } },
   examples: ['authstack package', 'authstack package --out lambda.zip --json'],
   async run({ options }, ctx) {
     const { packageLambda } = await import('../deploy/bundle.js');
     const spinner = ctx.out.spinner('Bundling the Lambda…');
     const pkg = await packageLambda();
     spinner.stop();
-    const file = resolve(ctx.cwd, options.out ?? '.authstack/build/lambda.zip');
+    const file = resolve(ctx.cwd, options.out);
     await writeFileAtomic(file, pkg.zip);
     ctx.out.result({ file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 }, (c) =>
       `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}`,

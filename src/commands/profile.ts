@@ -1,12 +1,13 @@
 import { defineCommand } from '../core/command.js';
 import { callApi, expectOk } from '../client/api.js';
 import { freshSession } from '../client/auth.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
-export default defineCommand<TargetFlags>({
+export default defineCommand({
   name: 'profile',
   description: 'show the signed-in user\'s profile (GET /user/profile with the saved token)',
-  options: [...targetOptions],
+  options: targetFlags,
   examples: ['authstack profile', 'authstack profile --json'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { api: true, cognito: true });

@@ -1,17 +1,18 @@
 import { defineCommand } from '../core/command.js';
 import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
-import { passwordOptions, readPassword, type PasswordFlags } from '../client/password.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { readPassword } from '../client/password.js';
+import { resolveTarget } from '../client/target.js';
+import { passwordFlags, targetFlags } from './target-flags.js';
 
-export default defineCommand<PasswordFlags & TargetFlags>({
+export default defineCommand({
   name: 'signup',
   description: 'create a user (POST /user); Cognito emails a confirmation code',
-  args: [{ name: 'email', description: 'the new user\'s email address (the username)', required: true }],
-  options: [...passwordOptions, ...targetOptions],
+  args: { email: { description: 'the new user\'s email address (the username)', required: true } },
+  options: { ...passwordFlags, ...targetFlags },
   examples: ['authstack signup ada@example.com', 'printf %s "$PASSWORD" | authstack signup ada@example.com --password-stdin --json'],
   async run({ args, options }, ctx) {
-    const email = checkEmail(args[0]);
+    const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { api: true });
     const password = await readPassword(ctx, options, { confirm: true });
     const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });

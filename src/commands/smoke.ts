@@ -5,25 +5,20 @@ import { writeFileAtomic } from '../core/files.js';
 import { httpUrl } from '../core/parse.js';
 import { junitXml } from '../client/junit.js';
 import { runSmoke, type SmokeStep } from '../client/smoke.js';
-import { describeTarget, resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
-
-interface Options extends TargetFlags {
-  email?: string;
-  url?: string[];
-  junit?: string;
-}
+import { describeTarget, resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), httpUrl('--url')(value)];
 
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'smoke',
   description: 'an authenticated end-to-end check of the target in one command (for CI)',
-  options: [
-    { flags: '--email <template>', description: "address for the test user; {id} becomes a unique id (required against AWS: 'you+{id}@example.com')" },
-    { flags: '--url <url>', description: 'API base URL to check; repeat to check a custom domain and the execute-api URL both', parse: collect },
-    { flags: '--junit <file>', description: 'write a JUnit XML report for CI' },
-    ...targetOptions,
-  ],
+  options: {
+    email: { type: 'value', placeholder: 'template', description: "address for the test user; {id} becomes a unique id (required against AWS: 'you+{id}@example.com')" },
+    url: { type: 'value', placeholder: 'url', description: 'API base URL to check; repeat to check a custom domain and the execute-api URL both', parse: collect },
+    junit: { type: 'value', placeholder: 'file', description: 'write a JUnit XML report for CI' },
+    ...targetFlags,
+  },
   examples: ['authstack smoke', "authstack smoke --email 'ci+{id}@example.com' --junit smoke.xml", 'authstack smoke --json'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { api: true, cognito: true });

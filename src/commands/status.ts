@@ -3,14 +3,10 @@ import { UserError } from '../core/errors.js';
 import { table } from '../core/output.js';
 import { noStack } from './outputs.js';
 
-interface Options {
-  healthCheck: boolean;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'status',
   description: 'stack status, outputs, certificate, last deploy and a health check',
-  options: [{ flags: '--no-health-check', description: 'do not call GET /app/health' }],
+  options: { healthCheck: { type: 'negated-switch', description: 'do not call GET /app/health' } },
   examples: ['authstack status', 'authstack status --json'],
   async run({ options }, ctx) {
     const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([

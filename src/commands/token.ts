@@ -1,16 +1,13 @@
 import { defineCommand } from '../core/command.js';
 import { UserError } from '../core/errors.js';
 import { freshSession } from '../client/auth.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
-interface Options extends TargetFlags {
-  id?: boolean;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'token',
   description: 'print the current access token (refreshed first if it expired), for your own curl',
-  options: [{ flags: '--id', description: 'print the ID token instead' }, ...targetOptions],
+  options: { id: { type: 'switch', description: 'print the ID token instead' }, ...targetFlags },
   examples: ['curl -H "Authorization: Bearer $(authstack token)" http://127.0.0.1:3000/user/profile'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { cognito: true });

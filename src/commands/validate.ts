@@ -2,26 +2,23 @@ import { defineCommand } from '../core/command.js';
 import { UserError, usageError } from '../core/errors.js';
 import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
-import { resolveTarget, targetOptions, type TargetFlags } from '../client/target.js';
+import { resolveTarget } from '../client/target.js';
+import { targetFlags } from './target-flags.js';
 
-interface Options extends TargetFlags {
-  resend?: boolean;
-}
-
-export default defineCommand<Options>({
+export default defineCommand({
   name: 'validate',
   description: 'confirm a user with the emailed code (locally, the code comes from the mailbox)',
-  args: [
-    { name: 'email', description: 'the user\'s email address', required: true },
-    { name: 'code', description: 'the confirmation code (optional locally, and asked for on a terminal)' },
-  ],
-  options: [{ flags: '--resend', description: 'send a new confirmation code instead' }, ...targetOptions],
+  args: {
+    email: { description: 'the user\'s email address', required: true },
+    code: { description: 'the confirmation code (optional locally, and asked for on a terminal)' },
+  },
+  options: { resend: { type: 'switch', description: 'send a new confirmation code instead' }, ...targetFlags },
   examples: ['authstack validate ada@example.com 123456', 'authstack validate ada@example.com   # local stack: code from the mailbox', 'authstack validate ada@example.com --resend'],
   async run({ args, options }, ctx) {
-    const email = checkEmail(args[0]);
+    const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { api: true });
     if (options.resend) {
-      if (args[1] !== undefined) throw usageError('--resend takes no code.');
+      if (args.code !== undefined) throw usageError('--resend takes no code.');
       const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate/resend', body: { username: email } });
       expectOk(res, 'Resending the code');
       const body = res.json as { codeDeliveryDetails?: { Destination?: string } };
@@ -30,7 +27,7 @@ export default defineCommand<Options>({
       );
       return;
     }
-    const { code, source } = await findCode(ctx, target.kind === 'local' ? target.localDataDir : undefined, email, args[1]);
+    const { code, source } = await findCode(ctx, target.kind === 'local' ? target.localDataDir : undefined, email, args.code);
     const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate', body: { username: email, code } });
     expectOk(res, 'Confirmation');
     ctx.out.result({ username: email, status: 'Confirmed', codeSource: source }, (c) =>
