@@ -122,7 +122,9 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   let compat: CompatLayer | undefined;
   let jwks = '';
   const server = createServer((req, res) => handle(req, res, compat, jwks, issuerDomain));
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle timeout (undici's 4 s, browsers'), as the gateway's: the client closes an idle
+  // connection first, so no request races the server closing it (a fetch-based client saw that as a network error).
+  server.keepAliveTimeout = 60_000;
   const port = await listen(server, opts.port, host, 'cognito');
   const issuerDomain = `http://${host}:${port}`;
 
