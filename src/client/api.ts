@@ -1,5 +1,6 @@
 import type { Context } from '../core/context.js';
 import { UserError } from '../core/errors.js';
+import { networkReason } from '../core/health.js';
 import type { Target } from '../core/targets.js';
 
 export interface ApiResponse {
@@ -74,21 +75,11 @@ export function expectOk(res: ApiResponse, what: string): void {
 }
 
 export function unreachable(target: Target, url: string, err: unknown): UserError {
-  const inner = (err as { cause?: { code?: string; message?: string } })?.cause;
-  // fetch refuses some ports outright (6000, 10080, ...: the fetch standard's "bad ports") with a bare TypeError.
-  const cause = inner?.code ?? (inner?.message === 'bad port' ? 'bad port' : (err as Error)?.name);
-  const reason =
-    cause === 'bad port'
-      ? 'fetch refuses to connect to this port; use another one'
-      : cause === 'ECONNREFUSED'
-      ? 'connection refused'
-      : cause === 'ENOTFOUND'
-        ? 'host not found'
-        : cause === 'TimeoutError'
-          ? 'timed out'
-          : cause === 'AbortError'
-            ? 'interrupted'
-            : (cause ?? 'network error');
+  return unreachableBecause(target, url, networkReason(err), err);
+}
+
+/** "Cannot reach <origin> (<reason>)." with what to check: the local stack, or the URL and network. */
+export function unreachableBecause(target: Target, url: string, reason: string, cause?: unknown): UserError {
   const hint = target.kind === 'local' && target.name === 'local' ? 'Is "authstack dev" running? Start it in another terminal' : 'Check the URL and your network';
-  return new UserError('network', `Cannot reach ${new URL(url).origin} (${reason}).`, { code: 'Unreachable', hint, cause: err });
+  return new UserError('network', `Cannot reach ${new URL(url).origin} (${reason}).`, { code: 'Unreachable', hint, cause });
 }

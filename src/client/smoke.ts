@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from '../core/context.js';
 import { UserError, errorLine } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
-import { apiErrorOf, callApi, type ApiResponse } from './api.js';
+import { checkHealth } from '../core/health.js';
+import { apiErrorOf, callApi, unreachableBecause, type ApiResponse } from './api.js';
 import { authenticate, cognitoClient, cognitoError, cognitoSend } from './auth.js';
 
 export interface SmokeOptions {
@@ -86,9 +87,10 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
 
   for (const base of options.urls) {
     await step(at(base, 'health'), async () => {
-      const res = await api(base, { method: 'GET', path: '/app/health' });
-      expectStatus(res, 200);
-      if ((res.json as { status?: string })?.status !== 'healthy') throw new StepFailure(`unexpected body ${res.text.slice(0, 100)}`);
+      const health = await checkHealth({ apiUrl: base, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal });
+      if (health.healthy) return;
+      if (health.status === undefined) throw unreachableBecause(target, health.url, health.reason ?? 'network error');
+      throw new StepFailure(health.status === 200 ? `not healthy: ${health.reason}` : `expected HTTP 200, got ${health.status}`);
     });
   }
   const main = options.urls[0]!;

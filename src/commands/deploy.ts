@@ -2,8 +2,10 @@ import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
-import { corsOrigin, duration, stackName as stackNameFlag } from '../core/parse.js';
+import { corsOrigin, duration, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
+import { checkHealth } from '../core/health.js';
 import { table } from '../core/output.js';
+import type { DeployResult } from './results.js';
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
@@ -22,11 +24,7 @@ function isStackName(value: string): boolean {
   }
 }
 
-function logRetention(raw: string): number {
-  const n = Number(raw);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(n)) throw usageError(`--log-retention must be one of ${LOG_RETENTION_DAYS.join(', ')} (days), got "${raw}".`);
-  return n;
-}
+const logRetention = oneOf('--log-retention', LOG_RETENTION_DAYS, 'days');
 
 function domainName(raw: string): string {
   const value = raw.trim().toLowerCase().replace(/\.$/, '');
@@ -88,6 +86,7 @@ export default defineCommand({
     // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.
     const stackName = stackNameFor(ctx.global, config);
     if (!isStackName(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
+    if (config.region !== undefined && !isAwsRegion(config.region)) throw usageError(`"${config.region}" in ${configPath(ctx.cwd)} is not an AWS region such as us-east-1.`);
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stage = options.stage ?? config.stage;
     if (stage !== undefined && !STAGE.test(stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${stage}".`);
@@ -144,7 +143,7 @@ export default defineCommand({
     }
 
     if (result.outcome === 'change-set-only') {
-      ctx.out.result({ outcome: result.outcome, stackName, region, changeSetId: result.changeSetId, changes: result.changes });
+      ctx.out.result({ outcome: result.outcome, stackName, region, changeSetId: result.changeSetId, changes: result.changes } satisfies DeployResult);
       return;
     }
 
@@ -177,19 +176,23 @@ export default defineCommand({
       ctx.out.warn(`Stack ${stackName} has no ApiUrl/UserPoolClientId outputs; the auth commands will not find it.`);
     }
 
-    const health = options.healthCheck && result.outcome !== 'no-changes' && apiUrl ? await healthCheck(ctx, apiUrl, options.pollInterval) : undefined;
-    const doc = { outcome: result.outcome, stackName, region, outputs, codeSha256: result.codeSha256, codeUploaded: result.codeUploaded, changes: result.changes, health };
+    // A new stage can answer 403/5xx for a few seconds: ask for up to 30 s.
+    const health =
+      options.healthCheck && result.outcome !== 'no-changes' && apiUrl
+        ? await checkHealth({ apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal, waitMs: 30_000 })
+        : undefined;
+    const doc: DeployResult = { outcome: result.outcome, stackName, region, outputs, codeSha256: result.codeSha256, codeUploaded: result.codeUploaded, changes: result.changes, health };
     ctx.out.result(doc, (c) => {
       const rows = Object.entries(outputs).map(([k, v]) => [c.dim(k), v]);
       const head =
         result.outcome === 'no-changes'
           ? `${c.green('✔')} ${stackName} is up to date.`
           : `${c.green('✔')} ${stackName} ${result.outcome === 'created' ? 'created' : result.outcome === 'code-only' ? 'code updated' : 'updated'} in ${region}.`;
-      const healthLine = health ? `\n${health.healthy ? c.green('healthy') : c.red('unhealthy')}  GET ${apiUrl}/app/health → ${health.status ?? health.reason}` : '';
+      const healthLine = health ? `\n${health.healthy ? c.green('healthy') : c.red('unhealthy')}  GET ${health.url} → ${health.status ?? health.reason}` : '';
       return `${head}\n${table(rows)}${healthLine}`;
     });
     if (health && !health.healthy) {
-      throw new UserError('api', `Deployed, but the health check failed: ${health.reason ?? `HTTP ${health.status}`} from ${apiUrl}/app/health.`, {
+      throw new UserError('api', `Deployed, but the health check failed: ${health.reason} from ${health.url}.`, {
         code: 'Unhealthy',
         hint: `See the function's logs with "authstack logs --stack ${stackName} --since 10m"`,
       });
@@ -208,7 +211,7 @@ async function askGuided(ctx: Context, config: import('../deploy/config.js').Dep
   const region = await ctx.prompt.input({
     message: 'AWS region',
     default: defaultRegion,
-    validate: (v) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) || 'A region such as us-east-1 or eu-west-2',
+    validate: (v) => isAwsRegion(v) || 'A region such as us-east-1 or eu-west-2',
   });
   const domain = await ctx.prompt.input({
     message: 'Custom domain (empty for none)',
@@ -249,28 +252,5 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
   } catch (err) {
     spinner.stop();
     throw err;
-  }
-}
-
-interface Health {
-  healthy: boolean;
-  status?: number;
-  reason?: string;
-}
-
-/** GET /app/health, retried briefly: a new stage can answer 403/5xx for a few seconds. */
-async function healthCheck(ctx: Context, apiUrl: string, pollMs = 2000): Promise<Health> {
-  const deadline = ctx.clock.now() + 30_000;
-  let last: Health = { healthy: false, reason: 'not checked' };
-  for (;;) {
-    try {
-      const res = await ctx.fetch(`${apiUrl}/app/health`, { headers: { accept: 'application/json' }, signal: AbortSignal.any([AbortSignal.timeout(10_000), ctx.signal]) });
-      const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
-      last = res.status === 200 && body?.status === 'healthy' ? { healthy: true, status: res.status } : { healthy: false, status: res.status, reason: `HTTP ${res.status}` };
-    } catch (err) {
-      last = { healthy: false, reason: (err as Error)?.name === 'TimeoutError' ? 'timed out' : ((err as { cause?: { code?: string } })?.cause?.code ?? 'unreachable') };
-    }
-    if (last.healthy || ctx.clock.now() >= deadline || ctx.signal.aborted) return last;
-    await ctx.clock.sleep(Math.min(pollMs, 2000), ctx.signal);
   }
 }

@@ -2,6 +2,7 @@ import { defineCommand } from '../core/command.js';
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { duration } from '../core/parse.js';
+import type { DestroyResult } from './results.js';
 
 export default defineCommand({
   name: 'destroy',
@@ -39,7 +40,8 @@ export default defineCommand({
       // The auth commands must not keep aiming at an API that no longer exists.
       await ctx.state.removeTarget(stackName);
     }
-    ctx.out.result({ stackName, region, ...result }, (c) =>
+    const doc: DestroyResult = { stackName, region, ...result };
+    ctx.out.result(doc, (c) =>
       result.outcome === 'not-found'
         ? ''
         : `${c.green('✔')} Deleted stack ${stackName}.` +

@@ -8,6 +8,7 @@ import { corsOrigin, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
 import type { Output } from '../core/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
+import type { DevResult } from './results.js';
 
 export default defineCommand({
   name: 'dev',
@@ -134,7 +135,8 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
     const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir } = stack;
-    ctx.out.result({ apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, readyMs: ms });
+    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, readyMs: ms };
+    ctx.out.result(doc);
     return;
   }
   const c = ctx.out.c;

@@ -1,9 +1,11 @@
 import { defineCommand } from '../core/command.js';
 import { EXIT, UserError } from '../core/errors.js';
+import { checkHealth } from '../core/health.js';
 import { integer } from '../core/parse.js';
-import { callApi } from '../client/api.js';
+import { unreachableBecause } from '../client/api.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { HealthResult } from './results.js';
 
 export default defineCommand({
   name: 'health',
@@ -15,43 +17,24 @@ export default defineCommand({
   examples: ['authstack health', 'authstack health --wait 60 --json'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { api: true });
-    const deadline = ctx.clock.now() + (options.wait ?? 0) * 1000;
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      let result: { healthy: boolean; status?: number; ms?: number; version?: string; reason?: string };
-      try {
-        const res = await callApi(ctx, target, { method: 'GET', path: '/app/health', timeoutMs: 10_000 });
-        const body = res.json as { status?: unknown; version?: unknown } | undefined;
-        const healthy = res.status === 200 && body?.status === 'healthy';
-        result = {
-          healthy,
-          status: res.status,
-          ms: res.ms,
-          version: typeof body?.version === 'string' ? body.version : undefined,
-          reason: healthy ? undefined : `HTTP ${res.status}${body?.status ? ` (${String(body.status)})` : ''}`,
-        };
-      } catch (err) {
-        if (!(err instanceof UserError) || ctx.clock.now() >= deadline) throw err;
-        result = { healthy: false, reason: err.message };
-      }
-      if (result.healthy || ctx.clock.now() >= deadline || ctx.signal.aborted) {
-        const doc = { url: `${target.apiUrl}/app/health`, attempts, ...result };
-        ctx.out.result(doc, (c) =>
-          result.healthy
-            ? `${c.green('healthy')}  ${result.status} in ${result.ms} ms  ${c.dim(`${doc.url}${result.version ? `  version ${result.version}` : ''}`)}`
-            : '',
-        );
-        if (!result.healthy) {
-          throw new UserError('api', `Unhealthy: ${result.reason} from ${doc.url}${attempts > 1 ? ` after ${attempts} attempts` : ''}.`, {
-            code: 'Unhealthy',
-          });
-        }
-        return EXIT.ok;
-      }
-      ctx.out.debug(`not healthy yet (${result.reason}); retrying`);
-      // Back off from a quarter second to two seconds: quick when the API is nearly up, gentle when it is not.
-      await ctx.clock.sleep(Math.min(250 * 2 ** (attempts - 1), 2000, Math.max(0, deadline - ctx.clock.now())), ctx.signal);
+    const result: HealthResult = await checkHealth({
+      apiUrl: target.apiUrl,
+      fetch: ctx.fetch,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      waitMs: (options.wait ?? 0) * 1000,
+      onRetry: (last) => ctx.out.debug(`not healthy yet (${last.reason}); retrying`),
+    });
+    // Nothing answered: say so as for any other call to the API, with what to check.
+    if (result.status === undefined && !result.healthy) throw unreachableBecause(target, result.url, result.reason ?? 'network error');
+    ctx.out.result(result, (c) =>
+      result.healthy ? `${c.green('healthy')}  ${result.status} in ${result.ms} ms  ${c.dim(`${result.url}${result.version ? `  version ${result.version}` : ''}`)}` : '',
+    );
+    if (!result.healthy) {
+      throw new UserError('api', `Unhealthy: ${result.reason} from ${result.url}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.`, {
+        code: 'Unhealthy',
+      });
     }
+    return EXIT.ok;
   },
 });

@@ -4,6 +4,7 @@ import { login } from '../client/auth.js';
 import { readPassword } from '../client/password.js';
 import { describeTarget, resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
+import type { LoginResult } from './results.js';
 
 export default defineCommand({
   name: 'login',
@@ -17,7 +18,8 @@ export default defineCommand({
     const password = await readPassword(ctx, options, { confirm: false });
     const session = await login(ctx, target, email, password);
     const expiresAt = new Date(session.expiresAt).toISOString();
-    ctx.out.result({ username: email, target: target.name, expiresAt, tokenStore: ctx.sessions.path }, (c) =>
+    const doc: LoginResult = { username: email, target: target.name, expiresAt, tokenStore: ctx.sessions.path };
+    ctx.out.result(doc, (c) =>
       `${c.green('✔')} Logged in as ${email} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
     );
   },

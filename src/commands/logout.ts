@@ -3,6 +3,7 @@ import { globalSignOut } from '../client/auth.js';
 import { sessionKey } from '../core/sessions.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { LogoutResult } from './results.js';
 
 export default defineCommand({
   name: 'logout',
@@ -14,12 +15,14 @@ export default defineCommand({
     const key = sessionKey(target);
     const session = await ctx.sessions.get(key);
     if (!session) {
-      ctx.out.result({ loggedOut: false, reason: 'no session' }, 'Not logged in; nothing to do.');
+      const doc: LogoutResult = { loggedOut: false, reason: 'no session' };
+      ctx.out.result(doc, 'Not logged in; nothing to do.');
       return;
     }
     const signOut = options.local ? { ok: false, reason: 'skipped (--local)' } : await globalSignOut(ctx, target, session);
     await ctx.sessions.delete(key);
-    ctx.out.result({ loggedOut: true, username: session.username, globalSignOut: signOut.ok, reason: signOut.reason }, (c) =>
+    const doc: LogoutResult = { loggedOut: true, username: session.username, globalSignOut: signOut.ok, reason: signOut.reason };
+    ctx.out.result(doc, (c) =>
       signOut.ok
         ? `${c.green('✔')} Logged out ${session.username} (signed out of every device in Cognito)`
         : `${c.green('✔')} Logged out ${session.username} here ${c.dim(`(Cognito not told: ${signOut.reason})`)}`,

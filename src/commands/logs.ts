@@ -1,6 +1,7 @@
 import { defineCommand } from '../core/command.js';
 import { usageError } from '../core/errors.js';
 import { duration } from '../core/parse.js';
+import type { LogsResult } from './results.js';
 
 export default defineCommand({
   name: 'logs',
@@ -28,7 +29,7 @@ export default defineCommand({
     const logGroupName = options.logGroup ?? `/aws/lambda/${stackName}-api`;
     let startTime = ctx.clock.now() - (options.since ?? 10 * 60_000);
     const seen = new Set<string>();
-    const collected: Array<{ timestamp: string; message: string; request?: Record<string, unknown> }> = [];
+    const collected: LogsResult['events'] = [];
 
     const fetchNew = async () => {
       let nextToken: string | undefined;
@@ -55,7 +56,7 @@ export default defineCommand({
 
     await fetchNew();
     if (!options.follow) {
-      if (ctx.out.json) ctx.out.result({ logGroupName, events: collected });
+      if (ctx.out.json) ctx.out.result({ logGroupName, events: collected } satisfies LogsResult);
       else if (seen.size === 0) ctx.out.info(`No log lines in ${logGroupName} in the last ${formatSince(options.since ?? 600_000)}.`);
       return;
     }

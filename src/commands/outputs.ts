@@ -37,6 +37,7 @@ const outputsFlags = {
   },
 } as const satisfies OptionSpecs;
 type Options = OptionsOf<typeof outputsFlags>;
+import type { OutputsFileResult, OutputsResult } from './results.js';
 
 export default defineCommand({
   name: 'outputs',
@@ -60,7 +61,8 @@ export default defineCommand({
     const { region, aws } = await resolveRegion(ctx, config.region);
     const stack = await (await cloudFormation(aws)).describeStack(stackName);
     if (!stack) throw noStack(stackName, region);
-    ctx.out.result(stack.outputs, (c) => table(Object.entries(stack.outputs).map(([k, v]) => [c.dim(k), v])) || `Stack ${stackName} has no outputs (${stack.status}).`);
+    const doc: OutputsResult = stack.outputs;
+    ctx.out.result(doc, (c) => table(Object.entries(stack.outputs).map(([k, v]) => [c.dim(k), v])) || `Stack ${stackName} has no outputs (${stack.status}).`);
   },
 });
 
@@ -102,7 +104,7 @@ async function writeFrontendConfig(ctx: Context, format: FrontendFormat, options
     });
   }
   await writeFileAtomic(file, text);
-  const doc = { format, file, target: target.name, kind: target.kind, overwritten: existing !== undefined };
+  const doc: OutputsFileResult = { format, file, target: target.name, kind: target.kind, overwritten: existing !== undefined };
   ctx.out.result(doc, (c) => `${c.green('✔')} Wrote ${file} (${format}) for the target ${target.name}`);
 }
 

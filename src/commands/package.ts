@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { writeFileAtomic } from '../core/files.js';
+import type { PackageResult } from './results.js';
 
 export default defineCommand({
   name: 'package',
@@ -14,7 +15,8 @@ export default defineCommand({
     spinner.stop();
     const file = resolve(ctx.cwd, options.out);
     await writeFileAtomic(file, pkg.zip);
-    ctx.out.result({ file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 }, (c) =>
+    const doc: PackageResult = { file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 };
+    ctx.out.result(doc, (c) =>
       `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}`,
     );
   },

@@ -3,6 +3,7 @@ import { callApi, expectOk } from '../client/api.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { ProfileResult } from './results.js';
 
 export default defineCommand({
   name: 'profile',
@@ -19,7 +20,7 @@ export default defineCommand({
       res = await callApi(ctx, target, { method: 'GET', path: '/user/profile', token: session.accessToken });
     }
     expectOk(res, 'Reading the profile');
-    const profile = res.json as Record<string, unknown>;
+    const profile = res.json as ProfileResult;
     ctx.out.result(profile, (c) => {
       const rows: Array<[string, unknown]> = Object.entries(profile).flatMap(([k, v]) =>
         k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],

@@ -4,6 +4,7 @@ import { callApi, expectOk } from '../client/api.js';
 import { readPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
+import type { SignupResult } from './results.js';
 
 export default defineCommand({
   name: 'signup',
@@ -17,12 +18,13 @@ export default defineCommand({
     const password = await readPassword(ctx, options, { confirm: true });
     const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });
     expectOk(res, 'Sign-up');
-    const body = res.json as { userSub?: string; userConfirmed?: boolean; codeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string } };
+    const body = res.json as Omit<SignupResult, 'username'>;
     const local = target.kind === 'local';
-    ctx.out.result({ username: email, userSub: body.userSub, userConfirmed: body.userConfirmed, codeDeliveryDetails: body.codeDeliveryDetails }, (c) => {
+    const doc: SignupResult = { username: email, userSub: body.userSub, userConfirmed: body.userConfirmed, codeDeliveryDetails: body.codeDeliveryDetails };
+    ctx.out.result(doc, (c) => {
       const lines = [`${c.green('✔')} Signed up ${email}${body.userSub ? c.dim(`  (sub ${body.userSub})`) : ''}`];
       if (!body.userConfirmed) {
-        const where = body.codeDeliveryDetails?.Destination ?? email;
+        const where = body.codeDeliveryDetails?.destination ?? email;
         lines.push(
           local
             ? `  The confirmation code is in the local mailbox: ${c.cyan(`authstack validate ${email}`)}`

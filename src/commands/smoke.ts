@@ -7,6 +7,7 @@ import { junitXml } from '../client/junit.js';
 import { runSmoke, type SmokeStep } from '../client/smoke.js';
 import { describeTarget, resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { SmokeResult } from './results.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), httpUrl('--url')(value)];
 
@@ -33,7 +34,7 @@ export default defineCommand({
     };
     const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
     const readCode = mailboxDir ? async (email: string) => (await import('../local/mailbox.js')).readLatestCode(mailboxDir, email) : undefined;
-    const report = await runSmoke(ctx, target, { email: options.email, urls, readCode }, print);
+    const report: SmokeResult = await runSmoke(ctx, target, { email: options.email, urls, readCode }, print);
     if (options.junit) await writeFileAtomic(resolve(ctx.cwd, options.junit), junitXml(report));
     const passed = report.steps.filter((s) => s.status === 'passed').length;
     ctx.out.result(report, (cc) =>

@@ -1,7 +1,9 @@
 import { defineCommand } from '../core/command.js';
 import { UserError } from '../core/errors.js';
+import { checkHealth } from '../core/health.js';
 import { table } from '../core/output.js';
 import { noStack } from './outputs.js';
+import type { StatusResult } from './results.js';
 
 export default defineCommand({
   name: 'status',
@@ -23,7 +25,7 @@ export default defineCommand({
     if (!stack) throw noStack(stackName, region);
 
     const domain = stack.parameters[PARAMETERS.domainName];
-    let certificate: { arn: string; status: string; validationRecord?: string } | undefined;
+    let certificate: StatusResult['certificate'];
     if (domain) {
       const arn = await api.cfn.physicalId(stack.stackId, LOGICAL_IDS.certificate);
       if (arn?.startsWith('arn:')) {
@@ -35,25 +37,14 @@ export default defineCommand({
     const fnName = stack.outputs[OUTPUTS.functionName];
     const fn = fnName ? await api.lambda.getFunction(fnName) : undefined;
     const record = await readDeployRecord(ctx.state.dir, stackName, region).catch(() => undefined);
-    const lastDeploy = fn
+    const lastDeploy: StatusResult['lastDeploy'] = fn
       ? { codeLastModified: fn.lastModified, codeSha256: fn.codeSha256, lastUpdateStatus: fn.lastUpdateStatus, stackLastUpdated: (stack.lastUpdatedTime ?? stack.creationTime)?.toISOString(), fromThisMachine: record?.deployedAt }
       : undefined;
 
     const apiUrl = (stack.outputs[OUTPUTS.apiUrl] ?? '').replace(/\/+$/, '');
-    let health: { healthy: boolean; status?: number; ms?: number; reason?: string } | undefined;
-    if (options.healthCheck && apiUrl) {
-      const started = performance.now();
-      try {
-        const res = await ctx.fetch(`${apiUrl}/app/health`, { headers: { accept: 'application/json' }, signal: AbortSignal.any([AbortSignal.timeout(10_000), ctx.signal]) });
-        const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
-        const healthy = res.status === 200 && body?.status === 'healthy';
-        health = { healthy, status: res.status, ms: Math.round(performance.now() - started), reason: healthy ? undefined : `HTTP ${res.status}` };
-      } catch (err) {
-        health = { healthy: false, reason: (err as Error)?.name === 'TimeoutError' ? 'timed out' : 'unreachable' };
-      }
-    }
+    const health = options.healthCheck && apiUrl ? await checkHealth({ apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal }) : undefined;
 
-    const doc = { stackName, region, status: stack.status, statusReason: stack.statusReason, outputs: stack.outputs, certificate, lastDeploy, health };
+    const doc: StatusResult = { stackName, region, status: stack.status, statusReason: stack.statusReason, outputs: stack.outputs, certificate, lastDeploy, health };
     ctx.out.result(doc, (c) => {
       const good = /_COMPLETE$/.test(stack.status) && !stack.status.includes('ROLLBACK');
       const rows: string[][] = [
@@ -67,7 +58,7 @@ export default defineCommand({
       return table(rows.map(([k, v]) => [c.dim(k!), v!]));
     });
     if (health && !health.healthy) {
-      throw new UserError('api', `The API is not healthy: ${health.reason} from ${apiUrl}/app/health.`, {
+      throw new UserError('api', `The API is not healthy: ${health.reason} from ${health.url}.`, {
         code: 'Unhealthy',
         hint: `See the function's logs with "authstack logs --stack ${stackName}"`,
       });

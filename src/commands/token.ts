@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { TokenResult } from './results.js';
 
 export default defineCommand({
   name: 'token',
@@ -14,9 +15,7 @@ export default defineCommand({
     const { session, refreshed } = await freshSession(ctx, target);
     const token = options.id ? session.idToken : session.accessToken;
     if (!token) throw new UserError('auth', 'The session has no ID token.', { code: 'NoIdToken' });
-    ctx.out.result(
-      { tokenType: options.id ? 'id' : 'access', token, expiresAt: new Date(session.expiresAt).toISOString(), refreshed, username: session.username },
-      token,
-    );
+    const doc: TokenResult = { tokenType: options.id ? 'id' : 'access', token, expiresAt: new Date(session.expiresAt).toISOString(), refreshed, username: session.username };
+    ctx.out.result(doc, token);
   },
 });

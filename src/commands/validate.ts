@@ -4,6 +4,7 @@ import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
+import type { CodeDelivery, ValidateResult } from './results.js';
 
 export default defineCommand({
   name: 'validate',
@@ -21,16 +22,18 @@ export default defineCommand({
       if (args.code !== undefined) throw usageError('--resend takes no code.');
       const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate/resend', body: { username: email } });
       expectOk(res, 'Resending the code');
-      const body = res.json as { codeDeliveryDetails?: { Destination?: string } };
-      ctx.out.result({ username: email, resent: true, codeDeliveryDetails: body.codeDeliveryDetails }, (c) =>
-        `${c.green('✔')} A new code was sent to ${body.codeDeliveryDetails?.Destination ?? email}`,
+      const body = res.json as { codeDeliveryDetails?: CodeDelivery | null };
+      const doc: ValidateResult = { username: email, resent: true, codeDeliveryDetails: body.codeDeliveryDetails };
+      ctx.out.result(doc, (c) =>
+        `${c.green('✔')} A new code was sent to ${body.codeDeliveryDetails?.destination ?? email}`,
       );
       return;
     }
     const { code, source } = await findCode(ctx, target.kind === 'local' ? target.localDataDir : undefined, email, args.code);
     const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate', body: { username: email, code } });
     expectOk(res, 'Confirmation');
-    ctx.out.result({ username: email, status: 'Confirmed', codeSource: source }, (c) =>
+    const doc: ValidateResult = { username: email, status: 'Confirmed', codeSource: source };
+    ctx.out.result(doc, (c) =>
       `${c.green('✔')} Confirmed ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}`,
     );
   },

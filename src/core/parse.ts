@@ -47,10 +47,12 @@ export function checkEmail(raw: string | undefined, what = 'email'): string {
   return value;
 }
 
-export function oneOf<T extends string>(name: string, values: readonly T[]) {
+/** One of a fixed list of values (strings or numbers), e.g. `--log-retention`'s days. `unit` follows the list. */
+export function oneOf<T extends string | number>(name: string, values: readonly T[], unit = '') {
   return (raw: string): T => {
-    if (!(values as readonly string[]).includes(raw)) throw usageError(`${name} must be one of ${values.join(', ')}, got "${raw}".`);
-    return raw as T;
+    const found = values.find((v) => String(v) === raw.trim());
+    if (found === undefined) throw usageError(`${name} must be one of ${values.join(', ')}${unit ? ` (${unit})` : ''}, got "${raw}".`);
+    return found;
   };
 }
 
@@ -62,12 +64,17 @@ export function stackName(raw: string): string {
   return raw;
 }
 
-/**
- * An AWS region's shape (us-east-1, us-gov-west-1, eu-isoe-west-1). A malformed one would otherwise reach DNS as
- * `cognito-idp.<region>.amazonaws.com` and come back as a confusing "host not found".
- */
+// An AWS region's shape (us-east-1, us-gov-west-1, eu-isoe-west-1). A malformed one would otherwise reach DNS as
+// `cognito-idp.<region>.amazonaws.com` and come back as a confusing "host not found".
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The one region rule: for --region, the guided deploy's question, and authstack.config.json. */
+export function isAwsRegion(value: string): boolean {
+  return AWS_REGION.test(value);
+}
+
 export function awsRegion(raw: string): string {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(raw)) throw usageError(`--region must be an AWS region such as us-east-1, got "${raw}".`);
+  if (!isAwsRegion(raw)) throw usageError(`--region must be an AWS region such as us-east-1, got "${raw}".`);
   return raw;
 }
 

@@ -27,3 +27,14 @@ export const ENV = {
   /** Allowed CORS origin (default `*`). */
   corsOrigin: 'CORS_ALLOW_ORIGIN',
 } as const;
+
+/** The body of `GET /user/profile` (and `POST /user/profile`). */
+export interface ProfileBody {
+  /** Cognito's username (a UUID when email is an alias). */
+  username: string;
+  sub: string | null;
+  email: string | null;
+  email_verified: boolean;
+  /** The user's other attributes. */
+  attributes: Record<string, string>;
+}

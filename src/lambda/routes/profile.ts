@@ -1,6 +1,7 @@
 import { poolConfig, tokenConfig } from '../config.js';
 import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';
 import { callCognito, type RouteContext, type RouteHandler } from '../route.js';
+import type { ProfileBody } from '../types.js';
 
 /** Real Cognito access tokens are ~1 KB; anything far larger is not one and is refused before parsing. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -57,7 +58,7 @@ async function profile(ctx: RouteContext, token: string) {
       email: email ?? null,
       email_verified: emailVerified === 'true',
       attributes,
-    },
+    } satisfies ProfileBody,
   };
 }
 

@@ -1,0 +1,185 @@
+/**
+ * What each command prints with `--json` (one document on stdout; errors are `ErrorResult`). The types are the
+ * contract scripts rely on: the commands build their documents as these types, and a test checks the printed
+ * documents against JSON schemas generated from this file. It imports only types that import nothing, so the
+ * schema generator reads this file and not the whole tree.
+ */
+import type { HealthCheck } from '../core/health.js';
+import type { ProfileBody } from '../lambda/types.js';
+
+/** Any failure with --json. */
+export interface ErrorResult {
+  error: {
+    code: string;
+    message: string;
+    [detail: string]: unknown;
+  };
+}
+
+/** Where Cognito sent a confirmation code, as the API reports it (`destination` is masked: a***@e***). */
+export interface CodeDelivery {
+  destination: string | null;
+  deliveryMedium: string | null;
+  attributeName: string | null;
+}
+
+/** `authstack signup --json`: Cognito's answer to the sign-up. */
+export interface SignupResult {
+  username: string;
+  userSub?: string;
+  userConfirmed?: boolean;
+  codeDeliveryDetails?: CodeDelivery | null;
+}
+
+/** `authstack login --json`. */
+export interface LoginResult {
+  username: string;
+  /** The target's name: `local`, a stack name, or `custom`. */
+  target: string;
+  /** When the access token expires (ISO 8601). */
+  expiresAt: string;
+  /** The file the tokens were saved in. */
+  tokenStore: string;
+}
+
+/** `authstack logout --json`. */
+export type LogoutResult =
+  | { loggedOut: false; reason: string }
+  | { loggedOut: true; username: string; /** Whether Cognito signed the user out of every device. */ globalSignOut: boolean; reason?: string };
+
+/** `authstack token --json`. */
+export interface TokenResult {
+  tokenType: 'access' | 'id';
+  token: string;
+  /** When the token expires (ISO 8601). */
+  expiresAt: string;
+  /** True when it was refreshed for this call. */
+  refreshed: boolean;
+  username: string;
+}
+
+/** `authstack validate --json`: a confirmation, or (with --resend) a new code sent. */
+export type ValidateResult =
+  | { username: string; status: 'Confirmed'; /** Where the code came from. */ codeSource: 'argument' | 'mailbox' | 'prompt' }
+  | { username: string; resent: true; codeDeliveryDetails?: CodeDelivery | null };
+
+/** `authstack smoke --json`: every step with its outcome and time. */
+export interface SmokeResult {
+  ok: boolean;
+  /** The target's name. */
+  target: string;
+  /** The throw-away user it signed up. */
+  username?: string;
+  steps: Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; ms: number; message?: string }>;
+  failedStep?: string;
+  totalMs: number;
+}
+
+/** `authstack outputs --json`: the stack's outputs, by name. */
+export type OutputsResult = Record<string, string>;
+
+/** `authstack outputs --format amplify|env --json`: the front-end configuration file written. */
+export interface OutputsFileResult {
+  format: 'amplify' | 'env';
+  /** Absolute path of the file written. */
+  file: string;
+  /** The target's name, and whether it is the local stack or a deployed one. */
+  target: string;
+  kind: 'local' | 'aws';
+  /** True when a file authstack wrote before was replaced. */
+  overwritten: boolean;
+}
+
+/** `authstack package --json`. */
+export interface PackageResult {
+  /** The zip's absolute path. */
+  file: string;
+  /** The zip's size in bytes. */
+  size: number;
+  /** The bundled handler's size in bytes, before compression. */
+  bundleSize: number;
+  /** The zip's SHA-256, hex. */
+  sha256: string;
+}
+
+/** `authstack destroy --json`. */
+export interface DestroyResult {
+  stackName: string;
+  region: string;
+  outcome: 'deleted' | 'not-found';
+  userPoolId?: string;
+  /** Users the pool held when it was deleted (with --delete-user-pool). */
+  users?: number;
+  userPoolDeleted: boolean;
+}
+
+/** `authstack logs --json` (not with --follow). */
+export interface LogsResult {
+  logGroupName: string;
+  events: Array<{
+    /** ISO 8601. */
+    timestamp: string;
+    message: string;
+    /** The function's per-request record, when the line is one. */
+    request?: Record<string, unknown>;
+  }>;
+}
+
+/** `authstack dev --json`: printed once, as soon as the local stack is ready. */
+export interface DevResult {
+  apiUrl: string;
+  cognitoEndpoint: string;
+  userPoolId: string;
+  clientId: string;
+  region: string;
+  /** The local stack's data folder (users, mailbox). */
+  dataDir: string;
+  /** Milliseconds from start to ready. */
+  readyMs: number;
+}
+
+/** `authstack status --json`. */
+export interface StatusResult {
+  stackName: string;
+  region: string;
+  /** CloudFormation's stack status, e.g. `UPDATE_COMPLETE`. */
+  status: string;
+  statusReason?: string;
+  outputs: Record<string, string>;
+  /** The custom domain's certificate, when there is one. */
+  certificate?: { arn: string; status: string; validationRecord?: string };
+  lastDeploy?: { codeLastModified?: string; codeSha256?: string; lastUpdateStatus?: string; stackLastUpdated?: string; fromThisMachine?: string };
+  health?: HealthCheck;
+}
+
+/** One resource of a change set. */
+export interface ChangeRow {
+  action: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  /** `True`, `False` or `Conditional` for a Modify; empty for Add and Remove. */
+  replacement: string;
+}
+
+/** `authstack deploy --json`: the change set alone (--no-execute), or the deployed stack. */
+export type DeployResult =
+  | { outcome: 'change-set-only'; stackName: string; region: string; changeSetId?: string; changes: ChangeRow[] }
+  | {
+      outcome: 'no-changes' | 'code-only' | 'created' | 'updated';
+      stackName: string;
+      region: string;
+      outputs: Record<string, string>;
+      /** Base64 SHA-256 of the code now live, as Lambda reports it. */
+      codeSha256: string;
+      codeUploaded: boolean;
+      changes: ChangeRow[];
+      /** Absent with --no-health-check, or when nothing changed. */
+      health?: HealthCheck;
+    };
+
+/** `authstack profile --json`: the API's answer to GET /user/profile. */
+export type ProfileResult = ProfileBody;
+
+/** `authstack health --json`. */
+export type HealthResult = HealthCheck;

@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { createGenerator } from 'ts-json-schema-generator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type CliResult } from '../../helpers/run-cli.js';
+import { deployWorld, type DeployWorld } from '../deploy/helpers.js';
+import { ProjectState } from '../../../src/core/targets.js';
+
+/**
+ * Every command that prints a `--json` document prints one that matches its exported type in
+ * src/commands/results.ts: the schemas are generated from those types (once, ~2 s of CPU for the TypeScript
+ * compiler: the reason this file is slower than most), and each command is run in-process for real.
+ */
+const RESULTS = fileURLToPath(new URL('../../../src/commands/results.ts', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../../fixtures/json-results.tsconfig.json', import.meta.url));
+
+let schemaOf: (type: string) => ValidateFunction;
+beforeAll(() => {
+  const generator = createGenerator({ path: RESULTS, tsconfig: TSCONFIG, skipTypeCheck: true, additionalProperties: false });
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const cache = new Map<string, ValidateFunction>();
+  schemaOf = (type) => {
+    if (!cache.has(type)) cache.set(type, ajv.compile(generator.createSchema(type)));
+    return cache.get(type)!;
+  };
+}, 60_000);
+
+/** The run printed exactly one JSON document, and it is a `type`. */
+function expectDocument(r: CliResult, type: string): Record<string, unknown> {
+  const doc = r.json<Record<string, unknown>>();
+  const validate = schemaOf(type);
+  expect(validate(doc), `${type}: ${JSON.stringify(validate.errors)}\n${r.stdout}`).toBe(true);
+  return doc;
+}
+
+describe('--json results of the local-stack commands match their types', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let stop: AbortController;
+  let dev: Promise<CliResult>;
+  const run = (argv: string[], stdin?: string) => runCli([...argv, '--json'], { cwd: tmp.dir, stdin });
+  const email = 'ada@example.com';
+  const password = 'Corr3ct-Horse!';
+
+  beforeAll(async () => {
+    tmp = await tempDir();
+    stop = new AbortController();
+    dev = runCli(['dev', '--json', '--port', '0', '--cognito-port', '0'], { cwd: tmp.dir, signal: stop.signal });
+    const state = new ProjectState(tmp.dir);
+    const deadline = Date.now() + 30_000;
+    while (!(await state.target('local').catch(() => undefined))) {
+      if (Date.now() > deadline) throw new Error(`authstack dev did not start: ${JSON.stringify(await Promise.race([dev, Promise.resolve('still running')]))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    stop?.abort();
+    await dev;
+    await tmp?.cleanup();
+  });
+
+  it('health, signup, validate, login, token, profile, logout and smoke', async () => {
+    expectDocument(await run(['health']), 'HealthResult');
+    expectDocument(await run(['signup', email, '--password-stdin'], password), 'SignupResult');
+    expect(expectDocument(await run(['validate', email, '--resend']), 'ValidateResult')).toMatchObject({ resent: true });
+    expect(expectDocument(await run(['validate', email]), 'ValidateResult')).toMatchObject({ status: 'Confirmed' });
+    expectDocument(await run(['login', email, '--password-stdin'], password), 'LoginResult');
+    expectDocument(await run(['token']), 'TokenResult');
+    expectDocument(await run(['token', '--id']), 'TokenResult');
+    expect(expectDocument(await run(['profile']), 'ProfileResult')).toMatchObject({ email });
+    expect(expectDocument(await run(['logout']), 'LogoutResult')).toMatchObject({ loggedOut: true });
+    expect(expectDocument(await run(['logout']), 'LogoutResult')).toMatchObject({ loggedOut: false });
+    expect(expectDocument(await run(['smoke']), 'SmokeResult')).toMatchObject({ ok: true });
+  });
+
+  it('an error is an ErrorResult', async () => {
+    const r = await run(['login', 'nobody@example.com', '--password-stdin'], password);
+    expect(r.code).not.toBe(0);
+    expectDocument(r, 'ErrorResult');
+  });
+
+  it('dev prints its document when ready', async () => {
+    stop.abort();
+    const r = await dev;
+    expect(r.code).toBe(0);
+    expectDocument(r, 'DevResult');
+  });
+});
+
+describe('--json results of the AWS commands match their types', () => {
+  let w: DeployWorld;
+  beforeAll(async () => (w = await deployWorld()));
+  afterAll(async () => w?.cleanup());
+
+  it('deploy (change set only, then deployed), status, outputs, logs and destroy', async () => {
+    const zip = await w.zip();
+    expect(expectDocument(await w.run(['deploy', '--yes', '--zip', zip, '--no-execute', '--json']), 'DeployResult')).toMatchObject({ outcome: 'change-set-only' });
+    expect(expectDocument(await w.deploy(['--json']), 'DeployResult')).toMatchObject({ outcome: 'created', health: { healthy: true } });
+    expect(expectDocument(await w.run(['status', '--json']), 'StatusResult')).toMatchObject({ health: { healthy: true } });
+    expectDocument(await w.run(['outputs', '--json']), 'OutputsResult');
+    expectDocument(await w.run(['outputs', '--format', 'env', '--json']), 'OutputsFileResult');
+    w.aws.putLogEvents('/aws/lambda/authstack-api', [
+      { timestamp: Date.now() - 1000, message: JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 }) + '\n' },
+      { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },
+    ]);
+    expect(expectDocument(await w.run(['logs', '--json']), 'LogsResult')).toMatchObject({ events: [{ request: { path: '/app/health' } }, {}] });
+    expect(expectDocument(await w.run(['destroy', '--yes', '--json']), 'DestroyResult')).toMatchObject({ outcome: 'deleted' });
+    expectDocument(await w.run(['destroy', '--yes', '--json']), 'DestroyResult');
+  });
+
+  it('package', async () => {
+    expectDocument(await w.run(['package', '--out', 'lambda.zip', '--json']), 'PackageResult');
+  });
+});
