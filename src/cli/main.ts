@@ -86,7 +86,8 @@ export function interruptedError(): UserError {
 export function reportError(err: unknown, out: Output): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-    const message = err.message.replace(/^error:\s*/, '').trim();
+    // Commander puts its suggestion on a second line; one line here, so errorLine does not escape the newline.
+    const message = err.message.replace(/^error:\s*/, '').trim().replace(/\s*\n\s*/g, ' ');
     return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: 'See authstack --help' }));
   }
   if (isUserError(err)) return printError(out, err);

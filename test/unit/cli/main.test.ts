@@ -37,6 +37,14 @@ describe('authstack --help and --version', () => {
 });
 
 describe('usage errors', () => {
+  it('a mistyped command suggests the right one on one line, without a literal \\n, also in --json', async () => {
+    const r = await runCli(['helth'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("error: Unknown command 'helth' (Did you mean health?) See authstack --help.");
+    const j = await runCli(['helth', '--json'], { cwd: tmp.dir });
+    expect(j.json().error.message).toBe("Unknown command 'helth' (Did you mean health?) See authstack --help.");
+  });
+
   it('an unknown command is one line on stderr and exit 2', async () => {
     const r = await runCli(['deplyo'], { cwd: tmp.dir });
     expect(r.code).toBe(2);
