@@ -13,9 +13,11 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  waitUntilChangeSetCreateComplete,
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsFactory } from '../core/aws.js';
+import { UserError } from '../core/errors.js';
 import { awsError, call, errorName, type AwsCallSettings } from './errors.js';
 
 export interface StackSummary {
@@ -81,6 +83,12 @@ export interface CloudFormationApi {
   createChangeSet(input: CreateChangeSetInput): Promise<{ id: string; stackId: string }>;
   /** The change set with all its changes (every page). */
   describeChangeSet(changeSetId: string, stackName: string): Promise<ChangeSetDescription>;
+  /**
+   * Waits (with the SDK's waiter) until the change set is computed: `CREATE_COMPLETE`, or `FAILED` (which is also
+   * how CloudFormation reports a change set with no changes), then describes it. Throws `ChangeSetTimeout` after
+   * `maxWaitSeconds`, and `WaitAborted` when `signal` aborts.
+   */
+  waitForChangeSet(changeSetId: string, stackName: string, options: WaitOptions): Promise<ChangeSetDescription>;
   executeChangeSet(changeSetId: string, stackName: string): Promise<void>;
   deleteChangeSet(changeSetId: string, stackName: string): Promise<void>;
   deleteStack(stackName: string): Promise<void>;
@@ -89,6 +97,28 @@ export interface CloudFormationApi {
   describeStackEvents(stackName: string, nextToken?: string): Promise<{ events: StackEvent[]; nextToken?: string }>;
   /** The physical id of one resource, or undefined when the stack has no such resource (yet). */
   physicalId(stackName: string, logicalId: string): Promise<string | undefined>;
+}
+
+export interface WaitOptions {
+  readonly maxWaitSeconds: number;
+  /** The shortest time between polls; the SDK's waiter backs off from it up to `maxDelaySeconds`. */
+  readonly minDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A waiter stopped because its signal aborted; the operation it watched goes on in AWS. */
+export class WaitAborted extends Error {
+  constructor() {
+    super('the wait was aborted');
+    this.name = 'WaitAborted';
+  }
+}
+
+/** The SDK waiter's options from ours: a minimum delay that is always below the total wait, as it requires. */
+export function waiterConfig<C>(client: C, options: WaitOptions) {
+  const minDelay = Math.max(0.001, Math.min(options.minDelaySeconds, options.maxWaitSeconds / 2));
+  return { client, maxWaitTime: options.maxWaitSeconds, minDelay, maxDelay: Math.max(minDelay, options.maxDelaySeconds), abortSignal: options.signal };
 }
 
 const DOES_NOT_EXIST = /does not exist/i;
@@ -165,6 +195,20 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
         } while (nextToken);
         return first;
       }),
+    async waitForChangeSet(changeSetId, stackName, options) {
+      // The waiter ends in FAILURE for a FAILED change set, and the reason matters (no changes is one), so
+      // either way the change set is described afterwards; only a time-out or an abort ends differently.
+      const result = await waitUntilChangeSetCreateComplete(waiterConfig(client, options), { ChangeSetName: changeSetId, StackName: stackName }).catch((err: unknown) => {
+        if (errorName(err) === 'AbortError' || options.signal?.aborted) throw new WaitAborted();
+        if (errorName(err) === 'TimeoutError') {
+          throw new UserError('deployment', `The change set for ${stackName} was still being computed after ${options.maxWaitSeconds} s.`, { code: 'ChangeSetTimeout' });
+        }
+        if (/"state":"FAILURE"/.test(String((err as Error)?.message))) return undefined;
+        throw awsError(err, 'wait for the change set', where);
+      });
+      if (options.signal?.aborted && !result) throw new WaitAborted();
+      return this.describeChangeSet(changeSetId, stackName);
+    },
     executeChangeSet: (changeSetId, stackName) =>
       run('execute the change set', async () => {
         await client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName }));

@@ -5,7 +5,7 @@
  * `deps.emit` (see `printer.ts`).
  */
 import { createHash } from 'node:crypto';
-import type { CloudFormationApi, ParameterValue, ResourceChange, StackEvent, StackSummary } from '../aws/cloudformation.js';
+import { WaitAborted, type ChangeSetDescription, type CloudFormationApi, type ParameterValue, type ResourceChange, type StackEvent, type StackSummary } from '../aws/cloudformation.js';
 import type { LambdaApi } from '../aws/lambda.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
 import { normaliseHost, type Route53Api } from '../aws/route53.js';
@@ -14,6 +14,7 @@ import { EXIT, UserError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
+import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from './plan.js';
 import { LOGICAL_IDS, OUTPUTS, PARAMETERS } from './template.js';
 
 export interface DeployStackOptions {
@@ -99,7 +100,6 @@ export interface DeployStackResult {
 }
 
 const STABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
-const SKIPPABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -112,53 +112,97 @@ export function lambdaCodeSha256(zip: Uint8Array): string {
 }
 
 export async function deployStack(options: DeployStackOptions, deps: DeployStackDeps): Promise<DeployStackResult> {
-  const { stackName, region } = options;
-  const emit = deps.emit;
+  const { stackName } = options;
   const codeSha256 = lambdaCodeSha256(options.code.zip);
   const templateSha256 = sha256Hex(options.templateBody);
   const execute = options.execute ?? true;
 
-  let stack = await deps.cfn.describeStack(stackName);
-  stack = await settleStack(stack, options, deps);
-
+  const stack = await settleStack(await deps.cfn.describeStack(stackName), options, deps);
   const desired: Record<string, string> = { ...options.parameters };
   if (options.domain) {
     // One spelling for the lookup, the comparison with the deployed parameter and the parameter sent.
     const domain = { ...options.domain, name: normaliseHost(options.domain.name) };
     desired[PARAMETERS.domainName] = domain.name;
-    desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, emit);
+    desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, deps.emit);
   }
   const parameters = parameterValues(options.templateParameters, desired, stack);
-  const base = { stackName, templateSha256, parameters: desired };
+  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters'>): DeployStackResult => ({
+    outcome,
+    stackName,
+    templateSha256,
+    parameters: desired,
+    ...rest,
+  });
 
-  // Fast paths: the deployed template text and parameters are the record of the last deploy, and Lambda's own
-  // CodeSha256 that of the code, so this works from any machine without local state.
-  let fn: { name: string; codeSha256: string; lastUpdateStatus?: string } | undefined;
-  let templateSame = false;
-  if (stack && SKIPPABLE.has(stack.status)) {
-    const deployedTemplate = await deps.cfn.getTemplate(stackName);
-    templateSame = sha256Hex(deployedTemplate) === templateSha256;
-    const paramsSame = Object.entries(desired).every(([k, v]) => stack!.parameters[k] === v);
-    if (templateSame && paramsSame) {
-      fn = await currentFunction(stack, deps);
-      if (fn && fn.codeSha256 === codeSha256) {
-        emit({ type: 'info', message: `No changes: stack ${stackName} already runs this template, these parameters and this code.` });
-        return { ...base, outcome: 'no-changes', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256, codeUploaded: false, reason: 'template, parameters and code hash unchanged' };
-      }
-      if (fn) {
-        if (!execute) {
-          emit({ type: 'info', message: 'Only the function code changed: a deploy would upload it directly, without CloudFormation.' });
-          return { ...base, outcome: 'change-set-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: fn.codeSha256, codeUploaded: false, reason: 'code only (not executed)' };
-        }
-        emit({ type: 'info', message: 'Only the function code changed: updating it directly (no CloudFormation change).' });
-        const live = await uploadCode(fn, options, deps);
-        return { ...base, outcome: 'code-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: 'template and parameters unchanged, code changed' };
-      }
+  // The facts the plan needs, read lazily: the deployed template text and parameters are the record of the last
+  // deploy, and Lambda's own CodeSha256 that of the code, so this works from any machine without local state.
+  let facts: DeployFacts = { stack, desired, templateSha256, codeSha256, execute };
+  if (stack && mayCompareTemplate(facts)) facts = { ...facts, deployedTemplateSha256: sha256Hex(await deps.cfn.getTemplate(stackName)) };
+  let fn = stack && needsFunction(facts) ? await currentFunction(stack, deps) : undefined;
+  if (fn) facts = { ...facts, functionCodeSha256: fn.codeSha256 };
+
+  let plan = planDeploy(facts);
+  let applied: Applied | undefined;
+  if (plan.kind === 'change-set') {
+    applied = await applyChangeSet(plan.type, parameters, templateSha256, stack, options, deps);
+    if (applied.kind === 'empty') {
+      fn ??= await currentFunction(stack!, deps);
+      plan = planAfterEmptyChangeSet(fn?.codeSha256, codeSha256, execute);
     }
   }
 
-  // The change set.
-  const type = stack ? 'UPDATE' : 'CREATE';
+  switch (plan.kind) {
+    case 'no-changes':
+      deps.emit({
+        type: 'info',
+        message:
+          plan.reason === 'change set empty'
+            ? `No changes: CloudFormation found nothing to change in ${stackName}${plan.codeDiffers ? ' (the code differs; run without --no-execute to upload it)' : ''}.`
+            : `No changes: stack ${stackName} already runs this template, these parameters and this code.`,
+      });
+      return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: fn?.codeSha256 ?? '', codeUploaded: false, reason: plan.reason });
+    case 'code-only-preview':
+      deps.emit({ type: 'info', message: 'Only the function code changed: a deploy would upload it directly, without CloudFormation.' });
+      return finish('change-set-only', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: fn!.codeSha256, codeUploaded: false, reason: plan.reason });
+    case 'code-only': {
+      deps.emit({
+        type: 'info',
+        message: plan.reason === 'change set empty, code changed' ? 'CloudFormation has nothing to change; updating the function code directly.' : 'Only the function code changed: updating it directly (no CloudFormation change).',
+      });
+      const live = await uploadCode(fn!, options, deps);
+      return finish('code-only', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: plan.reason });
+    }
+    case 'change-set': {
+      if (applied?.kind === 'not-executed') {
+        return finish('change-set-only', { stackId: applied.stackId, outputs: stack?.outputs ?? {}, changes: applied.changes, changeSetId: applied.changeSetId, codeSha256: '', codeUploaded: false, reason: 'not executed' });
+      }
+      const done = applied as Extract<Applied, { kind: 'executed' }>;
+      const code = await syncCode(done.stack, codeSha256, options, deps);
+      return finish(plan.type === 'CREATE' ? 'created' : 'updated', { stackId: done.stack.stackId, outputs: done.stack.outputs, changes: done.changes, ...code, reason: plan.reason });
+    }
+  }
+}
+
+/** What became of a change set: CloudFormation found nothing to change, it was left for review, or executed. */
+type Applied =
+  | { kind: 'empty' }
+  | { kind: 'not-executed'; changeSetId: string; stackId: string; changes: ResourceChange[] }
+  | { kind: 'executed'; stack: StackSummary; changes: ResourceChange[] };
+
+/**
+ * Creates the change set, shows it, applies the user pool guard, asks, executes it and watches the stack to the
+ * end. Throws when CloudFormation rejects the change, the guard or the user refuses it, or the operation fails.
+ */
+async function applyChangeSet(
+  type: 'CREATE' | 'UPDATE',
+  parameters: ParameterValue[],
+  templateSha256: string,
+  stack: StackSummary | undefined,
+  options: DeployStackOptions,
+  deps: DeployStackDeps,
+): Promise<Applied> {
+  const { stackName, region } = options;
+  const emit = deps.emit;
   const changeSetName = `authstack-${new Date(deps.clock.now()).toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
   emit({ type: 'info', message: `${type === 'CREATE' ? 'Creating' : 'Computing'} the change set for ${stackName}${type === 'CREATE' ? ' (new stack)' : ''}…` });
   const created = await deps.cfn.createChangeSet({
@@ -172,16 +216,7 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
   const changeSet = await waitForChangeSet(created.id, options, deps);
   if (changeSet.status === 'FAILED') {
     await deps.cfn.deleteChangeSet(created.id, stackName).catch(() => undefined);
-    if (stack && NO_CHANGES.test(changeSet.statusReason ?? '')) {
-      fn ??= await currentFunction(stack, deps);
-      if (fn && fn.codeSha256 !== codeSha256 && execute) {
-        emit({ type: 'info', message: 'CloudFormation has nothing to change; updating the function code directly.' });
-        const live = await uploadCode(fn, options, deps);
-        return { ...base, outcome: 'code-only', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: 'change set empty, code changed' };
-      }
-      emit({ type: 'info', message: `No changes: CloudFormation found nothing to change in ${stackName}${fn && fn.codeSha256 !== codeSha256 ? ' (the code differs; run without --no-execute to upload it)' : ''}.` });
-      return { ...base, outcome: 'no-changes', stackId: stack.stackId, outputs: stack.outputs, changes: [], codeSha256: fn?.codeSha256 ?? '', codeUploaded: false, reason: 'change set empty' };
-    }
+    if (stack && NO_CHANGES.test(changeSet.statusReason ?? '')) return { kind: 'empty' };
     throw new UserError('deployment', `CloudFormation rejected the change: ${changeSet.statusReason ?? 'no reason given'}`, { code: 'ChangeSetFailed' });
   }
   const changes = changeSet.changes;
@@ -196,12 +231,12 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
     emit({ type: 'warn', message: `--allow-user-pool-replacement: ${risky.map((c) => c.logicalId).join(', ')} will be replaced or removed; their users and client ids are lost to this stack.` });
   }
 
-  if (!execute) {
+  if (options.execute === false) {
     emit({
       type: 'info',
       message: `Change set ${changeSetName} left for review (not executed). Apply it with: aws cloudformation execute-change-set --stack-name ${stackName} --change-set-name ${changeSetName} --region ${region}`,
     });
-    return { ...base, outcome: 'change-set-only', stackId: created.stackId, outputs: stack?.outputs ?? {}, changes, changeSetId: created.id, codeSha256: '', codeUploaded: false, reason: 'not executed' };
+    return { kind: 'not-executed', changeSetId: created.id, stackId: created.stackId, changes };
   }
 
   if (!options.yes) {
@@ -226,24 +261,15 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
 
   const after = await deps.cfn.describeStack(created.stackId);
   if (!after) throw new UserError('deployment', `Stack ${stackName} vanished right after its deploy.`, { code: 'StackGone' });
-  const deployedFn = await currentFunction(after, deps);
-  if (!deployedFn) throw new UserError('deployment', `Stack ${stackName} has no function to upload the code to.`, { code: 'NoFunction' });
-  let live = deployedFn.codeSha256;
-  let uploaded = false;
-  if (deployedFn.codeSha256 !== codeSha256) {
-    live = await uploadCode(deployedFn, options, deps);
-    uploaded = true;
-  }
-  return {
-    ...base,
-    outcome: type === 'CREATE' ? 'created' : 'updated',
-    stackId: after.stackId,
-    outputs: after.outputs,
-    changes,
-    codeSha256: live,
-    codeUploaded: uploaded,
-    reason: templateSame ? 'parameters changed' : 'template changed',
-  };
+  return { kind: 'executed', stack: after, changes };
+}
+
+/** After a create or update: uploads the code unless the function already runs it. */
+async function syncCode(stack: StackSummary, codeSha256: string, options: DeployStackOptions, deps: DeployStackDeps): Promise<{ codeSha256: string; codeUploaded: boolean }> {
+  const fn = await currentFunction(stack, deps);
+  if (!fn) throw new UserError('deployment', `Stack ${options.stackName} has no function to upload the code to.`, { code: 'NoFunction' });
+  if (fn.codeSha256 === codeSha256) return { codeSha256: fn.codeSha256, codeUploaded: false };
+  return { codeSha256: await uploadCode(fn, options, deps), codeUploaded: true };
 }
 
 /**
@@ -387,15 +413,13 @@ async function uploadCode(fn: { name: string; lastUpdateStatus?: string }, optio
   return live.codeSha256 || lambdaCodeSha256(options.code.zip);
 }
 
-async function waitForChangeSet(id: string, options: DeployStackOptions, deps: DeployStackDeps) {
+async function waitForChangeSet(id: string, options: DeployStackOptions, deps: DeployStackDeps): Promise<ChangeSetDescription> {
   const poll = options.pollIntervalMs ?? 2000;
-  const deadline = deps.clock.now() + 10 * 60_000;
-  for (;;) {
-    const cs = await deps.cfn.describeChangeSet(id, options.stackName);
-    if (cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED') return cs;
-    if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'change-set');
-    if (deps.clock.now() > deadline) throw new UserError('deployment', `The change set for ${options.stackName} is still ${cs.status} after 10 minutes.`, { code: 'ChangeSetTimeout' });
-    await deps.clock.sleep(Math.min(poll, 1000), options.signal);
+  try {
+    return await deps.cfn.waitForChangeSet(id, options.stackName, { maxWaitSeconds: 10 * 60, minDelaySeconds: Math.min(poll, 1000) / 1000, maxDelaySeconds: 5, signal: options.signal });
+  } catch (err) {
+    if (err instanceof WaitAborted) throw interrupted(options.stackName, options.region, 'change-set');
+    throw err;
   }
 }
 
