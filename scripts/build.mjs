@@ -1,7 +1,9 @@
-// Builds the CLI (dist/cli.mjs → dist/cli-main.mjs plus lazily loaded chunks) and the Lambda bundle (dist/lambda/index.mjs).
+// Builds the CLI (dist/cli.mjs → dist/cli-main.mjs plus lazily loaded chunks) and the Lambda (dist/lambda/ and
+// dist/lambda.zip with its SHA-256 in dist/lambda.json).
 import { build } from 'esbuild';
 import { readFile, readdir, rm, mkdir, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
@@ -111,9 +113,27 @@ export async function run(argv = process.argv.slice(2)) {
 `,
 );
 
-// The Lambda bundle, built by the same code `authstack package` uses.
-const { writeLambdaBundle } = await import(pathToFileURL(join(dist, 'deploy-bundle.mjs')).href);
-await writeLambdaBundle(join(dist, 'lambda', 'index.mjs'));
+// The Lambda, built once here and shipped: dist/lambda/ is what `authstack dev` runs, dist/lambda.zip (the same
+// files, zipped deterministically) is what `deploy` uploads and `package` writes, and dist/lambda.json records
+// the zip's SHA-256, so every install of this version deploys these very bytes.
+const { buildLambdaBundle, writeBundleFiles, zipBundle } = await import(pathToFileURL(join(dist, 'deploy-bundle.mjs')).href);
+const lambda = await buildLambdaBundle();
+await writeBundleFiles(join(dist, 'lambda', 'index.mjs'), lambda.files);
+const zip = await zipBundle(lambda.files);
+await writeFile(join(dist, 'lambda.zip'), zip);
+await writeFile(
+  join(dist, 'lambda.json'),
+  JSON.stringify(
+    {
+      version: pkg.version,
+      sha256: createHash('sha256').update(zip).digest('hex'),
+      size: zip.length,
+      bundleSize: lambda.files.reduce((n, f) => n + f.contents.length, 0),
+    },
+    null,
+    2,
+  ) + '\n',
+);
 
 async function thirdPartyLicenses(inputs) {
   const dirs = new Set();

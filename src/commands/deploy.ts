@@ -54,7 +54,7 @@ const deployFlags = {
   certificateTimeout: { type: 'value', placeholder: 'duration', description: 'give up waiting for the certificate after this long (default: 30m)', parse: duration('--certificate-timeout') },
   busyTimeout: { type: 'value', placeholder: 'duration', description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)', parse: duration('--busy-timeout') },
   healthCheck: { type: 'negated-switch', description: 'skip GET /app/health after the deploy' },
-  zip: { type: 'value', placeholder: 'file', description: 'deploy this zip (from authstack package) instead of bundling now' },
+  zip: { type: 'value', placeholder: 'file', description: 'deploy this zip instead of the one this version ships' },
   pollInterval: { type: 'value', placeholder: 'duration', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
 } as const satisfies OptionSpecs;
 type Options = OptionsOf<typeof deployFlags>;
@@ -243,14 +243,8 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
       throw fileError('read', path, err);
     }
   }
-  const spinner = ctx.out.spinner('Bundling the Lambda…');
-  try {
-    const { packageLambda } = await import('../deploy/bundle.js');
-    const pkg = await packageLambda();
-    spinner.stop(`Bundled the Lambda (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
-    return { zip: pkg.zip };
-  } catch (err) {
-    spinner.stop();
-    throw err;
-  }
+  const { loadShippedLambda } = await import('../deploy/artifact.js');
+  const pkg = await loadShippedLambda();
+  ctx.out.info(`Lambda package ${pkg.file} (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
+  return { zip: pkg.zip };
 }

@@ -5,14 +5,12 @@ import type { PackageResult } from './results.js';
 
 export default defineCommand({
   name: 'package',
-  description: 'bundle the Lambda into a deterministic zip and print its size and SHA-256',
+  description: 'write the Lambda zip this version ships (the bytes deploy uploads) and print its size and SHA-256',
   options: { out: { type: 'value', short: 'o', placeholder: 'file', description: 'where to write the zip', default: '.authstack/build/lambda.zip' } },
   examples: ['authstack package', 'authstack package --out lambda.zip --json'],
   async run({ options }, ctx) {
-    const { packageLambda } = await import('../deploy/bundle.js');
-    const spinner = ctx.out.spinner('Bundling the Lambda…');
-    const pkg = await packageLambda();
-    spinner.stop();
+    const { loadShippedLambda } = await import('../deploy/artifact.js');
+    const pkg = await loadShippedLambda();
     const file = resolve(ctx.cwd, options.out);
     await writeFileAtomic(file, pkg.zip);
     const doc: PackageResult = { file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 };

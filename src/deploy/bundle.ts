@@ -1,5 +1,6 @@
 /**
- * Builds the Lambda artefact: esbuild bundles `src/lambda/handler.ts` into one minified ESM file, archiver zips it
+ * Builds the Lambda artefact, at build time (scripts/build.mjs ships the result in dist/) and for `dev --watch` in
+ * a clone; nothing else runs esbuild. esbuild bundles `src/lambda/handler.ts` into one minified ESM file, archiver zips it
  * deterministically (same source → same bytes → same SHA-256), so an unchanged function is never re-uploaded.
  */
 import { createHash } from 'node:crypto';
@@ -160,7 +161,11 @@ export async function packageLambda(opts: BundleOptions = {}): Promise<LambdaPac
  * imports a half-written bundle. Chunk names carry a content hash, so an older entry still finds its own chunks.
  */
 export async function writeLambdaBundle(outfile: string, opts: BundleOptions = {}): Promise<void> {
-  const { files } = await buildLambdaBundle(opts);
+  await writeBundleFiles(outfile, (await buildLambdaBundle(opts)).files);
+}
+
+/** Writes built bundle files as `writeLambdaBundle` does (the build writes the files it also zips). */
+export async function writeBundleFiles(outfile: string, files: readonly BundleFile[]): Promise<void> {
   const dir = path.dirname(outfile);
   const ordered = [...files.filter((f) => f.path !== BUNDLE_FILE_NAME), files.find((f) => f.path === BUNDLE_FILE_NAME)!];
   for (const file of ordered) {

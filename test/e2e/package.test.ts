@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +22,12 @@ describe('authstack package', () => {
     const [za, zb] = await Promise.all([readFile(join(ws.cwd, 'a.zip')), readFile(join(ws.cwd, 'b.zip'))]);
     expect(za.equals(zb)).toBe(true);
     expect(a.json().size).toBe(za.length);
+  });
+
+  it('writes exactly the zip this version ships (dist/lambda.zip), the bytes deploy uploads', async () => {
+    const shipped = await readFile(join(ROOT, 'dist', 'lambda.zip'));
+    expect((await readFile(join(ws.cwd, 'a.zip'))).equals(shipped)).toBe(true);
+    expect(JSON.parse(await readFile(join(ROOT, 'dist', 'lambda.json'), 'utf8')).sha256).toBe(createHash('sha256').update(shipped).digest('hex'));
   });
 
   it('the zip unpacks to a handler that node can import and that answers a health event', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageLambda, REQUIRE_BANNER, writeLambdaBundle, zipBundle, type LambdaPackage } from '../../../src/deploy/bundle.js';
+import { loadShippedLambda, shippedLambdaPaths } from '../../../src/deploy/artifact.js';
 import { packageRoot } from '../../../src/deploy/package-root.js';
 import { readZip } from '../../helpers/lambda-zip.js';
 
@@ -56,6 +57,27 @@ describe('the Lambda package', () => {
     expect(first.sha256).toBe(createHash('sha256').update(first.zip).digest('hex'));
     expect(first.size).toBe(first.zip.length);
   }, 60_000);
+
+  it('is the zip the build ships in dist/lambda.zip, with its SHA-256 in dist/lambda.json, so every install deploys these bytes', async () => {
+    const shipped = await loadShippedLambda();
+    expect(shipped.zip.equals(first.zip)).toBe(true);
+    expect(shipped.sha256).toBe(first.sha256);
+    expect(JSON.parse(await readFile(shippedLambdaPaths().manifest, 'utf8'))).toMatchObject({ sha256: first.sha256, size: first.size, bundleSize: first.bundleSize });
+  });
+
+  it('holds, file for file, what dev runs from dist/lambda/', async () => {
+    const dir = path.dirname(shippedLambdaPaths().bundle);
+    for (const entry of readZip(first.zip)) expect((await readFile(path.join(dir, ...entry.name.split('/')))).equals(entry.data), entry.name).toBe(true);
+  });
+
+  it('refuses a shipped zip whose bytes differ from the SHA-256 its build recorded', async () => {
+    const root = path.join(tmp, 'tampered');
+    await mkdir(path.join(root, 'dist'), { recursive: true });
+    await writeFile(path.join(root, 'dist', 'lambda.zip'), Buffer.concat([first.zip, Buffer.from('x')]));
+    await writeFile(path.join(root, 'dist', 'lambda.json'), JSON.stringify({ sha256: first.sha256 }));
+    await expect(loadShippedLambda(root)).rejects.toMatchObject({ code: 'LambdaPackageMismatch' });
+    await expect(loadShippedLambda(path.join(tmp, 'never-built'))).rejects.toMatchObject({ code: 'NoLambdaPackage' });
+  });
 
   it('holds index.mjs and its chunks, in path order, dated 1980-01-01 with mode 0644', () => {
     const entries = readZip(first.zip);
