@@ -1,6 +1,6 @@
 /**
  * Deleting the stack, as a plain function. The user pool (and its client) outlive the stack through their
- * DeletionPolicy: Retain; deleting the pool too is a separate, explicitly confirmed step.
+ * DeletionPolicy (RetainExceptOnCreate); deleting the pool too is a separate, explicitly confirmed step.
  */
 import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { CognitoAdminApi } from '../aws/cognito-admin.js';
@@ -102,7 +102,7 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
     if (userPoolId) {
       deps.emit({
         type: 'info',
-        message: `The user pool ${userPoolId} was kept, with its users (DeletionPolicy: Retain). To delete it too: turn off its deletion protection, then aws cognito-idp delete-user-pool --user-pool-id ${userPoolId} --region ${region}.`,
+        message: `The user pool ${userPoolId} was kept, with its users (its DeletionPolicy keeps it). To delete it too: turn off its deletion protection, then aws cognito-idp delete-user-pool --user-pool-id ${userPoolId} --region ${region}.`,
       });
     }
     return { outcome: 'deleted', userPoolId, userPoolDeleted: false };

@@ -33,6 +33,30 @@ export interface FakeResource {
   updateReplacePolicy?: string;
 }
 
+/**
+ * Why a resource's physical instance is going away, which decides the policy that applies (CloudFormation user
+ * guide, DeletionPolicy and UpdateReplacePolicy attributes):
+ * - `stack-delete` and `removed` (gone from the template in an update): DeletionPolicy; `Retain` and
+ *   `RetainExceptOnCreate` keep it.
+ * - `replaced` (an update made a new one): UpdateReplacePolicy; `Retain` keeps the old one. DeletionPolicy
+ *   does not apply.
+ * - `rollback-of-create` (the operation that created it rolled back): DeletionPolicy `Retain` keeps it;
+ *   `RetainExceptOnCreate` deletes it, which is what it is for.
+ */
+export type RemovalCause = 'stack-delete' | 'removed' | 'replaced' | 'rollback-of-create';
+
+export function keptOnRemoval(r: Pick<FakeResource, 'deletionPolicy' | 'updateReplacePolicy'>, cause: RemovalCause): boolean {
+  switch (cause) {
+    case 'stack-delete':
+    case 'removed':
+      return r.deletionPolicy === 'Retain' || r.deletionPolicy === 'RetainExceptOnCreate';
+    case 'replaced':
+      return r.updateReplacePolicy === 'Retain';
+    case 'rollback-of-create':
+      return r.deletionPolicy === 'Retain';
+  }
+}
+
 interface FakeChange {
   Action: 'Add' | 'Modify' | 'Remove';
   LogicalResourceId: string;
@@ -347,7 +371,7 @@ export class FakeCloudFormation {
     }
     s.changeSets.clear();
     this.stackStep(s, 'DELETE_IN_PROGRESS', 'User Initiated');
-    for (const r of this.reverseOrder(s)) this.planDelete(s, r, true);
+    for (const r of this.reverseOrder(s)) this.planDelete(s, r, 'stack-delete');
     s.steps.push(() => {
       const failed = [...s.resources.values()].filter((r) => r.status === 'DELETE_FAILED');
       if (failed.length) this.setStatus(s.stackId, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed.map((r) => r.logicalId).join(', ')}].`);
@@ -425,7 +449,7 @@ export class FakeCloudFormation {
       this.setStatus(stack.stackId, 'ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failed}]. Rollback requested by user.`);
       for (const r of this.reverseOrder(stack)) {
         if (r.logicalId === failed) stack.resources.delete(r.logicalId);
-        else this.planDelete(stack, r, false);
+        else this.planDelete(stack, r, 'rollback-of-create');
       }
       stack.steps.push(() => {
         this.setStatus(stack.stackId, 'ROLLBACK_COMPLETE');
@@ -484,7 +508,7 @@ export class FakeCloudFormation {
         this.setStatus(stack.stackId, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
         for (const c of cs.changes) {
           const old = snapshot.get(c.LogicalResourceId);
-          if (old && (c.Action === 'Remove' || c.Replacement === 'True')) this.planDelete(stack, old, false, c.Action === 'Remove');
+          if (old && (c.Action === 'Remove' || c.Replacement === 'True')) this.planDelete(stack, old, c.Action === 'Remove' ? 'removed' : 'replaced');
         }
         stack.steps.push(() => {
           this.setStatus(stack.stackId, 'UPDATE_COMPLETE');
@@ -508,12 +532,21 @@ export class FakeCloudFormation {
             this.resourceEvent(stack, current, 'UPDATE_FAILED', this.rollbackFailures.get(id));
             return true;
           }
+          // What this operation created (an added resource, or the new instance of a replaced one) goes away as
+          // a rolled-back create; the old instance is restored.
+          const createdNow = !old || old.physicalId !== current.physicalId;
+          if (createdNow && current.physicalId) {
+            if (keptOnRemoval(current, 'rollback-of-create')) this.resourceEvent(stack, { ...current }, 'DELETE_SKIPPED');
+            else {
+              this.hooks.deleted?.(current, stack);
+              this.resourceEvent(stack, { ...current }, 'DELETE_COMPLETE');
+            }
+          }
           if (old) {
             stack.resources.set(id, { ...old });
             this.resourceEvent(stack, stack.resources.get(id)!, 'UPDATE_COMPLETE');
           } else {
             stack.resources.delete(id);
-            this.resourceEvent(stack, current, 'DELETE_COMPLETE');
           }
           return true;
         });
@@ -527,16 +560,20 @@ export class FakeCloudFormation {
     });
   }
 
-  private planDelete(stack: FakeStack, r: FakeResource, honourRetain: boolean, removedFromTemplate = true) {
+  /** Removes one physical resource, or keeps it (DELETE_SKIPPED) when its policy says so for this cause. */
+  private planDelete(stack: FakeStack, r: FakeResource, cause: RemovalCause) {
     stack.steps.push(() => {
       const current = stack.resources.get(r.logicalId);
+      // A replaced resource's logical id already names its new instance: only the old one is removed here.
       const target = current && current.physicalId === r.physicalId ? current : r;
-      if (honourRetain && r.deletionPolicy === 'Retain') {
-        this.resourceEvent(stack, target, 'DELETE_SKIPPED');
-        stack.resources.delete(r.logicalId);
+      const dropFromStack = () => {
+        if (current === target) stack.resources.delete(r.logicalId);
+      };
+      if (keptOnRemoval(r, cause)) {
+        this.resourceEvent(stack, { ...target }, 'DELETE_SKIPPED');
+        dropFromStack();
         return true;
       }
-      if (!removedFromTemplate && r.updateReplacePolicy === 'Retain') return true; // replaced, and kept in the account
       this.resourceEvent(stack, { ...target }, 'DELETE_IN_PROGRESS');
       if (this.failures.has(`delete:${r.logicalId}`)) {
         target.status = 'DELETE_FAILED';
@@ -544,7 +581,7 @@ export class FakeCloudFormation {
         return true;
       }
       this.hooks.deleted?.(r, stack);
-      if (current === target) stack.resources.delete(r.logicalId);
+      dropFromStack();
       this.resourceEvent(stack, { ...target }, 'DELETE_COMPLETE');
       return true;
     });

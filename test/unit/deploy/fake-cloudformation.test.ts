@@ -173,7 +173,8 @@ describe('fake CloudFormation: operations and events', () => {
     const s = f.get('s')!;
     expect(s.status).toBe('ROLLBACK_COMPLETE');
     expect(s.events.find((e) => e.ResourceStatus === 'CREATE_FAILED')).toMatchObject({ LogicalResourceId: 'Group', ResourceStatusReason: 'Invalid retention' });
-    expect(s.events.some((e) => e.LogicalResourceId === 'Pool' && e.ResourceStatus === 'DELETE_COMPLETE')).toBe(true);
+    // Pool is DeletionPolicy: Retain, which keeps it even when the create that made it rolls back.
+    expect(s.events.some((e) => e.LogicalResourceId === 'Pool' && e.ResourceStatus === 'DELETE_SKIPPED')).toBe(true);
     expect(code(() => create(f, [], 'UPDATE'))).toMatch(/is in ROLLBACK_COMPLETE state and can not be updated/);
   });
 
@@ -238,5 +239,98 @@ describe('fake CloudFormation: operations and events', () => {
     open = true;
     f.settle();
     expect(f.get('s')!.status).toBe('CREATE_COMPLETE');
+  });
+});
+
+describe('fake CloudFormation: DeletionPolicy and UpdateReplacePolicy', () => {
+  const POLICIES = `
+Parameters:
+  Attrs: { Type: String, Default: email }
+  Fail: { Type: String, Default: '' }
+  WithKept: { Type: String, Default: 'yes' }
+Conditions:
+  HasKept: !Equals [!Ref WithKept, 'yes']
+Resources:
+  Kept:
+    Type: AWS::Cognito::UserPool
+    Condition: HasKept
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+    Properties: { UsernameAttributes: [!Ref Attrs] }
+  KeptExceptOnCreate:
+    Type: AWS::Cognito::UserPool
+    Condition: HasKept
+    DeletionPolicy: RetainExceptOnCreate
+    UpdateReplacePolicy: Retain
+    Properties: { UsernameAttributes: [!Ref Attrs] }
+  ReplacedAway:
+    Type: AWS::Cognito::UserPool
+    DeletionPolicy: RetainExceptOnCreate
+    UpdateReplacePolicy: Delete
+    Properties: { UsernameAttributes: [!Ref Attrs] }
+  Last:
+    Type: AWS::Logs::LogGroup
+    DependsOn: [Kept, KeptExceptOnCreate, ReplacedAway]
+    Properties: { LogGroupName: !Sub 'g\${Fail}' }
+`;
+  function world() {
+    const f = cfn();
+    const deleted: string[] = [];
+    f.hooks = { deleted: (r) => deleted.push(`${r.logicalId}:${r.physicalId}`) };
+    const physical = (id: string) => f.get('s')?.resources.get(id)?.physicalId;
+    return { f, deleted, physical };
+  }
+
+  it('a first create that rolls back deletes a RetainExceptOnCreate resource and keeps a Retain one', () => {
+    const { f, deleted } = world();
+    f.failures.set('Last', 'boom');
+    deploy(f, [], 'CREATE', POLICIES);
+    expect(f.get('s')!.status).toBe('ROLLBACK_COMPLETE');
+    expect(deleted.map((d) => d.split(':')[0]).sort()).toEqual(['KeptExceptOnCreate', 'ReplacedAway']);
+    expect(f.get('s')!.events.find((e) => e.LogicalResourceId === 'Kept' && e.ResourceStatus === 'DELETE_SKIPPED')).toBeDefined();
+  });
+
+  it('a replacement keeps the old instance under UpdateReplacePolicy Retain and deletes it under Delete, whatever the DeletionPolicy', () => {
+    const { f, deleted, physical } = world();
+    deploy(f, [], 'CREATE', POLICIES);
+    const before = { kept: physical('Kept'), onCreate: physical('KeptExceptOnCreate'), away: physical('ReplacedAway') };
+    deploy(f, [{ ParameterKey: 'Attrs', ParameterValue: 'phone_number' }], 'UPDATE', POLICIES);
+    expect(f.get('s')!.status).toBe('UPDATE_COMPLETE');
+    expect(physical('Kept')).not.toBe(before.kept);
+    expect(deleted).toEqual([`ReplacedAway:${before.away}`]);
+    expect(deleted.join()).not.toContain(before.onCreate!);
+  });
+
+  it('removing a resource from the template keeps it under DeletionPolicy Retain or RetainExceptOnCreate', () => {
+    const { f, deleted, physical } = world();
+    deploy(f, [], 'CREATE', POLICIES);
+    expect(physical('Kept')).toBeDefined();
+    deploy(f, [{ ParameterKey: 'WithKept', ParameterValue: 'no' }], 'UPDATE', POLICIES);
+    expect(f.get('s')!.status).toBe('UPDATE_COMPLETE');
+    expect(physical('Kept')).toBeUndefined();
+    expect(physical('KeptExceptOnCreate')).toBeUndefined();
+    expect(deleted).toEqual([]);
+    const skipped = f.get('s')!.events.filter((e) => e.ResourceStatus === 'DELETE_SKIPPED').map((e) => e.LogicalResourceId);
+    expect(skipped.sort()).toEqual(['Kept', 'KeptExceptOnCreate']);
+  });
+
+  it('deleting the stack keeps Retain and RetainExceptOnCreate resources alike', () => {
+    const { f, deleted } = world();
+    deploy(f, [], 'CREATE', POLICIES);
+    f.handle('DeleteStack', { StackName: 's' });
+    f.settle();
+    expect(deleted.map((d) => d.split(':')[0])).toEqual(['Last']);
+  });
+
+  it('an update that rolls back deletes what it created unless DeletionPolicy is Retain, and restores the old instances', () => {
+    const { f, deleted, physical } = world();
+    deploy(f, [], 'CREATE', POLICIES);
+    const before = { kept: physical('Kept'), onCreate: physical('KeptExceptOnCreate'), away: physical('ReplacedAway') };
+    f.failures.set('Last', 'boom');
+    deploy(f, [{ ParameterKey: 'Attrs', ParameterValue: 'phone_number' }, { ParameterKey: 'Fail', ParameterValue: 'x' }], 'UPDATE', POLICIES);
+    expect(f.get('s')!.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect({ kept: physical('Kept'), onCreate: physical('KeptExceptOnCreate'), away: physical('ReplacedAway') }).toEqual(before);
+    expect(deleted.map((d) => d.split(':')[0]).sort()).toEqual(['KeptExceptOnCreate', 'ReplacedAway']);
+    expect(deleted.join()).not.toContain(before.onCreate!);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * What happens to the user pool (and its client) in each way a stack can lose it, against the fake account,
+ * which applies DeletionPolicy and UpdateReplacePolicy as CloudFormation does: behaviour, not template text.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { cloudFormation } from '../../../src/aws/cloudformation.js';
+import { lambda } from '../../../src/aws/lambda.js';
+import { deployStack } from '../../../src/deploy/deploy-stack.js';
+import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
+import { deployWorld, type DeployWorld } from './helpers.js';
+
+let w: DeployWorld;
+afterEach(async () => w?.cleanup());
+
+const stack = () => w.aws.cfn.get('authstack');
+const poolOf = () => stack()!.resources.get('UserPool')!.physicalId;
+
+describe('the user pool is never leaked and never lost', () => {
+  it('a failed first create leaves no user pool behind, nor does the delete-and-create that follows', async () => {
+    w = await deployWorld({ usersPerPool: 0 });
+    w.aws.cfn.failures.set('Function', 'Resource handler returned message: "boom"');
+    const failed = await w.deploy();
+    expect(failed.code).toBe(1);
+    expect(stack()!.status).toBe('ROLLBACK_COMPLETE');
+    expect([...w.aws.pools.keys()]).toEqual([]);
+
+    w.aws.cfn.failures.clear();
+    const again = await w.deploy();
+    expect(again.code).toBe(0);
+    expect([...w.aws.pools.keys()]).toEqual([poolOf()]);
+  });
+
+  it('a replacement (allowed with --allow-user-pool-replacement) keeps the old pool with its users', async () => {
+    w = await deployWorld({ usersPerPool: 3 });
+    await w.deploy();
+    const oldPool = poolOf();
+    w.aws.cfn.replacementOverrides.set('UserPool', 'True');
+    const r = await w.deploy(['--stage', 'v2', '--allow-user-pool-replacement']);
+    expect(r.code).toBe(0);
+    expect(poolOf()).not.toBe(oldPool);
+    expect(w.aws.pools.get(oldPool)).toMatchObject({ users: 3 });
+    expect(w.aws.pools.has(poolOf())).toBe(true);
+  });
+
+  it('removing the pool and its client from the template keeps both', async () => {
+    w = await deployWorld({ usersPerPool: 2 });
+    await w.deploy();
+    const oldPool = poolOf();
+    const { body, template } = await loadTemplate();
+    // The same template without the pool and the client; what referred to them gets fixed values.
+    const { UserPool: _pool, UserPoolClient: _client, ...resources } = template.Resources;
+    const { UserPoolId: _id, UserPoolClientId: _clientId, ...outputs } = template.Outputs ?? {};
+    const without = JSON.parse(JSON.stringify({ ...template, Resources: resources, Outputs: outputs }).replace(/\{"Ref":"UserPool(Client)?"\}/g, '"external"'));
+    const factory = w.aws.factory();
+    const events: string[] = [];
+    const result = await deployStack(
+      {
+        stackName: 'authstack',
+        region: 'us-east-1',
+        templateBody: JSON.stringify(without),
+        templateParameters: templateParameterNames(template),
+        parameters: {},
+        code: { zip: Buffer.from('code v1') },
+        yes: true,
+        allowUserPoolReplacement: true,
+        pollIntervalMs: 1,
+      },
+      {
+        cfn: await cloudFormation(factory),
+        lambda: await lambda(factory),
+        acm: () => Promise.reject(new Error('no domain')),
+        route53: () => Promise.reject(new Error('no domain')),
+        resolveNs: async () => [],
+        clock: { now: Date.now, sleep: async () => undefined },
+        confirm: async () => true,
+        emit: (e) => {
+          if (e.type === 'stack-event') events.push(`${e.event.logicalId} ${e.event.status}`);
+        },
+      },
+    );
+    expect(body).not.toBe(JSON.stringify(without));
+    expect(result.outcome).toBe('updated');
+    expect(stack()!.resources.has('UserPool')).toBe(false);
+    expect(w.aws.pools.get(oldPool)).toMatchObject({ users: 2 });
+    expect(events).toEqual(expect.arrayContaining(['UserPool DELETE_SKIPPED', 'UserPoolClient DELETE_SKIPPED']));
+  });
+});
