@@ -15,14 +15,17 @@ import { changeRows, dangerousChanges, replacementRefused } from './change-set.j
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
 import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from './plan.js';
-import { LOGICAL_IDS, OUTPUTS, PARAMETERS } from './template.js';
+import { LOGICAL_IDS, OUTPUTS, PARAMETERS, withApiDeploymentHash } from './template.js';
 
 export interface DeployStackOptions {
   /** CloudFormation stack name. */
   readonly stackName: string;
   /** The region, for the commands suggested in messages. */
   readonly region: string;
-  /** The exact template text to submit. */
+  /**
+   * The template text. What is submitted is this text with the API deployment named after a hash of the API's
+   * definition (`withApiDeploymentHash`), so that a changed API reaches the stage.
+   */
   readonly templateBody: string;
   /** The template's parameter names: only these are sent. */
   readonly templateParameters: readonly string[];
@@ -114,7 +117,8 @@ export function lambdaCodeSha256(zip: Uint8Array): string {
 export async function deployStack(options: DeployStackOptions, deps: DeployStackDeps): Promise<DeployStackResult> {
   const { stackName } = options;
   const codeSha256 = lambdaCodeSha256(options.code.zip);
-  const templateSha256 = sha256Hex(options.templateBody);
+  const templateBody = withApiDeploymentHash(options.templateBody).body;
+  const templateSha256 = sha256Hex(templateBody);
   const execute = options.execute ?? true;
 
   const stack = await settleStack(await deps.cfn.describeStack(stackName), options, deps);
@@ -144,7 +148,7 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
   let plan = planDeploy(facts);
   let applied: Applied | undefined;
   if (plan.kind === 'change-set') {
-    applied = await applyChangeSet(plan.type, parameters, templateSha256, stack, options, deps);
+    applied = await applyChangeSet(plan.type, { body: templateBody, sha256: templateSha256 }, parameters, stack, options, deps);
     if (applied.kind === 'empty') {
       fn ??= await currentFunction(stack!, deps);
       plan = planAfterEmptyChangeSet(fn?.codeSha256, codeSha256, execute);
@@ -195,8 +199,8 @@ type Applied =
  */
 async function applyChangeSet(
   type: 'CREATE' | 'UPDATE',
+  template: { body: string; sha256: string },
   parameters: ParameterValue[],
-  templateSha256: string,
   stack: StackSummary | undefined,
   options: DeployStackOptions,
   deps: DeployStackDeps,
@@ -209,9 +213,9 @@ async function applyChangeSet(
     stackName,
     changeSetName,
     type,
-    templateBody: options.templateBody,
+    templateBody: template.body,
     parameters,
-    description: `authstack deploy (template ${templateSha256.slice(0, 12)})`,
+    description: `authstack deploy (template ${template.sha256.slice(0, 12)})`,
   });
   const changeSet = await waitForChangeSet(created.id, options, deps);
   if (changeSet.status === 'FAILED') {

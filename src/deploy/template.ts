@@ -2,6 +2,7 @@
  * The CloudFormation template shipped in the package (`templates/authstack.yaml`) and the names in it that
  * the rest of the CLI relies on. `test/unit/template/` checks that these constants match the file.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isRecord } from '../core/files.js';
@@ -158,4 +159,43 @@ export function userPoolSettings(template: CfnTemplate, parameters: Record<strin
   };
   const { UsernameAttributes, AutoVerifiedAttributes, MfaConfiguration, Policies } = props;
   return resolve({ UsernameAttributes, AutoVerifiedAttributes, MfaConfiguration, Policies }) as Record<string, unknown>;
+}
+
+/**
+ * The API Gateway resources whose definition a deployment snapshots: a change to any of them reaches the stage
+ * only through a new `AWS::ApiGateway::Deployment`.
+ */
+const API_DEFINITION_TYPES = new Set([
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Authorizer',
+  'AWS::ApiGateway::Model',
+  'AWS::ApiGateway::RequestValidator',
+  'AWS::ApiGateway::GatewayResponse',
+]);
+
+/** A hash of the API's definition: every API Gateway resource a deployment snapshots, by logical id. */
+export function apiDefinitionHash(template: CfnTemplate): string {
+  const definition = Object.entries(template.Resources)
+    .filter(([, r]) => API_DEFINITION_TYPES.has(r.Type))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 10);
+}
+
+/**
+ * CloudFormation creates a new API Gateway deployment only when the Deployment resource itself is new, and a
+ * deployment is a snapshot of the methods: with a fixed logical id, a change to a method or an integration
+ * would never reach the stage. So, as SAM does, the deployment submitted is named after a hash of the API's
+ * definition (`ApiDeployment` + 10 hex digits): any change to it adds a new deployment, which the stage then
+ * points to in the same update, and CloudFormation removes the old one. The shipped template keeps the plain
+ * name (valid on its own for the schema checks and cfn-lint); this rewrites the text that is sent, so the
+ * same template and API always give the same text (the no-op fast path still holds).
+ */
+export function withApiDeploymentHash(body: string): { body: string; template: CfnTemplate; deploymentId: string } {
+  const template = parseTemplate(body);
+  if (!(LOGICAL_IDS.deployment in template.Resources)) return { body, template, deploymentId: LOGICAL_IDS.deployment };
+  const deploymentId = `${LOGICAL_IDS.deployment}${apiDefinitionHash(template)}`;
+  const rewritten = body.replace(new RegExp(`\\b${LOGICAL_IDS.deployment}\\b`, 'g'), deploymentId);
+  return { body: rewritten, template: parseTemplate(rewritten), deploymentId };
 }

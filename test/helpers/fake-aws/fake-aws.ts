@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
-import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource } from './fake-cloudformation.js';
+import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource, type FakeStack } from './fake-cloudformation.js';
 import { fakeError } from './errors.js';
 
 export interface Call {
@@ -70,6 +70,10 @@ export class FakeAws {
   readonly certificates = new Map<string, FakeCertificate>();
   readonly pools = new Map<string, FakePool>();
   readonly zones: FakeZone[] = [];
+  /** API Gateway deployments by id: the methods of their REST API as they were when each was created. */
+  readonly apiDeployments = new Map<string, { restApiId: string; methods: Record<string, unknown> }>();
+  /** `<rest api id>/<stage name>` → the deployment the stage serves. */
+  readonly apiStages = new Map<string, string>();
   readonly logGroups = new Map<string, Array<{ eventId: string; timestamp: number; message: string; logStreamName: string }>>();
   functionUpdatePolls: number;
   certificateIssueAfter: number;
@@ -90,8 +94,9 @@ export class FakeAws {
     this.cfn = new FakeCloudFormation({
       ...options,
       hooks: {
-        created: (r) => this.created(r),
+        created: (r, stack) => this.created(r, stack),
         updated: (r, previous) => {
+          if (r.type === 'AWS::ApiGateway::Stage') this.apiStages.set(`${r.properties.RestApiId}/${r.properties.StageName}`, String(r.properties.DeploymentId));
           if (r.type === 'AWS::Lambda::Function' && JSON.stringify(r.properties.Code) !== JSON.stringify(previous.properties.Code)) this.created(r);
           if (r.type === 'AWS::Cognito::UserPool') {
             const pool = this.pools.get(r.physicalId);
@@ -102,6 +107,7 @@ export class FakeAws {
           if (r.type === 'AWS::Lambda::Function') this.functions.delete(r.physicalId);
           if (r.type === 'AWS::Cognito::UserPool') this.pools.delete(r.physicalId);
           if (r.type === 'AWS::CertificateManager::Certificate') this.certificates.delete(r.physicalId);
+          if (r.type === 'AWS::ApiGateway::Deployment') this.apiDeployments.delete(r.physicalId);
         },
         ready: (r) => {
           if (r.type !== 'AWS::CertificateManager::Certificate') return true;
@@ -216,7 +222,27 @@ export class FakeAws {
     throw fakeError('InvalidAction', `no fake for ${service}`);
   }
 
-  private created(r: FakeResource) {
+  /**
+   * What a stage serves: the methods (`<resource id> <HTTP method>` → properties) of the deployment it points to,
+   * as that deployment snapshotted them when it was created. Undefined for an unknown stage.
+   */
+  stageServes(restApiId: string, stageName: string): Record<string, unknown> | undefined {
+    const deployment = this.apiStages.get(`${restApiId}/${stageName}`);
+    return deployment === undefined ? undefined : this.apiDeployments.get(deployment)?.methods;
+  }
+
+  private created(r: FakeResource, stack?: FakeStack) {
+    if (r.type === 'AWS::ApiGateway::Deployment' && stack) {
+      // API Gateway: a deployment is a snapshot of the REST API's methods at the time it is created; updating
+      // the Deployment resource later does not take a new one.
+      const restApiId = String(r.properties.RestApiId);
+      const methods: Record<string, unknown> = {};
+      for (const m of stack.resources.values()) {
+        if (m.type === 'AWS::ApiGateway::Method' && m.properties.RestApiId === restApiId) methods[`${m.properties.ResourceId} ${m.properties.HttpMethod}`] = structuredClone(m.properties);
+      }
+      this.apiDeployments.set(r.physicalId, { restApiId, methods });
+    }
+    if (r.type === 'AWS::ApiGateway::Stage') this.apiStages.set(`${r.properties.RestApiId}/${r.properties.StageName}`, String(r.properties.DeploymentId));
     if (r.type === 'AWS::Lambda::Function') {
       const code = JSON.stringify(r.properties.Code ?? {});
       this.functions.set(r.physicalId, {

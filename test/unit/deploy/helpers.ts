@@ -1,6 +1,10 @@
 /** Shared set-up for the deploy command tests: a temp project folder, a fake AWS account, a code zip. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cloudFormation } from '../../../src/aws/cloudformation.js';
+import { lambda } from '../../../src/aws/lambda.js';
+import { deployStack, type DeployEvent, type DeployStackOptions, type DeployStackResult } from '../../../src/deploy/deploy-stack.js';
+import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
 import { FakeAws, type FakeAwsOptions } from '../../helpers/fake-aws/fake-aws.js';
 import { runCli, tempDir, type CliResult, type RunOptions } from '../../helpers/run-cli.js';
 
@@ -42,4 +46,38 @@ export async function deployWorld(options: FakeAwsOptions = {}): Promise<DeployW
     cleanup,
   };
   return world;
+}
+
+/**
+ * `deployStack` itself (no command around it) against the fake account, for a template other than the shipped
+ * one: `yes`, fast polling, no custom domain. Returns the result and every event it emitted.
+ */
+export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
+  const shipped = await loadTemplate();
+  const factory = aws.factory();
+  const events: DeployEvent[] = [];
+  const result = await deployStack(
+    {
+      stackName: 'authstack',
+      region: aws.cfn.region,
+      templateBody: templateBody ?? shipped.body,
+      templateParameters: templateParameterNames(shipped.template),
+      parameters: {},
+      code: { zip: Buffer.from('code v1') },
+      yes: true,
+      pollIntervalMs: 1,
+      ...options,
+    },
+    {
+      cfn: await cloudFormation(factory),
+      lambda: await lambda(factory),
+      acm: () => Promise.reject(new Error('no custom domain here')),
+      route53: () => Promise.reject(new Error('no custom domain here')),
+      resolveNs: async () => [],
+      clock: { now: Date.now, sleep: async () => undefined },
+      confirm: async () => true,
+      emit: (e) => events.push(e),
+    },
+  );
+  return { result, events };
 }

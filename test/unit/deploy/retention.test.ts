@@ -3,11 +3,8 @@
  * which applies DeletionPolicy and UpdateReplacePolicy as CloudFormation does: behaviour, not template text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudFormation } from '../../../src/aws/cloudformation.js';
-import { lambda } from '../../../src/aws/lambda.js';
-import { deployStack } from '../../../src/deploy/deploy-stack.js';
-import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
-import { deployWorld, type DeployWorld } from './helpers.js';
+import { loadTemplate } from '../../../src/deploy/template.js';
+import { deployTemplate, deployWorld, type DeployWorld } from './helpers.js';
 
 let w: DeployWorld;
 afterEach(async () => w?.cleanup());
@@ -46,42 +43,16 @@ describe('the user pool is never leaked and never lost', () => {
     w = await deployWorld({ usersPerPool: 2 });
     await w.deploy();
     const oldPool = poolOf();
-    const { body, template } = await loadTemplate();
+    const { template } = await loadTemplate();
     // The same template without the pool and the client; what referred to them gets fixed values.
     const { UserPool: _pool, UserPoolClient: _client, ...resources } = template.Resources;
     const { UserPoolId: _id, UserPoolClientId: _clientId, ...outputs } = template.Outputs ?? {};
     const without = JSON.parse(JSON.stringify({ ...template, Resources: resources, Outputs: outputs }).replace(/\{"Ref":"UserPool(Client)?"\}/g, '"external"'));
-    const factory = w.aws.factory();
-    const events: string[] = [];
-    const result = await deployStack(
-      {
-        stackName: 'authstack',
-        region: 'us-east-1',
-        templateBody: JSON.stringify(without),
-        templateParameters: templateParameterNames(template),
-        parameters: {},
-        code: { zip: Buffer.from('code v1') },
-        yes: true,
-        allowUserPoolReplacement: true,
-        pollIntervalMs: 1,
-      },
-      {
-        cfn: await cloudFormation(factory),
-        lambda: await lambda(factory),
-        acm: () => Promise.reject(new Error('no domain')),
-        route53: () => Promise.reject(new Error('no domain')),
-        resolveNs: async () => [],
-        clock: { now: Date.now, sleep: async () => undefined },
-        confirm: async () => true,
-        emit: (e) => {
-          if (e.type === 'stack-event') events.push(`${e.event.logicalId} ${e.event.status}`);
-        },
-      },
-    );
-    expect(body).not.toBe(JSON.stringify(without));
+    const { result, events } = await deployTemplate(w.aws, JSON.stringify(without), { allowUserPoolReplacement: true });
+    const stackEvents = events.flatMap((e) => (e.type === 'stack-event' ? [`${e.event.logicalId} ${e.event.status}`] : []));
     expect(result.outcome).toBe('updated');
     expect(stack()!.resources.has('UserPool')).toBe(false);
     expect(w.aws.pools.get(oldPool)).toMatchObject({ users: 2 });
-    expect(events).toEqual(expect.arrayContaining(['UserPool DELETE_SKIPPED', 'UserPoolClient DELETE_SKIPPED']));
+    expect(stackEvents).toEqual(expect.arrayContaining(['UserPool DELETE_SKIPPED', 'UserPoolClient DELETE_SKIPPED']));
   });
 });
