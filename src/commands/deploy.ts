@@ -134,7 +134,7 @@ export default defineCommand({
           ...aws_,
           resolveNs: async (name) => (await import('node:dns/promises')).resolveNs(name),
           clock: ctx.clock,
-          confirm: (message) => confirm(ctx, message),
+          confirm: (message, about) => confirm(ctx, message, about?.changeSetShown ?? false),
           emit: printer.emit,
         },
       );
@@ -227,8 +227,8 @@ async function askGuided(ctx: Context, config: import('../deploy/config.js').Dep
   return { ...config, stackName, region, domain: domain.trim().toLowerCase() || undefined, stage, logRetentionInDays };
 }
 
-function confirm(ctx: Context, message: string): Promise<boolean> {
-  return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: 'Review the change set above, then run again with --yes' });
+function confirm(ctx: Context, message: string, changeSetShown: boolean): Promise<boolean> {
+  return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: changeSetShown ? 'Review the change set above, then run again with --yes' : 'Run again with --yes to confirm' });
 }
 
 async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zip: Uint8Array }> {

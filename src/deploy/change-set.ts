@@ -1,7 +1,7 @@
 /** What a change set would do, and whether it may: the user pool replacement guard. */
 import type { ResourceChange } from '../aws/cloudformation.js';
 import { UserError, EXIT } from '../core/errors.js';
-import { USER_POOL_LOGICAL_IDS } from './template.js';
+import { LOGICAL_IDS, USER_POOL_LOGICAL_IDS } from './template.js';
 
 /**
  * The changes that would lose the user pool or its client: a Remove, or a Modify that replaces (or may
@@ -15,7 +15,12 @@ export function dangerousChanges(changes: readonly ResourceChange[], protectedId
 
 export function replacementRefused(stackName: string, risky: readonly ResourceChange[]): UserError {
   const what = risky.map((c) => `${c.logicalId} (${c.action === 'Remove' ? 'removed' : c.replacement === 'True' ? 'replaced' : 'may be replaced'})`).join(', ');
-  return new UserError('refused', `Refused: this deploy would lose ${what} of stack ${stackName}, and the users in it with it.`, {
+  // Users live in the pool; the client holds only the id every caller uses.
+  const lost = [
+    ...(risky.some((c) => c.logicalId === LOGICAL_IDS.userPool) ? ['the users in it'] : []),
+    ...(risky.some((c) => c.logicalId === LOGICAL_IDS.userPoolClient) ? ["the client id every caller uses"] : []),
+  ];
+  return new UserError('refused', `Refused: this deploy would lose ${what} of stack ${stackName}${lost.length ? `, and ${lost.join(' and ')} with it` : ''}.`, {
     code: 'UserPoolReplacement',
     exitCode: EXIT.refused,
     hint: 'Undo the change that forces it, or pass --allow-user-pool-replacement if losing them is intended',
@@ -23,7 +28,7 @@ export function replacementRefused(stackName: string, risky: readonly ResourceCh
   });
 }
 
-/** Rows for the change set table: action, logical id, type, replacement. */
+/** Rows for the change set table: action, logical id, type, replacement (as CloudFormation says it; empty stays empty). */
 export function changeRows(changes: readonly ResourceChange[]): string[][] {
-  return changes.map((c) => [c.action, c.logicalId, c.resourceType, c.action === 'Modify' ? c.replacement || 'False' : '']);
+  return changes.map((c) => [c.action, c.logicalId, c.resourceType, c.action === 'Modify' ? c.replacement : '']);
 }

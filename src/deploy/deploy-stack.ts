@@ -78,8 +78,11 @@ export interface DeployStackDeps {
   readonly route53: () => Promise<Route53Api>;
   readonly resolveNs: ResolveNs;
   readonly clock: Clock;
-  /** Asks the user; throws when nobody can answer. Not called with `yes`. */
-  readonly confirm: (message: string) => Promise<boolean>;
+  /**
+   * Asks the user; throws when nobody can answer. Not called with `yes`. `changeSetShown`: the question is about
+   * the change set just shown (a refusal may then point at it).
+   */
+  readonly confirm: (message: string, about?: { changeSetShown: boolean }) => Promise<boolean>;
   readonly emit: DeploySink;
 }
 
@@ -246,7 +249,7 @@ async function applyChangeSet(
   if (!options.yes) {
     let ok: boolean;
     try {
-      ok = await deps.confirm(`${type === 'CREATE' ? 'Create' : 'Update'} stack ${stackName} in ${region} with these ${changes.length} change${changes.length === 1 ? '' : 's'}?`);
+      ok = await deps.confirm(`${type === 'CREATE' ? 'Create' : 'Update'} stack ${stackName} in ${region} with these ${changes.length} change${changes.length === 1 ? '' : 's'}?`, { changeSetShown: true });
     } catch (err) {
       await discard(created.id, type, options, deps);
       throw err;

@@ -17,7 +17,7 @@ import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, Upda
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
-import { loadTemplate } from '../../../src/deploy/template.js';
+import { loadTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -49,7 +49,8 @@ beforeEach(async () => {
   cfn.reset();
   lambda.reset();
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
-  cfn.on(GetTemplateCommand).resolves({ TemplateBody: (await loadTemplate()).body });
+  // What deploy submits (and CloudFormation then returns): the shipped text with the API deployment's hashed name.
+  cfn.on(GetTemplateCommand).resolves({ TemplateBody: withApiDeploymentHash((await loadTemplate()).body).body });
   lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'authstack-Function-1', CodeSha256: sha(ZIP), LastUpdateStatus: 'Successful', State: 'Active' });
 });
 afterEach(async () => tmp.cleanup());
