@@ -46,6 +46,8 @@ export interface ChangeSetDescription {
   status: string;
   statusReason?: string;
   executionStatus?: string;
+  /** When CloudFormation created it, by CloudFormation's clock: the operation's events are no older. */
+  creationTime?: Date;
   changes: ResourceChange[];
 }
 
@@ -179,7 +181,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
         let first: ChangeSetDescription | undefined;
         do {
           const res = await client.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName, NextToken: nextToken }));
-          first ??= { id: res.ChangeSetId ?? changeSetId, status: res.Status ?? 'UNKNOWN', statusReason: res.StatusReason, executionStatus: res.ExecutionStatus, changes };
+          first ??= { id: res.ChangeSetId ?? changeSetId, status: res.Status ?? 'UNKNOWN', statusReason: res.StatusReason, executionStatus: res.ExecutionStatus, creationTime: res.CreationTime, changes };
           for (const change of res.Changes ?? []) {
             const rc = change.ResourceChange;
             if (!rc) continue;

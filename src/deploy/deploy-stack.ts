@@ -13,7 +13,7 @@ import type { Clock } from '../core/context.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
-import { Interrupted, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
+import { Interrupted, eventMark, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
 import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from './plan.js';
 import { LOGICAL_IDS, OUTPUTS, PARAMETERS, withApiDeploymentHash } from './template.js';
 
@@ -260,10 +260,11 @@ async function applyChangeSet(
     }
   }
 
-  const since = new Date(deps.clock.now());
+  // CloudFormation's own clock, not this machine's: a laptop running ahead would hide the operation's events.
+  const since = changeSet.creationTime ?? new Date(deps.clock.now());
   await deps.cfn.executeChangeSet(created.id, stackName);
   emit({ type: 'operation-start', stackName, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.length });
-  const result = await watch(created.stackId, since, type === 'CREATE' ? 'create' : 'update', options, deps);
+  const result = await watch(created.stackId, { since }, type === 'CREATE' ? 'create' : 'update', options, deps);
   if (result.status !== 'CREATE_COMPLETE' && result.status !== 'UPDATE_COMPLETE') throw deployFailed(stackName, region, result, type);
 
   const after = await deps.cfn.describeStack(created.stackId);
@@ -327,10 +328,10 @@ async function settleStack(stack: StackSummary | undefined, options: DeployStack
       });
     }
     deps.emit({ type: 'info', message: `Continuing the rollback of ${stackName}…` });
-    const since = new Date(deps.clock.now());
+    const mark = await eventMark(deps.cfn, stack.stackId);
     await deps.cfn.continueUpdateRollback(stack.stackId);
     deps.emit({ type: 'operation-start', stackName, operation: 'rollback', resources: 0 });
-    const result = await watch(stack.stackId, since, 'rollback', options, deps);
+    const result = await watch(stack.stackId, mark, 'rollback', options, deps);
     if (result.status !== 'UPDATE_ROLLBACK_COMPLETE') {
       const failure = firstFailure(result.events);
       throw new UserError('deployment', `The rollback of ${stackName} failed again (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`, {
@@ -355,10 +356,10 @@ async function settleStack(stack: StackSummary | undefined, options: DeployStack
 }
 
 async function removeStack(stack: StackSummary, options: DeployStackOptions, deps: DeployStackDeps): Promise<void> {
-  const since = new Date(deps.clock.now());
+  const mark = await eventMark(deps.cfn, stack.stackId);
   await deps.cfn.deleteStack(stack.stackId);
   deps.emit({ type: 'operation-start', stackName: options.stackName, operation: 'delete', resources: 0 });
-  const result = await watch(stack.stackId, since, 'delete', options, deps);
+  const result = await watch(stack.stackId, mark, 'delete', options, deps);
   if (result.status !== 'DELETE_COMPLETE') {
     const failure = firstFailure(result.events);
     throw new UserError('deployment', `Could not delete stack ${options.stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? ''}` : ''}.`, {
@@ -440,13 +441,14 @@ async function discard(changeSetId: string, type: 'CREATE' | 'UPDATE', options: 
   }
 }
 
-async function watch(stackId: string, since: Date, operation: 'create' | 'update' | 'delete' | 'rollback', options: DeployStackOptions, deps: DeployStackDeps): Promise<WatchResult> {
+async function watch(stackId: string, { since, seen }: { since: Date; seen?: string[] }, operation: 'create' | 'update' | 'delete' | 'rollback', options: DeployStackOptions, deps: DeployStackDeps): Promise<WatchResult> {
   const certificate = options.domain && operation !== 'delete' ? certificateWatcher(stackId, options, deps) : undefined;
   try {
     const result = await watchStack({
       cfn: deps.cfn,
       stack: stackId,
       since,
+      seen,
       clock: deps.clock,
       pollIntervalMs: options.pollIntervalMs ?? 2000,
       signal: options.signal,

@@ -7,7 +7,7 @@ import type { CognitoAdminApi } from '../aws/cognito-admin.js';
 import type { Clock } from '../core/context.js';
 import { EXIT, UserError } from '../core/errors.js';
 import type { DeploySink } from './deploy-stack.js';
-import { Interrupted, firstFailure, isTerminal, watchStack } from './events.js';
+import { Interrupted, eventMark, firstFailure, isTerminal, watchStack } from './events.js';
 import { LOGICAL_IDS, OUTPUTS } from './template.js';
 
 export interface DestroyStackOptions {
@@ -52,7 +52,9 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
       hint: `Wait for it to finish (authstack status --stack ${stackName}), then run authstack destroy again`,
     });
   }
-  const userPoolId = stack.outputs[OUTPUTS.userPoolId] ?? (await deps.cfn.physicalId(stack.stackId, LOGICAL_IDS.userPool));
+  // Without --delete-user-pool the pool's id is only for the messages: a failed lookup must not stop the delete.
+  const lookup = () => deps.cfn.physicalId(stack.stackId, LOGICAL_IDS.userPool);
+  const userPoolId = stack.outputs[OUTPUTS.userPoolId] ?? (await (options.deleteUserPool ? lookup() : lookup().catch(() => undefined)));
   const pool = options.deleteUserPool && userPoolId ? await (await deps.cognitoAdmin()).describeUserPool(userPoolId) : undefined;
 
   if (!options.yes) {
@@ -65,7 +67,7 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
     }
   }
 
-  const since = new Date(deps.clock.now());
+  const mark = await eventMark(deps.cfn, stack.stackId);
   await deps.cfn.deleteStack(stack.stackId);
   deps.emit({ type: 'operation-start', stackName, operation: 'delete', resources: 0 });
   let result;
@@ -73,7 +75,8 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
     result = await watchStack({
       cfn: deps.cfn,
       stack: stack.stackId,
-      since,
+      since: mark.since,
+      seen: mark.seen,
       clock: deps.clock,
       pollIntervalMs: options.pollIntervalMs ?? 2000,
       signal: options.signal,

@@ -26,7 +26,10 @@ export class StackEventPoller {
     private readonly cfn: CloudFormationApi,
     private readonly stack: string,
     private readonly since: Date,
-  ) {}
+    seen: Iterable<string> = [],
+  ) {
+    for (const id of seen) this.seen.add(id);
+  }
 
   /** The events that appeared since the last call, oldest first. */
   async poll(): Promise<StackEvent[]> {
@@ -43,6 +46,16 @@ export class StackEventPoller {
     for (const e of fresh) this.seen.add(e.eventId);
     return fresh.reverse();
   }
+}
+
+/**
+ * Where the next operation's events will start, by CloudFormation's clock (never this machine's, which may run
+ * ahead or behind): the newest event so far, whose page's events count as already seen. For operations that
+ * have no change set to take the time from (delete, continuing a rollback).
+ */
+export async function eventMark(cfn: CloudFormationApi, stack: string): Promise<{ since: Date; seen: string[] }> {
+  const { events } = await cfn.describeStackEvents(stack);
+  return { since: events[0]?.timestamp ?? new Date(0), seen: events.map((e) => e.eventId) };
 }
 
 /**
@@ -66,8 +79,10 @@ export interface WatchOptions {
   readonly cfn: CloudFormationApi;
   /** The stack's id (or name while it exists). */
   readonly stack: string;
-  /** When the operation started: earlier events are not reported. */
+  /** When the operation started, by CloudFormation's clock: earlier events are not reported. */
   readonly since: Date;
+  /** Events already reported or belonging to earlier operations (see `eventMark`). */
+  readonly seen?: readonly string[];
   readonly clock: Clock;
   /** Time between polls. */
   readonly pollIntervalMs: number;
@@ -88,7 +103,7 @@ export interface WatchResult {
 
 /** Follows a stack operation to its end. Throws `Interrupted` when `signal` aborts (the operation goes on). */
 export async function watchStack(options: WatchOptions): Promise<WatchResult> {
-  const poller = new StackEventPoller(options.cfn, options.stack, options.since);
+  const poller = new StackEventPoller(options.cfn, options.stack, options.since, options.seen);
   const events: StackEvent[] = [];
   const take = async () => {
     for (const event of await poller.poll()) {

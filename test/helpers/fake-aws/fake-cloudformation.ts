@@ -78,6 +78,7 @@ interface FakeChangeSet {
   parameters: Record<string, string>;
   changes: FakeChange[];
   describes: number;
+  creationTime: Date;
 }
 
 export interface FakeStack {
@@ -308,6 +309,7 @@ export class FakeCloudFormation {
       parameters,
       changes,
       describes: 0,
+      creationTime: new Date(this.now()),
     };
     stack.changeSets.set(cs.id, cs);
     return { Id: cs.id, StackId: stack.stackId };
@@ -335,6 +337,7 @@ export class FakeCloudFormation {
       Status: cs.status,
       StatusReason: cs.statusReason,
       ExecutionStatus: cs.executionStatus,
+      CreationTime: cs.creationTime,
       Changes: ready ? cs.changes.slice(start, start + pageSize).map((rc) => ({ Type: 'Resource', ResourceChange: rc })) : [],
       NextToken: ready && start + pageSize < cs.changes.length ? String(start + pageSize) : undefined,
     };
