@@ -1,5 +1,5 @@
 /** The Lambda calls authstack makes: read the function's code hash, upload new code, wait for it to be live. */
-import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UserError } from '../core/errors.js';
 import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
@@ -20,8 +20,18 @@ export interface LambdaApi {
   /** The function's current code and update state, or undefined when it does not exist. */
   getFunction(name: string): Promise<FunctionState | undefined>;
   updateCode(name: string, zip: Uint8Array): Promise<FunctionState>;
-  /** Resolves once the last update succeeded (new invocations run the new code); throws when it failed. */
-  waitUntilUpdated(name: string, options: { maxWaitSeconds: number; signal?: AbortSignal }): Promise<FunctionState>;
+  /**
+   * Resolves once the function is `Active` and its last update `Successful` (Lambda's function states: new
+   * invocations run the new code, and it accepts the next update), with the SDK's waiters; throws when either failed.
+   */
+  waitUntilUpdated(name: string, options: LambdaWaitOptions): Promise<FunctionState>;
+}
+
+export interface LambdaWaitOptions {
+  maxWaitSeconds: number;
+  /** Shortest time between polls; the waiter backs off from it. Default 1 s. */
+  minDelaySeconds?: number;
+  signal?: AbortSignal;
 }
 
 export function lambdaApi(client: LambdaClient, settings: AwsCallSettings = {}): LambdaApi {
@@ -51,13 +61,17 @@ export function lambdaApi(client: LambdaClient, settings: AwsCallSettings = {}):
         throw awsError(err, `upload the code of ${name}`, where);
       }
     },
-    async waitUntilUpdated(name, { maxWaitSeconds, signal }) {
+    async waitUntilUpdated(name, { maxWaitSeconds, minDelaySeconds = 1, signal }) {
+      const config = { client, maxWaitTime: maxWaitSeconds, minDelay: Math.min(minDelaySeconds, maxWaitSeconds / 2), maxDelay: Math.max(minDelaySeconds, 5), abortSignal: signal };
       try {
-        const result = await waitUntilFunctionUpdatedV2({ client, maxWaitTime: maxWaitSeconds, abortSignal: signal }, { FunctionName: name });
+        const active = await waitUntilFunctionActiveV2(config, { FunctionName: name });
+        if (active.reason?.Configuration?.LastUpdateStatus !== 'InProgress' && active.reason?.Configuration?.LastUpdateStatus !== undefined) return toState(name, active.reason.Configuration);
+        const result = await waitUntilFunctionUpdatedV2(config, { FunctionName: name });
         return toState(name, result.reason?.Configuration);
       } catch (err) {
-        // The waiter reports a failed update with the last GetFunction answer in the message.
-        const reason = /LastUpdateStatusReason":"([^"]*)"/.exec(String((err as Error)?.message))?.[1];
+        if (errorName(err) === 'AbortError' || signal?.aborted) return { name, codeSha256: '' };
+        // The waiter reports a failed state with the last GetFunction answer in the message.
+        const reason = /(?:LastUpdateStatusReason|StateReason)":"([^"]*)"/.exec(String((err as Error)?.message))?.[1];
         if (errorName(err) === 'TimeoutError' || /exceeded|timed out/i.test(String((err as Error)?.message))) {
           throw new UserError('deployment', `The function ${name} was still updating after ${maxWaitSeconds} s.`, {
             code: 'FunctionUpdateTimeout',

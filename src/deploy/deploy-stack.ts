@@ -408,14 +408,16 @@ async function currentFunction(stack: StackSummary, deps: DeployStackDeps) {
   return deps.lambda.getFunction(name);
 }
 
-async function uploadCode(fn: { name: string; lastUpdateStatus?: string }, options: DeployStackOptions, deps: DeployStackDeps): Promise<string> {
+async function uploadCode(fn: { name: string; state?: string; lastUpdateStatus?: string }, options: DeployStackOptions, deps: DeployStackDeps): Promise<string> {
   const maxWaitSeconds = options.functionUpdateTimeoutSeconds ?? 300;
-  // A function still applying an earlier change refuses new code (ResourceConflictException).
-  if (fn.lastUpdateStatus === 'InProgress') await deps.lambda.waitUntilUpdated(fn.name, { maxWaitSeconds, signal: options.signal });
+  const wait = { maxWaitSeconds, minDelaySeconds: Math.min(options.pollIntervalMs ?? 1000, 1000) / 1000, signal: options.signal };
+  // A function not yet Active, or still applying an earlier change, refuses new code (ResourceConflictException).
+  if ((fn.state !== undefined && fn.state !== 'Active') || fn.lastUpdateStatus === 'InProgress') await deps.lambda.waitUntilUpdated(fn.name, wait);
+  if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'code');
   deps.emit({ type: 'code', phase: 'uploading', functionName: fn.name, size: options.code.zip.byteLength });
   await deps.lambda.updateCode(fn.name, options.code.zip);
   deps.emit({ type: 'code', phase: 'waiting', functionName: fn.name, size: options.code.zip.byteLength });
-  const live = await deps.lambda.waitUntilUpdated(fn.name, { maxWaitSeconds, signal: options.signal });
+  const live = await deps.lambda.waitUntilUpdated(fn.name, wait);
   if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'code');
   deps.emit({ type: 'code', phase: 'live', functionName: fn.name, size: options.code.zip.byteLength });
   return live.codeSha256 || lambdaCodeSha256(options.code.zip);

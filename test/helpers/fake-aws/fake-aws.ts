@@ -27,6 +27,10 @@ interface FakeFunction {
   lastModified: string;
   lastUpdateStatus: 'Successful' | 'InProgress' | 'Failed';
   lastUpdateStatusReason?: string;
+  /** Lambda's function state: `Pending` after creation until it is ready, then `Active`. */
+  state: 'Pending' | 'Active';
+  /** GetFunction calls still answered Pending. */
+  pendingActivePolls: number;
   /** GetFunction(Configuration) calls still answered InProgress. */
   pendingPolls: number;
   codeSize: number;
@@ -57,6 +61,8 @@ interface FakeZone {
 export interface FakeAwsOptions extends FakeCloudFormationOptions {
   /** GetFunction calls answered InProgress after an UpdateFunctionCode. Default 0. */
   functionUpdatePolls?: number;
+  /** GetFunction calls a new function is answered `State: Pending` (it refuses code until Active). Default 0. */
+  functionActivePolls?: number;
   /** CloudFormation polls before a new certificate is issued. Default 0; Infinity never. */
   certificateIssueAfter?: number;
   /** Users in each pool the stack creates. Default 0. */
@@ -76,6 +82,7 @@ export class FakeAws {
   readonly apiStages = new Map<string, string>();
   readonly logGroups = new Map<string, Array<{ eventId: string; timestamp: number; message: string; logStreamName: string }>>();
   functionUpdatePolls: number;
+  functionActivePolls: number;
   certificateIssueAfter: number;
   usersPerPool: number;
   /** Lambda fails the next code update with this reason. */
@@ -89,6 +96,7 @@ export class FakeAws {
 
   constructor(options: FakeAwsOptions = {}) {
     this.functionUpdatePolls = options.functionUpdatePolls ?? 0;
+    this.functionActivePolls = options.functionActivePolls ?? 0;
     this.certificateIssueAfter = options.certificateIssueAfter ?? 0;
     this.usersPerPool = options.usersPerPool ?? 0;
     this.cfn = new FakeCloudFormation({
@@ -251,6 +259,8 @@ export class FakeAws {
         lastModified: new Date().toISOString(),
         lastUpdateStatus: 'Successful',
         pendingPolls: 0,
+        state: this.functionActivePolls > 0 ? 'Pending' : 'Active',
+        pendingActivePolls: this.functionActivePolls,
         codeSize: code.length,
       });
     }
@@ -276,9 +286,10 @@ export class FakeAws {
       LastModified: f.lastModified,
       LastUpdateStatus: f.lastUpdateStatus,
       LastUpdateStatusReason: f.lastUpdateStatusReason,
-      State: 'Active',
+      State: f.state,
     });
     const poll = (f: FakeFunction) => {
+      if (f.state === 'Pending' && f.pendingActivePolls-- <= 1) f.state = 'Active';
       if (f.lastUpdateStatus === 'InProgress') {
         if (f.pendingPolls > 0) f.pendingPolls--;
         else if (f.lastUpdateStatusReason) f.lastUpdateStatus = 'Failed';
@@ -293,6 +304,7 @@ export class FakeAws {
         return { Configuration: config(poll(this.fn(input.FunctionName))) };
       case 'UpdateFunctionCode': {
         const f = this.fn(input.FunctionName);
+        if (f.state === 'Pending') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending', 409);
         if (f.lastUpdateStatus === 'InProgress') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource', 409);
         const zip = input.ZipFile as Uint8Array;
         f.codeSha256 = createHash('sha256').update(zip).digest('base64');

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cloudFormation } from '../../../src/aws/cloudformation.js';
 import { lambda } from '../../../src/aws/lambda.js';
-import { deployStack, type DeployEvent, type DeployStackOptions, type DeployStackResult } from '../../../src/deploy/deploy-stack.js';
+import { deployStack, type DeployEvent, type DeployStackDeps, type DeployStackOptions, type DeployStackResult } from '../../../src/deploy/deploy-stack.js';
 import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
 import { FakeAws, type FakeAwsOptions } from '../../helpers/fake-aws/fake-aws.js';
 import { runCli, tempDir, type CliResult, type RunOptions } from '../../helpers/run-cli.js';
@@ -52,7 +52,7 @@ export async function deployWorld(options: FakeAwsOptions = {}): Promise<DeployW
  * `deployStack` itself (no command around it) against the fake account, for a template other than the shipped
  * one: `yes`, fast polling, no custom domain. Returns the result and every event it emitted.
  */
-export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
+export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}, clock?: DeployStackDeps['clock']): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
   const shipped = await loadTemplate();
   const factory = aws.factory();
   const events: DeployEvent[] = [];
@@ -74,7 +74,7 @@ export async function deployTemplate(aws: FakeAws, templateBody?: string, option
       acm: () => Promise.reject(new Error('no custom domain here')),
       route53: () => Promise.reject(new Error('no custom domain here')),
       resolveNs: async () => [],
-      clock: { now: Date.now, sleep: async () => undefined },
+      clock: clock ?? { now: Date.now, sleep: async () => undefined },
       confirm: async () => true,
       emit: (e) => events.push(e),
     },
