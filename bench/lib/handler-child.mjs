@@ -45,22 +45,26 @@ const issuer = `${endpoint}/${POOL}`;
 
 const now = Math.floor(Date.now() / 1000);
 const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const signingInput = `${b64({ alg: 'RS256', kid: 'bench-key' })}.${b64({
-  sub: '5f0c7a1e-0000-4000-8000-000000000001',
-  iss: issuer,
-  client_id: CLIENT_ID,
-  origin_jti: 'o',
-  event_id: 'e',
-  token_use: 'access',
-  scope: 'aws.cognito.signin.user.admin',
-  auth_time: now,
-  exp: now + 3600,
-  iat: now,
-  jti: 'j',
-  username: 'bench-user',
-})}`;
-const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKey);
-const token = `${signingInput}.${signature.toString('base64url')}`;
+/** A Cognito-shaped access token for `username`, valid for an hour; and what its signature covers. */
+function accessToken(username, sub = '5f0c7a1e-0000-4000-8000-000000000001') {
+  const signingInput = `${b64({ alg: 'RS256', kid: 'bench-key' })}.${b64({
+    sub,
+    iss: issuer,
+    client_id: CLIENT_ID,
+    origin_jti: 'o',
+    event_id: 'e',
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+    auth_time: now,
+    exp: now + 3600,
+    iat: now,
+    jti: 'j',
+    username,
+  })}`;
+  const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKey);
+  return { token: `${signingInput}.${signature.toString('base64url')}`, signingInput, signature };
+}
+const { token, signingInput, signature } = accessToken('bench-user');
 
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
@@ -72,7 +76,7 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
 });
-const { handler } = await import(pathToFileURL(join(root, 'dist', 'lambda', 'index.mjs')).href);
+const { handler, createHandler } = await import(pathToFileURL(join(root, 'dist', 'lambda', 'index.mjs')).href);
 
 const event = (path, headers) => ({
   resource: '/{proxy+}',
@@ -115,7 +119,33 @@ await latencies(() => expectStatus(healthEvent), 300);
 await latencies(() => expectStatus(profileEvent), 300);
 
 const health = await latencies(() => handler(healthEvent, context), seconds * 1000);
+// Every request reaches GetUser here (the profile cache off), so this stays the cost of an uncached answer.
+process.env.PROFILE_CACHE_SECONDS = '0';
 const profile = await latencies(() => handler(profileEvent, context), seconds * 1000);
+delete process.env.PROFILE_CACHE_SECONDS;
+
+// GetUser calls per 1,000 profile requests from 10 users (100 rounds of one request each, sent together), through
+// the handler's profile cache with a simulated wall clock: rounds a second apart, all at once, and with the cache off.
+const userEvents = Array.from({ length: 10 }, (_, i) =>
+  event('/user/profile', { Authorization: `Bearer ${accessToken(`bench-user-${i}`, `5f0c7a1e-0000-4000-8000-00000000001${i}`).token}` }),
+);
+async function getUserCallsPer1000(spacingMs, env = {}) {
+  let wallClock = Date.now();
+  const fresh = createHandler({ env: { ...process.env, ...env }, log: () => undefined, profileCache: { now: () => wallClock } });
+  const before = getUserCalls;
+  for (let round = 0; round < 100; round++) {
+    const answers = await Promise.all(userEvents.map((ev) => fresh(ev, context)));
+    const bad = answers.find((r) => r.statusCode !== 200);
+    if (bad) throw new Error(`profile answered ${bad.statusCode}: ${bad.body}`);
+    wallClock += spacingMs;
+  }
+  return getUserCalls - before;
+}
+const cognitoCalls = {
+  everySecond: await getUserCallsPer1000(1000),
+  burst: await getUserCallsPer1000(0),
+  uncached: await getUserCallsPer1000(1000, { PROFILE_CACHE_SECONDS: '0' }),
+};
 
 // Token verification: our verifier (aws-jwt-verify behind src/lambda/tokens.ts, JWKS cached) against Node's RS256
 // verify of the same token with an already-parsed key, alternating in rounds.
@@ -161,4 +191,4 @@ for (let r = 0; r < 5; r++) {
 
 fake.close();
 fake.closeAllConnections();
-process.send({ health, profile, verifyOurs: ours, verifyNode: node, jwksFetches, getUserCalls }, () => process.exit(0));
+process.send({ health, profile, verifyOurs: ours, verifyNode: node, jwksFetches, getUserCalls, cognitoCalls }, () => process.exit(0));

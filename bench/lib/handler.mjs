@@ -42,8 +42,18 @@ export async function handlerLatency({ seconds }) {
     figures: [
       { id: 'handler.health.p50', name: 'Handler health p50 / p99', value: us(health.p50), unit: 'µs', note: `p99 ${us(health.p99)} µs` },
       { id: 'handler.health.ops', name: 'Handler health throughput', value: round(health.opsPerSecond, 0), unit: 'ops/s' },
-      { id: 'handler.profile.p50', name: 'Handler profile (JWT + GetUser on loopback) p50 / p99', value: us(profile.p50), unit: 'µs', note: `p99 ${us(profile.p99)} µs` },
+      { id: 'handler.profile.p50', name: 'Handler profile (JWT + GetUser on loopback, cache off) p50 / p99', value: us(profile.p50), unit: 'µs', note: `p99 ${us(profile.p99)} µs` },
       { id: 'handler.profile.ops', name: 'Handler profile throughput', value: round(profile.opsPerSecond, 0), unit: 'ops/s' },
+      {
+        id: 'handler.profile.cognito-calls',
+        name: 'GetUser calls per 1,000 profile requests (10 users, each once a second)',
+        value: r.cognitoCalls.everySecond,
+        unit: 'calls',
+        baselineName: 'profile cache off',
+        baseline: r.cognitoCalls.uncached,
+        goal: { atMost: 100 },
+        note: `all 1,000 at once: ${r.cognitoCalls.burst} calls (one per user)`,
+      },
       {
         id: 'handler.verify',
         name: 'Access-token verification (JWKS cached)',
@@ -61,6 +71,7 @@ export async function handlerLatency({ seconds }) {
       verifyRoundsOpsPerSecond: { ours: r.verifyOurs.map((v) => round(v, 0)), node: r.verifyNode.map((v) => round(v, 0)) },
       jwksFetches: r.jwksFetches,
       getUserCalls: r.getUserCalls,
+      cognitoCallsPer1000: r.cognitoCalls,
     },
   };
 }

@@ -14,6 +14,8 @@ export interface LambdaConfig {
   readonly jwksUri: string | undefined;
   /** Allowed CORS origin; default `*`. Undefined when the configured value could not be a header value. */
   readonly corsOrigin: string | undefined;
+  /** Seconds a profile answer may be served from memory, as configured (see `profileCacheTtlMs`). */
+  readonly profileCacheSeconds: string | undefined;
 }
 
 /** What the Cognito routes need: all present, or `MisconfiguredError`. */
@@ -53,7 +55,21 @@ export function readConfig(env: Env = process.env): LambdaConfig {
     jwksUri: value(env, ENV.jwksUri),
     // A value with control characters or spaces would let the environment inject headers; refuse it outright.
     corsOrigin: /^[\x21-\x7e]+$/.test(cors) ? cors : undefined,
+    profileCacheSeconds: value(env, ENV.profileCacheSeconds),
   };
+}
+
+/** The longest a sign-out may go unseen, bounded well inside an access token's shortest life (5 minutes). */
+const MAX_PROFILE_CACHE_SECONDS = 60;
+
+/** How long the profile route may serve an answer from memory: the configured seconds, or 10 s by default. */
+export function profileCacheTtlMs(config: LambdaConfig, defaultMs: number): number {
+  if (config.profileCacheSeconds === undefined) return defaultMs;
+  const seconds = Number(config.profileCacheSeconds);
+  if (!/^\d+(\.\d+)?$/.test(config.profileCacheSeconds) || seconds > MAX_PROFILE_CACHE_SECONDS) {
+    throw new MisconfiguredError(`${ENV.profileCacheSeconds} must be a number of seconds from 0 to ${MAX_PROFILE_CACHE_SECONDS}`);
+  }
+  return seconds * 1000;
 }
 
 export function poolConfig(config: LambdaConfig): PoolConfig {

@@ -6,7 +6,9 @@ import { readConfig, type LambdaConfig } from './config.js';
 import { HttpError, MethodNotAllowedError, MisconfiguredError } from './errors.js';
 import { createLogger, stdoutSink, type LogSink } from './log.js';
 import { checkBody, toRequest, type ApiRequest } from './request.js';
+import { createProfileCache, type ProfileCacheOptions } from './profile-cache.js';
 import { errorResult, jsonResult, preflightResult } from './response.js';
+import type { UserProfile } from './cognito.js';
 import type { CognitoModule, RouteContext } from './route.js';
 import { match } from './router.js';
 import type { TokenVerifier } from './tokens.js';
@@ -21,6 +23,8 @@ export interface HandlerOptions {
   readonly now?: () => number;
   /** The token verifier to use. Default: one created on first use and kept for the handler's lifetime. */
   readonly tokens?: () => Promise<TokenVerifier>;
+  /** The profile cache's size and wall clock. Default: 1,000 tokens, `Date.now`. */
+  readonly profileCache?: ProfileCacheOptions;
 }
 
 /** Time kept back from the Lambda deadline so that a slow upstream still gets a proper 503 answer out. */
@@ -55,6 +59,7 @@ export function createHandler(options: HandlerOptions = {}): ProxyHandler {
   const cognito = once<CognitoModule>(() => import('./cognito.js'));
   const tokens =
     options.tokens ?? once<TokenVerifier>(async () => (await import('./tokens.js')).createTokenVerifier());
+  const profiles = createProfileCache<UserProfile>(options.profileCache);
 
   async function dispatch(request: ApiRequest, config: LambdaConfig, context: LambdaContext | undefined): Promise<ProxyResult> {
     const found = match(request.method, request.path);
@@ -71,6 +76,7 @@ export function createHandler(options: HandlerOptions = {}): ProxyHandler {
       },
       cognito,
       tokens,
+      profiles,
     };
     const result = await handler(ctx);
     return jsonResult(result.status, result.body, config.corsOrigin, result.headers);

@@ -1,6 +1,8 @@
+import type { UserProfile } from './cognito.js';
 import type { LambdaConfig } from './config.js';
 import { mapCognitoError } from './cognito-errors.js';
 import type { ApiRequest } from './request.js';
+import type { ProfileCache } from './profile-cache.js';
 import type { Headers } from './response.js';
 import type { TokenVerifier } from './tokens.js';
 
@@ -14,6 +16,8 @@ export interface RouteContext {
   budgetMs(): number | undefined;
   cognito(): Promise<CognitoModule>;
   tokens(): Promise<TokenVerifier>;
+  /** GetUser answers per token, kept for the handler's lifetime (the warm function). */
+  readonly profiles: ProfileCache<UserProfile>;
 }
 
 export interface RouteResult {

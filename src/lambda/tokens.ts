@@ -26,6 +26,8 @@ export interface AccessTokenClaims {
   sub: string;
   username: string | undefined;
   clientId: string;
+  /** When the token expires (its `exp`), in epoch milliseconds; 0 when it has none. */
+  expiresAt: number;
 }
 
 export interface TokenVerifier {
@@ -150,6 +152,7 @@ export function createTokenVerifier(options: { fetcher?: Fetcher } = {}): TokenV
           sub: String(payload.sub ?? ''),
           username: typeof payload.username === 'string' ? payload.username : undefined,
           clientId: config.clientId,
+          expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
         };
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) {

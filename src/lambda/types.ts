@@ -26,6 +26,11 @@ export const ENV = {
   jwksUri: 'JWKS_URI',
   /** Allowed CORS origin (default `*`). */
   corsOrigin: 'CORS_ALLOW_ORIGIN',
+  /**
+   * Seconds a profile answer is served from the warm function's memory per token (default 10; 0 turns the cache
+   * off): the bound on how late a sign-out is seen. The local stack sets 0 unless it is set already.
+   */
+  profileCacheSeconds: 'PROFILE_CACHE_SECONDS',
 } as const;
 
 /** The body of `GET /user/profile` (and `POST /user/profile`). */

@@ -84,6 +84,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     [ENV.tokenIssuer]: cognito.issuer,
     [ENV.jwksUri]: cognito.jwksUri,
     ...(process.env.AWS_ACCESS_KEY_ID ? {} : LOCAL_CREDENTIALS),
+    // The profile cache protects AWS's shared Cognito quota, which the local Cognito does not have: locally a
+    // sign-out is seen at once, unless PROFILE_CACHE_SECONDS is set to try the AWS behaviour.
+    ...(process.env[ENV.profileCacheSeconds] === undefined ? { [ENV.profileCacheSeconds]: '0' } : {}),
   });
 
   let version = 0;

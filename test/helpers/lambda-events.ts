@@ -91,6 +91,12 @@ export function lambdaContext(remainingMs = 10_000): LambdaContext {
   };
 }
 
+/** A wall clock (epoch milliseconds) that moves only when told to, for the handler's profile cache. */
+export function fakeClock(start = Date.parse('2026-01-01T00:00:00Z')) {
+  let t = start;
+  return { now: () => t, advance: (ms: number): void => void (t += ms) };
+}
+
 /** The test environment: a pool and client that exist nowhere, and Cognito pointed at a closed loopback port. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {

@@ -1,5 +1,6 @@
-import { poolConfig, tokenConfig } from '../config.js';
+import { poolConfig, profileCacheTtlMs, tokenConfig } from '../config.js';
 import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';
+import { DEFAULT_PROFILE_CACHE_TTL_MS } from '../profile-cache.js';
 import { callCognito, type RouteContext, type RouteHandler } from '../route.js';
 import type { ProfileBody } from '../types.js';
 
@@ -45,10 +46,14 @@ async function profile(ctx: RouteContext, token: string) {
   }
   const tokens = tokenConfig(ctx.config);
   const pool = poolConfig(ctx.config);
+  const ttlMs = profileCacheTtlMs(ctx.config, DEFAULT_PROFILE_CACHE_TTL_MS);
   const verifier = await ctx.tokens();
-  await withinBudget(verifier.verifyAccessToken(token, tokens), ctx.budgetMs());
-  // A token can verify and still be revoked (global sign-out): GetUser is the authority, NotAuthorized → 401.
-  const user = await callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs()));
+  const claims = await withinBudget(verifier.verifyAccessToken(token, tokens), ctx.budgetMs());
+  // A token can verify and still be revoked (global sign-out): GetUser is the authority, NotAuthorized → 401. Its
+  // answer is reused for the same token for up to ttlMs (see profile-cache.ts), within the token's own life.
+  const user = await ctx.profiles.get(token, claims.expiresAt, ttlMs, () =>
+    callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs())),
+  );
   const { sub, email, email_verified: emailVerified, ...attributes } = user.attributes;
   return {
     status: 200,

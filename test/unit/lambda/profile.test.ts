@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bodyOf, harness, testEnv, type Harness } from '../../helpers/lambda-events.js';
+import { bodyOf, fakeClock, harness, testEnv, type Harness } from '../../helpers/lambda-events.js';
 import { cognitoError, transportError } from '../../helpers/lambda-cognito.js';
 import { accessClaims, signJwt, signingKey, startJwksServer, type JwksServer } from '../../helpers/lambda-jwt.js';
 
@@ -167,5 +167,48 @@ describe('POST /user/profile (legacy)', () => {
   it('answers 401 for a garbage token in the body', async () => {
     const res = await h.invoke({ method: 'POST', path: '/user/profile', body: { access_token: 'garbage' } });
     expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('GET /user/profile with the cache', () => {
+  const getUserCalls = () => cognito.commandCalls(GetUserCommand).length;
+
+  it('answers a token’s repeated requests within 10 s with one GetUser, and calls again after', async () => {
+    const clock = fakeClock(Date.now());
+    const h = harness(env(), { profileCache: { now: clock.now } });
+    const token = validToken();
+    for (let i = 0; i < 5; i++) expect((await h.invoke(bearer(token))).statusCode).toBe(200);
+    expect(getUserCalls()).toBe(1);
+    clock.advance(10_000);
+    expect(bodyOf(await h.invoke(bearer(token)))).toMatchObject({ username: 'alice@example.com' });
+    expect(getUserCalls()).toBe(2);
+  });
+
+  it('a revoked token (NotAuthorized) is answered 401 every time, never from memory', async () => {
+    cognito.on(GetUserCommand).rejects(cognitoError('NotAuthorizedException', 'Access Token has been revoked'));
+    const h = harness(env());
+    const token = validToken();
+    expect((await h.invoke(bearer(token))).statusCode).toBe(401);
+    expect((await h.invoke(bearer(token))).statusCode).toBe(401);
+    expect(getUserCalls()).toBe(2);
+  });
+
+  it('simultaneous requests with one token make one GetUser', async () => {
+    const h = harness(env());
+    const token = validToken();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => h.invoke(bearer(token))));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(getUserCalls()).toBe(1);
+  });
+
+  it('PROFILE_CACHE_SECONDS=0 calls GetUser on every request; a value out of range is a misconfiguration', async () => {
+    const token = validToken();
+    const off = harness(env({ PROFILE_CACHE_SECONDS: '0' }));
+    await off.invoke(bearer(token));
+    await off.invoke(bearer(token));
+    expect(getUserCalls()).toBe(2);
+    const wrong = harness(env({ PROFILE_CACHE_SECONDS: '3600' }));
+    expect((await wrong.invoke(bearer(token))).statusCode).toBe(500);
+    expect(wrong.lines.join('\n')).toContain('PROFILE_CACHE_SECONDS must be a number of seconds from 0 to 60');
   });
 });

@@ -27,7 +27,8 @@ afterAll(async () => {
 describe('secrets', () => {
   it('never writes a password, code or token to the log or a response, even when errors quote them', async () => {
     const token = signJwt(key, accessClaims(jwks.issuer, 'testclientid123'));
-    const h = harness(testEnv({ TOKEN_ISSUER: jwks.issuer, JWKS_URI: jwks.jwksUri }));
+    // The profile cache off: each profile request below must reach GetUser and meet its failure.
+    const h = harness(testEnv({ TOKEN_ISSUER: jwks.issuer, JWKS_URI: jwks.jwksUri, PROFILE_CACHE_SECONDS: '0' }));
     const signup = { method: 'POST', path: '/user', body: { username: 'a@example.com', password: PASSWORD } };
     const validate = { method: 'POST', path: '/user/validate', body: { username: 'a@example.com', code: CODE } };
     const profile = { path: '/user/profile', headers: { Authorization: `Bearer ${token}` } };
