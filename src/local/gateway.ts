@@ -2,9 +2,6 @@
  * The local API Gateway: each HTTP request becomes a REST API proxy event (payload format 1.0) for a
  * `{proxy+}` resource with an `ANY` method (and `/` for the root), the handler runs in-process, and its result is
  * written back the way API Gateway does, including its 502 for a malformed result or a failed invocation.
- *
- * It sits on every request of `authstack dev`, so the hot path avoids `new URL`, closures and copies it can do
- * without.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -81,110 +78,58 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stage = opts.stage ?? 'local';
   const timeoutMs = opts.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const isBinary = binaryMatcher(opts.binaryMediaTypes ?? DEFAULT_BINARY_TYPES);
-  const onRequest = opts.onRequest;
 
   let handler: Promise<ProxyHandler> | undefined;
-  /** The handler once loaded, so the hot path calls it without waiting on a promise. */
-  let loaded: ProxyHandler | undefined;
   const load = (): Promise<ProxyHandler> => {
     const loading = opts.loadHandler();
-    loaded = undefined;
-    loading.then(
-      (fn) => {
-        if (handler === loading) loaded = fn;
-      },
-      // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
-      () => {
-        if (handler === loading) handler = undefined;
-      },
-    );
+    // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
+    loading.catch(() => {
+      if (handler === loading) handler = undefined;
+    });
     return (handler = loading);
   };
 
   let localPort = 0;
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = performance.now();
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    // Split by hand, not with `new URL`, which would resolve dot segments API Gateway passes on as sent.
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
-    const method = req.method ?? 'GET';
-    const requestId = randomUUID();
+    const log = (status: number, error?: string): void =>
+      opts.onRequest?.({ method, path, status, ms: performance.now() - start, requestId, ...(error ? { error } : {}) });
 
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) {
-      return tooLarge(req, res, requestId, method, path, start, onRequest);
+    const body = await readBody(req);
+    if (body === TOO_LARGE) {
+      tooLarge(req, res, requestId);
+      log(413);
+      return;
     }
-    if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
-      return invoke(req, res, null, path, query, method, requestId, start);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let rejected = false;
-    req.on('data', (chunk: Buffer) => {
-      if (rejected) return;
-      size += chunk.length;
-      if (size > MAX_PAYLOAD_BYTES) {
-        rejected = true;
-        tooLarge(req, res, requestId, method, path, start, onRequest);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!rejected) {
-        invoke(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), path, query, method, requestId, start);
-      }
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-
-  const invoke = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer | null,
-    path: string,
-    query: string,
-    method: string,
-    requestId: string,
-    start: number,
-  ): void => {
     const event = buildEvent(req, body, path, query, method, requestId, stage, localPort, isBinary);
-    const invocation = loaded
-      ? run(loaded, event, requestId, timeoutMs)
-      : (handler ?? load()).then((fn) => run(fn, event, requestId, timeoutMs));
-    invocation.then(
-      (result) => {
-        const problem = malformation(result);
-        if (problem) {
-          writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId);
-          onRequest?.({
-            method,
-            path,
-            status: 502,
-            ms: performance.now() - start,
-            requestId,
-            error: `Malformed Lambda proxy response: ${problem}`,
-          });
-          return;
-        }
-        const status = writeResult(res, result as ProxyResult, requestId, method === 'HEAD');
-        onRequest?.({ method, path, status, ms: performance.now() - start, requestId });
-      },
-      (error: unknown) => {
-        const timedOut = error instanceof TimedOut;
-        writeGatewayError(res, timedOut ? 504 : 502, timedOut ? TIMEOUT_BODY : INTERNAL_ERROR_BODY, requestId);
-        onRequest?.({
-          method,
-          path,
-          status: timedOut ? 504 : 502,
-          ms: performance.now() - start,
-          requestId,
-          error: describe(error),
-        });
-      },
-    );
-  };
+    let result: unknown;
+    try {
+      result = await run(await (handler ?? load()), event, requestId, timeoutMs);
+    } catch (error) {
+      const status = error instanceof TimedOut ? 504 : 502;
+      writeGatewayError(res, status, status === 504 ? TIMEOUT_BODY : INTERNAL_ERROR_BODY, requestId);
+      log(status, describe(error));
+      return;
+    }
+    const problem = malformation(result);
+    if (problem) {
+      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId);
+      log(502, `Malformed Lambda proxy response: ${problem}`);
+      return;
+    }
+    log(writeResult(res, result as ProxyResult, requestId, method === 'HEAD'));
+  }
+
+  // A request that fails before an answer (the client went away mid-body) just has its connection closed.
+  const server = createServer({ keepAlive: true }, (req, res) => void serve(req, res).catch(() => res.destroy()));
+  server.keepAliveTimeout = 60_000;
 
   const [port] = await Promise.all([
     listen(server, opts.port, host, 'api'),
@@ -202,6 +147,28 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     close: () => closeServer(server),
   };
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** The request body (null when there is none), or TOO_LARGE past API Gateway's payload quota. */
+function readBody(req: IncomingMessage): Promise<Buffer | null | typeof TOO_LARGE> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) return Promise.resolve(TOO_LARGE);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        // Stop buffering: the answer is a 413 and the connection is closed.
+        req.pause();
+        resolve(TOO_LARGE);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size === 0 ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 /** The REST API proxy event API Gateway would send for this request. */
@@ -231,18 +198,18 @@ export function buildEvent(
     const values = multiValueHeaders[name];
     if (values) values.push(value);
     else multiValueHeaders[name] = [value];
-    switch (name.length) {
-      case 4:
-        if (name.toLowerCase() === 'host') host = value;
+    switch (name.toLowerCase()) {
+      case 'host':
+        host = value;
         break;
-      case 10:
-        if (name.toLowerCase() === 'user-agent') userAgent = value;
+      case 'user-agent':
+        userAgent = value;
         break;
-      case 12:
-        if (name.toLowerCase() === 'content-type') contentType = value;
+      case 'content-type':
+        contentType = value;
         break;
-      case 15:
-        if (name.toLowerCase() === 'x-forwarded-for') forwardedFor = value;
+      case 'x-forwarded-for':
+        forwardedFor = value;
         break;
     }
   }
@@ -381,7 +348,7 @@ function invokeHandler(handler: ProxyHandler, event: ProxyEvent, context: Lambda
 /** Writes a well-formed proxy result (see `malformation`) as API Gateway does; returns the status. */
 export function writeResult(res: ServerResponse, result: ProxyResult, requestId: string, isHead: boolean): number {
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result;
-  // A flat [name, value, ...] list: Node writes it as is, one line per entry, without building a header map.
+  // A flat [name, value, ...] list keeps each name's spelling and every value of a multi-value header.
   const out: string[] = [];
   let hasContentType = false;
   // Both maps may be set: API Gateway merges them, and multiValueHeaders wins for a name present in both.
@@ -398,7 +365,7 @@ export function writeResult(res: ServerResponse, result: ProxyResult, requestId:
   if (headers) {
     for (const name in headers) {
       if (multiNames?.has(name.toLowerCase())) continue;
-      if (name.length === 12 && name.toLowerCase() === 'content-type') hasContentType = true;
+      if (name.toLowerCase() === 'content-type') hasContentType = true;
       out.push(name, String(headers[name]));
     }
   }
@@ -461,15 +428,7 @@ function writeGatewayError(res: ServerResponse, status: number, body: string, re
   res.end(body);
 }
 
-function tooLarge(
-  req: IncomingMessage,
-  res: ServerResponse,
-  requestId: string,
-  method: string,
-  path: string,
-  start: number,
-  onRequest: GatewayOptions['onRequest'],
-): void {
+function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string): void {
   // The rest of the body is not read: close the connection rather than drain up to gigabytes.
   res.writeHead(413, {
     'Content-Type': 'application/json',
@@ -479,7 +438,6 @@ function tooLarge(
     Connection: 'close',
   });
   res.end(TOO_LARGE_BODY, () => req.destroy());
-  onRequest?.({ method, path, status: 413, ms: performance.now() - start, requestId });
 }
 
 function binaryMatcher(types: readonly string[]): (contentType: string | undefined) => boolean {
@@ -514,20 +472,12 @@ function stripIpv6Prefix(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-let cachedSecond = -1;
-let cachedTime = '';
-/** API Gateway's `requestTime` format, e.g. `09/Apr/2015:12:34:56 +0000`, computed once per second. */
+/** API Gateway's `requestTime` format, e.g. `09/Apr/2015:12:34:56 +0000`. */
 function requestTime(now: number): string {
-  const second = Math.floor(now / 1000);
-  if (second !== cachedSecond) {
-    const d = new Date(second * 1000);
-    const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
-    cachedTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
-      d.getUTCMinutes(),
-    )}:${pad(d.getUTCSeconds())} +0000`;
-    cachedSecond = second;
-  }
-  return cachedTime;
+  const d = new Date(now);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const date = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}`;
+  return `${date}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
 function describe(error: unknown): string {
