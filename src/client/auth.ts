@@ -105,31 +105,70 @@ function toSession(username: string, result: AuthResult | undefined, now: number
   };
 }
 
-/** USER_PASSWORD_AUTH, as the original curl walkthrough did; the session is saved, never printed. */
-export async function login(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
-  const session = await authenticate(ctx, target, username, password);
+/**
+ * How `login` proves the password: `srp` (USER_SRP_AUTH, the default, as Amplify and amazon-cognito-identity-js
+ * do: the password never leaves the machine) or `password` (USER_PASSWORD_AUTH: the password goes to Cognito
+ * over TLS, as the original curl walkthrough did).
+ */
+export type AuthFlow = 'srp' | 'password';
+export const AUTH_FLOWS: readonly AuthFlow[] = ['srp', 'password'];
+
+/** Signs in and saves the session (never printed). */
+export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
+  const session = await authenticate(ctx, target, username, password, flow);
   await ctx.sessions.set(sessionKey(target), session);
   return session;
 }
 
-/** USER_PASSWORD_AUTH without saving anything (smoke tests keep the user's own session untouched). */
-export async function authenticate(ctx: Context, target: Target, username: string, password: string): Promise<Session> {
+/** Signs in without saving anything (smoke tests keep the user's own session untouched). */
+export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
   const { client, sdk } = await cognitoClient(ctx, target);
-  let out;
+  const initiate = (input: ConstructorParameters<typeof sdk.InitiateAuthCommand>[0]) =>
+    cognitoSend(ctx, (abortSignal) => client.send(new sdk.InitiateAuthCommand(input), { abortSignal }));
+  let out: { ChallengeName?: string; ChallengeParameters?: Record<string, string>; Session?: string; AuthenticationResult?: AuthResult };
   try {
-    out = await cognitoSend(ctx, (abortSignal) =>
-      client.send(
-        new sdk.InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
-        { abortSignal },
-      ),
-    );
+    if (flow === 'password') {
+      out = await initiate({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } });
+    } else {
+      // Loaded here: only SRP sign-in needs the 3072-bit arithmetic.
+      const srp = await import('../core/srp.js');
+      const secret = srp.startSrpClient();
+      out = await initiate({ AuthFlow: 'USER_SRP_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, SRP_A: secret.srpA } });
+      if (out.ChallengeName === 'PASSWORD_VERIFIER') {
+        // The proof mixes in the pool's name, which only the pool id carries (checked here, after Cognito
+        // answered, so an unreachable or unknown endpoint is reported as such first).
+        if (!target.userPoolId) {
+          throw new UserError('usage', 'SRP sign-in needs the user pool id, which this target does not have.', {
+            code: 'NoUserPoolId',
+            hint: 'Pass --user-pool-id (or AUTHSTACK_USER_POOL_ID), or sign in with --auth-flow password',
+          });
+        }
+        const params = out.ChallengeParameters ?? {};
+        const challenge = { SALT: params.SALT ?? '', SRP_B: params.SRP_B ?? '', SECRET_BLOCK: params.SECRET_BLOCK ?? '', USER_ID_FOR_SRP: params.USER_ID_FOR_SRP ?? username };
+        const responses = srp.passwordClaim({ userPoolId: target.userPoolId, password, session: secret, challenge, now: new Date(ctx.clock.now()) });
+        const session = out.Session;
+        out = await cognitoSend(ctx, (abortSignal) =>
+          client.send(
+            new sdk.RespondToAuthChallengeCommand({ ChallengeName: 'PASSWORD_VERIFIER', ClientId: target.clientId, ChallengeResponses: { ...responses }, Session: session }),
+            { abortSignal },
+          ),
+        );
+      }
+    }
   } catch (err) {
-    throw cognitoError(err, username);
+    throw flowError(cognitoError(err, username), flow);
   }
   if (out.ChallengeName) {
     throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });
   }
   return toSession(username, out.AuthenticationResult, ctx.clock.now());
+}
+
+/** An app client that does not allow the flow says so as InvalidParameter; say which flag picks the other one. */
+function flowError(err: UserError, flow: AuthFlow): UserError {
+  if (err.code !== 'InvalidParameter' || !/flow|not enabled|not allowed/i.test(err.message)) return err;
+  const other = flow === 'srp' ? 'password' : 'srp';
+  return new UserError('auth', err.message, { code: err.code, hint: `The app client may not allow this sign-in flow; try --auth-flow ${other}`, cause: err });
 }
 
 /** The saved session for the target; a clear error when there is none. */

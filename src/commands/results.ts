@@ -36,6 +36,8 @@ export interface LoginResult {
   username: string;
   /** The target's name: `local`, a stack name, or `custom`. */
   target: string;
+  /** How the password was proven: `srp` (USER_SRP_AUTH) or `password` (USER_PASSWORD_AUTH). */
+  authFlow: 'srp' | 'password';
   /** When the access token expires (ISO 8601). */
   expiresAt: string;
   /** The file the tokens were saved in. */
