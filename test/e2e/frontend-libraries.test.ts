@@ -64,7 +64,7 @@ beforeAll(async () => {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-}, 30_000);
+});
 
 afterAll(async () => {
   cognito?.destroy();
