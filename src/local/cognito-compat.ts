@@ -428,6 +428,13 @@ export async function createCompatLayer(opts: {
     async ForgotPassword(req) {
       const pool = await poolForClient(req.ClientId);
       const user = await findUser(pool, req.Username);
+      if (!user) {
+        // With PreventUserExistenceErrors Cognito answers an unknown user as if a code had been sent.
+        const client = await services.cognito.getAppClient(ctx, String(req.ClientId));
+        if (client?.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
+        const username = String(req.Username ?? '');
+        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(username) } };
+      }
       const result = (await local('ForgotPassword', { ...req, Username: user?.Username ?? req.Username })) as {
         CodeDeliveryDetails?: { Destination?: string };
       };
