@@ -57,6 +57,11 @@ type Operation = (req: Request) => Promise<unknown>;
 
 export const REVOCATIONS_FILE = 'revocations.json';
 
+/** Cognito's password reset codes are valid for one hour. */
+const RESET_CODE_VALIDITY_MS = 60 * 60 * 1000;
+/** Kept on the local user record beside cognito-local's ConfirmationCode. */
+const RESET_CODE_SENT_AT = 'ResetCodeSentAt';
+
 export interface CompatLayer {
   /** Runs one operation (`SignUp`, `GetUser`, ...) with AWS's behaviour. */
   dispatch(target: string, req: Request): Promise<unknown>;
@@ -422,6 +427,10 @@ export async function createCompatLayer(opts: {
       if (user.ConfirmationCode !== req.ConfirmationCode) {
         throw new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
       }
+      const sentAt = user[RESET_CODE_SENT_AT];
+      if (typeof sentAt === 'number' && services.clock.get().getTime() - sentAt > RESET_CODE_VALIDITY_MS) {
+        throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      }
       return local('ConfirmForgotPassword', { ...req, Username: user.Username });
     },
 
@@ -435,9 +444,12 @@ export async function createCompatLayer(opts: {
         const username = String(req.Username ?? '');
         return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(username) } };
       }
-      const result = (await local('ForgotPassword', { ...req, Username: user?.Username ?? req.Username })) as {
+      const result = (await local('ForgotPassword', { ...req, Username: user.Username })) as {
         CodeDeliveryDetails?: { Destination?: string };
       };
+      // When the code was sent, for ConfirmForgotPassword's expiry check.
+      const sent = await pool.getUserByUsername(ctx, user.Username);
+      if (sent) await pool.saveUser(ctx, { ...sent, [RESET_CODE_SENT_AT]: services.clock.get().getTime() });
       if (result.CodeDeliveryDetails?.Destination) {
         result.CodeDeliveryDetails = {
           ...result.CodeDeliveryDetails,

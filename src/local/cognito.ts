@@ -33,6 +33,8 @@ export interface LocalCognitoOptions {
   dataDir: string;
   /** Wipe the data dir's pool, users and mailbox first, for a fresh user pool. Default false. */
   reset?: boolean;
+  /** The local Cognito's time (code expiry, token times). Default: the system clock. Tests pass a fake one. */
+  clock?: { get(): Date };
   /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
   onCode?: (message: MailboxMessage) => void;
 }
@@ -131,7 +133,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   try {
     const modules = await modulesLoading;
     const ctx: CognitoLocalContext = { logger: silentLogger };
-    const clock = { get: () => new Date() };
+    const clock = opts.clock ?? { get: () => new Date() };
     const triggers = { enabled: () => false };
     const mailbox = await Mailbox.open(dataDir);
     const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
