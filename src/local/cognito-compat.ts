@@ -459,6 +459,52 @@ export async function createCompatLayer(opts: {
       return result;
     },
 
+    // cognito-local returns every user at once; Cognito pages them (Limit at most 60, PaginationToken).
+    async ListUsers(req) {
+      const limit = req.Limit === undefined ? 60 : Number(req.Limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 60) throw invalidParameter('Limit must be between 1 and 60.');
+      const start = req.PaginationToken === undefined ? 0 : Number(Buffer.from(String(req.PaginationToken), 'base64url').toString('utf8'));
+      if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid PaginationToken.');
+      const { Users = [] } = (await local('ListUsers', { UserPoolId: req.UserPoolId, Filter: req.Filter })) as { Users?: unknown[] };
+      const end = start + limit;
+      return { Users: Users.slice(start, end), ...(end < Users.length ? { PaginationToken: Buffer.from(String(end)).toString('base64url') } : {}) };
+    },
+
+    // Not in cognito-local: the user must set a new password with a code, which Cognito emails as for ForgotPassword.
+    async AdminResetUserPassword(req) {
+      const pool = await services.cognito.getUserPool(ctx, String(req.UserPoolId));
+      const user = await findUser(pool, req.Username);
+      if (!user) throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
+      const email = user.Attributes.find((a) => a.Name === 'email')?.Value;
+      if (!email) throw invalidParameter('User has no attribute matching desired auto verified attributes');
+      const code = newCode();
+      await services.messages.deliver(ctx, 'ForgotPassword', '', pool.options.Id, user, code, req.ClientMetadata as Record<string, string> | undefined, {
+        AttributeName: 'email',
+        DeliveryMedium: 'EMAIL',
+        Destination: email,
+      });
+      await pool.saveUser(ctx, {
+        ...user,
+        UserStatus: 'RESET_REQUIRED',
+        ConfirmationCode: code,
+        RefreshTokens: [],
+        [RESET_CODE_SENT_AT]: services.clock.get().getTime(),
+        UserLastModifiedDate: services.clock.get(),
+      });
+      return {};
+    },
+
+    // Not in cognito-local: GlobalSignOut on the administrator's word.
+    async AdminUserGlobalSignOut(req) {
+      const pool = await services.cognito.getUserPool(ctx, String(req.UserPoolId));
+      const user = await findUser(pool, req.Username);
+      if (!user) throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
+      const sub = user.Attributes.find((a) => a.Name === 'sub')?.Value;
+      await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+      if (sub) await revocations.signOut(sub, Date.now());
+      return {};
+    },
+
     async AdminSetUserPassword(req) {
       checkPassword(await services.cognito.getUserPool(ctx, String(req.UserPoolId)), req.Password);
       return local('AdminSetUserPassword', req);
