@@ -517,6 +517,13 @@ export async function createCompatLayer(opts: {
       if ('AccessToken' in req && target !== 'GlobalSignOut' && target !== 'ChangePassword') {
         await verifyAccessToken(req.AccessToken);
       }
+      // Cognito takes the email alias wherever an admin call takes a username; some of cognito-local's
+      // (AdminListGroupsForUser, AdminRemoveUserFromGroup) compare it with the stored username as given.
+      if (target.startsWith('Admin') && typeof req.UserPoolId === 'string' && typeof req.Username === 'string') {
+        const pool = await services.cognito.getUserPool(ctx, req.UserPoolId).catch(() => undefined);
+        const user = pool ? await findUser(pool, req.Username) : null;
+        if (user) req = { ...req, Username: user.Username };
+      }
       const operation = operations[target];
       try {
         return await (operation ? operation(req) : local(target, req));
