@@ -28,6 +28,8 @@ export interface AccessTokenClaims {
   clientId: string;
   /** When the token expires (its `exp`), in epoch milliseconds; 0 when it has none. */
   expiresAt: number;
+  /** `cognito:groups`: the user's groups when the token was issued; empty when none. */
+  groups: string[];
 }
 
 export interface TokenVerifier {
@@ -153,6 +155,7 @@ export function createTokenVerifier(options: { fetcher?: Fetcher } = {}): TokenV
           username: typeof payload.username === 'string' ? payload.username : undefined,
           clientId: config.clientId,
           expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+          groups: Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string') : [],
         };
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) {

@@ -62,6 +62,8 @@ async function profile(ctx: RouteContext, token: string) {
       sub: sub ?? null,
       email: email ?? null,
       email_verified: emailVerified === 'true',
+      // The groups the token was issued with (Cognito puts them in cognito:groups; none means no group).
+      groups: claims.groups,
       attributes,
     } satisfies ProfileBody,
   };

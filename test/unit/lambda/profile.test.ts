@@ -47,9 +47,17 @@ describe('GET /user/profile', () => {
       sub: '5f0c7a1e-0000-4000-8000-000000000001',
       email: 'alice@example.com',
       email_verified: true,
+      groups: [],
       attributes: { given_name: 'Alice' },
     });
     expect(cognito.commandCalls(GetUserCommand)[0]!.args[0].input).toEqual({ AccessToken: token });
+  });
+
+  it('answers the groups the token carries in cognito:groups', async () => {
+    const token = signJwt(key, { ...accessClaims(jwks.issuer, CLIENT_ID), 'cognito:groups': ['admin', 'editor'] });
+    const res = await harness(env()).invoke(bearer(token));
+    expect(res.statusCode).toBe(200);
+    expect(bodyOf(res).groups).toEqual(['admin', 'editor']);
   });
 
   it('accepts the Bearer scheme in any case', async () => {
