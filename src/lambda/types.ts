@@ -40,6 +40,8 @@ export interface ProfileBody {
   sub: string | null;
   email: string | null;
   email_verified: boolean;
+  /** The groups the access token carries (`cognito:groups`); empty when none. */
+  groups: string[];
   /** The user's other attributes. */
   attributes: Record<string, string>;
 }
