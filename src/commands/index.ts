@@ -14,9 +14,10 @@ import signup from './signup.js';
 import smoke from './smoke.js';
 import token from './token.js';
 import validate from './validate.js';
+import iamPolicy from './iam-policy.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
  * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
  */
-export const commands: readonly CommandDef[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg];
+export const commands: readonly CommandDef[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy];

@@ -185,3 +185,9 @@ export type ProfileResult = ProfileBody;
 
 /** `authstack health --json`. */
 export type HealthResult = HealthCheck;
+
+/** `authstack iam-policy --json`: an IAM policy document, as IAM takes it. */
+export interface IamPolicyResult {
+  Version: '2012-10-17';
+  Statement: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: string[] }>;
+}

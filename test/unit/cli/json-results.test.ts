@@ -98,6 +98,7 @@ describe('--json results of the AWS commands match their types', () => {
     expect(expectDocument(await w.run(['status', '--json']), 'StatusResult')).toMatchObject({ health: { healthy: true } });
     expectDocument(await w.run(['outputs', '--json']), 'OutputsResult');
     expectDocument(await w.run(['outputs', '--format', 'env', '--json']), 'OutputsFileResult');
+    expectDocument(await w.run(['iam-policy', '--json']), 'IamPolicyResult');
     w.aws.putLogEvents('/aws/lambda/authstack-api', [
       { timestamp: Date.now() - 1000, message: JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 }) + '\n' },
       { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },

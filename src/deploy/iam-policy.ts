@@ -1,0 +1,203 @@
+/**
+ * The IAM policy a deploying identity (a CI role, say) needs for authstack's commands, in one place: what each
+ * command calls itself, and what CloudFormation calls with the same credentials to create, update and delete the
+ * template's resources (a stack deployed without a service role acts with the caller's permissions).
+ *
+ * Scoped to the stack's own resources where IAM can name them before they exist: the stack by name, the
+ * function, log group and role by the `<stack>-` prefix CloudFormation gives their names. Cognito user pools,
+ * certificates and API Gateway APIs get ids only when created, so those statements name the service's resources
+ * in the region, and creating them cannot be scoped at all (`*`, as the IAM service authorization reference says
+ * for CreateUserPool, RequestCertificate and POST /restapis).
+ *
+ * A later feature adds its calls to `STATEMENTS`, the one list; `test/unit/deploy/iam-policy.test.ts` runs the
+ * commands against the fake AWS account and checks every call they make is allowed, so the two cannot drift.
+ */
+
+export interface PolicyScope {
+  stackName: string;
+  /** The stack's region; `*` when unknown. */
+  region?: string;
+  /** The AWS account id; `*` when unknown. */
+  accountId?: string;
+  /** `aws`, or `aws-cn`, `aws-us-gov`. Default `aws`. */
+  partition?: string;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+interface StatementTemplate {
+  sid: string;
+  /** Which commands need it, for the README and `--json`. */
+  for: string;
+  actions: string[];
+  resources: (arn: Arns) => string[];
+}
+
+interface Arns {
+  stack: string;
+  fn: string;
+  logGroup: string;
+  role: string;
+  userPools: string;
+  apiGateway: (path: string) => string;
+}
+
+const STATEMENTS: StatementTemplate[] = [
+  {
+    sid: 'Stack',
+    for: 'deploy, status, outputs, logs, destroy',
+    actions: [
+      'cloudformation:CreateChangeSet',
+      'cloudformation:DescribeChangeSet',
+      'cloudformation:ExecuteChangeSet',
+      'cloudformation:DeleteChangeSet',
+      'cloudformation:ListChangeSets',
+      'cloudformation:DescribeStacks',
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:DescribeStackResource',
+      'cloudformation:DescribeStackResources',
+      'cloudformation:ListStackResources',
+      'cloudformation:GetTemplate',
+      'cloudformation:GetTemplateSummary',
+      'cloudformation:ContinueUpdateRollback',
+      'cloudformation:DeleteStack',
+    ],
+    resources: (a) => [a.stack],
+  },
+  {
+    sid: 'TemplateChecks',
+    for: 'deploy',
+    actions: ['cloudformation:ValidateTemplate'],
+    resources: () => ['*'],
+  },
+  {
+    sid: 'Function',
+    for: 'deploy (code upload and the stack), logs, destroy',
+    actions: [
+      'lambda:GetFunction',
+      'lambda:GetFunctionConfiguration',
+      'lambda:UpdateFunctionCode',
+      'lambda:CreateFunction',
+      'lambda:DeleteFunction',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:AddPermission',
+      'lambda:RemovePermission',
+      'lambda:TagResource',
+      'lambda:UntagResource',
+      'lambda:ListTags',
+    ],
+    resources: (a) => [a.fn],
+  },
+  {
+    sid: 'FunctionLogs',
+    for: 'logs, and the stack (deploy, destroy)',
+    actions: ['logs:FilterLogEvents', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
+    resources: (a) => [a.logGroup],
+  },
+  {
+    sid: 'LogGroupLookup',
+    for: 'the stack (deploy)',
+    actions: ['logs:DescribeLogGroups'],
+    resources: () => ['*'],
+  },
+  {
+    sid: 'FunctionRole',
+    for: 'the stack (deploy, destroy)',
+    actions: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRoleDescription', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole'],
+    resources: (a) => [a.role],
+  },
+  {
+    sid: 'UserPool',
+    for: 'deploy, destroy --delete-user-pool, smoke (confirms and deletes its test user)',
+    actions: [
+      'cognito-idp:DescribeUserPool',
+      'cognito-idp:UpdateUserPool',
+      'cognito-idp:DeleteUserPool',
+      'cognito-idp:DescribeUserPoolClient',
+      'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:UpdateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClient',
+      'cognito-idp:TagResource',
+      'cognito-idp:UntagResource',
+      'cognito-idp:ListTagsForResource',
+      'cognito-idp:AdminConfirmSignUp',
+      'cognito-idp:AdminDeleteUser',
+    ],
+    resources: (a) => [a.userPools],
+  },
+  {
+    sid: 'CreateUserPool',
+    for: 'the stack (first deploy)',
+    actions: ['cognito-idp:CreateUserPool'],
+    resources: () => ['*'],
+  },
+  {
+    sid: 'Api',
+    for: 'the stack (deploy, destroy)',
+    actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
+    resources: (a) => [a.apiGateway('/restapis'), a.apiGateway('/restapis/*'), a.apiGateway('/domainnames'), a.apiGateway('/domainnames/*'), a.apiGateway('/tags/*')],
+  },
+  {
+    sid: 'CustomDomain',
+    for: 'deploy --domain (certificate and DNS records), destroy',
+    actions: [
+      'acm:RequestCertificate',
+      'acm:DescribeCertificate',
+      'acm:DeleteCertificate',
+      'acm:ListCertificates',
+      'acm:AddTagsToCertificate',
+      'route53:ListHostedZones',
+      'route53:ListHostedZonesByName',
+      'route53:GetHostedZone',
+      'route53:ListResourceRecordSets',
+      'route53:ChangeResourceRecordSets',
+      'route53:GetChange',
+    ],
+    resources: () => ['*'],
+  },
+];
+
+/** The policy document for `scope`, statement by statement. */
+export function deployerPolicy(scope: PolicyScope): PolicyDocument {
+  const p = scope.partition ?? 'aws';
+  const region = scope.region ?? '*';
+  const account = scope.accountId ?? '*';
+  const arns: Arns = {
+    stack: `arn:${p}:cloudformation:${region}:${account}:stack/${scope.stackName}/*`,
+    fn: `arn:${p}:lambda:${region}:${account}:function:${scope.stackName}-*`,
+    logGroup: `arn:${p}:logs:${region}:${account}:log-group:/aws/lambda/${scope.stackName}-*`,
+    role: `arn:${p}:iam::${account}:role/${scope.stackName}-*`,
+    userPools: `arn:${p}:cognito-idp:${region}:${account}:userpool/*`,
+    apiGateway: (path) => `arn:${p}:apigateway:${region}::${path}`,
+  };
+  return {
+    Version: '2012-10-17',
+    Statement: STATEMENTS.map((s) => ({ Sid: s.sid, Effect: 'Allow', Action: s.actions, Resource: s.resources(arns) })),
+  };
+}
+
+/** What each statement is for, by Sid (for the human rendering). */
+export function statementPurposes(): Record<string, string> {
+  return Object.fromEntries(STATEMENTS.map((s) => [s.sid, s.for]));
+}
+
+/** IAM's wildcard match (`*` any run of characters, `?` one), case-sensitive as for resources. */
+function matches(pattern: string, value: string, ignoreCase = false): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+/** Whether the policy allows `action` (e.g. `lambda:UpdateFunctionCode`, case-insensitive as IAM's) on `resource`. */
+export function isAllowed(policy: PolicyDocument, action: string, resource: string): boolean {
+  return policy.Statement.some((s) => s.Action.some((a) => matches(a, action, true)) && s.Resource.some((r) => matches(r, resource)));
+}

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { deployerPolicy, isAllowed, type PolicyDocument } from '../../../src/deploy/iam-policy.js';
+import type { Call } from '../../helpers/fake-aws/fake-aws.js';
+import { deployWorld, type DeployWorld } from './helpers.js';
+
+let w: DeployWorld;
+afterEach(async () => w?.cleanup());
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+const PREFIX: Record<string, string> = { cloudformation: 'cloudformation', lambda: 'lambda', logs: 'logs', cognito: 'cognito-idp', acm: 'acm', route53: 'route53' };
+
+/** The IAM action and resource ARN of a call the fake account recorded, as IAM would authorise it. */
+function authorisation(call: Call): { action: string; resource: string } {
+  const action = `${PREFIX[call.service]}:${call.operation}`;
+  const i = call.input ?? {};
+  const stack = typeof i.StackName === 'string' ? (i.StackName.startsWith('arn:') ? i.StackName.split(':')[5]!.split('/')[1]! : i.StackName) : undefined;
+  const resource =
+    call.service === 'cloudformation' && stack
+      ? `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stack}/0f1e2d3c`
+      : call.service === 'lambda' && i.FunctionName
+        ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${i.FunctionName}`
+        : call.service === 'logs' && i.logGroupName
+          ? `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${i.logGroupName}`
+          : call.service === 'cognito' && i.UserPoolId
+            ? `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${i.UserPoolId}`
+            : '*';
+  return { action, resource };
+}
+
+function refused(policy: PolicyDocument, calls: Call[]): string[] {
+  return calls.map(authorisation).filter((a) => !isAllowed(policy, a.action, a.resource)).map((a) => `${a.action} on ${a.resource}`);
+}
+
+describe('authstack iam-policy', () => {
+  it('allows every call deploy, status, outputs, logs and destroy --delete-user-pool make, scoped to the stack', async () => {
+    w = await deployWorld({ usersPerPool: 1 });
+    expect((await w.deploy()).code).toBe(0);
+    expect((await w.deploy([], { code: 'code v2' })).code).toBe(0); // the code-only path: UpdateFunctionCode and its waits
+    expect((await w.run(['status'])).code).toBe(0);
+    expect((await w.run(['outputs', '--json'])).code).toBe(0);
+    w.aws.putLogEvents('/aws/lambda/authstack-api', [{ timestamp: Date.now(), message: 'a line\n' }]);
+    expect((await w.run(['logs', '--since', '1h'])).code).toBe(0);
+    expect((await w.run(['destroy', '--yes', '--delete-user-pool', '--poll-interval', '1ms'])).code).toBe(0);
+
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    const services = new Set(w.aws.calls.map((c) => c.service));
+    expect([...services].sort()).toEqual(['cloudformation', 'cognito', 'lambda', 'logs']);
+    expect(w.aws.calls.length).toBeGreaterThan(10);
+    expect(refused(policy, w.aws.calls)).toEqual([]);
+  });
+
+  it('would catch a call the policy does not allow, and names nothing of another stack', () => {
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    expect(refused(policy, [{ service: 'lambda', operation: 'InvokeFunction', input: { FunctionName: 'authstack-Function-1' } }])).toEqual([
+      `lambda:InvokeFunction on arn:aws:lambda:${REGION}:${ACCOUNT}:function:authstack-Function-1`,
+    ]);
+    expect(refused(policy, [{ service: 'cloudformation', operation: 'DeleteStack', input: { StackName: 'someone-else' } }])).toHaveLength(1);
+    expect(refused(policy, [{ service: 'lambda', operation: 'UpdateFunctionCode', input: { FunctionName: 'other-Function-1' } }])).toHaveLength(1);
+  });
+
+  it("covers smoke's own AWS calls: it confirms and deletes its test user with the admin APIs", () => {
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    for (const op of ['AdminConfirmSignUp', 'AdminDeleteUser']) {
+      expect(isAllowed(policy, `cognito-idp:${op}`, `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_abc123`)).toBe(true);
+    }
+  });
+
+  it('prints the document on stdout (valid JSON even without --json) and what each statement is for on stderr', async () => {
+    w = await deployWorld();
+    const r = await w.run(['iam-policy', '--region', 'eu-west-1', '--account-id', ACCOUNT]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as PolicyDocument;
+    expect(doc).toEqual(deployerPolicy({ stackName: 'authstack', region: 'eu-west-1', accountId: ACCOUNT }));
+    expect(doc.Statement.find((s) => s.Sid === 'Stack')!.Resource).toEqual([`arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/authstack/*`]);
+    expect(r.stderr).toContain('IAM policy for authstack on stack authstack in eu-west-1');
+    expect(w.aws.calls).toEqual([]);
+    const bad = await w.run(['iam-policy', '--account-id', '12']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('error: --account-id must be a 12-digit AWS account id, got "12".');
+  });
+});
