@@ -20,6 +20,8 @@ import { withOrigins } from './cognito-tokens.js';
 import { closeServer, listen } from './errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
+import { createOAuthServer, type OAuthServer } from './oauth/server.js';
+import { DEFAULT_CALLBACK_URLS, DEFAULT_LOGOUT_URLS, OAUTH_SCOPES, type HostedUi } from '../core/hosted-ui.js';
 
 /** cognito-local names its pools `local_...` and its ARNs `arn:aws:cognito-idp:local:...`; the SDK accepts it. */
 export const LOCAL_REGION = 'local';
@@ -37,6 +39,8 @@ export interface LocalCognitoOptions {
   clock?: { get(): Date };
   /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
   onCode?: (message: MailboxMessage) => void;
+  /** The app client's hosted sign-in URLs. Default: the template's defaults (`src/core/hosted-ui.ts`). */
+  oauth?: { callbackUrls?: string[]; logoutUrls?: string[] };
 }
 
 export interface LocalCognito {
@@ -49,6 +53,8 @@ export interface LocalCognito {
   issuer: string;
   jwksUri: string;
   mailbox: Mailbox;
+  /** The hosted sign-in (OAuth 2.0 / OpenID Connect endpoints), served on `endpoint` as on a pool domain. */
+  hostedUi: HostedUi;
   close(): Promise<void>;
 }
 
@@ -123,7 +129,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
 
   let compat: CompatLayer | undefined;
   let jwks = '';
-  const server = createServer((req, res) => handle(req, res, compat, jwks, issuerDomain));
+  let oauth: OAuthServer | undefined;
+  const server = createServer((req, res) => (oauth?.handle(req, res) ? undefined : handle(req, res, compat, jwks)));
   // Longer than any client's idle timeout (undici's 4 s, browsers'), as the gateway's: the client closes an idle
   // connection first, so no request races the server closing it (a fetch-based client saw that as a network error).
   server.keepAliveTimeout = 60_000;
@@ -161,6 +168,21 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
     compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
+    const hostedUi: HostedUi = {
+      domainUrl: issuerDomain,
+      callbackUrls: [...(opts.oauth?.callbackUrls ?? DEFAULT_CALLBACK_URLS)],
+      logoutUrls: [...(opts.oauth?.logoutUrls ?? DEFAULT_LOGOUT_URLS)],
+      scopes: [...OAUTH_SCOPES],
+    };
+    oauth = createOAuthServer({
+      baseUrl: issuerDomain,
+      issuer: `${issuerDomain}/${userPoolId}`,
+      jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
+      client: { clientId, ...hostedUi },
+      dispatch: (target, req) => compat!.dispatch(target, req),
+      signingKeyPem: modules.privateKeyPem,
+      passwordPolicy: 'At least 8 characters, with upper and lower case letters, a number and a symbol.',
+    });
     return {
       endpoint: issuerDomain,
       region: LOCAL_REGION,
@@ -169,6 +191,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
       mailbox,
+      hostedUi,
       async close() {
         await closeServer(server);
         await mailbox.flush();
@@ -240,7 +263,6 @@ function handle(
   res: ServerResponse,
   compat: CompatLayer | undefined,
   jwks: string,
-  issuerDomain: string,
 ): void {
   res.setHeader('access-control-allow-origin', '*');
   if (req.method === 'OPTIONS') {
@@ -254,22 +276,8 @@ function handle(
   const path = (req.url ?? '/').split('?', 1)[0]!;
   if (req.method === 'GET') {
     if (path === '/health') return sendJson(res, 200, '{"ok":true}');
-    const wellKnown = /^\/([\w-]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
-    if (wellKnown && jwks) {
-      if (wellKnown[2] === 'jwks.json') return sendJson(res, 200, jwks);
-      const issuer = `${issuerDomain}/${wellKnown[1]}`;
-      return sendJson(
-        res,
-        200,
-        JSON.stringify({
-          issuer,
-          jwks_uri: `${issuer}/.well-known/jwks.json`,
-          id_token_signing_alg_values_supported: ['RS256'],
-          subject_types_supported: ['public'],
-          response_types_supported: ['code', 'token'],
-        }),
-      );
-    }
+    // The issuer's openid-configuration is the hosted sign-in's (oauth/server.ts).
+    if (/^\/[\w-]+\/\.well-known\/jwks\.json$/.test(path) && jwks) return sendJson(res, 200, jwks);
     return sendJson(res, 404, '{"message":"Not Found"}');
   }
   if (req.method !== 'POST' || path !== '/') return sendJson(res, 404, '{"message":"Not Found"}');
