@@ -14,6 +14,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
 import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource, type FakeStack } from './fake-cloudformation.js';
 import { fakeError } from './errors.js';
+import { newSrpSalt, srpVerifier, startSrpServer, verifyPasswordClaim, type SrpServerSession } from '../../../src/core/srp.js';
 
 export interface Call {
   service: string;
@@ -370,7 +371,65 @@ export class FakeAws {
     return { events: page, nextToken: start + 3 < matching.length ? String(start + 3) : undefined };
   }
 
+  /**
+   * Users of the stack's pools, for the flows that sign users up through the API and in through Cognito (smoke on
+   * AWS): `signUp` stands in for the API's POST /user; InitiateAuth answers USER_SRP_AUTH with the project's own SRP
+   * server side, and the access token is an opaque string the fake API checks.
+   */
+  readonly users = new Map<string, { poolId: string; password: string; confirmed: boolean; salt: string; accessToken?: string }>();
+  private readonly srpSessions = new Map<string, { username: string; session: SrpServerSession; srpA: string }>();
+
+  signUp(poolId: string, username: string, password: string): void {
+    this.users.set(username, { poolId, password, confirmed: false, salt: newSrpSalt() });
+  }
+
   private cognito(operation: string, input: any): unknown {
+    const user = () => {
+      const u = this.users.get(input.Username ?? input.ChallengeResponses?.USERNAME ?? input.AuthParameters?.USERNAME);
+      if (!u) throw fakeError('NotAuthorizedException', 'Incorrect username or password.');
+      return u;
+    };
+    switch (operation) {
+      case 'AdminConfirmSignUp':
+        user().confirmed = true;
+        return {};
+      case 'AdminDeleteUser':
+        if (!this.users.delete(input.Username)) throw fakeError('UserNotFoundException', 'User does not exist.');
+        return {};
+      case 'InitiateAuth': {
+        if (input.AuthFlow !== 'USER_SRP_AUTH') throw fakeError('InvalidParameterException', `${input.AuthFlow} is not faked`);
+        const u = user();
+        const session = startSrpServer(srpVerifier({ userPoolId: u.poolId, userIdForSrp: input.AuthParameters.USERNAME, password: u.password, salt: u.salt }), u.salt);
+        const secretBlock = Buffer.from(createHash('sha256').update(session.b).digest()).toString('base64');
+        this.srpSessions.set(secretBlock, { username: input.AuthParameters.USERNAME, session, srpA: input.AuthParameters.SRP_A });
+        return {
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeParameters: { SALT: u.salt, SRP_B: session.srpB, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: input.AuthParameters.USERNAME },
+        };
+      }
+      case 'RespondToAuthChallenge': {
+        const r = input.ChallengeResponses;
+        const pending = this.srpSessions.get(r.PASSWORD_CLAIM_SECRET_BLOCK);
+        const u = user();
+        this.srpSessions.delete(r.PASSWORD_CLAIM_SECRET_BLOCK);
+        const ok =
+          pending !== undefined &&
+          verifyPasswordClaim({
+            userPoolId: u.poolId,
+            userIdForSrp: pending.username,
+            verifier: srpVerifier({ userPoolId: u.poolId, userIdForSrp: pending.username, password: u.password, salt: u.salt }),
+            session: pending.session,
+            srpA: pending.srpA,
+            secretBlock: r.PASSWORD_CLAIM_SECRET_BLOCK,
+            timestamp: r.TIMESTAMP,
+            signature: r.PASSWORD_CLAIM_SIGNATURE,
+          });
+        if (!ok) throw fakeError('NotAuthorizedException', 'Incorrect username or password.');
+        if (!u.confirmed) throw fakeError('UserNotConfirmedException', 'User is not confirmed.');
+        u.accessToken = `fake.${Buffer.from(JSON.stringify({ username: pending.username, n: Math.random() })).toString('base64url')}.signature`;
+        return { AuthenticationResult: { AccessToken: u.accessToken, IdToken: u.accessToken, RefreshToken: 'fake-refresh', ExpiresIn: 3600, TokenType: 'Bearer' } };
+      }
+    }
     const pool = () => {
       const p = this.pools.get(input.UserPoolId);
       if (!p) throw fakeError('ResourceNotFoundException', `User pool ${input.UserPoolId} does not exist.`);
