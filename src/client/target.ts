@@ -36,6 +36,7 @@ export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs:
     localDataDir: sameCognito ? recorded.localDataDir : undefined,
     stackName: recorded?.stackName,
     customDomainUrl: apiUrl === undefined ? recorded?.customDomainUrl : undefined,
+    hostedUi: sameCognito ? recorded.hostedUi : undefined,
   };
   if (needs.api && !target.apiUrl) throw noTarget('an API URL', '--api-url');
   if (needs.cognito) {

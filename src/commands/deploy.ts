@@ -2,8 +2,9 @@ import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
-import { corsOrigin, duration, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
+import { corsOrigin, duration, httpUrl, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
 import { checkHealth } from '../core/health.js';
+import { OAUTH_SCOPES, domainLabel, isDomainPrefix, type HostedUi } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import type { DeployResult } from './results.js';
 
@@ -32,6 +33,22 @@ function domainName(raw: string): string {
   return value;
 }
 
+function authDomainPrefix(raw: string): string {
+  if (!isDomainPrefix(raw)) {
+    throw usageError(`--auth-domain-prefix must be lower-case letters, digits and hyphens (at most 63, no aws, amazon or cognito), got "${raw}".`);
+  }
+  return raw;
+}
+
+/** A repeatable URL flag: each use adds one. */
+function urlList(flag: string) {
+  const check = httpUrl(flag);
+  return (raw: string, previous: string[] | undefined): string[] => {
+    if (raw.includes(',')) throw usageError(`${flag} takes one URL; repeat the flag for more, got "${raw}".`);
+    return [...(previous ?? []), check(raw)];
+  };
+}
+
 function parameter(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
   const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(raw);
   if (!m) throw usageError(`--parameter must look like Key=Value, got "${raw}".`);
@@ -48,6 +65,9 @@ const deployFlags = {
   stage: { type: 'value', placeholder: 'name', description: 'API Gateway stage name (default: prod)' },
   logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
   corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
+  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+  callbackUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect with a code (repeatable; default: the loopback URL login --browser uses)', parse: urlList('--callback-url') },
+  logoutUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect after sign-out (repeatable)', parse: urlList('--logout-url') },
   parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
   allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
   continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
@@ -98,6 +118,11 @@ export default defineCommand({
     if (stage !== undefined) parameters[PARAMETERS.stageName] = stage;
     if (retention !== undefined) parameters[PARAMETERS.logRetentionInDays] = String(retention);
     if (options.corsOrigin !== undefined) parameters[PARAMETERS.corsAllowOrigin] = options.corsOrigin;
+    // The hosted sign-in: URLs not given keep their deployed values (or the template's loopback defaults).
+    parameters[PARAMETERS.authDomainLabel] = domainLabel(stackName);
+    if (options.authDomainPrefix !== undefined) parameters[PARAMETERS.authDomainPrefix] = options.authDomainPrefix;
+    if (options.callbackUrl) parameters[PARAMETERS.callbackUrls] = options.callbackUrl.join(',');
+    if (options.logoutUrl) parameters[PARAMETERS.logoutUrls] = options.logoutUrl.join(',');
     if (domain === '') {
       parameters[PARAMETERS.domainName] = '';
       parameters[PARAMETERS.hostedZoneId] = '';
@@ -171,6 +196,7 @@ export default defineCommand({
         clientId: outputs[OUTPUTS.userPoolClientId]!,
         stackName,
         customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
+        hostedUi: hostedUiFrom(outputs, OUTPUTS),
       });
     } else {
       ctx.out.warn(`Stack ${stackName} has no ApiUrl/UserPoolClientId outputs; the auth commands will not find it.`);
@@ -247,4 +273,12 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
   const pkg = await loadShippedLambda();
   ctx.out.info(`Lambda package ${pkg.file} (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
   return { zip: pkg.zip };
+}
+
+/** The hosted sign-in the stack's outputs describe, for `login --browser`. */
+function hostedUiFrom(outputs: Record<string, string>, names: { authDomainUrl: string; callbackUrls: string; logoutUrls: string }): HostedUi | undefined {
+  const domainUrl = outputs[names.authDomainUrl];
+  if (!domainUrl) return undefined;
+  const list = (value: string | undefined): string[] => (value ? value.split(',') : []);
+  return { domainUrl, callbackUrls: list(outputs[names.callbackUrls]), logoutUrls: list(outputs[names.logoutUrls]), scopes: [...OAUTH_SCOPES] };
 }

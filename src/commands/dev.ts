@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 import { corsOrigin, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
+import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 import type { DevResult } from './results.js';
@@ -130,12 +131,13 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
     clientId: stack.clientId,
     cognitoEndpoint: stack.cognitoEndpoint,
     localDataDir: stack.dataDir,
+    hostedUi: stack.hostedUi,
   });
   const ms = Math.round(performance.now() - started);
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
-    const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir } = stack;
-    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, readyMs: ms };
+    const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer } = stack;
+    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer, signInUrl: signInUrl(stack.hostedUi, clientId), readyMs: ms };
     ctx.out.result(doc);
     return;
   }
@@ -145,6 +147,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
       `${c.green('✔')} authstack dev ready in ${ms} ms`,
       `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
       `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
+      `  Sign-in  ${signInUrl(stack.hostedUi, stack.clientId)}`,
       `  Data     ${stack.dataDir}`,
       c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
     ].join('\n'),

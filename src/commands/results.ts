@@ -136,6 +136,10 @@ export interface DevResult {
   region: string;
   /** The local stack's data folder (users, mailbox). */
   dataDir: string;
+  /** The local OpenID Connect issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  /** The hosted sign-in page for the local app client and the default callback URL. */
+  signInUrl: string;
   /** Milliseconds from start to ready. */
   readyMs: number;
 }

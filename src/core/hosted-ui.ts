@@ -44,19 +44,18 @@ export function signInUrl(ui: HostedUi, clientId: string): string {
 }
 
 /**
- * A user pool domain prefix from the stack name and account: lower case letters, digits and hyphens, at most 63
- * characters, not starting or ending with a hyphen, and without the words Cognito refuses in a prefix
- * (`aws`, `amazon`, `cognito`). The account makes it unique across accounts; it is the same on every deploy.
+ * The stack's part of the default user pool domain prefix (the template appends `-<account id>`, which makes it
+ * unique; both parts are the same on every deploy): the stack name in lower case, letters, digits and hyphens,
+ * at most 50 characters, without the words Cognito refuses in a prefix (`aws`, `amazon`, `cognito`).
  */
-export function domainPrefix(stackName: string, account: string): string {
-  const base = stackName
+export function domainLabel(stackName: string): string {
+  const label = stackName
     .toLowerCase()
     .replace(/aws|amazon|cognito/g, 'x')
     .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 50)
     .replace(/^-+|-+$/g, '');
-  const suffix = `-${account}`;
-  const head = base.slice(0, 63 - suffix.length).replace(/-+$/, '');
-  return `${head || 'authstack'}${suffix}`;
+  return label || 'authstack';
 }
 
 /** The rule Cognito applies to a prefix domain, for `--auth-domain-prefix`. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readJsonFile, updateJsonFile, isRecord } from './files.js';
 import { UserError } from './errors.js';
+import type { HostedUi } from './hosted-ui.js';
 
 /**
  * What the auth commands talk to: the local stack or a deployed stack. `authstack dev` and `authstack deploy`
@@ -20,6 +21,8 @@ export interface Target {
   localDataDir?: string;
   stackName?: string;
   customDomainUrl?: string;
+  /** The hosted sign-in (user pool domain and the client's OAuth URLs), for `login --browser`. */
+  hostedUi?: HostedUi;
   updatedAt?: string;
 }
 

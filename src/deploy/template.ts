@@ -72,6 +72,10 @@ export const PARAMETERS = {
   accessTokenValidityMinutes: 'AccessTokenValidityMinutes',
   idTokenValidityMinutes: 'IdTokenValidityMinutes',
   refreshTokenValidityDays: 'RefreshTokenValidityDays',
+  authDomainPrefix: 'AuthDomainPrefix',
+  authDomainLabel: 'AuthDomainLabel',
+  callbackUrls: 'CallbackUrls',
+  logoutUrls: 'LogoutUrls',
 } as const;
 
 export type ParameterName = (typeof PARAMETERS)[keyof typeof PARAMETERS];
@@ -85,6 +89,11 @@ export const OUTPUTS = {
   region: 'Region',
   functionName: 'FunctionName',
   logGroupName: 'LogGroupName',
+  signInUrl: 'SignInUrl',
+  authDomainUrl: 'AuthDomainUrl',
+  oidcIssuer: 'OidcIssuer',
+  callbackUrls: 'CallbackUrls',
+  logoutUrls: 'LogoutUrls',
 } as const;
 
 export type OutputName = (typeof OUTPUTS)[keyof typeof OUTPUTS];

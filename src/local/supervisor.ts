@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 import { ENV, type ProxyHandler } from '../lambda/types.js';
 import { startLocalCognito, type LocalCognito } from './cognito.js';
+import type { HostedUi } from '../core/hosted-ui.js';
 import { HandlerLoadError } from './errors.js';
 import { startGateway, type Gateway, type GatewayRequestLog } from './gateway.js';
 import type { MailboxMessage } from './mailbox.js';
@@ -51,6 +52,8 @@ export interface LocalStack {
   region: string;
   issuer: string;
   jwksUri: string;
+  /** The local hosted sign-in (OAuth 2.0 / OpenID Connect endpoints and pages on the local Cognito). */
+  hostedUi: HostedUi;
   /** Where the local Cognito keeps its data: `<dir>/local`. */
   dataDir: string;
   /** Milliseconds from the call to ready. */
@@ -153,6 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     region: cognito.region,
     issuer: cognito.issuer,
     jwksUri: cognito.jwksUri,
+    hostedUi: cognito.hostedUi,
     dataDir,
     startupMs: performance.now() - started,
     stop() {

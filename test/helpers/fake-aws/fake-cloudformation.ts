@@ -115,6 +115,7 @@ export interface ResourceHooks {
 export const REPLACING_PROPERTIES: Record<string, string[]> = {
   'AWS::Cognito::UserPool': ['UsernameAttributes', 'AliasAttributes'],
   'AWS::Cognito::UserPoolClient': ['UserPoolId', 'GenerateSecret'],
+  'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
   'AWS::Logs::LogGroup': ['LogGroupName'],
   'AWS::Lambda::Function': ['FunctionName'],
   'AWS::ApiGateway::Stage': ['StageName', 'RestApiId'],
@@ -753,6 +754,14 @@ export class FakeCloudFormation {
           const [cond, a, b] = v as [string, unknown, unknown];
           return walk(this.evaluate(conditions[cond], stack.parameters, conditions) ? a : b);
         }
+        if (k === 'Fn::Split') {
+          const [sep, text] = v as [string, unknown];
+          return String(walk(text)).split(sep);
+        }
+        if (k === 'Fn::Select') {
+          const [index, list] = v as [number | string, unknown];
+          return (walk(list) as unknown[])[Number(index)];
+        }
         if (k === 'Fn::Join') {
           const [sep, list] = v as [string, unknown[]];
           return (walk(list) as unknown[]).join(sep);
@@ -783,6 +792,9 @@ export class FakeCloudFormation {
         return `${this.region}_${suffix.slice(0, 9)}`;
       case 'AWS::Cognito::UserPoolClient':
         return suffix.slice(0, 26);
+      case 'AWS::Cognito::UserPoolDomain':
+        // Ref of a user pool domain is its prefix.
+        return String(props.Domain ?? suffix.slice(0, 12));
       case 'AWS::Lambda::Function':
         return typeof props.FunctionName === 'string' ? props.FunctionName : `${stack.name}-${id}-${suffix.slice(0, 12).toUpperCase()}`;
       case 'AWS::Logs::LogGroup':

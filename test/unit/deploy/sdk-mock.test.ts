@@ -32,7 +32,8 @@ const stack = {
   StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/authstack/1',
   StackStatus: 'UPDATE_COMPLETE' as const,
   CreationTime: new Date(0),
-  Parameters: [],
+  // What deploy sets on every deploy: the stack's part of the hosted sign-in domain.
+  Parameters: [{ ParameterKey: 'AuthDomainLabel', ParameterValue: 'authstack' }],
   Outputs: [
     { OutputKey: 'ApiUrl', OutputValue: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/' },
     { OutputKey: 'UserPoolId', OutputValue: 'eu-west-1_abc' },

@@ -129,7 +129,9 @@ describe('authstack status and outputs', () => {
     await w.deploy();
     const r = await w.run(['outputs', '--json']);
     expect(r.code).toBe(0);
-    expect(Object.keys(r.json()).sort()).toEqual(['ApiUrl', 'FunctionName', 'LogGroupName', 'Region', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(r.json()).sort()).toEqual([
+      'ApiUrl', 'AuthDomainUrl', 'CallbackUrls', 'FunctionName', 'LogGroupName', 'LogoutUrls', 'OidcIssuer', 'Region', 'SignInUrl', 'UserPoolClientId', 'UserPoolId',
+    ]);
     expect(r.json().Region).toBe('us-east-1');
   });
 
