@@ -1,5 +1,8 @@
 import { defineCommand, type OptionSpecs } from '../core/command.js';
+import type { Context } from '../core/context.js';
+import { usageError } from '../core/errors.js';
 import { checkEmail, oneOf } from '../core/parse.js';
+import type { Target } from '../core/targets.js';
 import { AUTH_FLOWS, login } from '../client/auth.js';
 import { readPassword } from '../client/password.js';
 import { describeTarget, resolveTarget } from '../client/target.js';
@@ -14,27 +17,41 @@ const loginFlags = {
     default: 'srp',
     parse: oneOf('--auth-flow', AUTH_FLOWS),
   },
+  browser: { type: 'switch', description: 'sign in on the hosted sign-in page in a browser (authorization code + PKCE)' },
+  open: { type: 'negated-switch', description: 'with --browser: print the sign-in URL instead of opening a browser' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
   name: 'login',
   description: 'sign in with Cognito (SRP: the password never leaves the machine) and keep the tokens for the other commands',
-  args: { email: { description: 'the user\'s email address', required: true } },
+  args: { email: { description: 'the user\'s email address (not with --browser)' } },
   options: { ...loginFlags, ...passwordFlags, ...targetFlags },
   examples: [
     'authstack login ada@example.com',
+    'authstack login --browser',
     'printf %s "$PASSWORD" | authstack login ada@example.com --password-stdin',
     'authstack login ada@example.com --auth-flow password',
   ],
   async run({ args, options }, ctx) {
+    if (options.browser) {
+      if (args.email !== undefined) throw usageError('--browser takes no email: you sign in on the page.', 'Run authstack login --browser');
+      const target = await resolveTarget(ctx, options, { cognito: true });
+      const { browserLogin } = await import('../client/browser-login.js');
+      const { session } = await browserLogin(ctx, target, { open: options.open });
+      return report(ctx, target, session.username, 'browser', session.expiresAt);
+    }
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { cognito: true });
     const password = await readPassword(ctx, options, { confirm: false });
     const session = await login(ctx, target, email, password, options.authFlow);
-    const expiresAt = new Date(session.expiresAt).toISOString();
-    const doc: LoginResult = { username: email, target: target.name, authFlow: options.authFlow, expiresAt, tokenStore: ctx.sessions.path };
-    ctx.out.result(doc, (c) =>
-      `${c.green('✔')} Logged in as ${email} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
-    );
+    report(ctx, target, email, options.authFlow, session.expiresAt);
   },
 });
+
+function report(ctx: Context, target: Target, username: string, authFlow: LoginResult['authFlow'], expiresAtMs: number): void {
+  const expiresAt = new Date(expiresAtMs).toISOString();
+  const doc: LoginResult = { username, target: target.name, authFlow, expiresAt, tokenStore: ctx.sessions.path };
+  ctx.out.result(doc, (c) =>
+    `${c.green('✔')} Logged in as ${username} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
+  );
+}

@@ -36,8 +36,8 @@ export interface LoginResult {
   username: string;
   /** The target's name: `local`, a stack name, or `custom`. */
   target: string;
-  /** How the password was proven: `srp` (USER_SRP_AUTH) or `password` (USER_PASSWORD_AUTH). */
-  authFlow: 'srp' | 'password';
+  /** How the user signed in: `srp` (USER_SRP_AUTH), `password` (USER_PASSWORD_AUTH), or `browser` (hosted sign-in). */
+  authFlow: 'srp' | 'password' | 'browser';
   /** When the access token expires (ISO 8601). */
   expiresAt: string;
   /** The file the tokens were saved in. */
