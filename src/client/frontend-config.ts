@@ -42,7 +42,10 @@ export const DEFAULT_FILE: Record<FrontendFormat, string> = { amplify: 'amplify_
 /** Vite exposes only `VITE_` variables to the browser; Next.js only `NEXT_PUBLIC_` ones. */
 export const DEFAULT_ENV_PREFIX = 'VITE_';
 
-export type FrontendTarget = Pick<Target, 'name' | 'kind' | 'apiUrl' | 'region' | 'userPoolId' | 'clientId' | 'cognitoEndpoint' | 'customDomainUrl'>;
+export type FrontendTarget = Pick<
+  Target,
+  'name' | 'kind' | 'apiUrl' | 'region' | 'userPoolId' | 'clientId' | 'cognitoEndpoint' | 'customDomainUrl' | 'hostedUi'
+>;
 
 /** The URL front ends call: the custom domain when the stack has one, else the API's own URL; no trailing slash. */
 export function frontendApiUrl(target: FrontendTarget): string {
@@ -73,6 +76,18 @@ export function amplifyConfig(target: FrontendTarget, pool: PoolDescription): Re
             email: usernameAttributes.includes('email'),
             phone: usernameAttributes.includes('phone_number'),
             username: usernameAttributes.includes('username'),
+            ...(target.hostedUi
+              ? {
+                  oauth: {
+                    domain: new URL(target.hostedUi.domainUrl).host,
+                    scopes: target.hostedUi.scopes,
+                    redirectSignIn: target.hostedUi.callbackUrls,
+                    redirectSignOut: target.hostedUi.logoutUrls,
+                    responseType: 'code',
+                    providers: [],
+                  },
+                }
+              : {}),
           },
           passwordFormat: {
             minLength: policy.min_length,
@@ -99,6 +114,18 @@ export function amplifyConfig(target: FrontendTarget, pool: PoolDescription): Re
       user_verification_types: [...(pool.AutoVerifiedAttributes ?? [])],
       mfa_configuration: mfa,
       mfa_methods: [],
+      ...(target.hostedUi
+        ? {
+            oauth: {
+              identity_providers: [],
+              domain: new URL(target.hostedUi.domainUrl).host,
+              scopes: target.hostedUi.scopes,
+              redirect_sign_in_uri: target.hostedUi.callbackUrls,
+              redirect_sign_out_uri: target.hostedUi.logoutUrls,
+              response_type: 'code',
+            },
+          }
+        : {}),
     },
     custom,
   };

@@ -4,7 +4,7 @@ import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
 import { corsOrigin, duration, httpUrl, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
 import { checkHealth } from '../core/health.js';
-import { OAUTH_SCOPES, domainLabel, isDomainPrefix, type HostedUi } from '../core/hosted-ui.js';
+import { domainLabel, isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import type { DeployResult } from './results.js';
 
@@ -85,7 +85,7 @@ export default defineCommand({
   options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, PARAMETERS, OUTPUTS }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, PARAMETERS, OUTPUTS }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -196,7 +196,7 @@ export default defineCommand({
         clientId: outputs[OUTPUTS.userPoolClientId]!,
         stackName,
         customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
-        hostedUi: hostedUiFrom(outputs, OUTPUTS),
+        hostedUi: hostedUiFromOutputs(outputs),
       });
     } else {
       ctx.out.warn(`Stack ${stackName} has no ApiUrl/UserPoolClientId outputs; the auth commands will not find it.`);
@@ -273,12 +273,4 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
   const pkg = await loadShippedLambda();
   ctx.out.info(`Lambda package ${pkg.file} (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
   return { zip: pkg.zip };
-}
-
-/** The hosted sign-in the stack's outputs describe, for `login --browser`. */
-function hostedUiFrom(outputs: Record<string, string>, names: { authDomainUrl: string; callbackUrls: string; logoutUrls: string }): HostedUi | undefined {
-  const domainUrl = outputs[names.authDomainUrl];
-  if (!domainUrl) return undefined;
-  const list = (value: string | undefined): string[] => (value ? value.split(',') : []);
-  return { domainUrl, callbackUrls: list(outputs[names.callbackUrls]), logoutUrls: list(outputs[names.logoutUrls]), scopes: [...OAUTH_SCOPES] };
 }

@@ -120,7 +120,7 @@ async function frontendTarget(ctx: Context): Promise<{ target: FrontendTarget; p
 }
 
 async function deployedTarget(ctx: Context, recorded: Target | undefined): Promise<{ target: FrontendTarget; pool: PoolDescription }> {
-  const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }, { loadTemplate, userPoolSettings, OUTPUTS }] = await Promise.all([
+  const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }, { loadTemplate, userPoolSettings, hostedUiFromOutputs, OUTPUTS }] = await Promise.all([
     import('../deploy/config.js'),
     import('../deploy/aws-deps.js'),
     import('../aws/cloudformation.js'),
@@ -147,6 +147,7 @@ async function deployedTarget(ctx: Context, recorded: Target | undefined): Promi
     region: out[OUTPUTS.region] ?? region,
     userPoolId: out[OUTPUTS.userPoolId]!,
     clientId: out[OUTPUTS.userPoolClientId]!,
+    hostedUi: hostedUiFromOutputs(out),
   };
   const { template } = await loadTemplate();
   return { target, pool: userPoolSettings(template, stack.parameters) as PoolDescription };

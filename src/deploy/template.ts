@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isRecord } from '../core/files.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import { packageRoot } from './package-root.js';
+import { OAUTH_SCOPES, type HostedUi } from '../core/hosted-ui.js';
 
 export interface CfnParameter {
   Type: string;
@@ -97,6 +98,14 @@ export const OUTPUTS = {
 } as const;
 
 export type OutputName = (typeof OUTPUTS)[keyof typeof OUTPUTS];
+
+/** The hosted sign-in a stack's outputs describe (for `login --browser` and front ends); undefined before it had one. */
+export function hostedUiFromOutputs(outputs: Readonly<Record<string, string>>): HostedUi | undefined {
+  const domainUrl = outputs[OUTPUTS.authDomainUrl];
+  if (!domainUrl) return undefined;
+  const list = (value: string | undefined): string[] => (value ? value.split(',') : []);
+  return { domainUrl, callbackUrls: list(outputs[OUTPUTS.callbackUrls]), logoutUrls: list(outputs[OUTPUTS.logoutUrls]), scopes: [...OAUTH_SCOPES] };
+}
 
 /** Logical ids of the resources the CLI looks up in stack events and resources. */
 export const LOGICAL_IDS = {

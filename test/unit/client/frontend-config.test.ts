@@ -62,6 +62,26 @@ describe('the Amplify configuration', () => {
     expect(Amplify.getConfig().Auth!.Cognito.userPoolEndpoint).toBe('http://127.0.0.1:9999');
   });
 
+  it('carries the hosted sign-in (domain, scopes, redirect URLs, code) that Amplify reads for signInWithRedirect, deployed and local', () => {
+    const hostedUi = {
+      domainUrl: 'https://shop-123456789012.auth.eu-west-1.amazoncognito.com',
+      callbackUrls: ['http://localhost:5173/callback'],
+      logoutUrls: ['http://localhost:5173/'],
+      scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+    };
+    const expected = {
+      domain: 'shop-123456789012.auth.eu-west-1.amazoncognito.com',
+      scopes: hostedUi.scopes,
+      redirectSignIn: hostedUi.callbackUrls,
+      redirectSignOut: hostedUi.logoutUrls,
+      responseType: 'code',
+    };
+    Amplify.configure(JSON.parse(JSON.stringify(amplifyConfig({ ...DEPLOYED, hostedUi }, {}))));
+    expect(Amplify.getConfig().Auth!.Cognito.loginWith!.oauth).toMatchObject(expected);
+    const local = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig({ ...LOCAL, hostedUi: { ...hostedUi, domainUrl: 'http://127.0.0.1:9999' } }, LOCAL_POOL))));
+    expect(local.Auth!.Cognito.loginWith!.oauth).toMatchObject({ ...expected, domain: '127.0.0.1:9999' });
+  });
+
   it('uses the custom domain as the API endpoint when the stack has one', () => {
     const file = amplifyConfig({ ...DEPLOYED, customDomainUrl: 'https://api.example.com/' }, {});
     expect((file.custom as any).API.authstack.endpoint).toBe('https://api.example.com');
