@@ -35,7 +35,7 @@ export function createContext(init: ContextInit): Context {
     cwd: init.cwd,
     projectDir,
     interactive,
-    prompt: init.prompt ?? (interactive ? inquirerPrompter() : nonInteractivePrompter()),
+    prompt: init.prompt ?? (interactive ? inquirerPrompter(init.signal) : nonInteractivePrompter()),
     stdin: init.stdin,
     state: new ProjectState(projectDir),
     sessions: new SessionStore(configDir(init.env)),

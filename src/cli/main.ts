@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { flagName, type CommandDef, type CommandInput, type OptionSpec } from '../core/command.js';
 import { createContext, type ContextInit } from './create-context.js';
 import type { Context, GlobalOptions } from '../core/context.js';
-import { EXIT, UserError, errorLine, isUserError } from '../core/errors.js';
+import { EXIT, UserError, errorLine, interruptedError, isUserError } from '../core/errors.js';
 import { Output, type OutputStreams } from '../core/output.js';
 import type { Prompter } from '../core/prompts.js';
 import type { AwsFactory } from '../core/aws.js';
@@ -78,9 +78,7 @@ export function asInterrupted(err: unknown): unknown {
   return interruptedError();
 }
 
-export function interruptedError(): UserError {
-  return new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted });
-}
+export { interruptedError };
 
 /** Turns any failure into one line (or one JSON document) and an exit code. */
 export function reportError(err: unknown, out: Output): number {
@@ -91,7 +89,8 @@ export function reportError(err: unknown, out: Output): number {
     return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: 'See authstack --help' }));
   }
   if (isUserError(err)) return printError(out, err);
-  if ((err as Error)?.name === 'ExitPromptError') return printError(out, new UserError('aborted', 'Cancelled.', { code: 'Aborted' }));
+  // Ctrl-C at a prompt that was not the project's own (the prompter maps its own): the same interruption.
+  if ((err as Error)?.name === 'ExitPromptError') return printError(out, interruptedError());
   const detail = err instanceof Error ? err.message : String(err);
   if (out.json) {
     if (!out.hasResult) out.result({ error: { code: 'InternalError', message: `Unexpected error: ${detail}` } });

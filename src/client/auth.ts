@@ -1,5 +1,5 @@
 import type { Context } from '../core/context.js';
-import { EXIT, UserError } from '../core/errors.js';
+import { UserError, interruptedError } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
 import type { CognitoClientOptions } from '../core/aws.js';
 import { sessionKey, type Session } from '../core/sessions.js';
@@ -24,7 +24,7 @@ export async function cognitoSend<T>(ctx: Context, call: (abortSignal: AbortSign
   try {
     return await call(AbortSignal.any([ctx.signal, timeout]));
   } catch (err) {
-    if (ctx.signal.aborted) throw new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted });
+    if (ctx.signal.aborted) throw interruptedError();
     if (timeout.aborted) {
       throw new UserError('network', `Cognito did not answer within ${seconds} s.`, { code: 'Unreachable', hint: UNREACHABLE_HINT, cause: err });
     }

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import type { Context } from '../core/context.js';
-import { EXIT, UserError } from '../core/errors.js';
+import { UserError, interruptedError } from '../core/errors.js';
 import type { HostedUi } from '../core/hosted-ui.js';
 import { sessionKey, type Session } from '../core/sessions.js';
 import type { Target } from '../core/targets.js';
@@ -132,7 +132,7 @@ function waitForCallback(ctx: Context, server: Server, path: string, state: stri
     }, timeoutMs);
     const onAbort = (): void => {
       finish();
-      reject(new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted }));
+      reject(interruptedError());
     };
     const finish = (): void => {
       clearTimeout(timer);
@@ -193,7 +193,7 @@ async function exchangeCode(
       signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(30_000)]),
     });
   } catch (error) {
-    if (ctx.signal.aborted) throw new UserError('aborted', 'Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted });
+    if (ctx.signal.aborted) throw interruptedError();
     throw new UserError('network', `Cannot reach the token endpoint ${ui.domainUrl}/oauth2/token.`, { code: 'Unreachable', cause: error });
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;

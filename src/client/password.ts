@@ -1,5 +1,7 @@
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
+import { brokenPasswordRules, describePasswordPolicy, missingInWords, passwordPolicyOf, type PasswordPolicy } from '../core/password-policy.js';
+import type { Target } from '../core/targets.js';
 
 /** Where the password comes from, as the command was told. */
 export interface PasswordSource {
@@ -31,6 +33,61 @@ export async function readPassword(ctx: Context, flags: PasswordSource, opts: { 
     if (again !== password) throw new UserError('usage', 'The passwords do not match.', { code: 'PasswordMismatch' });
   }
   return password;
+}
+
+/** Tries at the new-password prompt, and at its confirmation, before the command gives up (exit 2). */
+const NEW_PASSWORD_TRIES = 5;
+const CONFIRM_TRIES = 3;
+
+/**
+ * A new password (signup, and any command that sets one), from the same sources as `readPassword`, checked
+ * against the pool's `policy` before it is sent. On a terminal the policy is shown with the prompt, and a password
+ * that breaks a rule, or a confirmation that does not match, is asked again in place (a few times at most).
+ * Without a known policy Cognito alone checks it.
+ */
+export async function readNewPassword(ctx: Context, flags: PasswordSource, policy: PasswordPolicy | undefined): Promise<string> {
+  const check = (v: string): true | string => {
+    if (v.length === 0) return 'The password cannot be empty';
+    const broken = policy ? brokenPasswordRules(v, policy) : [];
+    return broken.length === 0 ? true : `The password ${missingInWords(broken)}`;
+  };
+  if (flags.passwordStdin || flags.password !== undefined || ctx.env.AUTHSTACK_PASSWORD || !ctx.interactive) {
+    const password = await readPassword(ctx, flags, { confirm: false });
+    const verdict = check(password);
+    if (verdict !== true) {
+      throw new UserError('usage', `${verdict}.`, { code: 'InvalidPassword', hint: policy ? `The user pool's policy: ${describePasswordPolicy(policy)}` : undefined });
+    }
+    return password;
+  }
+  if (policy) ctx.out.info(`The user pool's password policy: ${describePasswordPolicy(policy)}.`);
+  const password = await ctx.prompt.password({ message: 'Password', validate: check, tries: NEW_PASSWORD_TRIES });
+  await ctx.prompt.password({
+    message: 'Password (again)',
+    validate: (v) => v === password || 'The passwords do not match; type the same one again',
+    tries: CONFIRM_TRIES,
+  });
+  return password;
+}
+
+/**
+ * The password policy of the target's user pool: recorded with the target (dev, deploy), or read with
+ * DescribeUserPool where the caller's credentials allow it (the local Cognito always does). Undefined when neither
+ * works; the answer then goes to Cognito unchecked.
+ */
+export async function passwordPolicyFor(ctx: Context, target: Target): Promise<PasswordPolicy | undefined> {
+  if (target.passwordPolicy) return target.passwordPolicy;
+  if (!target.userPoolId) return undefined;
+  try {
+    const [{ DescribeUserPoolCommand }, client] = await Promise.all([
+      import('@aws-sdk/client-cognito-identity-provider'),
+      ctx.aws.cognito({ endpoint: target.cognitoEndpoint, region: target.region || undefined, local: target.kind === 'local' }),
+    ]);
+    const { UserPool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: target.userPoolId }), { abortSignal: AbortSignal.timeout(5000) });
+    return passwordPolicyOf(UserPool as Parameters<typeof passwordPolicyOf>[0]);
+  } catch (err) {
+    ctx.out.debug(`Could not read the password policy of ${target.userPoolId}: ${(err as Error).message ?? String(err)}`);
+    return undefined;
+  }
 }
 
 function nonEmpty(password: string): string {

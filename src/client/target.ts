@@ -37,6 +37,7 @@ export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs:
     stackName: recorded?.stackName,
     customDomainUrl: apiUrl === undefined ? recorded?.customDomainUrl : undefined,
     hostedUi: sameCognito ? recorded.hostedUi : undefined,
+    passwordPolicy: sameCognito && (userPoolId === undefined || userPoolId === recorded.userPoolId) ? recorded.passwordPolicy : undefined,
   };
   if (needs.api && !target.apiUrl) throw noTarget('an API URL', '--api-url');
   if (needs.cognito) {

@@ -6,6 +6,7 @@ import { corsOrigin, duration, httpUrl, isAwsRegion, oneOf, stackName as stackNa
 import { checkHealth } from '../core/health.js';
 import { domainLabel, isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
+import { passwordPolicyOf } from '../core/password-policy.js';
 import type { DeployResult } from './results.js';
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -85,7 +86,7 @@ export default defineCommand({
   options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, PARAMETERS, OUTPUTS }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -197,6 +198,7 @@ export default defineCommand({
         stackName,
         customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
         hostedUi: hostedUiFromOutputs(outputs),
+        passwordPolicy: passwordPolicyOf(userPoolSettings(template, result.stackParameters)),
       });
     } else {
       ctx.out.warn(`Stack ${stackName} has no ApiUrl/UserPoolClientId outputs; the auth commands will not find it.`);

@@ -132,6 +132,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
     cognitoEndpoint: stack.cognitoEndpoint,
     localDataDir: stack.dataDir,
     hostedUi: stack.hostedUi,
+    passwordPolicy: stack.passwordPolicy,
   });
   const ms = Math.round(performance.now() - started);
   if (ctx.out.json) {

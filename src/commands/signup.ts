@@ -1,7 +1,7 @@
 import { defineCommand } from '../core/command.js';
 import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
-import { readPassword } from '../client/password.js';
+import { passwordPolicyFor, readNewPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
 import type { SignupResult } from './results.js';
@@ -15,7 +15,7 @@ export default defineCommand({
   async run({ args, options }, ctx) {
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { api: true });
-    const password = await readPassword(ctx, options, { confirm: true });
+    const password = await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target));
     const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });
     expectOk(res, 'Sign-up');
     const body = res.json as Omit<SignupResult, 'username'>;

@@ -20,7 +20,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export type ErrorKind = 'usage' | 'auth' | 'api' | 'aws' | 'deployment' | 'local' | 'state' | 'refused' | 'aborted' | 'network';
+export type ErrorKind = 'usage' | 'auth' | 'api' | 'aws' | 'deployment' | 'local' | 'state' | 'refused' | 'aborted' | 'network' | 'interrupted';
 
 const KIND_EXIT: Record<ErrorKind, number> = {
   usage: EXIT.usage,
@@ -33,6 +33,7 @@ const KIND_EXIT: Record<ErrorKind, number> = {
   network: EXIT.failure,
   refused: EXIT.refused,
   aborted: EXIT.aborted,
+  interrupted: EXIT.interrupted,
 };
 
 export interface UserErrorOptions {
@@ -70,6 +71,14 @@ function defaultCode(kind: ErrorKind): string {
 }
 
 export const usageError = (message: string, hint?: string) => new UserError('usage', message, { code: 'UsageError', hint });
+
+/**
+ * Ctrl-C, wherever it lands (a prompt, a wait, an AWS call): always exit 130. `message` says what was left where
+ * (deploy: the stack is CloudFormation's now).
+ */
+export function interruptedError(message = 'Interrupted.', hint?: string): UserError {
+  return new UserError('interrupted', message, { code: 'Interrupted', hint });
+}
 
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;

@@ -1,4 +1,4 @@
-import { UserError } from './errors.js';
+import { UserError, interruptedError } from './errors.js';
 
 export interface Choice<T> {
   name: string;
@@ -6,33 +6,74 @@ export interface Choice<T> {
   description?: string;
 }
 
+/** A question whose answer is checked: a rejected answer is asked again in place, at most `tries` times. */
+export interface CheckedQuestion {
+  message: string;
+  /** `true`, or what is wrong with the answer (shown under the prompt). */
+  validate?: (v: string) => true | string;
+  /** Answers rejected before the prompt gives up with a usage error (exit 2). Default 5. */
+  tries?: number;
+}
+
 /** Prompts as the commands see them. The real one is inquirer; tests pass scripted answers. */
 export interface Prompter {
-  input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
-  password(q: { message: string; validate?: (v: string) => true | string }): Promise<string>;
+  input(q: CheckedQuestion & { default?: string }): Promise<string>;
+  password(q: CheckedQuestion): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
 }
 
-/** Inquirer, loaded only when a prompt is actually shown. Ctrl-C at a prompt is an abort, not a crash. */
-export function inquirerPrompter(): Prompter {
+export const DEFAULT_TRIES = 5;
+
+/** The error a prompt ends with after `tries` rejected answers. */
+export function tooManyTries(message: string, tries: number, last: string): UserError {
+  return new UserError('usage', `"${message}": ${tries} answers rejected, the last one: ${last}`, { code: 'TooManyTries' });
+}
+
+/**
+ * Inquirer, loaded only when a prompt is actually shown. Ctrl-C at a prompt (inquirer's own, or the process's
+ * `signal`) is the interruption, exit 130, as everywhere else.
+ */
+export function inquirerPrompter(signal?: AbortSignal): Prompter {
   const load = () => import('@inquirer/prompts');
-  const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+  const ask = async <T>(run: (context: { signal: AbortSignal }) => Promise<T>, gaveUp?: () => UserError | undefined, controller = new AbortController()): Promise<T> => {
+    const stop = () => controller.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) stop();
     try {
-      return await ask();
+      return await run({ signal: controller.signal });
     } catch (err) {
-      if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
-        throw new UserError('aborted', 'Cancelled.', { code: 'Aborted' });
-      }
+      const name = (err as Error)?.name;
+      const failure = gaveUp?.();
+      if (name === 'AbortPromptError' && failure) throw failure;
+      if (name === 'ExitPromptError' || name === 'AbortPromptError') throw interruptedError();
       throw err;
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
   };
+  /** Inquirer re-asks in place while `validate` rejects; the answer that uses up the tries ends the prompt. */
+  const checked = <T>(q: CheckedQuestion, prompt: (validate: (v: string) => true | string, context: { signal: AbortSignal }) => Promise<T>) => {
+    const controller = new AbortController();
+    const tries = q.tries ?? DEFAULT_TRIES;
+    let rejected = 0;
+    let failure: UserError | undefined;
+    const validate = (v: string) => {
+      const verdict = q.validate ? q.validate(v) : true;
+      if (verdict !== true && ++rejected >= tries) {
+        failure = tooManyTries(q.message, tries, verdict);
+        setImmediate(() => controller.abort());
+      }
+      return verdict;
+    };
+    return ask((context) => prompt(validate, context), () => failure, controller);
+  };
   return {
-    input: (q) => guard(async () => (await load()).input({ message: q.message, default: q.default, validate: q.validate })),
-    password: (q) => guard(async () => (await load()).password({ message: q.message, mask: '*', validate: q.validate })),
-    confirm: (q) => guard(async () => (await load()).confirm({ message: q.message, default: q.default })),
+    input: (q) => checked(q, async (validate, context) => (await load()).input({ message: q.message, default: q.default, validate }, context)),
+    password: (q) => checked(q, async (validate, context) => (await load()).password({ message: q.message, mask: '*', validate }, context)),
+    confirm: (q) => ask(async (context) => (await load()).confirm({ message: q.message, default: q.default }, context)),
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
-      guard(async () => (await load()).select<T>({ message: q.message, choices: q.choices, default: q.default })),
+      ask(async (context) => (await load()).select<T>({ message: q.message, choices: q.choices, default: q.default }, context)),
   };
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readJsonFile, updateJsonFile, isRecord } from './files.js';
 import { UserError } from './errors.js';
 import type { HostedUi } from './hosted-ui.js';
+import type { PasswordPolicy } from './password-policy.js';
 
 /**
  * What the auth commands talk to: the local stack or a deployed stack. `authstack dev` and `authstack deploy`
@@ -23,6 +24,8 @@ export interface Target {
   customDomainUrl?: string;
   /** The hosted sign-in (user pool domain and the client's OAuth URLs), for `login --browser`. */
   hostedUi?: HostedUi;
+  /** The user pool's password policy, so new passwords are checked before they are sent. */
+  passwordPolicy?: PasswordPolicy;
   updatedAt?: string;
 }
 

@@ -10,7 +10,7 @@ import type { LambdaApi } from '../aws/lambda.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
 import { normaliseHost, type Route53Api } from '../aws/route53.js';
 import type { Clock } from '../core/context.js';
-import { EXIT, UserError } from '../core/errors.js';
+import { UserError, interruptedError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, eventMark, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
@@ -94,6 +94,8 @@ export interface DeployStackResult {
   stackId?: string;
   outputs: Record<string, string>;
   parameters: Record<string, string>;
+  /** Every parameter value the stack now runs with, as CloudFormation reports it (the desired ones over them). */
+  stackParameters: Record<string, string>;
   changes: ResourceChange[];
   /** Set for `change-set-only`. */
   changeSetId?: string;
@@ -133,11 +135,12 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
     desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, deps.emit);
   }
   const parameters = parameterValues(options.templateParameters, desired, stack);
-  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters'>): DeployStackResult => ({
+  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters' | 'stackParameters'>, live = stack): DeployStackResult => ({
     outcome,
     stackName,
     templateSha256,
     parameters: desired,
+    stackParameters: { ...live?.parameters, ...desired },
     ...rest,
   });
 
@@ -185,7 +188,7 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
       }
       const done = applied as Extract<Applied, { kind: 'executed' }>;
       const code = await syncCode(done.stack, codeSha256, options, deps);
-      return finish(plan.type === 'CREATE' ? 'created' : 'updated', { stackId: done.stack.stackId, outputs: done.stack.outputs, changes: done.changes, ...code, reason: plan.reason });
+      return finish(plan.type === 'CREATE' ? 'created' : 'updated', { stackId: done.stack.stackId, outputs: done.stack.outputs, changes: done.changes, ...code, reason: plan.reason }, done.stack);
     }
   }
 }
@@ -543,11 +546,10 @@ function interrupted(stackName: string, region: string, operation: string): User
       : operation === 'update'
         ? `roll it back with "aws cloudformation cancel-update-stack --stack-name ${stackName} --region ${region}"`
         : `check it with "authstack status --stack ${stackName}"`;
-  return new UserError('deployment', `Stopped watching: the ${operation === 'code' ? 'code update' : 'deployment'} goes on in CloudFormation without authstack.`, {
-    code: 'Interrupted',
-    exitCode: EXIT.interrupted,
-    hint: `Follow it with "authstack status --stack ${stackName}", or ${rollBack}`,
-  });
+  return interruptedError(
+    `Stopped watching: the ${operation === 'code' ? 'code update' : 'deployment'} goes on in CloudFormation without authstack.`,
+    `Follow it with "authstack status --stack ${stackName}", or ${rollBack}`,
+  );
 }
 
 export function formatMs(ms: number): string {

@@ -5,7 +5,7 @@
 import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { CognitoAdminApi } from '../aws/cognito-admin.js';
 import type { Clock } from '../core/context.js';
-import { EXIT, UserError } from '../core/errors.js';
+import { UserError, interruptedError } from '../core/errors.js';
 import type { DeploySink } from './deploy-stack.js';
 import { Interrupted, eventMark, firstFailure, isTerminal, watchStack } from './events.js';
 import { LOGICAL_IDS, OUTPUTS } from './template.js';
@@ -84,11 +84,7 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
     });
   } catch (err) {
     if (err instanceof Interrupted) {
-      throw new UserError('deployment', 'Stopped watching: the deletion goes on in CloudFormation without authstack.', {
-        code: 'Interrupted',
-        exitCode: EXIT.interrupted,
-        hint: `Follow it with "authstack status --stack ${stackName}"`,
-      });
+      throw interruptedError('Stopped watching: the deletion goes on in CloudFormation without authstack.', `Follow it with "authstack status --stack ${stackName}"`);
     }
     throw err;
   }

@@ -34,13 +34,8 @@ export interface LocalUser {
   [key: string]: unknown;
 }
 
-export interface PasswordPolicy {
-  MinimumLength?: number;
-  RequireUppercase?: boolean;
-  RequireLowercase?: boolean;
-  RequireNumbers?: boolean;
-  RequireSymbols?: boolean;
-}
+export type { PasswordPolicy } from '../core/password-policy.js';
+import type { PasswordPolicy } from '../core/password-policy.js';
 
 export interface UserPoolOptions {
   Id: string;

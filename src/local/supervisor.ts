@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { ENV, type ProxyHandler } from '../lambda/types.js';
-import { startLocalCognito, type LocalCognito } from './cognito.js';
+import { LOCAL_POOL, startLocalCognito, type LocalCognito } from './cognito.js';
 import type { HostedUi } from '../core/hosted-ui.js';
+import { passwordPolicyOf, type PasswordPolicy } from '../core/password-policy.js';
 import { HandlerLoadError } from './errors.js';
 import { startGateway, type Gateway, type GatewayRequestLog } from './gateway.js';
 import type { MailboxMessage } from './mailbox.js';
@@ -54,6 +55,8 @@ export interface LocalStack {
   jwksUri: string;
   /** The local hosted sign-in (OAuth 2.0 / OpenID Connect endpoints and pages on the local Cognito). */
   hostedUi: HostedUi;
+  /** The local user pool's password policy (the template's default). */
+  passwordPolicy: PasswordPolicy;
   /** Where the local Cognito keeps its data: `<dir>/local`. */
   dataDir: string;
   /** Milliseconds from the call to ready. */
@@ -157,6 +160,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     issuer: cognito.issuer,
     jwksUri: cognito.jwksUri,
     hostedUi: cognito.hostedUi,
+    passwordPolicy: passwordPolicyOf(LOCAL_POOL)!,
     dataDir,
     startupMs: performance.now() - started,
     stop() {

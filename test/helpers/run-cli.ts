@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Prompter, Choice } from '../../src/core/prompts.js';
+import { DEFAULT_TRIES, tooManyTries, type Prompter, type Choice, type CheckedQuestion } from '../../src/core/prompts.js';
 import type { AwsFactory } from '../../src/core/aws.js';
 
 export interface CliResult {
@@ -19,8 +19,11 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Piped to stdin (not a TTY). */
   stdin?: string;
-  /** Scripted answers, keyed by a substring of the prompt message; an unexpected prompt fails the run. */
-  answers?: Record<string, string | boolean>;
+  /**
+   * Scripted answers, keyed by a substring of the prompt message; an unexpected prompt fails the run. A list is
+   * answered in order, one a time the prompt is shown or re-asked (a rejected answer is re-asked, as inquirer does).
+   */
+  answers?: Answers;
   interactive?: boolean;
   fetch?: typeof fetch;
   aws?: AwsFactory;
@@ -51,18 +54,42 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<CliResul
   };
 }
 
-export function scriptedPrompter(answers: Record<string, string | boolean>): Prompter & { asked: string[] } {
+export type Answers = Record<string, string | boolean | readonly string[]>;
+
+/**
+ * Answers prompts from a script. Checked questions behave as the real prompter's: each answer goes through
+ * `validate`, a rejected one is recorded in `rejected` and asked again, and `tries` rejections end the prompt.
+ */
+export function scriptedPrompter(answers: Answers): Prompter & { asked: string[]; rejected: string[] } {
   const asked: string[] = [];
+  const rejected: string[] = [];
+  const used = new Map<string, number>();
   const answer = (message: string) => {
     asked.push(message);
     const key = Object.keys(answers).find((k) => message.includes(k));
     if (key === undefined) throw new Error(`Unexpected prompt: "${message}"`);
-    return answers[key]!;
+    const value = answers[key]!;
+    if (typeof value === 'string' || typeof value === 'boolean') return value;
+    const i = used.get(key) ?? 0;
+    used.set(key, i + 1);
+    if (i >= value.length) throw new Error(`No answer left for "${message}"`);
+    return value[i]!;
+  };
+  const checked = (q: CheckedQuestion): string => {
+    const tries = q.tries ?? DEFAULT_TRIES;
+    for (let n = 1; ; n++) {
+      const value = String(answer(q.message));
+      const verdict = q.validate ? q.validate(value) : true;
+      if (verdict === true) return value;
+      rejected.push(verdict);
+      if (n >= tries) throw tooManyTries(q.message, tries, verdict);
+    }
   };
   return {
     asked,
-    input: async (q) => String(answer(q.message)),
-    password: async (q) => String(answer(q.message)),
+    rejected,
+    input: async (q) => checked(q),
+    password: async (q) => checked(q),
     confirm: async (q) => Boolean(answer(q.message)),
     select: async <T>(q: { message: string; choices: Choice<T>[] }) => {
       const a = answer(q.message);

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, workspace } from '../helpers/e2e.js';
+import { ProjectState } from '../../src/core/targets.js';
+
+/**
+ * Prompts in a real pseudo-terminal (util-linux `script`): the password policy is shown, a rejected answer is asked
+ * again in place without a ✔, and Ctrl-C at a prompt is the interruption (exit 130), as everywhere else.
+ */
+let ws: Awaited<ReturnType<typeof workspace>>;
+let server: Server;
+let requests = 0;
+
+beforeAll(async () => {
+  ws = await workspace();
+  server = createServer((req, res) => {
+    requests++;
+    res.writeHead(201, { 'content-type': 'application/json' }).end('{"userSub":"s","userConfirmed":false}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new ProjectState(ws.cwd).saveTarget({
+    name: 'local',
+    kind: 'local',
+    apiUrl: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    userPoolId: 'local_pool',
+    clientId: 'client',
+    passwordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+  });
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await ws?.cleanup();
+});
+
+/** One step of a terminal session: once `when` shows on the screen (after the previous step), type `keys`. */
+interface Step {
+  when: RegExp;
+  keys: string;
+}
+
+/** Runs authstack in a pseudo-terminal, typing each step's keys once its text shows, and waits for the end. */
+function inTerminal(args: string[], steps: Step[]): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env = { ...ws.env, TERM: 'xterm' };
+  delete (env as Record<string, unknown>).CI;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ws.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let from = 0;
+    let next = 0;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const onData = (d: Buffer) => {
+      screen += d.toString('utf8');
+      while (next < steps.length) {
+        const match = steps[next]!.when.exec(screen.slice(from));
+        if (!match) break;
+        from += match.index + match[0].length;
+        child.stdin.write(steps[next++]!.keys);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, screen: screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') });
+    });
+  });
+}
+
+describe('prompts in a terminal', () => {
+  it('signup shows the policy, re-asks a weak password and a mismatched confirmation in place (no ✔), and Ctrl-C there exits 130', async () => {
+    const r = await inTerminal(
+      ['signup', 'ada@example.com'],
+      [
+        { when: /Password/, keys: 'weak\r' },
+        { when: /needs at least 8 characters/, keys: '\x7f'.repeat(4) + 'Str0ng-pass\r' },
+        { when: /Password \(again\)/, keys: 'Str0ng-pas\r' },
+        { when: /do not match/, keys: '\x03' },
+      ],
+    );
+    expect(r.screen).toContain("The user pool's password policy: at least 8 characters, with a lower-case letter, an upper-case letter, a digit and a symbol.");
+    expect(r.screen).toMatch(/✔ Password \*{11}/);
+    expect(r.screen).not.toMatch(/✔ Password \*{4}\b/);
+    expect(r.screen).not.toContain('✔ Password (again)');
+    expect(r.screen).toContain('error: Interrupted.');
+    expect(r.code).toBe(130);
+    expect(requests).toBe(0);
+  }, 30_000);
+});
