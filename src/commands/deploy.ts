@@ -2,7 +2,7 @@ import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
-import { corsOrigin, duration, httpUrl, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
+import { corsOrigin, duration, groupList, httpUrl, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
 import { checkHealth } from '../core/health.js';
 import { domainLabel, isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
@@ -66,6 +66,7 @@ const deployFlags = {
   stage: { type: 'value', placeholder: 'name', description: 'API Gateway stage name (default: prod)' },
   logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
   corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
+  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
   authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
   callbackUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect with a code (repeatable; default: the loopback URL login --browser uses)', parse: urlList('--callback-url') },
   logoutUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect after sign-out (repeatable)', parse: urlList('--logout-url') },
@@ -119,6 +120,7 @@ export default defineCommand({
     if (stage !== undefined) parameters[PARAMETERS.stageName] = stage;
     if (retention !== undefined) parameters[PARAMETERS.logRetentionInDays] = String(retention);
     if (options.corsOrigin !== undefined) parameters[PARAMETERS.corsAllowOrigin] = options.corsOrigin;
+    if (options.groups !== undefined) parameters[PARAMETERS.userGroups] = options.groups.join(',');
     // The hosted sign-in: URLs not given keep their deployed values (or the template's loopback defaults).
     parameters[PARAMETERS.authDomainLabel] = domainLabel(stackName);
     if (options.authDomainPrefix !== undefined) parameters[PARAMETERS.authDomainPrefix] = options.authDomainPrefix;

@@ -84,3 +84,13 @@ export function corsOrigin(raw: string): string {
   if (value === '*' || /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(value)) return value;
   throw usageError(`--cors-origin must be * or one origin such as https://app.example.com, got "${raw}".`);
 }
+
+/** Cognito group names, comma-separated (`admin,editor`): at most 5, as the template's UserGroups parameter holds. */
+export function groupList(raw: string): string[] {
+  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length > 5) throw usageError(`--groups takes at most 5 groups, got ${names.length}.`);
+  for (const name of names) {
+    if (!/^[\w+=.@-]{1,128}$/.test(name)) throw usageError(`"${name}" is not a valid group name (letters, digits and + = . @ - _, at most 128).`);
+  }
+  return [...new Set(names)];
+}

@@ -77,6 +77,7 @@ export const PARAMETERS = {
   authDomainLabel: 'AuthDomainLabel',
   callbackUrls: 'CallbackUrls',
   logoutUrls: 'LogoutUrls',
+  userGroups: 'UserGroups',
 } as const;
 
 export type ParameterName = (typeof PARAMETERS)[keyof typeof PARAMETERS];

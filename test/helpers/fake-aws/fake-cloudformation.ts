@@ -702,6 +702,16 @@ export class FakeCloudFormation {
     if ('Fn::Or' in node) return (node['Fn::Or'] as unknown[]).some((c) => this.evaluate(c, parameters, conditions));
     if ('Condition' in node) return this.evaluate(conditions[node.Condition as string], parameters, conditions);
     if ('Ref' in node) return parameters[node.Ref as string] ?? '';
+    // The list functions a condition may compare (UserGroups' slots): parameters only, as in Conditions.
+    if ('Fn::Sub' in node && typeof node['Fn::Sub'] === 'string') return node['Fn::Sub'].replace(/\$\{([\w:]+)\}/g, (_, name: string) => parameters[name] ?? '');
+    if ('Fn::Split' in node) {
+      const [sep, text] = node['Fn::Split'] as [string, unknown];
+      return String(this.evaluate(text, parameters, conditions)).split(sep);
+    }
+    if ('Fn::Select' in node) {
+      const [index, list] = node['Fn::Select'] as [unknown, unknown];
+      return (this.evaluate(list, parameters, conditions) as unknown[])[Number(index)];
+    }
     return node;
   }
 
