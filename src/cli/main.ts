@@ -6,7 +6,7 @@ import { EXIT, UserError, errorLine, interruptedError, isUserError } from '../co
 import { Output, type OutputStreams } from '../core/output.js';
 import type { Prompter } from '../core/prompts.js';
 import type { AwsFactory } from '../core/aws.js';
-import { commands } from '../commands/index.js';
+import { commandGroups, commands } from '../commands/index.js';
 import { VERSION } from './version.js';
 import { awsRegion, stackName } from '../core/parse.js';
 
@@ -50,7 +50,7 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
     ctx = createContext(init);
     const code = await def.run({ args, options: opts }, ctx);
     exitCode = typeof code === 'number' ? code : EXIT.ok;
-  });
+  }, commandGroups);
 
   try {
     if (argv.length === 0) {
@@ -84,6 +84,8 @@ export { interruptedError };
 export function reportError(err: unknown, out: Output): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+    // A command group without its subcommand (`authstack users`): its help went to stderr.
+    if (err.code === 'commander.help') return EXIT.usage;
     // Commander puts its suggestion on a second line; one line here, so errorLine does not escape the newline.
     const message = err.message.replace(/^error:\s*/, '').trim().replace(/\s*\n\s*/g, ' ');
     return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: 'See authstack --help' }));
@@ -118,8 +120,11 @@ function capitalise(text: string): string {
 /** Gets the values commander parsed from the options and arguments that `def` declares, under their declared names. */
 type Runner = (def: CommandDef, args: CommandInput['args'], options: CommandInput['options'], global: GlobalOptions) => Promise<void>;
 
-/** The commander program, built from the command definitions. The only code that knows commander. */
-export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams, run: Runner): Command {
+/**
+ * The commander program, built from the command definitions. The only code that knows commander. A name of
+ * several words (`users groups add`) is a subcommand of its groups; `groups` says what each group is for.
+ */
+export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams, run: Runner, groups: Readonly<Record<string, string>> = {}): Command {
   const program = new Command('authstack')
     .description('Deploy and exercise a Cognito-authenticated serverless API on AWS, or run it all locally.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -142,7 +147,13 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     .addHelpCommand(false);
 
   for (const def of defs) {
-    const cmd = program.command(def.name).description(def.description).exitOverride();
+    const words = def.name.split(' ');
+    let parent = program;
+    for (const [i, word] of words.slice(0, -1).entries()) {
+      const path = words.slice(0, i + 1).join(' ');
+      parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(groups[path] ?? '').exitOverride();
+    }
+    const cmd = parent.command(words[words.length - 1]!).description(def.description).exitOverride();
     const argNames = Object.keys(def.args ?? {});
     for (const [name, arg] of Object.entries(def.args ?? {})) cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
     for (const [name, spec] of Object.entries(def.options ?? {})) cmd.addOption(commanderOption(name, spec));

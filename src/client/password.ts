@@ -16,7 +16,7 @@ const MAX_STDIN = 4096;
  * The password, from (in order) --password-stdin, --password (with a warning), AUTHSTACK_PASSWORD, or a hidden
  * prompt on a terminal (asked twice when `confirm`). Never echoed, never logged.
  */
-export async function readPassword(ctx: Context, flags: PasswordSource, opts: { confirm: boolean }): Promise<string> {
+export async function readPassword(ctx: Context, flags: PasswordSource, opts: { confirm: boolean; label?: string }): Promise<string> {
   if (flags.passwordStdin && flags.password !== undefined) throw usageError('Use either --password or --password-stdin, not both.');
   if (flags.passwordStdin) return nonEmpty(await readStdin(ctx.stdin));
   if (flags.password !== undefined) {
@@ -27,9 +27,10 @@ export async function readPassword(ctx: Context, flags: PasswordSource, opts: { 
   if (!ctx.interactive) {
     throw usageError('No password given.', 'Pipe it with --password-stdin, or set AUTHSTACK_PASSWORD');
   }
-  const password = await ctx.prompt.password({ message: 'Password', validate: (v) => (v.length > 0 ? true : 'The password cannot be empty') });
+  const label = opts.label ?? 'Password';
+  const password = await ctx.prompt.password({ message: label, validate: (v) => (v.length > 0 ? true : 'The password cannot be empty') });
   if (opts.confirm) {
-    const again = await ctx.prompt.password({ message: 'Password (again)' });
+    const again = await ctx.prompt.password({ message: `${label} (again)` });
     if (again !== password) throw new UserError('usage', 'The passwords do not match.', { code: 'PasswordMismatch' });
   }
   return password;
@@ -95,7 +96,7 @@ function nonEmpty(password: string): string {
   return password;
 }
 
-async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
+export async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
   if (stdin.isTTY) throw usageError('--password-stdin needs the password piped in, e.g. printf %s "$PASSWORD" | authstack ...');
   let data = '';
   for await (const chunk of stdin) {

@@ -1,7 +1,8 @@
 import { defineCommand } from '../core/command.js';
-import { UserError, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import { checkEmail } from '../core/parse.js';
 import { callApi, expectOk } from '../client/api.js';
+import { findCode } from '../client/code.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
 import type { CodeDelivery, ValidateResult } from './results.js';
@@ -29,7 +30,15 @@ export default defineCommand({
       );
       return;
     }
-    const { code, source } = await findCode(ctx, target.kind === 'local' ? target.localDataDir : undefined, email, args.code);
+    const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
+    const { code, source } = await findCode(ctx, {
+      email,
+      given: args.code,
+      fromMailbox: mailboxDir ? async (to) => (await import('../local/mailbox.js')).readLatestCode(mailboxDir, to) : undefined,
+      what: 'confirmation code',
+      usage: `authstack validate ${email}`,
+      sendHint: `Sign up first (authstack signup ${email}), or pass the code`,
+    });
     const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate', body: { username: email, code } });
     expectOk(res, 'Confirmation');
     const doc: ValidateResult = { username: email, status: 'Confirmed', codeSource: source };
@@ -38,27 +47,3 @@ export default defineCommand({
     );
   },
 });
-
-async function findCode(
-  ctx: Parameters<typeof resolveTarget>[0],
-  mailboxDir: string | undefined,
-  email: string,
-  given: string | undefined,
-): Promise<{ code: string; source: 'argument' | 'mailbox' | 'prompt' }> {
-  if (given !== undefined) {
-    // Not quoted back: it may be the real code with a stray space, and error output ends up in CI logs.
-    if (!/^\S{1,64}$/.test(given)) throw usageError('The confirmation code must be one word of at most 64 characters, without spaces.');
-    return { code: given, source: 'argument' };
-  }
-  if (mailboxDir) {
-    const { readLatestCode } = await import('../local/mailbox.js');
-    const code = await readLatestCode(mailboxDir, email);
-    if (!code) {
-      throw new UserError('usage', `The local mailbox has no code for ${email}.`, { code: 'NoCode', hint: `Sign up first (authstack signup ${email}), or pass the code` });
-    }
-    return { code, source: 'mailbox' };
-  }
-  if (!ctx.interactive) throw usageError('Missing the confirmation code.', `Pass it: authstack validate ${email} <code>`);
-  const code = await ctx.prompt.input({ message: `Confirmation code sent to ${email}`, validate: (v) => (/^\S+$/.test(v) ? true : 'Enter the code from the email') });
-  return { code: code.trim(), source: 'prompt' };
-}

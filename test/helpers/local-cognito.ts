@@ -4,7 +4,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import type { LocalCognito } from '../../src/local/cognito.js';
 
 /** The SDK's Cognito client pointed at a local Cognito, with no retries. */
-export function clientFor(local: LocalCognito): CognitoIdentityProviderClient {
+export function clientFor(local: Pick<LocalCognito, 'endpoint'> & { region: string }): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: local.endpoint,
     region: local.region,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
-import { commands } from '../../../src/commands/index.js';
+import { commandGroups, commands } from '../../../src/commands/index.js';
 import { VERSION } from '../../../src/cli/version.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -11,9 +11,25 @@ describe('authstack --help and --version', () => {
   it('lists every command with its one-line description', async () => {
     const r = await runCli(['--help'], { cwd: tmp.dir });
     expect(r.code).toBe(0);
-    for (const def of commands) {
+    for (const def of commands.filter((d) => !d.name.includes(' '))) {
       expect(r.stdout).toMatch(new RegExp(`\\n\\s+${def.name}\\b.*${def.description.slice(0, 20).replace(/[()[\]?*+.]/g, '\\$&')}`));
     }
+    for (const group of Object.keys(commandGroups).filter((g) => !g.includes(' '))) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${group}\\b`));
+  });
+
+  it('lists the subcommands of each command group under the group\'s --help', async () => {
+    for (const def of commands.filter((d) => d.name.includes(' '))) {
+      const words = def.name.split(' ');
+      const r = await runCli([...words.slice(0, -1), '--help'], { cwd: tmp.dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`\\n\\s+${words[words.length - 1]}\\b`));
+    }
+  });
+
+  it('a command group without its subcommand shows its help and exits 2', async () => {
+    const r = await runCli(['users'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('reset-password');
   });
 
   it('prints help with no arguments and exits 0', async () => {
