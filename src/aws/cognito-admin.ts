@@ -1,9 +1,38 @@
 /**
- * The Cognito administration calls `authstack destroy --delete-user-pool` makes. Kept apart from the auth flows
+ * The Cognito administration calls: the pool's (`authstack destroy --delete-user-pool`) and its users' (`authstack
+ * users`). Kept apart from the auth flows
  * (`src/client/auth.ts`) because these need IAM credentials and delete people's accounts.
  */
-import { DeleteUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminResetUserPasswordCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  DeleteUserPoolCommand,
+  DescribeUserPoolCommand,
+  ListGroupsCommand,
+  ListUsersCommand,
+  UpdateUserPoolCommand,
+  type AdminCreateUserCommandOutput,
+  type AdminGetUserCommandOutput,
+  type AdminListGroupsForUserCommandOutput,
+  type CognitoIdentityProviderClient,
+  type ListGroupsCommandOutput,
+  type ListUsersCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFactory } from '../core/aws.js';
+import type { PoolUser } from '../core/users.js';
+
+export type { PoolUser };
+import { UserError } from '../core/errors.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface UserPoolInfo {
@@ -55,4 +84,160 @@ export function cognitoAdminApi(client: CognitoIdentityProviderClient, settings:
 
 export async function cognitoAdmin(aws: AwsFactory): Promise<CognitoAdminApi> {
   return cognitoAdminApi(await aws.cognito(), aws.settings);
+}
+
+
+export interface NewUser {
+  email: string;
+  /** A permanent password: the user is confirmed and can log in at once. Without one, Cognito emails an invitation. */
+  password?: string;
+  /** More attributes (`name`, `custom:team`, ...); email and email_verified are set from `email`. */
+  attributes?: Record<string, string>;
+}
+
+/**
+ * The user administration calls (`authstack users`), with IAM credentials on AWS or against the local Cognito.
+ * Users are named by email: the pool's username attribute, so Cognito accepts it wherever a username goes.
+ */
+export interface UserAdminApi {
+  listUsers(opts: { filter?: string; limit?: number; nextToken?: string }): Promise<{ users: PoolUser[]; nextToken?: string }>;
+  /** The user with its groups, or undefined when there is none. */
+  getUser(username: string): Promise<PoolUser | undefined>;
+  createUser(user: NewUser): Promise<PoolUser>;
+  setPassword(username: string, password: string): Promise<void>;
+  confirm(username: string): Promise<void>;
+  disable(username: string): Promise<void>;
+  enable(username: string): Promise<void>;
+  deleteUser(username: string): Promise<void>;
+  resetPassword(username: string): Promise<void>;
+  signOut(username: string): Promise<void>;
+  addToGroup(username: string, group: string): Promise<void>;
+  removeFromGroup(username: string, group: string): Promise<void>;
+  listGroups(username?: string): Promise<string[]>;
+}
+
+/** What the pool said no to, as one line; the rest goes through awsError. */
+function userAdminError(err: unknown, what: string, where: AwsCallSettings, subject?: { user?: string; group?: string }): UserError {
+  const name = errorName(err);
+  const message = (err as Error)?.message ?? String(err);
+  switch (name) {
+    case 'UserNotFoundException':
+      return new UserError('aws', `No user ${subject?.user ?? ''} in the user pool.`.replace('  ', ' '), { code: 'UserNotFound', hint: 'See authstack users list' });
+    case 'UsernameExistsException':
+      return new UserError('aws', `A user ${subject?.user ?? ''} already exists.`.replace('  ', ' '), { code: 'UsernameExists' });
+    case 'InvalidPasswordException':
+      return new UserError('aws', `The password is too weak: ${message.replace(/^Password did not conform with policy:\s*/i, '')}`, { code: 'InvalidPassword' });
+    case 'InvalidParameterException':
+      return new UserError('usage', `Cognito refused to ${what}: ${message}`, { code: 'InvalidParameter' });
+    case 'NotAuthorizedException':
+      return new UserError('aws', `Cognito refused to ${what}: ${message}`, { code: 'NotAuthorized' });
+    case 'ResourceNotFoundException':
+      if (subject?.group && /group/i.test(message)) {
+        return new UserError('aws', `No group ${subject.group} in the user pool.`, { code: 'GroupNotFound', hint: 'Groups are declared at deploy (--groups admin,editor) or by authstack dev --groups' });
+      }
+  }
+  return awsError(err, what, where);
+}
+
+function toPoolUser(u: { Username?: string; UserStatus?: string; Enabled?: boolean; UserCreateDate?: Date; UserLastModifiedDate?: Date; Attributes?: Array<{ Name?: string; Value?: string }>; UserAttributes?: Array<{ Name?: string; Value?: string }> }): PoolUser {
+  const attributes: Record<string, string> = {};
+  for (const a of u.Attributes ?? u.UserAttributes ?? []) if (a.Name) attributes[a.Name] = a.Value ?? '';
+  return {
+    username: u.Username ?? '',
+    email: attributes.email,
+    status: u.UserStatus,
+    enabled: u.Enabled ?? true,
+    created: u.UserCreateDate?.toISOString(),
+    modified: u.UserLastModifiedDate?.toISOString(),
+    attributes,
+  };
+}
+
+export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: string, settings: AwsCallSettings = {}): UserAdminApi {
+  const where: AwsCallSettings = { ...settings, service: 'Cognito' };
+  const call = async <T>(what: string, subject: { user?: string; group?: string }, command: unknown): Promise<T> => {
+    try {
+      return (await client.send(command as never)) as T;
+    } catch (err) {
+      throw userAdminError(err, what, where, subject);
+    }
+  };
+  const base = { UserPoolId: userPoolId };
+  const api: UserAdminApi = {
+    async listUsers({ filter, limit, nextToken }) {
+      const out = await call<ListUsersCommandOutput>('list the users', {}, new ListUsersCommand({ ...base, Filter: filter, Limit: limit, PaginationToken: nextToken }));
+      return { users: (out.Users ?? []).map(toPoolUser), nextToken: out.PaginationToken };
+    },
+    async getUser(username) {
+      let out: AdminGetUserCommandOutput;
+      try {
+        out = await client.send(new AdminGetUserCommand({ ...base, Username: username }));
+      } catch (err) {
+        if (errorName(err) === 'UserNotFoundException') return undefined;
+        throw userAdminError(err, `read the user ${username}`, where, { user: username });
+      }
+      return { ...toPoolUser(out), groups: await api.listGroups(username) };
+    },
+    async createUser({ email, password, attributes }) {
+      const extra = Object.entries(attributes ?? {}).filter(([name]) => name !== 'email' && name !== 'email_verified').map(([Name, Value]) => ({ Name, Value }));
+      const out = await call<AdminCreateUserCommandOutput>(`create the user ${email}`, { user: email }, new AdminCreateUserCommand({
+        ...base,
+        Username: email,
+        UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...extra],
+        DesiredDeliveryMediums: ['EMAIL'],
+        // With a password the user is confirmed here; the invitation would carry a temporary password nobody needs.
+        ...(password !== undefined ? { MessageAction: 'SUPPRESS' as const } : {}),
+      }));
+      if (password !== undefined) {
+        try {
+          await api.setPassword(email, password);
+        } catch (err) {
+          // A weak password is refused only here: the user just made is removed, so a retry can create it.
+          await api.deleteUser(email).catch(() => undefined);
+          throw err;
+        }
+      }
+      return { ...toPoolUser(out.User ?? {}), ...(password !== undefined ? { status: 'CONFIRMED' } : {}) };
+    },
+    async setPassword(username, password) {
+      await call(`set the password of ${username}`, { user: username }, new AdminSetUserPasswordCommand({ ...base, Username: username, Password: password, Permanent: true }));
+    },
+    async confirm(username) {
+      await call(`confirm ${username}`, { user: username }, new AdminConfirmSignUpCommand({ ...base, Username: username }));
+    },
+    async disable(username) {
+      await call(`disable ${username}`, { user: username }, new AdminDisableUserCommand({ ...base, Username: username }));
+    },
+    async enable(username) {
+      await call(`enable ${username}`, { user: username }, new AdminEnableUserCommand({ ...base, Username: username }));
+    },
+    async deleteUser(username) {
+      await call(`delete ${username}`, { user: username }, new AdminDeleteUserCommand({ ...base, Username: username }));
+    },
+    async resetPassword(username) {
+      await call(`reset the password of ${username}`, { user: username }, new AdminResetUserPasswordCommand({ ...base, Username: username }));
+    },
+    async signOut(username) {
+      await call(`sign out ${username}`, { user: username }, new AdminUserGlobalSignOutCommand({ ...base, Username: username }));
+    },
+    async addToGroup(username, group) {
+      await call(`add ${username} to ${group}`, { user: username, group }, new AdminAddUserToGroupCommand({ ...base, Username: username, GroupName: group }));
+    },
+    async removeFromGroup(username, group) {
+      await call(`remove ${username} from ${group}`, { user: username, group }, new AdminRemoveUserFromGroupCommand({ ...base, Username: username, GroupName: group }));
+    },
+    async listGroups(username) {
+      const groups: string[] = [];
+      let next: string | undefined;
+      do {
+        const out = username
+          ? await call<AdminListGroupsForUserCommandOutput>(`list the groups of ${username}`, { user: username }, new AdminListGroupsForUserCommand({ ...base, Username: username, NextToken: next }))
+          : await call<ListGroupsCommandOutput>('list the groups', {}, new ListGroupsCommand({ ...base, NextToken: next }));
+        groups.push(...(out.Groups ?? []).map((g) => g.GroupName ?? ''));
+        next = out.NextToken;
+      } while (next);
+      return groups;
+    },
+  };
+  return api;
 }

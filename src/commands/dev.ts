@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { UserError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
-import { corsOrigin, port } from '../core/parse.js';
+import { corsOrigin, groupList, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
 import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
@@ -20,6 +20,7 @@ export default defineCommand({
     watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
     corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
+    groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
   },
   examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
   interruptGraceMs: 10_000,
@@ -55,6 +56,7 @@ export default defineCommand({
         apiPort: options.port,
         cognitoPort: options.cognitoPort,
         reset: options.reset,
+        groups: options.groups,
         bundlePath,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
         onEvent: (e) => printEvent(ctx.out, e, requestLines),

@@ -15,9 +15,25 @@ import smoke from './smoke.js';
 import token from './token.js';
 import validate from './validate.js';
 import iamPolicy from './iam-policy.js';
+import whoami from './whoami.js';
+import { change as passwordChange, forgot as passwordForgot, reset as passwordReset } from './password.js';
+import { deleteAccount } from './account.js';
+import { usersCommands } from './users.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
- * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast.
+ * (AWS SDK, esbuild, the local stack) inside `run`, so start-up stays fast. A name of several words
+ * (`password reset`) is a subcommand of a group in `commandGroups`.
  */
-export const commands: readonly CommandDef[] = [dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy];
+export const commands: readonly CommandDef[] = [
+  dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
+  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands,
+];
+
+/** What `--help` says of each command group (`authstack users --help` lists its subcommands). */
+export const commandGroups: Readonly<Record<string, string>> = {
+  password: 'forgotten passwords, resets and changes (the user\'s own, through Cognito\'s public APIs)',
+  account: 'the signed-in user\'s own account',
+  users: 'administer the pool\'s users: list, show, create, confirm, disable, delete, groups (IAM credentials on AWS)',
+  'users groups': 'a user\'s groups, and the pool\'s',
+};

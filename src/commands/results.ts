@@ -6,6 +6,7 @@
  */
 import type { HealthCheck } from '../core/health.js';
 import type { ProfileBody } from '../lambda/types.js';
+import type { PoolUser } from '../core/users.js';
 
 /** Any failure with --json. */
 export interface ErrorResult {
@@ -194,4 +195,76 @@ export type HealthResult = HealthCheck;
 export interface IamPolicyResult {
   Version: '2012-10-17';
   Statement: Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: string[] }>;
+}
+
+/** `authstack password forgot --json`. The app client hides whether the account exists, and so does this. */
+export interface PasswordForgotResult {
+  username: string;
+  codeDeliveryDetails: CodeDelivery;
+  note: 'if the account exists, a code was sent';
+}
+
+/** `authstack password reset --json`. */
+export interface PasswordResetResult {
+  username: string;
+  passwordReset: true;
+  /** Where the code came from. */
+  codeSource: 'argument' | 'mailbox' | 'prompt';
+}
+
+/** `authstack password change --json`. */
+export interface PasswordChangeResult {
+  username: string;
+  passwordChanged: true;
+}
+
+/** `authstack account delete --json`. */
+export interface AccountDeleteResult {
+  username: string;
+  deleted: true;
+}
+
+/** `authstack whoami --json`: read from the saved tokens, without the network. */
+export interface WhoamiResult {
+  username: string;
+  sub?: string;
+  email?: string;
+  /** The groups the access token carries (cognito:groups). */
+  groups: string[];
+  /** The target's name: `local`, a stack name, or `custom`. */
+  target: string;
+  kind: 'local' | 'aws';
+  userPoolId: string;
+  /** When the access token expires (ISO 8601). */
+  expiresAt: string;
+  expired: boolean;
+  /** True when a refresh token is kept (the next call refreshes an expired session). */
+  refreshable: boolean;
+}
+
+/** One user of the pool, as the `users` commands show it. */
+export type UserResult = PoolUser;
+
+/** `authstack users list --json`: `nextToken` continues a list cut by --limit. */
+export interface UsersListResult {
+  users: UserResult[];
+  nextToken?: string;
+}
+
+/** `authstack users confirm|disable|enable|delete|reset-password|sign-out --json`: what was done to whom. */
+export type UserActionResult =
+  | { username: string; confirmed: true }
+  | { username: string; disabled: true }
+  | { username: string; enabled: true }
+  | { username: string; deleted: true }
+  | { username: string; passwordReset: true }
+  | { username: string; signedOut: true };
+
+/** `authstack users groups add|remove --json`. */
+export type UserGroupChangeResult = { username: string; group: string; added: true } | { username: string; group: string; removed: true };
+
+/** `authstack users groups list [email] --json`: the pool's groups, or the user's. */
+export interface UsersGroupsListResult {
+  username?: string;
+  groups: string[];
 }

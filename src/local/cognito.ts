@@ -37,6 +37,8 @@ export interface LocalCognitoOptions {
   reset?: boolean;
   /** The local Cognito's time (code expiry, token times). Default: the system clock. Tests pass a fake one. */
   clock?: { get(): Date };
+  /** Groups the pool must have (the template's `UserGroups`); created when missing, never removed. */
+  groups?: readonly string[];
   /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
   onCode?: (message: MailboxMessage) => void;
   /** The app client's hosted sign-in URLs. Default: the template's defaults (`src/core/hosted-ui.ts`). */
@@ -167,6 +169,11 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     };
     const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
     compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
+    for (const GroupName of opts.groups ?? []) {
+      // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
+      const exists = await compat.dispatch('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
+      if (!exists) await compat.dispatch('CreateGroup', { UserPoolId: userPoolId, GroupName });
+    }
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
     const hostedUi: HostedUi = {
       domainUrl: issuerDomain,

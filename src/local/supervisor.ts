@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   onEvent?: (event: LocalStackEvent) => void;
   /** Interface both servers listen on. Default `127.0.0.1`. */
   host?: string;
+  /** User pool groups to create when missing (`authstack dev --groups`). */
+  groups?: readonly string[];
   /** The API stage name seen by the handler. Default `local`. */
   stage?: string;
 }
@@ -78,6 +80,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     host: opts.host,
     dataDir,
     reset: opts.reset,
+    groups: opts.groups,
     onCode: (message) => emit({ type: 'code', message, text: `code for ${message.to}: ${message.code}` }),
   });
 

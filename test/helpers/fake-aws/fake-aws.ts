@@ -52,6 +52,20 @@ interface FakePool {
   deletionProtection: string;
 }
 
+interface FakeUser {
+  poolId: string;
+  password: string;
+  confirmed: boolean;
+  /** Cognito's UserStatus when it is not CONFIRMED/UNCONFIRMED from `confirmed` (FORCE_CHANGE_PASSWORD, RESET_REQUIRED). */
+  status?: string;
+  salt: string;
+  accessToken?: string;
+  enabled: boolean;
+  attributes: Record<string, string>;
+  groups: Set<string>;
+  created: Date;
+}
+
 interface FakeZone {
   id: string;
   name: string;
@@ -117,6 +131,7 @@ export class FakeAws {
           if (r.type === 'AWS::Cognito::UserPool') this.pools.delete(r.physicalId);
           if (r.type === 'AWS::CertificateManager::Certificate') this.certificates.delete(r.physicalId);
           if (r.type === 'AWS::ApiGateway::Deployment') this.apiDeployments.delete(r.physicalId);
+          if (r.type === 'AWS::Cognito::UserPoolGroup') this.groups.get(String(r.properties.UserPoolId))?.delete(String(r.properties.GroupName));
         },
         ready: (r) => {
           if (r.type !== 'AWS::CertificateManager::Certificate') return true;
@@ -268,6 +283,11 @@ export class FakeAws {
     if (r.type === 'AWS::Cognito::UserPool') {
       this.pools.set(r.physicalId, { id: r.physicalId, name: String(r.properties.UserPoolName ?? r.physicalId), users: this.usersPerPool, deletionProtection: String(r.properties.DeletionProtection ?? 'INACTIVE') });
     }
+    if (r.type === 'AWS::Cognito::UserPoolGroup') {
+      const groups = this.groups.get(String(r.properties.UserPoolId)) ?? new Set<string>();
+      groups.add(String(r.properties.GroupName));
+      this.groups.set(String(r.properties.UserPoolId), groups);
+    }
     if (r.type === 'AWS::CertificateManager::Certificate') {
       this.certificates.set(r.physicalId, { arn: r.physicalId, domainName: String(r.properties.DomainName), status: 'PENDING_VALIDATION', issueAfter: this.certificateIssueAfter });
     }
@@ -376,26 +396,127 @@ export class FakeAws {
    * AWS): `signUp` stands in for the API's POST /user; InitiateAuth answers USER_SRP_AUTH with the project's own SRP
    * server side, and the access token is an opaque string the fake API checks.
    */
-  readonly users = new Map<string, { poolId: string; password: string; confirmed: boolean; salt: string; accessToken?: string }>();
+  readonly users = new Map<string, FakeUser>();
+  /** Each pool's groups: the stack's UserPoolGroup resources. */
+  readonly groups = new Map<string, Set<string>>();
   private readonly srpSessions = new Map<string, { username: string; session: SrpServerSession; srpA: string }>();
 
   signUp(poolId: string, username: string, password: string): void {
-    this.users.set(username, { poolId, password, confirmed: false, salt: newSrpSalt() });
+    this.users.set(username, { poolId, password, confirmed: false, salt: newSrpSalt(), enabled: true, attributes: { email: username }, groups: new Set(), created: new Date() });
+  }
+
+  /** The user administration calls (`authstack users`), on the same users. */
+  private cognitoAdmin(operation: string, input: any): { answer: unknown } | undefined {
+    const pool = () => {
+      if (!this.pools.has(input.UserPoolId)) throw fakeError('ResourceNotFoundException', `User pool ${input.UserPoolId} does not exist.`);
+      return input.UserPoolId as string;
+    };
+    const user = () => {
+      pool();
+      const u = this.users.get(input.Username);
+      if (!u || u.poolId !== input.UserPoolId) throw fakeError('UserNotFoundException', 'User does not exist.');
+      return u;
+    };
+    const group = () => {
+      const name = String(input.GroupName);
+      if (!this.groups.get(pool())?.has(name)) throw fakeError('ResourceNotFoundException', 'Group not found.');
+      return name;
+    };
+    const status = (u: FakeUser) => u.status ?? (u.confirmed ? 'CONFIRMED' : 'UNCONFIRMED');
+    const attributes = (u: FakeUser) => Object.entries(u.attributes).map(([Name, Value]) => ({ Name, Value }));
+    const shown = (name: string, u: FakeUser) => ({ Username: name, Enabled: u.enabled, UserStatus: status(u), UserCreateDate: u.created, UserLastModifiedDate: u.created });
+    const strong = (password: string) => {
+      if (password.length < 8) throw fakeError('InvalidPasswordException', 'Password did not conform with policy: Password not long enough');
+    };
+    switch (operation) {
+      case 'ListUsers': {
+        const id = pool();
+        const m = /^\s*(\w+)\s*(\^?=)\s*"([^"]*)"\s*$/.exec(input.Filter ?? '');
+        const all = [...this.users.entries()]
+          .filter(([, u]) => u.poolId === id)
+          .filter(([, u]) => !m || (m[2] === '=' ? u.attributes[m[1]!] === m[3] : (u.attributes[m[1]!] ?? '').startsWith(m[3]!)));
+        const start = Number(input.PaginationToken ?? 0);
+        const limit = input.Limit ?? 60;
+        const page = all.slice(start, start + limit).map(([name, u]) => ({ ...shown(name, u), Attributes: attributes(u) }));
+        return { answer: { Users: page, PaginationToken: start + limit < all.length ? String(start + limit) : undefined } };
+      }
+      case 'AdminGetUser': {
+        const u = user();
+        return { answer: { ...shown(input.Username, u), UserAttributes: attributes(u) } };
+      }
+      case 'AdminCreateUser': {
+        const id = pool();
+        if (this.users.has(input.Username)) throw fakeError('UsernameExistsException', 'User account already exists');
+        const attrs = Object.fromEntries((input.UserAttributes ?? []).map((a: { Name: string; Value: string }) => [a.Name, a.Value]));
+        const u: FakeUser = { poolId: id, password: '', confirmed: false, status: 'FORCE_CHANGE_PASSWORD', salt: newSrpSalt(), enabled: true, attributes: attrs, groups: new Set(), created: new Date() };
+        this.users.set(input.Username, u);
+        return { answer: { User: { ...shown(input.Username, u), Attributes: attributes(u) } } };
+      }
+      case 'AdminSetUserPassword': {
+        const u = user();
+        strong(input.Password);
+        u.password = input.Password;
+        if (input.Permanent) {
+          u.confirmed = true;
+          u.status = 'CONFIRMED';
+        }
+        return { answer: {} };
+      }
+      case 'AdminUpdateUserAttributes': {
+        const u = user();
+        for (const a of input.UserAttributes ?? []) u.attributes[a.Name] = a.Value;
+        return { answer: {} };
+      }
+      case 'AdminConfirmSignUp': {
+        const u = user();
+        if (u.confirmed) throw fakeError('NotAuthorizedException', `User cannot be confirmed. Current status is ${status(u)}`);
+        u.confirmed = true;
+        u.status = 'CONFIRMED';
+        return { answer: {} };
+      }
+      case 'AdminDisableUser':
+        user().enabled = false;
+        return { answer: {} };
+      case 'AdminEnableUser':
+        user().enabled = true;
+        return { answer: {} };
+      case 'AdminDeleteUser':
+        user();
+        this.users.delete(input.Username);
+        return { answer: {} };
+      case 'AdminResetUserPassword':
+        user().status = 'RESET_REQUIRED';
+        return { answer: {} };
+      case 'AdminUserGlobalSignOut':
+        user().accessToken = undefined;
+        return { answer: {} };
+      case 'AdminAddUserToGroup': {
+        const u = user();
+        u.groups.add(group());
+        return { answer: {} };
+      }
+      case 'AdminRemoveUserFromGroup': {
+        const u = user();
+        u.groups.delete(group());
+        return { answer: {} };
+      }
+      case 'AdminListGroupsForUser':
+        return { answer: { Groups: [...user().groups].map((GroupName) => ({ GroupName, UserPoolId: input.UserPoolId })) } };
+      case 'ListGroups':
+        return { answer: { Groups: [...(this.groups.get(pool()) ?? [])].map((GroupName) => ({ GroupName, UserPoolId: input.UserPoolId })) } };
+    }
+    return undefined;
   }
 
   private cognito(operation: string, input: any): unknown {
+    const admin = this.cognitoAdmin(operation, input);
+    if (admin) return admin.answer;
     const user = () => {
       const u = this.users.get(input.Username ?? input.ChallengeResponses?.USERNAME ?? input.AuthParameters?.USERNAME);
       if (!u) throw fakeError('NotAuthorizedException', 'Incorrect username or password.');
       return u;
     };
     switch (operation) {
-      case 'AdminConfirmSignUp':
-        user().confirmed = true;
-        return {};
-      case 'AdminDeleteUser':
-        if (!this.users.delete(input.Username)) throw fakeError('UserNotFoundException', 'User does not exist.');
-        return {};
       case 'InitiateAuth': {
         if (input.AuthFlow !== 'USER_SRP_AUTH') throw fakeError('InvalidParameterException', `${input.AuthFlow} is not faked`);
         const u = user();
@@ -426,6 +547,8 @@ export class FakeAws {
           });
         if (!ok) throw fakeError('NotAuthorizedException', 'Incorrect username or password.');
         if (!u.confirmed) throw fakeError('UserNotConfirmedException', 'User is not confirmed.');
+        if (!u.enabled) throw fakeError('NotAuthorizedException', 'User is disabled.');
+        if (u.status === 'RESET_REQUIRED') throw fakeError('PasswordResetRequiredException', 'Password reset required for the user');
         u.accessToken = `fake.${Buffer.from(JSON.stringify({ username: pending.username, n: Math.random() })).toString('base64url')}.signature`;
         return { AuthenticationResult: { AccessToken: u.accessToken, IdToken: u.accessToken, RefreshToken: 'fake-refresh', ExpiresIn: 3600, TokenType: 'Bearer' } };
       }

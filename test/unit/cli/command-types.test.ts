@@ -20,6 +20,7 @@ describe('command options and arguments are typed from their declaration', () =>
       watch: true | undefined;
       reset: true | undefined;
       corsOrigin: string | undefined;
+      groups: string[] | undefined;
     }>();
     expectTypeOf<InputOf<typeof deploy>['options']['execute']>().toEqualTypeOf<boolean>();
     expectTypeOf<InputOf<typeof deploy>['options']['parameter']>().toEqualTypeOf<Record<string, string> | undefined>();

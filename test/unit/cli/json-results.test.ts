@@ -72,6 +72,24 @@ describe('--json results of the local-stack commands match their types', () => {
     expect(expectDocument(await run(['smoke']), 'SmokeResult')).toMatchObject({ ok: true });
   });
 
+  it('password forgot/reset/change, whoami, users and account delete', async () => {
+    const bea = 'bea@example.com';
+    const newPassword = 'N3w-battery-staple!';
+    expect(expectDocument(await run(['users', 'create', bea, '--password-stdin', '--attribute', 'name=Bea'], password), 'UserResult')).toMatchObject({ status: 'CONFIRMED' });
+    expectDocument(await run(['users', 'list', '--limit', '1']), 'UsersListResult');
+    expectDocument(await run(['users', 'show', bea]), 'UserResult');
+    for (const action of ['disable', 'enable', 'sign-out']) expectDocument(await run(['users', action, bea]), 'UserActionResult');
+    expectDocument(await run(['users', 'groups', 'list', bea]), 'UsersGroupsListResult');
+    expectDocument(await run(['password', 'forgot', bea]), 'PasswordForgotResult');
+    expectDocument(await run(['password', 'reset', bea, '--password-stdin'], newPassword), 'PasswordResetResult');
+    expectDocument(await run(['login', bea, '--password-stdin'], newPassword), 'LoginResult');
+    expectDocument(await run(['whoami']), 'WhoamiResult');
+    expectDocument(await run(['password', 'change', '--password-stdin'], `${newPassword}\n${password}`), 'PasswordChangeResult');
+    expectDocument(await run(['account', 'delete', '--yes']), 'AccountDeleteResult');
+    expectDocument(await run(['users', 'reset-password', email]), 'UserActionResult');
+    expectDocument(await run(['users', 'delete', email, '--yes']), 'UserActionResult');
+  });
+
   it('an error is an ErrorResult', async () => {
     const r = await run(['login', 'nobody@example.com', '--password-stdin'], password);
     expect(r.code).not.toBe(0);

@@ -84,6 +84,38 @@ describe('authstack iam-policy', () => {
     expect(refused(policy, w.aws.calls)).toEqual([]);
   });
 
+  it('allows every admin call the users commands make on a deployed stack (deploy --groups makes the groups)', async () => {
+    w = await deployWorld();
+    expect((await w.deploy(['--groups', 'admin,editor'])).code).toBe(0);
+    const pool = w.aws.cfn.get('authstack')!.resources.get('UserPool')!.physicalId;
+    expect([...(w.aws.groups.get(pool) ?? [])]).toEqual(['admin', 'editor']);
+    const users = async (args: string[], stdin?: string) => {
+      const r = await w.run(['users', ...args, '--json'], { stdin });
+      expect(r.code, `users ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+      return r.json();
+    };
+    expect(await users(['create', 'ada@example.com', '--password-stdin', '--group', 'admin', '--attribute', 'name=Ada'], 'Corr3ct-horse!')).toMatchObject({ status: 'CONFIRMED', groups: ['admin'] });
+    expect(await users(['create', 'bob@example.com'])).toMatchObject({ status: 'FORCE_CHANGE_PASSWORD' });
+    expect((await users(['list', '--filter', 'email ^= "ada"'])).users).toHaveLength(1);
+    expect(await users(['show', 'ada@example.com'])).toMatchObject({ enabled: true, groups: ['admin'], attributes: { name: 'Ada' } });
+    for (const action of ['disable', 'enable', 'reset-password', 'sign-out']) await users([action, 'ada@example.com']);
+    await users(['groups', 'add', 'ada@example.com', 'editor']);
+    expect((await users(['groups', 'list', 'ada@example.com'])).groups).toEqual(['admin', 'editor']);
+    await users(['groups', 'remove', 'ada@example.com', 'editor']);
+    expect((await users(['groups', 'list'])).groups).toEqual(['admin', 'editor']);
+    await users(['delete', 'bob@example.com', '--yes']);
+    const missing = await w.run(['users', 'delete', 'bob@example.com', '--yes', '--json']);
+    expect(missing.code).toBe(1);
+    expect(missing.json().error.code).toBe('UserNotFound');
+
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    const operations = new Set(w.aws.calls.filter((c) => c.service === 'cognito').map((c) => c.operation));
+    for (const op of ['ListUsers', 'AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser', 'AdminResetUserPassword', 'AdminUserGlobalSignOut', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'ListGroups', 'AdminDeleteUser']) {
+      expect(operations).toContain(op);
+    }
+    expect(refused(policy, w.aws.calls)).toEqual([]);
+  });
+
   it('would catch a call the policy does not allow, and names nothing of another stack', () => {
     const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
     expect(refused(policy, [{ service: 'lambda', operation: 'InvokeFunction', input: { FunctionName: 'authstack-Function-1' } }])).toEqual([
