@@ -19,6 +19,7 @@ export default defineCommand({
     cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
     watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
+    console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
     corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
     groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
   },
@@ -58,6 +59,8 @@ export default defineCommand({
         reset: options.reset,
         groups: options.groups,
         bundlePath,
+        // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
+        console: options.console ? undefined : false,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
         onEvent: (e) => printEvent(ctx.out, e, requestLines),
       }).catch((err: { code?: string; port?: number }) => {
@@ -140,7 +143,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
     const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer } = stack;
-    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer, signInUrl: signInUrl(stack.hostedUi, clientId), readyMs: ms };
+    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer, signInUrl: signInUrl(stack.hostedUi, clientId), ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}), readyMs: ms };
     ctx.out.result(doc);
     return;
   }
@@ -151,6 +154,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
       `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
       `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
       `  Sign-in  ${signInUrl(stack.hostedUi, stack.clientId)}`,
+      ...(stack.consoleUrl ? [`  Console  ${c.cyan(stack.consoleUrl)}   (users, mailbox, requests)`] : []),
       `  Data     ${stack.dataDir}`,
       c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
     ].join('\n'),

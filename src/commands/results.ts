@@ -141,6 +141,8 @@ export interface DevResult {
   issuer: string;
   /** The hosted sign-in page for the local app client and the default callback URL. */
   signInUrl: string;
+  /** The local console (users, mailbox, API requests); absent with --no-console. */
+  consoleUrl?: string;
   /** Milliseconds from start to ready. */
   readyMs: number;
 }

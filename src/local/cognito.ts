@@ -43,7 +43,12 @@ export interface LocalCognitoOptions {
   onCode?: (message: MailboxMessage) => void;
   /** The app client's hosted sign-in URLs. Default: the template's defaults (`src/core/hosted-ui.ts`). */
   oauth?: { callbackUrls?: string[]; logoutUrls?: string[] };
+  /** Called after every operation that succeeded (API, hosted pages or `dispatch`), with its name. Must not throw. */
+  onOperation?: (target: string) => void;
 }
+
+/** A handler for extra routes on the local Cognito's server; false when the request is not its. */
+export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export interface LocalCognito {
   /** The endpoint to give the Cognito Identity Provider client, e.g. `http://127.0.0.1:9229`. */
@@ -57,6 +62,10 @@ export interface LocalCognito {
   mailbox: Mailbox;
   /** The hosted sign-in (OAuth 2.0 / OpenID Connect endpoints), served on `endpoint` as on a pool domain. */
   hostedUi: HostedUi;
+  /** Runs a Cognito operation in-process, exactly as a request to the endpoint would (errors carry Cognito's `code`). */
+  dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
+  /** Serves extra routes on this server, ahead of Cognito's own (the local console). */
+  mount(route: LocalRoute): void;
   close(): Promise<void>;
 }
 
@@ -129,10 +138,14 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   if (opts.reset) await wipe(dataDir);
   await mkdir(join(dataDir, DATA_FILES.cognitoDb), { recursive: true });
 
-  let compat: CompatLayer | undefined;
   let jwks = '';
   let oauth: OAuthServer | undefined;
-  const server = createServer((req, res) => (oauth?.handle(req, res) ? undefined : handle(req, res, compat, jwks)));
+  const routes: LocalRoute[] = [];
+  let dispatch: CompatLayer['dispatch'] | undefined;
+  const server = createServer((req, res) => {
+    if (routes.some((route) => route(req, res)) || oauth?.handle(req, res)) return;
+    handle(req, res, dispatch, jwks);
+  });
   // Longer than any client's idle timeout (undici's 4 s, browsers'), as the gateway's: the client closes an idle
   // connection first, so no request races the server closing it (a fetch-based client saw that as a network error).
   server.keepAliveTimeout = 60_000;
@@ -168,12 +181,19 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       triggers,
     };
     const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
-    compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
+    const compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
     for (const GroupName of opts.groups ?? []) {
       // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
       const exists = await compat.dispatch('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
       if (!exists) await compat.dispatch('CreateGroup', { UserPoolId: userPoolId, GroupName });
     }
+    const onOperation = opts.onOperation ?? (() => undefined);
+    const run: CompatLayer['dispatch'] = async (target, req) => {
+      const output = await compat.dispatch(target, req);
+      onOperation(target);
+      return output;
+    };
+    dispatch = run;
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
     const hostedUi: HostedUi = {
       domainUrl: issuerDomain,
@@ -186,7 +206,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
       client: { clientId, ...hostedUi },
-      dispatch: (target, req) => compat!.dispatch(target, req),
+      dispatch: run,
       signingKeyPem: modules.privateKeyPem,
       passwordPolicy: 'At least 8 characters, with upper and lower case letters, a number and a symbol.',
     });
@@ -199,6 +219,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
       mailbox,
       hostedUi,
+      dispatch: run,
+      mount: (route) => void routes.push(route),
       async close() {
         await closeServer(server);
         await mailbox.flush();
@@ -268,7 +290,7 @@ async function wipe(dataDir: string): Promise<void> {
 function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  compat: CompatLayer | undefined,
+  dispatch: CompatLayer['dispatch'] | undefined,
   jwks: string,
 ): void {
   res.setHeader('access-control-allow-origin', '*');
@@ -300,7 +322,7 @@ function handle(
   req.on('end', () => {
     if (!target) return sendError(res, 400, 'UnknownOperationException', 'Missing or invalid X-Amz-Target header');
     if (size > MAX_BODY) return sendError(res, 413, 'SerializationException', 'Request body too large');
-    if (!compat) return sendError(res, 503, 'ServiceUnavailableException', 'The local Cognito is starting');
+    if (!dispatch) return sendError(res, 503, 'ServiceUnavailableException', 'The local Cognito is starting');
     let body: Record<string, unknown>;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
@@ -308,7 +330,7 @@ function handle(
     } catch {
       return sendError(res, 400, 'SerializationException', 'The request body is not valid JSON');
     }
-    compat.dispatch(target, body).then(
+    dispatch(target, body).then(
       (output) => sendJson(res, 200, JSON.stringify(output ?? {}, epochSeconds), 'application/x-amz-json-1.1'),
       (error: unknown) => {
         if (error instanceof CognitoApiError || isCognitoLocalError(error)) {

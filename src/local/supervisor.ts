@@ -14,6 +14,7 @@ import { passwordPolicyOf, type PasswordPolicy } from '../core/password-policy.j
 import { HandlerLoadError } from './errors.js';
 import { startGateway, type Gateway, type GatewayRequestLog } from './gateway.js';
 import type { MailboxMessage } from './mailbox.js';
+import { CONSOLE_PATH, changesUsers, createConsole, isLoopback, type LocalConsole } from './console/server.js';
 
 export { PortInUseError, HandlerLoadError } from './errors.js';
 
@@ -38,6 +39,11 @@ export interface LocalStackOptions {
   groups?: readonly string[];
   /** The API stage name seen by the handler. Default `local`. */
   stage?: string;
+  /**
+   * Serve the local console (`/_authstack/` on the local Cognito's port). Default: on when `host` is a loopback
+   * address, off otherwise; `true` serves it on another interface too, `false` never.
+   */
+  console?: boolean;
 }
 
 export type LocalStackEvent =
@@ -61,6 +67,8 @@ export interface LocalStack {
   passwordPolicy: PasswordPolicy;
   /** Where the local Cognito keeps its data: `<dir>/local`. */
   dataDir: string;
+  /** The local console's page, when it is served. */
+  consoleUrl?: string;
   /** Milliseconds from the call to ready. */
   startupMs: number;
   stop(): Promise<void>;
@@ -74,14 +82,22 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const started = performance.now();
   const emit = opts.onEvent ?? (() => undefined);
   const dataDir = join(opts.dir, 'local');
+  const host = opts.host ?? '127.0.0.1';
+  let localConsole: LocalConsole | undefined;
 
   const cognito: LocalCognito = await startLocalCognito({
     port: opts.cognitoPort,
-    host: opts.host,
+    host,
     dataDir,
     reset: opts.reset,
     groups: opts.groups,
-    onCode: (message) => emit({ type: 'code', message, text: `code for ${message.to}: ${message.code}` }),
+    onCode: (message) => {
+      localConsole?.notify('mailbox');
+      emit({ type: 'code', message, text: `code for ${message.to}: ${message.code}` });
+    },
+    onOperation: (target) => {
+      if (changesUsers(target)) localConsole?.notify('users');
+    },
   });
 
   // The handler runs in this process, so its configuration is this process's environment, as in Lambda.
@@ -118,22 +134,36 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   try {
     gateway = await startGateway({
       port: opts.apiPort,
-      host: opts.host,
+      host,
       stage: opts.stage,
       loadHandler,
-      onRequest: (request) =>
+      onRequest: (request) => {
+        localConsole?.recordRequest({ at: new Date().toISOString(), ...request });
         emit({
           type: 'request',
           request,
           text: `${request.method} ${request.path} ${request.status} ${request.ms.toFixed(1)} ms${
             request.error ? ` (${request.error})` : ''
           }`,
-        }),
+        });
+      },
     });
   } catch (error) {
     restoreEnv();
     await cognito.close();
     throw error;
+  }
+
+  // Unauthenticated user administration: only on a loopback interface, unless asked for explicitly.
+  if (opts.console ?? isLoopback(host)) {
+    localConsole = createConsole({
+      dispatch: cognito.dispatch,
+      userPoolId: cognito.userPoolId,
+      mailbox: cognito.mailbox,
+      apiUrl: gateway.url,
+      allowRemote: !isLoopback(host),
+    });
+    cognito.mount(localConsole.handle);
   }
 
   const watcher = opts.watch ? watchSources(opts.watch, reload) : undefined;
@@ -165,10 +195,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     hostedUi: cognito.hostedUi,
     passwordPolicy: passwordPolicyOf(LOCAL_POOL)!,
     dataDir,
+    ...(localConsole ? { consoleUrl: `${cognito.endpoint}${CONSOLE_PATH}` } : {}),
     startupMs: performance.now() - started,
     stop() {
       stopping ??= (async () => {
         watcher?.close();
+        localConsole?.close();
         await Promise.all([gateway.close(), cognito.close()]);
         restoreEnv();
       })();

@@ -19,6 +19,7 @@ describe('command options and arguments are typed from their declaration', () =>
       cognitoPort: number;
       watch: true | undefined;
       reset: true | undefined;
+      console: boolean;
       corsOrigin: string | undefined;
       groups: string[] | undefined;
     }>();
