@@ -1,7 +1,7 @@
 /**
  * The local console in a real browser (headless Chromium, Debian's package, driven by puppeteer-core), against
  * `authstack dev` and the CLI run in-process: the page shows a user the CLI signed up and that user's code from
- * the mailbox, follows the CLI's changes live, disables the user (the CLI's login is then refused) and deletes one
+ * the mailbox, follows the CLI's changes live, disables the user (`authstack users show` then sees it disabled) and deletes one
  * after a confirmation. It loads nothing but its own origin. Without Chromium the test is skipped and says so.
  *
  * `UPDATE_SCREENSHOTS=1` also writes the console's screenshot the README shows (docs/console.png).
@@ -120,9 +120,9 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
     await page.click(`#users tr[data-email="${ada}"] button[data-action=disable]`);
     await userRow(page, ada, { enabled: 'false' });
     expect(await page.$eval('#status', (s) => s.textContent)).toBe(`Disabled ${ada}`);
-    const login = await cli(['login', ada, '--password-stdin'], PASSWORD);
-    expect(login.code).toBe(1);
-    expect(login.stderr).toContain('User is disabled');
+    const shown = await cli(['users', 'show', ada, '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json()).toMatchObject({ email: ada, status: 'CONFIRMED', enabled: false });
 
     // Delete asks first; Cancel keeps the user.
     await page.click(`#users tr[data-email="${grace}"] button[data-action=delete]`);
@@ -134,7 +134,8 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
     await page.waitForSelector('#confirm-delete[open]');
     await page.click('#delete-confirm');
     await userRow(page, grace, null);
-    expect((await cli(['login', grace, '--password-stdin'], PASSWORD)).code).toBe(1);
+    const gone = await cli(['users', 'show', grace]);
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining(`No user ${grace}`)]);
 
     expect(problems).toEqual([]);
     expect(requested.every((url) => url.startsWith(new URL(consoleUrl).origin + '/'))).toBe(true);

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { PoolUser } from '../../core/users.js';
 import type { GatewayRequestLog } from '../gateway.js';
 import type { Mailbox, MailboxMessage } from '../mailbox.js';
 import { consolePage } from './page.js';
@@ -31,17 +32,10 @@ export interface ConsoleRequest extends GatewayRequestLog {
   at: string;
 }
 
-export interface ConsoleUser {
-  /** The Cognito user name (the user's `sub`: the pool's username attribute is the email). */
-  username: string;
-  email?: string;
-  /** Cognito's UserStatus: UNCONFIRMED, CONFIRMED, RESET_REQUIRED, FORCE_CHANGE_PASSWORD, ... */
+/** A user as `authstack users show --json` prints one, always with its status and groups. */
+export interface ConsoleUser extends PoolUser {
   status: string;
-  enabled: boolean;
   groups: string[];
-  attributes: Record<string, string>;
-  createdAt?: string;
-  modifiedAt?: string;
 }
 
 export type ConsoleTopic = 'users' | 'mailbox' | 'requests';
@@ -133,7 +127,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       for (const user of page.Users ?? []) users.push(await describeUser(user));
       token = page.PaginationToken;
     } while (token);
-    return users.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+    return users.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
   }
 
   /** A Cognito operation on one user; its errors become the API's (an unknown user is a 404). */
@@ -166,8 +160,8 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       enabled: user.Enabled !== false,
       groups: (groups.Groups ?? []).map((g) => g.GroupName).sort(),
       attributes,
-      ...(user.UserCreateDate ? { createdAt: isoDate(user.UserCreateDate) } : {}),
-      ...(user.UserLastModifiedDate ? { modifiedAt: isoDate(user.UserLastModifiedDate) } : {}),
+      ...(user.UserCreateDate ? { created: isoDate(user.UserCreateDate) } : {}),
+      ...(user.UserLastModifiedDate ? { modified: isoDate(user.UserLastModifiedDate) } : {}),
     };
   }
 

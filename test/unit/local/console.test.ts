@@ -109,7 +109,7 @@ describe('the local console', () => {
     const listed = await user('list.me@example.com');
     expect(listed).toMatchObject({ username: sub, status: 'UNCONFIRMED', enabled: true, groups: ['editors'] });
     expect(listed.attributes).toMatchObject({ email: 'list.me@example.com', sub });
-    expect(Date.parse(listed.createdAt!)).not.toBeNaN();
+    expect(Date.parse(listed.created!)).not.toBeNaN();
     const one = await raw('GET', api(`users/${sub}`));
     expect(one.json()).toEqual({ user: listed });
   });
