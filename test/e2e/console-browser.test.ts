@@ -117,7 +117,8 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
     expect(await page.$$eval('#mailbox tbody tr', (rows) => rows.map((r) => r.getAttribute('data-to')))).toEqual([grace, ada]);
     if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: join(ROOT, 'docs', 'console.png') });
 
-    await page.click(`#users tr[data-email="${ada}"] button[data-action=disable]`);
+    // By its accessible name, as a screen reader user would find it.
+    await page.click(`::-p-aria(Disable ${ada})`);
     await userRow(page, ada, { enabled: 'false' });
     expect(await page.$eval('#status', (s) => s.textContent)).toBe(`Disabled ${ada}`);
     const shown = await cli(['users', 'show', ada, '--json']);

@@ -117,9 +117,10 @@ function renderUsers(users) {
   $('users-empty').hidden = users.length > 0;
   const rows = users.map((user) => {
     const attrs = Object.entries(user.attributes).filter(([name]) => name !== 'email');
-    const button = (action, label, cls) => el('button', { type: 'button', class: cls, 'data-action': action, onclick: () => (action === 'delete' ? askDelete(user) : act(user, action)) }, label);
+    const name = user.email || user.username;
+    const button = (action, label, cls) => el('button', { type: 'button', class: cls, 'data-action': action, 'aria-label': label.replace('…', '') + ' ' + name, onclick: () => (action === 'delete' ? askDelete(user) : act(user, action)) }, label);
     return el('tr', { 'data-username': user.username, 'data-email': user.email, 'data-status': user.status, 'data-enabled': String(user.enabled) },
-      el('td', {}, el('strong', { text: user.email || user.username })),
+      el('td', {}, el('strong', { text: name })),
       el('td', {}, statusBadge(user)),
       el('td', {}, el('span', { class: 'badge ' + (user.enabled ? 'ok' : 'bad'), text: user.enabled ? 'enabled' : 'disabled' })),
       el('td', { text: user.groups.length ? user.groups.join(', ') : '—' }),
