@@ -87,7 +87,7 @@ export default defineCommand({
   options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }] = await Promise.all([
+    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services, checkAwsSettings, missingSettings }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -99,7 +99,17 @@ export default defineCommand({
       if (!ctx.interactive) throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
       ctx.out.warn('--yes given: not asking the --guided questions.');
     }
-    if ((options.guided || firstRun) && ctx.interactive && !options.yes) {
+    const guided = (options.guided || firstRun) && ctx.interactive && !options.yes;
+    // Credentials and region first: no questions answered, nor code bundled, for a deploy that cannot start. The
+    // guided questions ask for a region, so only a missing region stops them.
+    const preflight = await checkAwsSettings(ctx, config.region);
+    const problems = preflight.problems.filter((p) => !(guided && p.code === 'NoRegion'));
+    if (problems.length > 0 && !ctx.interactive && !options.yes && options.execute) {
+      problems.push(usageError('Without a terminal the change set cannot be confirmed.', 'Pass --yes to execute it, or --no-execute to only show it'));
+    }
+    const missing = missingSettings(problems, 'deploy');
+    if (missing) throw missing;
+    if (guided) {
       config = await askGuided(ctx, config, options);
       await writeDeployConfig(ctx.projectDir, config);
       ctx.out.info(`Saved your answers in ${configPath(ctx.projectDir)}; the next deploy needs no flags.`);

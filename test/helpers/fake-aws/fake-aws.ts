@@ -14,6 +14,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
 import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource, type FakeStack } from './fake-cloudformation.js';
 import { fakeError } from './errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { newSrpSalt, srpVerifier, startSrpServer, verifyPasswordClaim, type SrpServerSession } from '../../../src/core/srp.js';
 
 export interface Call {
@@ -106,6 +107,8 @@ export class FakeAws {
   private readonly throttles = new Map<string, number>();
   /** Set to make every call fail the way a missing credential chain does. */
   noCredentials = false;
+  /** Set to make a factory made without a region find none, as the SDK's chain does with no AWS_REGION or profile. */
+  noRegion = false;
   /** Regions factories were made for. */
   readonly regions: string[] = [];
 
@@ -171,8 +174,8 @@ export class FakeAws {
 
   /** An AwsFactory of real SDK clients answered by this fake account. */
   factory(settings: Partial<AwsSettings> = {}): AwsFactory {
-    const region = settings.region ?? this.cfn.region;
-    this.regions.push(region);
+    const region = settings.region ?? (this.noRegion ? undefined : this.cfn.region);
+    if (region !== undefined) this.regions.push(region);
     const cache = new Map<string, Promise<unknown>>();
     const make = <T>(service: string, load: () => Promise<new (config: any) => T>): Promise<T> => {
       let client = cache.get(service) as Promise<T> | undefined;
@@ -213,7 +216,10 @@ export class FakeAws {
       acm: () => make('acm', async () => (await import('@aws-sdk/client-acm')).ACMClient),
       route53: () => make('route53', async () => (await import('@aws-sdk/client-route-53')).Route53Client),
       logs: () => make('logs', async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient),
-      resolveRegion: async () => region,
+      resolveRegion: async () => {
+        if (region === undefined) throw new UserError('usage', 'No AWS region is set.', { code: 'NoRegion', hint: 'Pass --region, or set AWS_REGION' });
+        return region;
+      },
       withRegion: (r: string) => this.factory({ ...settings, region: r }),
     };
     return factory;
