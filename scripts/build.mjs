@@ -89,7 +89,8 @@ const helpText = execFileSync(process.execPath, ['--input-type=module', '-e', "c
 });
 if (!helpText.includes('Usage: authstack')) throw new Error('could not render the CLI help at build time');
 
-// dist/cli.mjs, what bin/authstack imports: `--version` and the top-level `--help` alone are answered before
+// dist/cli.mjs, what bin/authstack imports: `--version` and the top-level `--help` alone (off a terminal, or on one
+// 80 columns wide) are answered before
 // anything else loads (commander, chalk and the command definitions are two thirds of the CLI's start-up); every
 // other argv goes to the program, which prints the same text for them in any other position.
 await writeFile(
@@ -103,7 +104,9 @@ export async function run(argv = process.argv.slice(2)) {
     process.stdout.write(VERSION + '\\n');
     return;
   }
-  if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
+  // The text was rendered 80 columns wide: a terminal of another width gets it from the program, wrapped to fit.
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  if ((width === undefined || width === 80) && (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')))) {
     process.stdout.write(HELP);
     return;
   }

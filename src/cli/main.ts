@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { flagName, type CommandDef, type CommandInput, type OptionSpec } from '../core/command.js';
 import { createContext, type ContextInit } from './create-context.js';
 import type { Context, GlobalOptions } from '../core/context.js';
@@ -57,12 +57,34 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
       streams.stdout.write(program.helpInformation());
       return EXIT.ok;
     }
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(asHelpRequest(argv, program), { from: 'user' });
     return exitCode;
   } catch (err) {
     const out = ctx?.out ?? new Output(streams, { json: wantsJson, env, verbose: argv.includes('--verbose') });
     return reportError(io.signal?.aborted ? asInterrupted(err) : err, out);
   }
+}
+
+/** The global options that take a value: the word after them is that value, not a command. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--region', '--profile', '--stack', '--target']);
+
+/**
+ * `authstack help <command> [<subcommand>]` is `authstack <command> [<subcommand>] --help`, so commander answers it
+ * as it answers --help (and an unknown name as any unknown command, with its suggestion).
+ */
+export function asHelpRequest(argv: readonly string[], program: Command): string[] {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += GLOBAL_VALUE_OPTIONS.has(argv[i]!) ? 2 : 1;
+  if (argv[i] !== 'help') return [...argv];
+  const names = argv.slice(i + 1).filter((a) => !a.startsWith('-'));
+  let command = program;
+  for (const name of names) {
+    const sub = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    // Not a command: run it as one, so the error and its suggestion are those of any unknown command.
+    if (!sub) return [...argv.slice(0, i), ...names.slice(0, names.indexOf(name) + 1)];
+    command = sub;
+  }
+  return [...argv.slice(0, i), ...names, '--help'];
 }
 
 /** After Ctrl-C a command has this long to stop on its own (and say what it left where); then the process ends. */
@@ -87,8 +109,10 @@ export function reportError(err: unknown, out: Output): number {
     // A command group without its subcommand (`authstack users`): its help went to stderr.
     if (err.code === 'commander.help') return EXIT.usage;
     // Commander puts its suggestion on a second line; one line here, so errorLine does not escape the newline.
-    const message = err.message.replace(/^error:\s*/, '').trim().replace(/\s*\n\s*/g, ' ');
-    return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: 'See authstack --help' }));
+    const message = err.message.replace(/^error:\s*/, '').trim().replace(/\s*\n\s*/g, ' ').replace(/([^.!?)])$/, '$1.');
+    // A command's own mistake (a missing argument, an unknown option) points at that command's help.
+    const command = (err as CommanderError & { commandPath?: string }).commandPath;
+    return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: `See authstack ${command ? `${command} ` : ''}--help` }));
   }
   if (isUserError(err)) return printError(out, err);
   // Ctrl-C at a prompt that was not the project's own (the prompter maps its own): the same interruption.
@@ -137,23 +161,33 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     .addOption(new Option('--stack <name>', 'CloudFormation stack name').default('authstack').argParser(stackName))
     .option('--target <name>', 'which recorded target to use: local, or a stack name (default: the latest)')
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => streams.stdout.write(s),
-      writeErr: (s) => streams.stderr.write(s),
-      // Errors are printed once, by reportError, in the project's format.
-      outputError: () => undefined,
-    })
     .showSuggestionAfterError(true)
-    .addHelpCommand(false);
+    // Listed in the help; `help <command>` itself is turned into `<command> --help` before commander sees it.
+    .helpCommand('help [command...]', 'show the help of a command')
+    // Each command's help lists the global options it accepts, under "Global Options".
+    .configureHelp({ showGlobalOptions: true, formatItem: narrowFormatItem });
+  program.configureOutput({
+    writeOut: (s) => streams.stdout.write(s),
+    writeErr: (s) => streams.stderr.write(s),
+    // Errors are printed once, by reportError, in the project's format.
+    outputError: () => undefined,
+    // Help wraps to the terminal it is printed on; off a terminal commander's 80 columns.
+    getOutHelpWidth: () => (streams.stdout.isTTY && streams.stdout.columns) || 80,
+    getErrHelpWidth: () => (streams.stderr.isTTY && streams.stderr.columns) || 80,
+  });
 
   for (const def of defs) {
     const words = def.name.split(' ');
+    // A usage mistake in a command (a missing argument, an unknown option) points at that command's help.
+    const pointAt = (path: string) => (err: CommanderError) => {
+      throw Object.assign(err, { commandPath: path });
+    };
     let parent = program;
     for (const [i, word] of words.slice(0, -1).entries()) {
       const path = words.slice(0, i + 1).join(' ');
-      parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(groups[path] ?? '').exitOverride();
+      parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(groups[path] ?? '').exitOverride(pointAt(path));
     }
-    const cmd = parent.command(words[words.length - 1]!).description(def.description).exitOverride();
+    const cmd = parent.command(words[words.length - 1]!).description(def.description).exitOverride(pointAt(def.name));
     const argNames = Object.keys(def.args ?? {});
     for (const [name, arg] of Object.entries(def.args ?? {})) cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
     for (const [name, spec] of Object.entries(def.options ?? {})) cmd.addOption(commanderOption(name, spec));
@@ -176,6 +210,20 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     });
   }
   return program;
+}
+
+/** Narrower than this, a description goes under its flag instead of beside it. */
+const MIN_DESCRIPTION_COLUMNS = 30;
+
+/**
+ * Commander's two columns (flag, description) while the description has room; on a narrow terminal, where
+ * commander would stop wrapping altogether, the description goes on the lines under its flag, wrapped to fit.
+ */
+function narrowFormatItem(this: Help, term: string, termWidth: number, description: string, helper: Help): string {
+  const width = helper.helpWidth ?? 80;
+  if (!description || width - termWidth - 4 >= MIN_DESCRIPTION_COLUMNS) return Help.prototype.formatItem.call(this, term, termWidth, description, helper);
+  const indent = ' '.repeat(6);
+  return `  ${term}\n${helper.boxWrap(description, width - indent.length).replace(/^/gm, indent)}`;
 }
 
 /** The commander option a declared option stands for; its value lands under the declared name. */

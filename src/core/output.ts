@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface OutputStreams {
-  stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  /** `columns`: the terminal's width, when it is one (help and long lines wrap to it). */
+  stdout: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 export interface OutputOptions {
@@ -30,6 +31,8 @@ export class Output {
   readonly c: ChalkInstance;
   /** True when stderr is an interactive terminal outside CI: spinners and live progress are allowed. */
   readonly live: boolean;
+  /** The terminal's width when stdout is one; undefined off a terminal (no wrapping then). */
+  readonly columns?: number;
   private resultWritten = false;
   /**
    * The streams' write functions, bound when the Output is made: `authstack dev` captures the in-process
@@ -47,6 +50,7 @@ export class Output {
     const color = options.color ?? colorFromEnv(env, Boolean(streams.stdout.isTTY) || tty);
     this.c = new Chalk({ level: color ? 1 : 0 });
     this.live = tty && !ci;
+    this.columns = streams.stdout.isTTY ? streams.stdout.columns : undefined;
   }
 
   /** Writes the command's result: JSON in `--json` mode, otherwise the human rendering (if any). */

@@ -28,6 +28,8 @@ export interface RunOptions {
   fetch?: typeof fetch;
   aws?: AwsFactory;
   signal?: AbortSignal;
+  /** Makes stdout a terminal this many columns wide. */
+  columns?: number;
 }
 
 /** Runs the CLI in-process, as a user would type it, and captures what it prints. */
@@ -36,7 +38,10 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<CliResul
   let stderr = '';
   const stdin = Readable.from(opts.stdin === undefined ? [] : [opts.stdin]) as NodeJS.ReadableStream & { isTTY?: boolean };
   const code = await main(argv, {
-    streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+    streams: {
+      stdout: { write: (s: string) => (stdout += s), ...(opts.columns ? { isTTY: true, columns: opts.columns } : {}) },
+      stderr: { write: (s: string) => (stderr += s) },
+    },
     stdin,
     env: { HOME: opts.cwd, AUTHSTACK_CONFIG_DIR: join(opts.cwd, 'config'), NO_COLOR: '1', ...opts.env },
     cwd: opts.cwd,
