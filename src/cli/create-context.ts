@@ -8,6 +8,7 @@ import type { Context, GlobalOptions } from '../core/context.js';
 import { createAwsFactory } from '../aws/factory.js';
 import { findProjectDir } from '../core/project.js';
 import { usageError } from '../core/errors.js';
+import { verboseAws, verboseFetch } from './verbose.js';
 
 export interface ContextInit {
   global: GlobalOptions;
@@ -28,6 +29,19 @@ export function createContext(init: ContextInit): Context {
   const projectDir = findProjectDir(init.cwd);
   const ci = Boolean(init.env.CI && init.env.CI !== 'false');
   const interactive = init.interactive ?? (Boolean(init.stdin.isTTY && init.streams.stderr.isTTY) && !ci && !init.global.json);
+  const fetch = init.fetch ?? globalThis.fetch;
+  const aws =
+    init.aws ??
+    createAwsFactory({
+      region: init.global.region,
+      profile: init.global.profile,
+      env: init.env,
+      signal: init.signal,
+      timeoutMs: awsTimeout(init.env),
+      onSlowCall: ({ service, operation, limitMs }) => out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
+    });
+  // --verbose: each call made, on stderr.
+  const log = (line: string) => out.debug(line);
   return {
     out,
     global: init.global,
@@ -40,18 +54,9 @@ export function createContext(init: ContextInit): Context {
     state: new ProjectState(projectDir),
     sessions: new SessionStore(configDir(init.env)),
     clock: init.clock ?? realClock,
-    fetch: init.fetch ?? globalThis.fetch,
+    fetch: init.global.verbose ? verboseFetch(fetch, log) : fetch,
     signal: init.signal,
-    aws:
-      init.aws ??
-      createAwsFactory({
-        region: init.global.region,
-        profile: init.global.profile,
-        env: init.env,
-        signal: init.signal,
-        timeoutMs: awsTimeout(init.env),
-        onSlowCall: ({ service, operation, limitMs }) => out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
-      }),
+    aws: init.global.verbose ? verboseAws(aws, log) : aws,
   };
 }
 
