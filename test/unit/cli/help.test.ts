@@ -13,8 +13,9 @@ const GLOBAL_FLAGS = ['--json', '--target <name>', '--stack <name>', '--region <
 describe('authstack help', () => {
   it('"help <command>" prints that command\'s help, as "<command> --help" does, for every command; "help" alone the program\'s', async () => {
     for (const def of commands) {
-      const viaHelp = await runCli(['help', def.name], { cwd: tmp.dir });
-      const viaFlag = await runCli([def.name, '--help'], { cwd: tmp.dir });
+      const path = def.name.split(' ');
+      const viaHelp = await runCli(['help', ...path], { cwd: tmp.dir });
+      const viaFlag = await runCli([...path, '--help'], { cwd: tmp.dir });
       expect(viaHelp.code).toBe(0);
       expect(viaHelp.stdout).toContain(`Usage: authstack ${def.name}`);
       expect(viaHelp.stdout).toBe(viaFlag.stdout);
@@ -24,7 +25,11 @@ describe('authstack help', () => {
     expect(top.stdout).toMatch(/\n\s+help \[command\.\.\.\]\s+show the help of a command/);
   });
 
-  it('"help" of a nested command walks the command path', () => {
+  it('"help" of a nested command walks the command path', async () => {
+    const nested = await runCli(['help', 'users', 'groups', 'add'], { cwd: tmp.dir });
+    expect(nested.code).toBe(0);
+    expect(nested.stdout).toBe((await runCli(['users', 'groups', 'add', '--help'], { cwd: tmp.dir })).stdout);
+    expect(nested.stdout).toContain('Usage: authstack users groups add');
     const program = new Command('authstack');
     program.command('password').command('reset');
     expect(asHelpRequest(['help', 'password', 'reset'], program)).toEqual(['password', 'reset', '--help']);
@@ -48,7 +53,7 @@ describe('authstack help', () => {
 
   it('each command\'s help lists the global flags it accepts', async () => {
     for (const def of commands) {
-      const { stdout } = await runCli([def.name, '--help'], { cwd: tmp.dir });
+      const { stdout } = await runCli([...def.name.split(' '), '--help'], { cwd: tmp.dir });
       const globals = stdout.slice(stdout.indexOf('Global Options:'));
       expect(globals.length, def.name).toBeGreaterThan(0);
       for (const flag of GLOBAL_FLAGS) expect(globals, `${def.name} ${flag}`).toContain(flag);

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
 import { loadTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
@@ -45,6 +45,9 @@ const stack = {
 };
 
 beforeEach(async () => {
+  // The SDK's chain finds these, as it would a user's: deploy checks that credentials load before it starts.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
   tmp = await tempDir();
   await writeFile(join(tmp.dir, 'code.zip'), ZIP);
   cfn.reset();
@@ -54,7 +57,10 @@ beforeEach(async () => {
   cfn.on(GetTemplateCommand).resolves({ TemplateBody: withApiDeploymentHash((await loadTemplate()).body).body });
   lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'authstack-Function-1', CodeSha256: sha(ZIP), LastUpdateStatus: 'Successful', State: 'Active' });
 });
-afterEach(async () => tmp.cleanup());
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await tmp.cleanup();
+});
 
 const deploy = (extra: string[] = []) =>
   runCli(['deploy', '--yes', '--zip', 'code.zip', '--region', 'eu-west-1', '--poll-interval', '1ms', ...extra], {
