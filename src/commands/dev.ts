@@ -46,13 +46,14 @@ export default defineCommand({
       await bundle.writeLambdaBundle(bundlePath);
     }
     const requestLines = lineBatcher(ctx.out);
-    const restoreStdout = captureFunctionLogs(ctx.out);
+    let stack: LocalStack | undefined;
+    const restoreStdout = captureFunctionLogs(ctx.out, (entry) => stack?.functionLog(entry));
     // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
     // otherwise keep the process alive after the error was printed.
     // The handler reads its allowed origin from the environment, here as in Lambda.
     if (options.corsOrigin !== undefined) process.env.CORS_ALLOW_ORIGIN = options.corsOrigin;
     try {
-      const stack = await startLocalStack({
+      stack = await startLocalStack({
         dir: ctx.state.dir,
         apiPort: options.port,
         cognitoPort: options.cognitoPort,
@@ -201,22 +202,25 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
 /**
  * Plays the Lambda runtime's part for the function's stdout: its JSON log lines would go to CloudWatch. The
  * per-request line repeats what the gateway already printed, so it shows only with --verbose; error lines always
- * show, on stderr, readably. Returns a function that restores stdout.
+ * show, on stderr, readably. A line that names an error also goes to `onEntry` (the local console shows the code
+ * with its request). Returns a function that restores stdout.
  */
-function captureFunctionLogs(out: Output): () => void {
+function captureFunctionLogs(out: Output, onEntry: (entry: Record<string, unknown>) => void): () => void {
   const original = process.stdout.write;
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     for (const line of text.split('\n')) {
       if (!line) continue;
-      // Most lines are the per-request record the gateway already printed: skip those without parsing them.
-      if (!out.verbose && line.includes('"msg":"request"') && line.startsWith('{"level":"info"')) continue;
+      // Most lines are the per-request record of a success the gateway already printed: skip those without parsing them.
+      const hasError = line.includes('"error":');
+      if (!out.verbose && !hasError && line.includes('"msg":"request"') && line.startsWith('{"level":"info"')) continue;
       let entry: { level?: string; msg?: string; [k: string]: unknown } | undefined;
       try {
         entry = JSON.parse(line);
       } catch {
         entry = undefined;
       }
+      if (hasError && entry && typeof entry === 'object') onEntry(entry);
       if (entry?.msg === 'request' && entry.level !== 'error' && !out.verbose) continue;
       out.info(out.c.dim(`λ ${entry ? summariseLogLine(entry) : line}`));
     }

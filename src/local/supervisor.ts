@@ -71,6 +71,8 @@ export interface LocalStack {
   consoleUrl?: string;
   /** Milliseconds from the call to ready. */
   startupMs: number;
+  /** One of the function's JSON log lines, parsed (the process's stdout is the caller's): the console shows it. */
+  functionLog(entry: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -197,6 +199,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     dataDir,
     ...(localConsole ? { consoleUrl: `${cognito.endpoint}${CONSOLE_PATH}` } : {}),
     startupMs: performance.now() - started,
+    functionLog: (entry) => localConsole?.recordFunctionLog(entry),
     stop() {
       stopping ??= (async () => {
         watcher?.close();

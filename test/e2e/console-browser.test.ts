@@ -35,6 +35,7 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
   let profileDir: string;
   let consoleUrl: string;
   let dataDir: string;
+  let apiUrl: string;
   const cli = (argv: string[], stdin?: string) => runCli(argv, { cwd: tmp.dir, stdin });
 
   beforeAll(async () => {
@@ -55,6 +56,7 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
       if (target?.cognitoEndpoint && target.localDataDir) {
         consoleUrl = `${target.cognitoEndpoint}/_authstack/`;
         dataDir = target.localDataDir;
+        apiUrl = target.apiUrl;
         break;
       }
       if (Date.now() > deadline) throw new Error(`authstack dev did not start: ${JSON.stringify(await Promise.race([dev, 'still running']))}`);
@@ -111,6 +113,11 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
     expect((await cli(['signup', grace, '--password-stdin'], PASSWORD)).code).toBe(0);
     expect((await cli(['health'])).code).toBe(0);
     await page.waitForSelector('#requests tr[data-status="200"]');
+    // A refused request shows the error code the function logged for it.
+    const again = await fetch(`${apiUrl}/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: grace, password: PASSWORD }) });
+    const { error } = (await again.json()) as { error: { code: string } };
+    await page.waitForSelector(`#requests tr[data-status="${again.status}"] .attrs`);
+    expect(await page.$eval(`#requests tr[data-status="${again.status}"] .attrs`, (n) => n.textContent)).toBe(error.code);
     await userRow(page, grace, { status: 'UNCONFIRMED' });
     await page.waitForSelector(`#mailbox tr[data-to="${grace}"]`);
     // Newest first.

@@ -30,6 +30,8 @@ const HEARTBEAT_MS = 15_000;
 export interface ConsoleRequest extends GatewayRequestLog {
   /** ISO 8601 time the answer was written. */
   at: string;
+  /** The error code the function logged for it (e.g. `UserNotFound`), from its JSON log line. */
+  code?: string;
 }
 
 /** A user as `authstack users show --json` prints one, always with its status and groups. */
@@ -59,6 +61,8 @@ export interface LocalConsole {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** Records an API request for the requests list. */
   recordRequest(request: ConsoleRequest): void;
+  /** Reads one of the function's JSON log lines: its request's error code joins that request in the list. */
+  recordFunctionLog(entry: Record<string, unknown>): void;
   /** Tells open pages that something changed, so they fetch it again. */
   notify(topic: ConsoleTopic): void;
   /** Ends the live connections and timers. */
@@ -94,6 +98,8 @@ class HttpError extends Error {
 
 export function createConsole(opts: ConsoleOptions): LocalConsole {
   const requests: ConsoleRequest[] = [];
+  /** Error codes the function logged, by request id, until the gateway records the request (just after). */
+  const codes = new Map<string, string>();
   const streams = new Set<ServerResponse>();
   const pending = new Set<ConsoleTopic>();
   let timer: NodeJS.Timeout | undefined;
@@ -124,7 +130,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
         Limit: 60,
         ...(token ? { PaginationToken: token } : {}),
       })) as { Users?: CognitoUser[]; PaginationToken?: string };
-      for (const user of page.Users ?? []) users.push(await describeUser(user));
+      users.push(...(await Promise.all((page.Users ?? []).map(describeUser))));
       token = page.PaginationToken;
     } while (token);
     return users.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
@@ -186,7 +192,12 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
     }
     const match = /^users\/([^/]+)(?:\/([a-z-]+))?$/.exec(route);
     if (!match) throw new HttpError(404, 'NotFound', `No console API at ${path}.`);
-    const username = decodeURIComponent(match[1]!);
+    let username: string;
+    try {
+      username = decodeURIComponent(match[1]!);
+    } catch {
+      throw new HttpError(400, 'InvalidParameter', 'The user in the path is not a valid URL-encoded name.');
+    }
     const action = match[2];
     if (action === undefined) {
       if (method === 'GET') return sendJson(res, 200, { user: await getUser(username) });
@@ -249,9 +260,17 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       return true;
     },
     recordRequest(request) {
-      requests.push(request);
+      const code = codes.get(request.requestId);
+      if (code !== undefined) codes.delete(request.requestId);
+      requests.push(code === undefined ? request : { ...request, code });
       if (requests.length > MAX_REQUESTS) requests.splice(0, requests.length - MAX_REQUESTS);
       notify('requests');
+    },
+    recordFunctionLog(entry) {
+      if (entry.msg !== 'request' || typeof entry.requestId !== 'string' || typeof entry.error !== 'string') return;
+      codes.set(entry.requestId, entry.error);
+      // A line whose request the gateway never records (it timed out first) must not stay forever.
+      if (codes.size > MAX_REQUESTS) codes.delete(codes.keys().next().value!);
     },
     notify,
     close() {

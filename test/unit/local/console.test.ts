@@ -143,6 +143,7 @@ describe('the local console', () => {
     expect(missing.status).toBe(404);
     expect(missing.json().error).toMatchObject({ code: 'UserNotFoundException' });
     expect((await change('POST', `users/${sub}/promote`)).status).toBe(404);
+    expect((await change('POST', 'users/%E0%A4%A/confirm')).json().error.code).toBe('InvalidParameter');
     const wrongMethod = await change('PUT', `users/${sub}/confirm`);
     expect([wrongMethod.status, wrongMethod.headers.allow]).toEqual([405, 'POST']);
   });
