@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cli, workspace } from '../helpers/e2e.js';
+import { cliProcess, workspace } from '../helpers/e2e.js';
 
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 let ws: Awaited<ReturnType<typeof workspace>>;
@@ -10,8 +10,8 @@ afterAll(async () => ws?.cleanup());
 
 describe('bin/authstack', () => {
   it('--help (answered without loading the program) is the program\'s own help, listing every command', async () => {
-    const fast = await cli(['--help'], ws);
-    const full = await cli(['--no-color', '--help'], ws);
+    const fast = await cliProcess(['--help'], ws);
+    const full = await cliProcess(['--no-color', '--help'], ws);
     expect(fast.code).toBe(0);
     expect(fast.stdout).toBe(full.stdout);
     // A grouped command (`password forgot`) is listed by its group's name.
@@ -19,14 +19,14 @@ describe('bin/authstack', () => {
   });
 
   it('--version prints the package version', async () => {
-    const r = await cli(['--version'], ws);
+    const r = await cliProcess(['--version'], ws);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it('a target file of the wrong shape is reported as corrupt in one line, from the built CLI', async () => {
     await mkdir(`${ws.cwd}/.authstack`, { recursive: true });
     await writeFile(`${ws.cwd}/.authstack/targets.json`, '[]');
-    const r = await cli(['health'], ws);
+    const r = await cliProcess(['health'], ws);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('is corrupt');

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, freePort, startDev, workspace, type DevProcess, type Run } from '../helpers/e2e.js';
+import { cli, cliProcess, freePort, startDev, startDevProcess, workspace, type DevProcess, type Run } from '../helpers/e2e.js';
 
 /**
  * The built CLI against a real `authstack dev`: secrets never reach output (the CLI's, with --verbose, and the dev
@@ -175,14 +175,15 @@ describe('the local stack stopping in the middle of a flow', () => {
 
   beforeAll(async () => {
     ws = await workspace();
-    dev = await startDev(ws);
+    // A real process: only a process can be killed without the chance to tidy up.
+    dev = await startDevProcess(ws);
     expect((await run(['signup', email, '--password-stdin'], PASSWORD)).code).toBe(0);
     expect((await run(['validate', email])).code).toBe(0);
     expect((await run(['login', email, '--password-stdin'], PASSWORD)).code).toBe(0);
     const other = unique('pending');
     expect((await run(['signup', other, '--password-stdin'], PASSWORD)).code).toBe(0);
     // A crash, not a clean stop: nothing gets the chance to tidy up.
-    dev.child.kill('SIGKILL');
+    dev.child!.kill('SIGKILL');
     await dev.stop();
     storeBefore = await readFile(storePath(), 'utf8');
   }, 60_000);
@@ -279,7 +280,8 @@ describe('no AWS credentials', () => {
       AWS_SHARED_CREDENTIALS_FILE: join(ws.cwd, 'no-aws-credentials'),
       AWS_ENDPOINT_URL: `http://127.0.0.1:${closed}`,
     };
-    const r = await cli(['smoke', '--api-url', apiUrl, '--user-pool-client-id', 'x', '--user-pool-id', 'us-east-1_Pool1', '--region', 'us-east-1', '--email', 'ci+{id}@example.com'], { cwd: ws.cwd, env });
+    // A real process: the SDK's credential chain reads the process environment, which must be this one.
+    const r = await cliProcess(['smoke', '--api-url', apiUrl, '--user-pool-client-id', 'x', '--user-pool-id', 'us-east-1_Pool1', '--region', 'us-east-1', '--email', 'ci+{id}@example.com'], { cwd: ws.cwd, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/✘ confirm .*No AWS credentials found\. Set AWS_PROFILE or run aws configure\./);
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: Smoke failed at step "confirm": No AWS credentials found. Set AWS_PROFILE or run aws configure.');

@@ -4,7 +4,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cli, workspace } from '../helpers/e2e.js';
+import { ROOT, cliProcess, workspace } from '../helpers/e2e.js';
 import { readZip } from '../helpers/lambda-zip.js';
 
 let ws: Awaited<ReturnType<typeof workspace>>;
@@ -13,8 +13,8 @@ afterAll(async () => ws?.cleanup());
 
 describe('authstack package', () => {
   it('writes the same zip, byte for byte, on every run, and prints its size and SHA-256', async () => {
-    const a = await cli(['package', '--out', 'a.zip', '--json'], { cwd: ws.cwd, env: ws.env, timeoutMs: 60_000 });
-    const b = await cli(['package', '--out', 'b.zip', '--json'], { cwd: ws.cwd, env: ws.env, timeoutMs: 60_000 });
+    const a = await cliProcess(['package', '--out', 'a.zip', '--json'], { cwd: ws.cwd, env: ws.env, timeoutMs: 60_000 });
+    const b = await cliProcess(['package', '--out', 'b.zip', '--json'], { cwd: ws.cwd, env: ws.env, timeoutMs: 60_000 });
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     expect(a.json().sha256).toMatch(/^[0-9a-f]{64}$/);

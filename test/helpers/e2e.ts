@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'authstack');
@@ -32,8 +33,45 @@ export async function workspace(): Promise<{ cwd: string; env: NodeJS.ProcessEnv
   return { cwd, env, cleanup: () => rm(cwd, { recursive: true, force: true }) };
 }
 
-/** Runs the built CLI as a subprocess, as a user or a CI script would. */
-export function cli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<Run> {
+/**
+ * How the walkthrough tests run the CLI. By default in this process, through `main` with the test's own
+ * environment, working folder, stdin and output (no Node start-up and bundle load per command, which made these
+ * files most of the suite's time); `AUTHSTACK_E2E=process` runs every one of them as real processes of
+ * `bin/authstack` instead. What is about the process itself (signals, exit, the built entry, a second `dev`)
+ * always uses `cliProcess` and `startDevProcess`.
+ */
+export const E2E_MODE: 'in-process' | 'process' = process.env.AUTHSTACK_E2E === 'process' ? 'process' : 'in-process';
+
+type CliOptions = { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number };
+
+/** Runs the CLI as a user or a CI script would: in-process or as a real process, per `E2E_MODE`. */
+export function cli(args: string[], opts: CliOptions): Promise<Run> {
+  return E2E_MODE === 'process' ? cliProcess(args, opts) : cliInProcess(args, opts);
+}
+
+/** Runs `main` in this process; a run past its time limit is interrupted as Ctrl-C would. */
+async function cliInProcess(args: string[], opts: CliOptions): Promise<Run> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 45_000);
+  try {
+    const code = await main(args, {
+      streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+      stdin: Readable.from(opts.stdin ? [opts.stdin] : []),
+      env: opts.env,
+      cwd: opts.cwd,
+      signal: controller.signal,
+    });
+    return { code, stdout, stderr, json: () => parseJson(stdout, code, stderr) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs the built CLI as a subprocess. */
+export function cliProcess(args: string[], opts: CliOptions): Promise<Run> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -52,7 +90,8 @@ export function cli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv;
 }
 
 export interface DevProcess {
-  child: ChildProcess;
+  /** The process, when `dev` runs as one. */
+  child?: ChildProcess;
   apiUrl: string;
   apiPort: number;
   cognitoPort: number;
@@ -60,8 +99,62 @@ export interface DevProcess {
   stop(): Promise<number | null>;
 }
 
+type Workspace = { cwd: string; env: NodeJS.ProcessEnv };
+
+/** Starts `authstack dev` on free ports, in-process or as a process per `E2E_MODE`, once it says it is ready. */
+export function startDev(ws: Workspace, extra: string[] = []): Promise<DevProcess> {
+  return E2E_MODE === 'process' ? startDevProcess(ws, extra) : startDevInProcess(ws, extra);
+}
+
+const READY = /ready in \d+ ms|"readyMs": \d+/;
+
+/** `dev` through `main` in this process; stopping it is Ctrl-C (the abort signal), as `bin/authstack` wires it. */
+async function startDevInProcess(ws: Workspace, extra: string[]): Promise<DevProcess> {
+  const { main } = await import('../../src/cli/main.js');
+  const apiPort = await freePort();
+  const cognitoPort = await freePort();
+  const controller = new AbortController();
+  let log = '';
+  let onLog = () => undefined as void;
+  const write = (s: string) => {
+    log += s;
+    onLog();
+    return true;
+  };
+  const exited = main(['dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], {
+    streams: { stdout: { write }, stderr: { write } },
+    stdin: Readable.from([]),
+    env: ws.env,
+    cwd: ws.cwd,
+    signal: controller.signal,
+  });
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 45 s:\n${log}`)), 45_000);
+    onLog = () => {
+      if (!READY.test(log)) return;
+      clearTimeout(timer);
+      res();
+    };
+    onLog();
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`authstack dev exited with ${code}:\n${log}`));
+    });
+  });
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiPort,
+    cognitoPort,
+    output: () => log,
+    stop: () => {
+      controller.abort();
+      return exited;
+    },
+  };
+}
+
 /** Starts `authstack dev` as a real process on free ports and waits until it says it is ready. */
-export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extra: string[] = []): Promise<DevProcess> {
+export async function startDevProcess(ws: Workspace, extra: string[] = []): Promise<DevProcess> {
   const apiPort = await freePort();
   const cognitoPort = await freePort();
   const child = spawn(process.execPath, [BIN, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], {
@@ -75,7 +168,7 @@ export async function startDev(ws: { cwd: string; env: NodeJS.ProcessEnv }, extr
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 45 s:\n${log}`)), 45_000);
     const check = () => {
-      if (/ready in \d+ ms|"readyMs": \d+/.test(log)) {
+      if (READY.test(log)) {
         clearTimeout(timer);
         res();
       }
