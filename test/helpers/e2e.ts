@@ -154,7 +154,7 @@ async function startDevInProcess(ws: Workspace, extra: string[]): Promise<DevPro
 }
 
 /** Starts `authstack dev` as a real process on free ports and waits until it says it is ready. */
-export async function startDevProcess(ws: Workspace, extra: string[] = []): Promise<DevProcess> {
+export async function startDevProcess(ws: Workspace, extra: string[] = []): Promise<DevProcess & { child: ChildProcess }> {
   const apiPort = await freePort();
   const cognitoPort = await freePort();
   const child = spawn(process.execPath, [BIN, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], {
