@@ -176,15 +176,15 @@ describe('the local stack stopping in the middle of a flow', () => {
   beforeAll(async () => {
     ws = await workspace();
     // A real process: only a process can be killed without the chance to tidy up.
-    const process = await startDevProcess(ws);
-    dev = process;
+    const crashing = await startDevProcess(ws);
+    dev = crashing;
     expect((await run(['signup', email, '--password-stdin'], PASSWORD)).code).toBe(0);
     expect((await run(['validate', email])).code).toBe(0);
     expect((await run(['login', email, '--password-stdin'], PASSWORD)).code).toBe(0);
     const other = unique('pending');
     expect((await run(['signup', other, '--password-stdin'], PASSWORD)).code).toBe(0);
     // A crash, not a clean stop: nothing gets the chance to tidy up.
-    process.child.kill('SIGKILL');
+    crashing.child.kill('SIGKILL');
     await dev.stop();
     storeBefore = await readFile(storePath(), 'utf8');
   }, 60_000);
