@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Files that need a module graph of their own: they replace modules with vi.mock, which a shared graph would leak. */
+const ISOLATED = ['test/unit/lambda/lazy-load.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Guards against a hang, not a speed limit (speed is measured by `time npm test` and the bench, never asserted):
     // on this 2-core machine shared by several test runs, an e2e walkthrough that takes 5 s alone can take 60.
     testTimeout: 120_000,
@@ -11,8 +13,11 @@ export default defineConfig({
     pool: 'forks',
     // Each worker loads the project's modules once for all the files it runs, instead of once per file: that
     // loading was 40 % of the suite's CPU time. Tests therefore restore what they change (the environment, the
-    // working folder, fake timers), which they do anyway; mocks (vi.mock) stay per file.
-    isolate: false,
+    // working folder, fake timers), and the few files that mock modules keep their own module graph.
+    projects: [
+      { extends: true, test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED] } },
+      { extends: true, test: { name: 'isolated', isolate: true, include: ISOLATED } },
+    ],
     // Vitest's default on this 2-core machine is one worker, which runs the files one after another although most
     // of their time is spent waiting on sockets and child processes. Three overlap that waiting without starving
     // the CPU-bound files (esbuild, dependency-cruiser); `--maxWorkers` overrides it.
