@@ -50,8 +50,6 @@ export default defineCommand({
     const restoreStdout = captureFunctionLogs(ctx.out, (entry) => stack?.functionLog(entry));
     // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
     // otherwise keep the process alive after the error was printed.
-    // The handler reads its allowed origin from the environment, here as in Lambda.
-    if (options.corsOrigin !== undefined) process.env.CORS_ALLOW_ORIGIN = options.corsOrigin;
     try {
       stack = await startLocalStack({
         dir: ctx.state.dir,
@@ -59,6 +57,7 @@ export default defineCommand({
         cognitoPort: options.cognitoPort,
         reset: options.reset,
         groups: options.groups,
+        corsOrigin: options.corsOrigin,
         bundlePath,
         // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
         console: options.console ? undefined : false,

@@ -44,6 +44,8 @@ export interface LocalStackOptions {
    * address, off otherwise; `true` serves it on another interface too, `false` never.
    */
   console?: boolean;
+  /** The origin browsers may call the API from (the handler's CORS_ALLOW_ORIGIN). Default: the environment's, or `*`. */
+  corsOrigin?: string;
 }
 
 export type LocalStackEvent =
@@ -114,6 +116,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The profile cache protects AWS's shared Cognito quota, which the local Cognito does not have: locally a
     // sign-out is seen at once, unless PROFILE_CACHE_SECONDS is set to try the AWS behaviour.
     ...(process.env[ENV.profileCacheSeconds] === undefined ? { [ENV.profileCacheSeconds]: '0' } : {}),
+    ...(opts.corsOrigin === undefined ? {} : { [ENV.corsOrigin]: opts.corsOrigin }),
   });
 
   let version = 0;

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcess, freePort, startDevProcess, workspace } from '../helpers/e2e.js';
+import { cli, cliProcess, freePort, startDev, startDevProcess, workspace } from '../helpers/e2e.js';
 
 let ws: Awaited<ReturnType<typeof workspace>>;
 beforeAll(async () => (ws = await workspace()));
@@ -14,19 +14,19 @@ const poolId = async () => JSON.parse(await readFile(join(ws.cwd, '.authstack', 
 
 describe('authstack dev lifecycle', () => {
   it('says it is ready with the URLs, and reuses the user pool across restarts', async () => {
-    const first = await startDevProcess(ws);
+    const first = await startDev(ws);
     expect(first.output()).toContain(`API      ${first.apiUrl}`);
     expect(first.output()).toMatch(/Cognito  http:\/\/127\.0\.0\.1:\d+\s+pool local_\w+, client \w+/);
     const id = await poolId();
     expect(await first.stop()).toBe(0);
-    const second = await startDevProcess(ws);
+    const second = await startDev(ws);
     expect(await poolId()).toBe(id);
     expect(await second.stop()).toBe(0);
   });
 
   it('--reset starts a fresh user pool', async () => {
     const before = await poolId();
-    const dev = await startDevProcess(ws, ['--reset']);
+    const dev = await startDev(ws, ['--reset']);
     expect(await poolId()).not.toBe(before);
     expect(await dev.stop()).toBe(0);
   });
@@ -36,7 +36,7 @@ describe('authstack dev lifecycle', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as { port: number }).port;
     try {
-      const r = await cliProcess(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      const r = await cli(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use. Stop what uses it, or pick another with --port.`);
     } finally {
@@ -59,43 +59,44 @@ describe('authstack dev lifecycle', () => {
   });
 
   it('--json prints one document with the URLs once ready', async () => {
-    const dev = await startDevProcess(ws, ['--json']);
+    const dev = await startDev(ws, ['--json']);
     const doc = JSON.parse(dev.output().slice(dev.output().indexOf('{'), dev.output().lastIndexOf('}') + 1));
     expect(doc).toMatchObject({ apiUrl: dev.apiUrl, userPoolId: expect.stringMatching(/^local_/), readyMs: expect.any(Number) });
     expect(await dev.stop()).toBe(0);
   });
 
   it('--cors-origin sets the origin the API allows', async () => {
-    const dev = await startDevProcess(ws, ['--cors-origin', 'https://app.example.com']);
+    const dev = await startDev(ws, ['--cors-origin', 'https://app.example.com']);
     const res = await fetch(`${dev.apiUrl}/app/health`, { headers: { origin: 'https://app.example.com' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(await dev.stop()).toBe(0);
   });
 
   it('a second dev in the same project is refused, naming the running one, and leaves it serving', async () => {
+    // The first is a process of its own, as in another terminal.
     const first = await startDevProcess(ws);
     try {
-      const r = await cliProcess(['dev', '--port', String(await freePort()), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      const r = await cli(['dev', '--port', String(await freePort()), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(
         `error: authstack dev is already running in this project (pid ${first.child.pid}, API ${first.apiUrl}). Use that one, or stop it first (Ctrl-C in its terminal).`,
       );
-      const health = await cliProcess(['health', '--json'], { cwd: ws.cwd, env: ws.env });
+      const health = await cli(['health', '--json'], { cwd: ws.cwd, env: ws.env });
       expect(health.json()).toMatchObject({ healthy: true, url: `${first.apiUrl}/app/health` });
     } finally {
       expect(await first.stop()).toBe(0);
     }
     // Once it stopped, a new one starts.
-    const again = await startDevProcess(ws);
+    const again = await startDev(ws);
     expect(await again.stop()).toBe(0);
   });
 
   it('commands run from a subfolder of the project find its target', async () => {
-    const dev = await startDevProcess(ws);
+    const dev = await startDev(ws);
     try {
       const sub = join(ws.cwd, 'src', 'components');
       await mkdir(sub, { recursive: true });
-      const r = await cliProcess(['health', '--json'], { cwd: sub, env: ws.env });
+      const r = await cli(['health', '--json'], { cwd: sub, env: ws.env });
       expect(r.code).toBe(0);
       expect(r.json()).toMatchObject({ healthy: true, url: `${dev.apiUrl}/app/health` });
       expect(existsSync(join(sub, '.authstack'))).toBe(false);
