@@ -19,12 +19,12 @@ import {
   ListUsersCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 const POOL = 'eu-west-1_abc';
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 

@@ -14,14 +14,14 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
 import { loadTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
-const cfn = mockClient(CloudFormationClient);
-const lambda = mockClient(LambdaClient);
+const cfn = mockClientInFile(CloudFormationClient);
+const lambda = mockClientInFile(LambdaClient);
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 const ZIP = Buffer.from('zip bytes v1');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');

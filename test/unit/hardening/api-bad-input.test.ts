@@ -5,8 +5,8 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { apiEvent, bodyOf, harness, hasStackTrace, type EventInit } from '../../helpers/lambda-events.js';
 import type { ProxyEvent, ProxyResult } from '../../../src/lambda/types.js';
 
@@ -15,8 +15,7 @@ import type { ProxyEvent, ProxyResult } from '../../../src/lambda/types.js';
  * client would read. Every row also checks what holds for all of them: a well-formed JSON answer, no stack trace,
  * no CR/LF or request-supplied text in any response header, no 5xx, and Cognito called only when the input is good.
  */
-const cognito = mockClient(CognitoIdentityProviderClient);
-afterAll(() => cognito.restore());
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 beforeEach(() => {
   cognito.reset();
   cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false });

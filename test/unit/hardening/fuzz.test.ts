@@ -5,7 +5,7 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../src/lambda/handler.js';
@@ -23,7 +23,7 @@ import { accessClaims, signJwt, signingKey, startJwksServer, type JwksServer } f
 const RANDOM_RUNS = fuzzRuns(500);
 const MUTATED_RUNS = fuzzRuns(500);
 
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 const key = signingKey('fuzz');
 let jwks: JwksServer;
 let tokens: TokenSource;
@@ -54,7 +54,6 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  cognito.restore();
   await jwks?.close();
 });
 

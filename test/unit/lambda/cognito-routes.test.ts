@@ -4,12 +4,12 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodyOf, harness, testEnv } from '../../helpers/lambda-events.js';
 import { cognitoError, COGNITO_ERROR_CASES } from '../../helpers/lambda-cognito.js';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 beforeEach(() => cognito.reset());
 afterEach(() => cognito.reset());
 

@@ -1,5 +1,5 @@
 import { CognitoIdentityProviderClient, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bodyOf, fakeClock, harness, testEnv, type Harness } from '../../helpers/lambda-events.js';
 import { cognitoError, transportError } from '../../helpers/lambda-cognito.js';
@@ -8,7 +8,7 @@ import { accessClaims, signJwt, signingKey, startJwksServer, type JwksServer } f
 const CLIENT_ID = 'testclientid123';
 const key = signingKey('key-1');
 const foreignKey = signingKey('key-foreign');
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 let jwks: JwksServer;
 
 beforeAll(async () => {

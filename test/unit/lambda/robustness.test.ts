@@ -1,17 +1,16 @@
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fuzzRuns } from '../../helpers/fuzz-events.js';
 import { apiEvent, harness } from '../../helpers/lambda-events.js';
 import type { ProxyEvent } from '../../../src/lambda/types.js';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 cognito.on(SignUpCommand).resolves({ UserSub: 's', UserConfirmed: false });
 cognito.on(ConfirmSignUpCommand).resolves({});
 cognito.on(ResendConfirmationCodeCommand).resolves({});
 cognito.on(GetUserCommand).resolves({ Username: 'u', UserAttributes: [] });
-afterAll(() => cognito.restore());
 
 const paths = fc.oneof(
   fc.constantFrom('/app/health', '/user', '/user/validate', '/user/validate/resend', '/user/profile', '/user/', '/../user', '/user%2Fvalidate'),

@@ -4,7 +4,7 @@ import {
   GetUserCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, hasStackTrace, testEnv } from '../../helpers/lambda-events.js';
 import { cognitoError } from '../../helpers/lambda-cognito.js';
@@ -13,7 +13,7 @@ import { accessClaims, signJwt, signingKey, startJwksServer, type JwksServer } f
 const PASSWORD = 'Hunter2-Very-Secret!';
 const CODE = '918273';
 const key = signingKey('k');
-const cognito = mockClient(CognitoIdentityProviderClient);
+const cognito = mockClientInFile(CognitoIdentityProviderClient);
 let jwks: JwksServer;
 
 beforeAll(async () => {
@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await jwks.close();
-  cognito.restore();
 });
 
 describe('secrets', () => {
