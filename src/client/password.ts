@@ -46,27 +46,33 @@ const CONFIRM_TRIES = 3;
  * that breaks a rule, or a confirmation that does not match, is asked again in place (a few times at most).
  * Without a known policy Cognito alone checks it.
  */
-export async function readNewPassword(ctx: Context, flags: PasswordSource, policy: PasswordPolicy | undefined): Promise<string> {
-  const check = (v: string): true | string => {
-    if (v.length === 0) return 'The password cannot be empty';
-    const broken = policy ? brokenPasswordRules(v, policy) : [];
-    return broken.length === 0 ? true : `The password ${missingInWords(broken)}`;
-  };
+export async function readNewPassword(ctx: Context, flags: PasswordSource, policy: PasswordPolicy | undefined, opts: { label?: string } = {}): Promise<string> {
   if (flags.passwordStdin || flags.password !== undefined || ctx.env.AUTHSTACK_PASSWORD || !ctx.interactive) {
-    const password = await readPassword(ctx, flags, { confirm: false });
-    const verdict = check(password);
-    if (verdict !== true) {
-      throw new UserError('usage', `${verdict}.`, { code: 'InvalidPassword', hint: policy ? `The user pool's policy: ${describePasswordPolicy(policy)}` : undefined });
-    }
-    return password;
+    return checkNewPassword(await readPassword(ctx, flags, { confirm: false }), policy);
   }
+  const label = opts.label ?? 'Password';
   if (policy) ctx.out.info(`The user pool's password policy: ${describePasswordPolicy(policy)}.`);
-  const password = await ctx.prompt.password({ message: 'Password', validate: check, tries: NEW_PASSWORD_TRIES });
+  const password = await ctx.prompt.password({ message: label, validate: (v) => newPasswordVerdict(v, policy), tries: NEW_PASSWORD_TRIES });
   await ctx.prompt.password({
-    message: 'Password (again)',
+    message: `${label} (again)`,
     validate: (v) => v === password || 'The passwords do not match; type the same one again',
     tries: CONFIRM_TRIES,
   });
+  return password;
+}
+
+function newPasswordVerdict(v: string, policy: PasswordPolicy | undefined): true | string {
+  if (v.length === 0) return 'The password cannot be empty';
+  const broken = policy ? brokenPasswordRules(v, policy) : [];
+  return broken.length === 0 ? true : `The password ${missingInWords(broken)}`;
+}
+
+/** A new password given without a prompt (piped, from the environment): one that breaks the policy is exit 2. */
+export function checkNewPassword(password: string, policy: PasswordPolicy | undefined): string {
+  const verdict = newPasswordVerdict(password, policy);
+  if (verdict !== true) {
+    throw new UserError('usage', `${verdict}.`, { code: 'InvalidPassword', hint: policy ? `The user pool's policy: ${describePasswordPolicy(policy)}` : undefined });
+  }
   return password;
 }
 

@@ -1,11 +1,12 @@
 import { defineCommand } from '../core/command.js';
 import type { Context } from '../core/context.js';
+import type { PasswordPolicy } from '../core/password-policy.js';
 import { usageError } from '../core/errors.js';
 import { checkEmail } from '../core/parse.js';
 import { changePassword, confirmForgotPassword, forgotPassword } from '../client/account.js';
 import { freshSession } from '../client/auth.js';
 import { findCode } from '../client/code.js';
-import { readPassword, readStdin } from '../client/password.js';
+import { checkNewPassword, passwordPolicyFor, readNewPassword, readStdin } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
 import type { PasswordChangeResult, PasswordForgotResult, PasswordResetResult } from './results.js';
@@ -64,7 +65,7 @@ export const reset = defineCommand({
       usage: `authstack password reset ${email}`,
       sendHint: `Ask for one first: authstack password forgot ${email}`,
     });
-    const password = await readPassword(ctx, options, { confirm: true, label: 'New password' });
+    const password = await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target), { label: 'New password' });
     await confirmForgotPassword(ctx, target, email, code, password);
     const doc: PasswordResetResult = { username: email, passwordReset: true, codeSource: source };
     ctx.out.result(doc, (c) =>
@@ -84,7 +85,7 @@ export const change = defineCommand({
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { cognito: true });
     const { session } = await freshSession(ctx, target);
-    const { current, proposed } = await readPasswordChange(ctx, options.passwordStdin === true);
+    const { current, proposed } = await readPasswordChange(ctx, options.passwordStdin === true, await passwordPolicyFor(ctx, target));
     await changePassword(ctx, target, session.accessToken, current, proposed);
     const doc: PasswordChangeResult = { username: session.username, passwordChanged: true };
     ctx.out.result(doc, (c) => `${c.green('✔')} Password changed for ${session.username}`);
@@ -95,21 +96,21 @@ export const change = defineCommand({
  * Both passwords: two lines on stdin, or AUTHSTACK_PASSWORD (current) and AUTHSTACK_NEW_PASSWORD (new), or hidden
  * prompts on a terminal (the new one twice).
  */
-async function readPasswordChange(ctx: Context, fromStdin: boolean): Promise<{ current: string; proposed: string }> {
+async function readPasswordChange(ctx: Context, fromStdin: boolean, policy: PasswordPolicy | undefined): Promise<{ current: string; proposed: string }> {
   if (fromStdin) {
     const text = await readStdin(ctx.stdin);
     const newline = text.indexOf('\n');
     const current = newline < 0 ? '' : text.slice(0, newline).replace(/\r$/, '');
     const proposed = newline < 0 ? '' : text.slice(newline + 1).replace(/\r$/, '');
     if (!current || !proposed) throw usageError('--password-stdin needs two lines: the current password, then the new one.');
-    return { current, proposed };
+    return { current, proposed: checkNewPassword(proposed, policy) };
   }
   const { AUTHSTACK_PASSWORD: envCurrent, AUTHSTACK_NEW_PASSWORD: envNew } = ctx.env;
-  if (envCurrent && envNew) return { current: envCurrent, proposed: envNew };
+  if (envCurrent && envNew) return { current: envCurrent, proposed: checkNewPassword(envNew, policy) };
   if (!ctx.interactive) {
     throw usageError('No passwords given.', 'Pipe the current and the new password as two lines with --password-stdin, or set AUTHSTACK_PASSWORD and AUTHSTACK_NEW_PASSWORD');
   }
   const current = await ctx.prompt.password({ message: 'Current password', validate: (v) => (v.length > 0 ? true : 'The password cannot be empty') });
-  const proposed = await readPassword(ctx, {}, { confirm: true, label: 'New password' });
+  const proposed = await readNewPassword(ctx, {}, policy, { label: 'New password' });
   return { current, proposed };
 }

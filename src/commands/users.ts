@@ -10,7 +10,7 @@ import { checkEmail, integer } from '../core/parse.js';
 import { table } from '../core/output.js';
 import type { Target } from '../core/targets.js';
 import type { PoolUser, UserAdminApi } from '../aws/cognito-admin.js';
-import { readPassword } from '../client/password.js';
+import { passwordPolicyFor, readNewPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
 import type { UserActionResult, UserGroupChangeResult, UserResult, UsersGroupsListResult, UsersListResult } from './results.js';
@@ -109,8 +109,9 @@ const create = defineCommand({
   ],
   async run({ args, options }, ctx) {
     const email = checkEmail(args.email);
-    const admin = await adminFor(ctx, options);
-    const password = options.password !== undefined || options.passwordStdin ? await readPassword(ctx, options, { confirm: false }) : undefined;
+    const target = await resolveTarget(ctx, options);
+    const admin = await userAdmin(ctx, target);
+    const password = options.password !== undefined || options.passwordStdin ? await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target)) : undefined;
     const user = await admin.createUser({ email, password, attributes: options.attribute });
     const groups = options.group ?? [];
     for (const group of groups) await admin.addToGroup(email, group);

@@ -48,7 +48,7 @@ describe('authstack users against authstack dev', () => {
     expect(dup.code).toBe(1);
     expect(dup.json().error.code).toBe('UsernameExists');
     const weak = await run(['users', 'create', 'weak.x@example.com', '--password-stdin', '--json'], 'weak');
-    expect(weak.code).toBe(1);
+    expect(weak.code).toBe(2);
     expect(weak.json().error.code).toBe('InvalidPassword');
     expect((await run(['users', 'show', 'weak.x@example.com', '--json'])).json().error.code).toBe('UserNotFound');
   });
