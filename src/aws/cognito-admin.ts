@@ -93,6 +93,8 @@ export interface NewUser {
   password?: string;
   /** More attributes (`name`, `custom:team`, ...); email and email_verified are set from `email`. */
   attributes?: Record<string, string>;
+  /** The password is temporary: the user must choose their own at the first sign-in (FORCE_CHANGE_PASSWORD). */
+  temporary?: boolean;
 }
 
 /**
@@ -104,7 +106,7 @@ export interface UserAdminApi {
   /** The user with its groups, or undefined when there is none. */
   getUser(username: string): Promise<PoolUser | undefined>;
   createUser(user: NewUser): Promise<PoolUser>;
-  setPassword(username: string, password: string): Promise<void>;
+  setPassword(username: string, password: string, permanent?: boolean): Promise<void>;
   confirm(username: string): Promise<void>;
   disable(username: string): Promise<void>;
   enable(username: string): Promise<void>;
@@ -178,7 +180,7 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       }
       return { ...toPoolUser(out), groups: await api.listGroups(username) };
     },
-    async createUser({ email, password, attributes }) {
+    async createUser({ email, password, attributes, temporary }) {
       const extra = Object.entries(attributes ?? {}).filter(([name]) => name !== 'email' && name !== 'email_verified').map(([Name, Value]) => ({ Name, Value }));
       const out = await call<AdminCreateUserCommandOutput>(`create the user ${email}`, { user: email }, new AdminCreateUserCommand({
         ...base,
@@ -190,17 +192,17 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       }));
       if (password !== undefined) {
         try {
-          await api.setPassword(email, password);
+          await api.setPassword(email, password, !temporary);
         } catch (err) {
           // A weak password is refused only here: the user just made is removed, so a retry can create it.
           await api.deleteUser(email).catch(() => undefined);
           throw err;
         }
       }
-      return { ...toPoolUser(out.User ?? {}), ...(password !== undefined ? { status: 'CONFIRMED' } : {}) };
+      return { ...toPoolUser(out.User ?? {}), ...(password !== undefined && !temporary ? { status: 'CONFIRMED' } : {}) };
     },
-    async setPassword(username, password) {
-      await call(`set the password of ${username}`, { user: username }, new AdminSetUserPasswordCommand({ ...base, Username: username, Password: password, Permanent: true }));
+    async setPassword(username, password, permanent = true) {
+      await call(`set the password of ${username}`, { user: username }, new AdminSetUserPasswordCommand({ ...base, Username: username, Password: password, Permanent: permanent }));
     },
     async confirm(username) {
       await call(`confirm ${username}`, { user: username }, new AdminConfirmSignUpCommand({ ...base, Username: username }));

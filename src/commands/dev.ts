@@ -10,6 +10,8 @@ import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 import type { DevResult } from './results.js';
+import type { Target } from '../core/targets.js';
+import { checkedSeed } from './users.js';
 
 export default defineCommand({
   name: 'dev',
@@ -22,8 +24,9 @@ export default defineCommand({
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
     corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
     groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
+    seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
   },
-  examples: ['authstack dev', 'authstack dev --port 8080 --reset'],
+  examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
     const [{ startLocalStack }, { packageRoot }, bundle] = await Promise.all([
@@ -33,6 +36,8 @@ export default defineCommand({
     ]);
     const started = performance.now();
     await refuseSecondDev(ctx);
+    // A seed file is checked for its shape before anything starts; against the pool's groups and policy once it runs.
+    const seedFile = options.seed === undefined ? undefined : await readSeed(ctx, options.seed);
     const root = packageRoot();
     const buildDir = join(ctx.state.dir, 'build');
     let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
@@ -70,6 +75,7 @@ export default defineCommand({
       });
       try {
         await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
+        if (seedFile) await seedLocalPool(ctx, stack, seedFile);
         await announce(ctx, stack, started);
         await new Promise<void>((resolve) => {
           if (ctx.signal.aborted) return resolve();
@@ -125,9 +131,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Records the local stack as the current target and says it is ready, with its URLs. */
-async function announce(ctx: Context, stack: LocalStack, started: number): Promise<void> {
-  await ctx.state.saveTarget({
+function localTarget(stack: LocalStack): Target {
+  return {
     name: 'local',
     kind: 'local',
     apiUrl: stack.apiUrl,
@@ -138,7 +143,29 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
     localDataDir: stack.dataDir,
     hostedUi: stack.hostedUi,
     passwordPolicy: stack.passwordPolicy,
-  });
+  };
+}
+
+async function readSeed(ctx: Context, file: string): Promise<{ file: string; text: string }> {
+  const [{ readSeedText }, { parseSeedFile }] = await Promise.all([import('../client/seed.js'), import('../core/seed.js')]);
+  const { text } = await readSeedText(ctx, file);
+  await checkedSeed(ctx, async () => parseSeedFile(text, file));
+  return { file, text };
+}
+
+/** `dev --seed`: the users of the file the local pool does not have yet (each start; existing ones are left alone). */
+async function seedLocalPool(ctx: Context, stack: LocalStack, seed: { file: string; text: string }): Promise<void> {
+  const [{ checkSeedFile, importSeedUsers }, { userAdmin }] = await Promise.all([import('../client/seed.js'), import('../client/users.js')]);
+  const target = localTarget(stack);
+  const admin = await userAdmin(ctx, target);
+  const users = await checkedSeed(ctx, () => checkSeedFile(ctx, admin, target, seed.file, seed.text));
+  const { created, skipped } = await importSeedUsers(admin, users);
+  ctx.out.info(`Seeded from ${seed.file}: ${created.length} created, ${skipped.length} already there`);
+}
+
+/** Records the local stack as the current target and says it is ready, with its URLs. */
+async function announce(ctx: Context, stack: LocalStack, started: number): Promise<void> {
+  await ctx.state.saveTarget(localTarget(stack));
   const ms = Math.round(performance.now() - started);
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.

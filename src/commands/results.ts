@@ -270,3 +270,13 @@ export interface UsersGroupsListResult {
   username?: string;
   groups: string[];
 }
+
+/** `authstack users import --json`: who was created, and who existed already (left as they were). */
+export interface UsersImportResult {
+  /** The seed file's absolute path. */
+  file: string;
+  /** The target's name: `local`, a stack name, or `custom`. */
+  target: string;
+  created: string[];
+  skipped: string[];
+}

@@ -8,12 +8,13 @@ import { confirmOrRefuse } from '../core/confirm.js';
 import { UserError, usageError } from '../core/errors.js';
 import { checkEmail, integer } from '../core/parse.js';
 import { table } from '../core/output.js';
+import { seedProblemLines } from '../core/seed.js';
 import type { Target } from '../core/targets.js';
 import type { PoolUser, UserAdminApi } from '../aws/cognito-admin.js';
 import { passwordPolicyFor, readNewPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
-import type { UserActionResult, UserGroupChangeResult, UserResult, UsersGroupsListResult, UsersListResult } from './results.js';
+import type { UserActionResult, UserGroupChangeResult, UserResult, UsersGroupsListResult, UsersImportResult, UsersListResult } from './results.js';
 
 const emailArg = { email: { description: 'the user\'s email address', required: true } } as const;
 
@@ -217,4 +218,41 @@ const groupsList = defineCommand({
   },
 });
 
-export const usersCommands: readonly CommandDef[] = [list, show, create, confirm, disable, enable, remove, resetPassword, signOut, groupsAdd, groupsRemove, groupsList];
+const importUsers = defineCommand({
+  name: 'users import',
+  description: 'create the users of a seed file (JSON array of {email, password?, confirmed?, attributes?, groups?}); existing users are left as they are',
+  args: { file: { description: 'the seed file, e.g. users.json', required: true } },
+  options: { yes: { type: 'switch', short: 'y', description: 'import into a deployed (AWS) user pool: real users, real invitations' }, ...targetFlags },
+  examples: ['authstack users import users.json', 'authstack users import users.json --target my-api --yes --json'],
+  async run({ args, options }, ctx) {
+    const target = await resolveTarget(ctx, options);
+    if (target.kind === 'aws' && !options.yes) {
+      throw new UserError('aborted', `Refused to import into the deployed user pool ${target.userPoolId || target.name} without --yes: it creates real users, and emails invitations to those without a password.`, {
+        code: 'NeedsConfirmation',
+        hint: 'Check the target (authstack status), then pass --yes',
+      });
+    }
+    const [seed, admin] = await Promise.all([import('../client/seed.js'), userAdmin(ctx, target)]);
+    const { path, text } = await seed.readSeedText(ctx, args.file);
+    const users = await checkedSeed(ctx, () => seed.checkSeedFile(ctx, admin, target, args.file, text));
+    const outcome = await seed.importSeedUsers(admin, users, (email, what) => ctx.out.debug(`${what} ${email}`));
+    const doc: UsersImportResult = { file: path, target: target.name, ...outcome };
+    ctx.out.result(doc, (c) =>
+      `${c.green('✔')} Imported ${args.file} into ${target.name}: ${outcome.created.length} created, ${outcome.skipped.length} already there (left as they were)`,
+    );
+  },
+});
+
+/** Runs the seed file's check; its problems are printed one a line (in --json, they are in the error document). */
+export async function checkedSeed<T>(ctx: Context, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof UserError && err.code === 'InvalidSeedFile' && !ctx.out.json) {
+      for (const line of seedProblemLines(err)) ctx.out.info(line);
+    }
+    throw err;
+  }
+}
+
+export const usersCommands: readonly CommandDef[] = [list, show, create, confirm, disable, enable, remove, resetPassword, signOut, groupsAdd, groupsRemove, groupsList, importUsers];

@@ -22,6 +22,7 @@ describe('command options and arguments are typed from their declaration', () =>
       console: boolean;
       corsOrigin: string | undefined;
       groups: string[] | undefined;
+      seed: string | undefined;
     }>();
     expectTypeOf<InputOf<typeof deploy>['options']['execute']>().toEqualTypeOf<boolean>();
     expectTypeOf<InputOf<typeof deploy>['options']['parameter']>().toEqualTypeOf<Record<string, string> | undefined>();

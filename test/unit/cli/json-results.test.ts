@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createGenerator } from 'ts-json-schema-generator';
@@ -86,6 +88,8 @@ describe('--json results of the local-stack commands match their types', () => {
     expectDocument(await run(['whoami']), 'WhoamiResult');
     expectDocument(await run(['password', 'change', '--password-stdin'], `${newPassword}\n${password}`), 'PasswordChangeResult');
     expectDocument(await run(['account', 'delete', '--yes']), 'AccountDeleteResult');
+    await writeFile(join(tmp.dir, 'users.json'), JSON.stringify([{ email: 'cy@example.com' }]));
+    expect(expectDocument(await run(['users', 'import', 'users.json']), 'UsersImportResult')).toMatchObject({ created: ['cy@example.com'] });
     expectDocument(await run(['users', 'reset-password', email]), 'UserActionResult');
     expectDocument(await run(['users', 'delete', email, '--yes']), 'UserActionResult');
   });

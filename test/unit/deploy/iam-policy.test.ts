@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployerPolicy, isAllowed, type PolicyDocument } from '../../../src/deploy/iam-policy.js';
 import type { Call } from '../../helpers/fake-aws/fake-aws.js';
@@ -84,7 +86,7 @@ describe('authstack iam-policy', () => {
     expect(refused(policy, w.aws.calls)).toEqual([]);
   });
 
-  it('allows every admin call the users commands make on a deployed stack (deploy --groups makes the groups)', async () => {
+  it('allows every admin call the users commands make on a deployed stack, import included (deploy --groups makes the groups)', async () => {
     w = await deployWorld();
     expect((await w.deploy(['--groups', 'admin,editor'])).code).toBe(0);
     const pool = w.aws.cfn.get('authstack')!.resources.get('UserPool')!.physicalId;
@@ -103,6 +105,13 @@ describe('authstack iam-policy', () => {
     expect((await users(['groups', 'list', 'ada@example.com'])).groups).toEqual(['admin', 'editor']);
     await users(['groups', 'remove', 'ada@example.com', 'editor']);
     expect((await users(['groups', 'list'])).groups).toEqual(['admin', 'editor']);
+    await writeFile(join(w.dir, 'users.json'), JSON.stringify([{ email: 'ada@example.com', password: 'Other-pa55word!' }, { email: 'cy@example.com', password: 'Corr3ct-horse!', groups: ['editor'] }]));
+    const refusedImport = await w.run(['users', 'import', 'users.json', '--json']);
+    expect(refusedImport.code).toBe(4);
+    expect(refusedImport.json().error.code).toBe('NeedsConfirmation');
+    expect(w.aws.users.has('cy@example.com')).toBe(false);
+    expect(await users(['import', 'users.json', '--yes'])).toMatchObject({ target: 'authstack', created: ['cy@example.com'], skipped: ['ada@example.com'] });
+    expect(w.aws.users.get('ada@example.com')!.password).toBe('Corr3ct-horse!');
     await users(['delete', 'bob@example.com', '--yes']);
     const missing = await w.run(['users', 'delete', 'bob@example.com', '--yes', '--json']);
     expect(missing.code).toBe(1);
