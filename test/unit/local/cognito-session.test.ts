@@ -21,17 +21,16 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DATA_FILES, startLocalCognito, type LocalCognito } from '../../../src/local/cognito.js';
-import { clientFor, cognitoError } from '../../helpers/local-cognito.js';
+import { clientFor, cognitoError, localCognitoForFile } from '../../helpers/local-cognito.js';
 import { signLocalToken } from '../../helpers/local-tokens.js';
 import { tempDir } from '../../helpers/local-temp.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const NEW_PASSWORD = 'N3w-Horse-Battery!';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let cognito: LocalCognito;
 let client: CognitoIdentityProviderClient;
 let pool: CognitoUserPool;
@@ -81,17 +80,10 @@ const refreshOnce = (token: CognitoRefreshToken) =>
 
 const getUser = (accessToken: string) => client.send(new GetUserCommand({ AccessToken: accessToken }));
 
-beforeAll(async () => {
-  dir = await tempDir();
-  cognito = await startLocalCognito({ port: 0, dataDir: dir.path });
-  client = clientFor(cognito);
+const local = localCognitoForFile();
+beforeAll(() => {
+  ({ cognito, client } = local);
   pool = new CognitoUserPool({ UserPoolId: cognito.userPoolId, ClientId: cognito.clientId, endpoint: cognito.endpoint });
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await cognito?.close();
-  await dir?.remove();
 });
 
 describe('local Cognito: refresh', () => {
@@ -174,7 +166,7 @@ describe('local Cognito: sign-out', () => {
   it('keeps a revoked sign-in revoked across a restart', async () => {
     const { user, session } = await signIn(await signedUp());
     await call<void>((done) => user.signOut(() => done(null)));
-    const again = await startLocalCognito({ port: 0, dataDir: dir.path });
+    const again = await startLocalCognito({ port: 0, dataDir: local.dataDir });
     try {
       const restartedClient = clientFor(again);
       expect(

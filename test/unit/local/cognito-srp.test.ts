@@ -11,16 +11,14 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { passwordClaim, startSrpClient, type PasswordVerifierChallenge } from '../../../src/core/srp.js';
-import { startLocalCognito, type LocalCognito } from '../../../src/local/cognito.js';
-import { clientFor, cognitoError } from '../../helpers/local-cognito.js';
-import { tempDir } from '../../helpers/local-temp.js';
+import type { LocalCognito } from '../../../src/local/cognito.js';
+import { cognitoError, localCognitoForFile } from '../../helpers/local-cognito.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let cognito: LocalCognito;
 let client: CognitoIdentityProviderClient;
 let pool: CognitoUserPool;
@@ -69,17 +67,10 @@ async function ourSignIn(email: string, password = PASSWORD) {
   return { challenge, request, answer: () => client.send(new RespondToAuthChallengeCommand(request)) };
 }
 
-beforeAll(async () => {
-  dir = await tempDir();
-  cognito = await startLocalCognito({ port: 0, dataDir: dir.path });
-  client = clientFor(cognito);
+const local = localCognitoForFile();
+beforeAll(() => {
+  ({ cognito, client } = local);
   pool = new CognitoUserPool({ UserPoolId: cognito.userPoolId, ClientId: cognito.clientId, endpoint: cognito.endpoint });
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await cognito?.close();
-  await dir?.remove();
 });
 
 describe('local Cognito: USER_SRP_AUTH as amazon-cognito-identity-js speaks it', () => {

@@ -11,18 +11,17 @@ import {
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { startLocalCognito, type LocalCognito } from '../../../src/local/cognito.js';
 import { PortInUseError } from '../../../src/local/errors.js';
 import type { MailboxMessage } from '../../../src/local/mailbox.js';
 import { expiredAccessToken, signLocalToken } from '../../helpers/local-tokens.js';
-import { clientFor, cognitoError } from '../../helpers/local-cognito.js';
+import { clientFor, cognitoError, localCognitoForFile } from '../../helpers/local-cognito.js';
 import { tempDir } from '../../helpers/local-temp.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let cognito: LocalCognito;
 let client: CognitoIdentityProviderClient;
 const delivered: MailboxMessage[] = [];
@@ -59,17 +58,8 @@ async function login(email: string, password = PASSWORD) {
   return result.AuthenticationResult!;
 }
 
-beforeAll(async () => {
-  dir = await tempDir();
-  cognito = await startLocalCognito({ port: 0, dataDir: dir.path, onCode: (m) => delivered.push(m) });
-  client = clientFor(cognito);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await cognito?.close();
-  await dir?.remove();
-});
+const local = localCognitoForFile({ onCode: (m) => delivered.push(m) });
+beforeAll(() => ({ cognito, client } = local));
 
 describe('local Cognito: the sign-up flow', () => {
   it('delivers the sign-up code to the mailbox, confirms, verifies the email, logs in and reads the user', async () => {
