@@ -120,17 +120,19 @@ describe('local stack supervisor', () => {
     expect(third.userPoolId).not.toBe(first.userPoolId);
   });
 
-  it('rebuilds and reloads the handler when a watched source changes', async () => {
+  /** A stack watching a copy of the fixture handler; "rebuilding" copies the source over the bundle. */
+  async function startWatching() {
     const srcDir = join(dir.path, 'src');
     await mkdir(srcDir);
     const source = join(srcDir, 'handler.mjs');
     const bundlePath = join(dir.path, 'bundle.mjs');
     await copyFile(FIXTURE, source);
     await copyFile(FIXTURE, bundlePath);
-    const { stack, events } = await start({
-      bundlePath,
-      watch: { srcDir, rebuild: () => copyFile(source, bundlePath) },
-    });
+    return { source, ...(await start({ bundlePath, watch: { srcDir, rebuild: () => copyFile(source, bundlePath) } })) };
+  }
+
+  it('rebuilds and reloads the handler when a watched source changes', async () => {
+    const { source, stack, events } = await startWatching();
     expect((await echo(stack)).version).toBe('v1');
 
     await writeFile(source, (await readFile(FIXTURE, 'utf8')).replace("'v1'", "'v2'"));
@@ -139,16 +141,7 @@ describe('local stack supervisor', () => {
   });
 
   it('reports a broken rebuild and keeps serving the last good handler', async () => {
-    const srcDir = join(dir.path, 'src');
-    await mkdir(srcDir);
-    const source = join(srcDir, 'handler.mjs');
-    const bundlePath = join(dir.path, 'bundle.mjs');
-    await copyFile(FIXTURE, source);
-    await copyFile(FIXTURE, bundlePath);
-    const { stack, events } = await start({
-      bundlePath,
-      watch: { srcDir, rebuild: () => copyFile(source, bundlePath) },
-    });
+    const { source, stack, events } = await startWatching();
 
     await writeFile(source, 'export const handler = ;');
     const failure = await waitFor(() => events.find((e) => e.type === 'reload-failed'));
