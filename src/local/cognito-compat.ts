@@ -109,6 +109,14 @@ export async function createCompatLayer(opts: {
     );
   };
 
+  /** The pool's group a group call names, as Cognito checks it: ResourceNotFoundException when it has none such. */
+  const requireGroup = async (req: Record<string, unknown>): Promise<void> => {
+    const pool = await services.cognito.getUserPool(ctx, String(req.UserPoolId));
+    // Not getGroupByGroupName: it fails on a pool that has no groups at all.
+    const groups = await pool.listGroups(ctx);
+    if (!groups.some((g) => g.GroupName === req.GroupName)) throw new CognitoApiError('ResourceNotFoundException', 'Group not found.');
+  };
+
   const checkPassword = (pool: UserPoolService, password: unknown): void => {
     const violation = passwordPolicyViolation(String(password ?? ''), pool.options.Policies?.PasswordPolicy);
     if (violation) throw new CognitoApiError('InvalidPasswordException', `Password did not conform with policy: ${violation}`);
@@ -503,6 +511,17 @@ export async function createCompatLayer(opts: {
       await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
       if (sub) await revocations.signOut(sub, Date.now());
       return {};
+    },
+
+    // cognito-local fails on a group the pool does not have with an internal error; Cognito says it is not found.
+    async AdminAddUserToGroup(req) {
+      await requireGroup(req);
+      return local('AdminAddUserToGroup', req);
+    },
+
+    async AdminRemoveUserFromGroup(req) {
+      await requireGroup(req);
+      return local('AdminRemoveUserFromGroup', req);
     },
 
     async AdminSetUserPassword(req) {

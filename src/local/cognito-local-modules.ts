@@ -62,6 +62,7 @@ export interface UserPoolService {
   listUsers(ctx: CognitoLocalContext): Promise<LocalUser[]>;
   saveUser(ctx: CognitoLocalContext, user: LocalUser): Promise<void>;
   listUserGroupMembership(ctx: CognitoLocalContext, user: LocalUser): Promise<readonly string[]>;
+  listGroups(ctx: CognitoLocalContext): Promise<readonly { GroupName: string }[]>;
   storeRefreshToken(ctx: CognitoLocalContext, refreshToken: string, user: LocalUser): Promise<void>;
 }
 

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { startDevInProcess as startInProcess } from './dev-in-process.js';
+import { runCli } from './run-cli.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'authstack');
@@ -49,22 +50,12 @@ export function cli(args: string[], opts: CliOptions): Promise<Run> {
   return E2E_MODE === 'process' ? cliProcess(args, opts) : cliInProcess(args, opts);
 }
 
-/** Runs `main` in this process; a run past its time limit is interrupted as Ctrl-C would. */
+/** Runs the CLI in this process (`runCli`); a run past its time limit is interrupted as Ctrl-C would. */
 async function cliInProcess(args: string[], opts: CliOptions): Promise<Run> {
-  const { main } = await import('../../src/cli/main.js');
-  let stdout = '';
-  let stderr = '';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 45_000);
   try {
-    const code = await main(args, {
-      streams: { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
-      stdin: Readable.from(opts.stdin ? [opts.stdin] : []),
-      env: opts.env,
-      cwd: opts.cwd,
-      signal: controller.signal,
-    });
-    return { code, stdout, stderr, json: () => parseJson(stdout, code, stderr) };
+    return await runCli(args, { cwd: opts.cwd, env: opts.env, stdin: opts.stdin, signal: controller.signal });
   } finally {
     clearTimeout(timer);
   }
@@ -108,48 +99,17 @@ export function startDev(ws: Workspace, extra: string[] = []): Promise<DevProces
 
 const READY = /ready in \d+ ms|"readyMs": \d+/;
 
-/** `dev` through `main` in this process; stopping it is Ctrl-C (the abort signal), as `bin/authstack` wires it. */
+/** `dev` in this process (test/helpers/dev-in-process.ts); stopping it is Ctrl-C, as `bin/authstack` wires it. */
 async function startDevInProcess(ws: Workspace, extra: string[]): Promise<DevProcess> {
-  const { main } = await import('../../src/cli/main.js');
   const apiPort = await freePort();
   const cognitoPort = await freePort();
-  const controller = new AbortController();
-  let log = '';
-  let onLog = () => undefined as void;
-  const write = (s: string) => {
-    log += s;
-    onLog();
-    return true;
-  };
-  const exited = main(['dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], {
-    streams: { stdout: { write }, stderr: { write } },
-    stdin: Readable.from([]),
-    env: ws.env,
-    cwd: ws.cwd,
-    signal: controller.signal,
-  });
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 45 s:\n${log}`)), 45_000);
-    onLog = () => {
-      if (!READY.test(log)) return;
-      clearTimeout(timer);
-      res();
-    };
-    onLog();
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rej(new Error(`authstack dev exited with ${code}:\n${log}`));
-    });
-  });
+  const dev = await startInProcess(ws.cwd, ['--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], { env: ws.env });
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiPort,
     cognitoPort,
-    output: () => log,
-    stop: () => {
-      controller.abort();
-      return exited;
-    },
+    output: dev.output,
+    stop: async () => (await dev.stop()).code,
   };
 }
 

@@ -30,6 +30,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Makes stdout a terminal this many columns wide. */
   columns?: number;
+  /** Told of everything printed, as it is printed (a long-running command such as `dev`). */
+  onOutput?: (text: string) => void;
 }
 
 /** Runs the CLI in-process, as a user would type it, and captures what it prints. */
@@ -39,8 +41,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<CliResul
   const stdin = Readable.from(opts.stdin === undefined ? [] : [opts.stdin]) as NodeJS.ReadableStream & { isTTY?: boolean };
   const code = await main(argv, {
     streams: {
-      stdout: { write: (s: string) => (stdout += s), ...(opts.columns ? { isTTY: true, columns: opts.columns } : {}) },
-      stderr: { write: (s: string) => (stderr += s) },
+      stdout: { write: (s: string) => ((stdout += s), opts.onOutput?.(s), true), ...(opts.columns ? { isTTY: true, columns: opts.columns } : {}) },
+      stderr: { write: (s: string) => ((stderr += s), opts.onOutput?.(s), true) },
     },
     stdin,
     env: { HOME: opts.cwd, AUTHSTACK_CONFIG_DIR: join(opts.cwd, 'config'), NO_COLOR: '1', ...opts.env },

@@ -1,4 +1,6 @@
 import {
+  AdminAddUserToGroupCommand,
+  AdminRemoveUserFromGroupCommand,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
@@ -139,6 +141,14 @@ describe('local Cognito: the errors Cognito gives', () => {
     const error = await cognitoError(signUp(email, password));
     expect(error).toEqual({ name: 'InvalidPasswordException', message: `Password did not conform with policy: ${reason}` });
     expect(cognito.mailbox.latestFor(email)).toBeUndefined();
+  });
+
+  it('answers a group the pool does not have with ResourceNotFoundException, for adding and removing alike', async () => {
+    const email = freshEmail();
+    await signUp(email);
+    const names = { UserPoolId: cognito.userPoolId, Username: email, GroupName: 'no-such-group' };
+    expect(await cognitoError(client.send(new AdminAddUserToGroupCommand(names)))).toEqual({ name: 'ResourceNotFoundException', message: 'Group not found.' });
+    expect(await cognitoError(client.send(new AdminRemoveUserFromGroupCommand(names)))).toEqual({ name: 'ResourceNotFoundException', message: 'Group not found.' });
   });
 
   it('rejects a username that is not an email', async () => {
