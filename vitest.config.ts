@@ -1,7 +1,4 @@
-import { configDefaults, defineConfig } from 'vitest/config';
-
-/** Files that need a module graph of their own: they replace modules with vi.mock, which a shared graph would leak. */
-const ISOLATED = ['test/unit/lambda/lazy-load.test.ts'];
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -13,11 +10,9 @@ export default defineConfig({
     pool: 'forks',
     // Each worker loads the project's modules once for all the files it runs, instead of once per file: that
     // loading was 40 % of the suite's CPU time. Tests therefore restore what they change (the environment, the
-    // working folder, fake timers), and the few files that mock modules keep their own module graph.
-    projects: [
-      { extends: true, test: { name: 'shared', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED] } },
-      { extends: true, test: { name: 'isolated', isolate: true, include: ISOLATED } },
-    ],
+    // working folder, fake timers, SDK stubs), and a file that mocks modules loads what it tests afresh.
+    isolate: false,
+    include: ['test/**/*.test.ts'],
     // Vitest's default on this 2-core machine is one worker, which runs the files one after another although most
     // of their time is spent waiting on sockets and child processes. Three overlap that waiting without starving
     // the CPU-bound files (esbuild, dependency-cruiser); `--maxWorkers` overrides it.

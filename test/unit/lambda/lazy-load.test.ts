@@ -1,5 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { harness } from '../../helpers/lambda-events.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+type Harness = (typeof import('../../helpers/lambda-events.js'))['harness'];
+let harness: Harness;
 
 const loaded = vi.hoisted(() => new Set<string>());
 
@@ -10,6 +12,13 @@ vi.mock('../../../src/lambda/cognito.js', async (importOriginal) => {
 vi.mock('../../../src/lambda/tokens.js', async (importOriginal) => {
   loaded.add('tokens');
   return importOriginal();
+});
+
+// The files of a worker share one module graph: an earlier file may have loaded the handler and the real modules
+// already. Forget them, so the handler is loaded afresh and what it loads goes through the mocks above.
+beforeAll(async () => {
+  vi.resetModules();
+  ({ harness } = await import('../../helpers/lambda-events.js'));
 });
 
 describe('lazy loading', () => {
