@@ -1,6 +1,6 @@
 import { defineCommand } from '../core/command.js';
-import { EXIT, UserError } from '../core/errors.js';
-import { checkHealth } from '../core/health.js';
+import { EXIT, UserError, interruptedError } from '../core/errors.js';
+import { HEALTH_PATH, checkHealth } from '../core/health.js';
 import { integer } from '../core/parse.js';
 import { unreachableBecause } from '../client/api.js';
 import { resolveTarget } from '../client/target.js';
@@ -17,14 +17,35 @@ export default defineCommand({
   examples: ['authstack health', 'authstack health --wait 60 --json'],
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { api: true });
-    const result: HealthResult = await checkHealth({
-      apiUrl: target.apiUrl,
-      fetch: ctx.fetch,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      waitMs: (options.wait ?? 0) * 1000,
-      onRetry: (last) => ctx.out.debug(`not healthy yet (${last.reason}); retrying`),
-    });
+    const waitMs = (options.wait ?? 0) * 1000;
+    const url = `${target.apiUrl}${HEALTH_PATH}`;
+    // A wait says what it waits for, the attempt and the last answer: a spinner on a terminal, lines in CI.
+    const progress = waitMs > 0 ? ctx.out.progress(`waiting for ${url} to be healthy`) : undefined;
+    let last = '';
+    let planned = 1;
+    let result: HealthResult;
+    try {
+      result = await checkHealth({
+        apiUrl: target.apiUrl,
+        fetch: ctx.fetch,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        waitMs,
+        onAttempt: (n, of) => {
+          planned = of;
+          progress?.update(last, `attempt ${n}/${of}`);
+        },
+        onRetry: (check) => {
+          last = check.reason ?? 'not healthy';
+          progress?.update(last, `attempt ${check.attempts}/${planned}`);
+        },
+      });
+    } finally {
+      progress?.stop();
+    }
+    if (ctx.signal.aborted) {
+      throw interruptedError(`Interrupted while waiting for ${url} to be healthy (${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, the last: ${last}).`);
+    }
     // Nothing answered: say so as for any other call to the API, with what to check.
     if (result.status === undefined && !result.healthy) throw unreachableBecause(target, result.url, result.reason ?? 'network error');
     ctx.out.result(result, (c) =>

@@ -30,6 +30,20 @@ export interface HealthCheckOptions {
   attemptTimeoutMs?: number;
   /** Called before each retry with the result that is being retried. */
   onRetry?: (last: HealthCheck) => void;
+  /** Called before each request: its number, and how many the wait allows at most (`plannedAttempts`). */
+  onAttempt?: (attempt: number, planned: number) => void;
+}
+
+/** The back-off before retry `n` (1-based): a quarter second, doubling, at most two seconds. */
+function backoffMs(retry: number): number {
+  return Math.min(250 * 2 ** (retry - 1), 2000);
+}
+
+/** How many requests a wait of `waitMs` makes at most (when each answers at once): the N of "attempt n/N". */
+export function plannedAttempts(waitMs: number): number {
+  let attempts = 1;
+  for (let waited = 0; waited < waitMs; attempts++) waited += Math.min(backoffMs(attempts), waitMs - waited);
+  return attempts;
 }
 
 export const HEALTH_PATH = '/app/health';
@@ -44,13 +58,15 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
 export async function checkHealth(options: HealthCheckOptions): Promise<HealthCheck> {
   const url = `${options.apiUrl.replace(/\/+$/, '')}${HEALTH_PATH}`;
   const deadline = options.clock.now() + (options.waitMs ?? 0);
+  const planned = plannedAttempts(options.waitMs ?? 0);
   let attempts = 0;
   for (;;) {
     attempts++;
+    options.onAttempt?.(attempts, Math.max(planned, attempts));
     const result = { url, attempts, ...(await attempt(url, options)) };
     if (result.healthy || options.clock.now() >= deadline || options.signal.aborted) return result;
     options.onRetry?.(result);
-    await options.clock.sleep(Math.min(250 * 2 ** (attempts - 1), 2000, Math.max(0, deadline - options.clock.now())), options.signal);
+    await options.clock.sleep(Math.min(backoffMs(attempts), Math.max(0, deadline - options.clock.now())), options.signal);
     if (options.signal.aborted) return { ...result, reason: 'interrupted' };
   }
 }

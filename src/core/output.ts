@@ -21,6 +21,22 @@ export interface Spinner {
   stop(finalLine?: string): void;
 }
 
+/** A wait in progress (see `Output.progress`). */
+export interface Progress {
+  /** Where the wait is: `state` is what changed (a log gets a line when it does), `detail` goes along (attempt 3/31). */
+  update(state: string, detail?: string): void;
+  stop(finalLine?: string): void;
+}
+
+/** A log (CI) is never silent longer than this while something is waited for. */
+export const HEARTBEAT_MS = 10_000;
+
+/** `0:07`, `12:30`: the time a wait has taken. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
 /**
  * The only way commands write: results to stdout, progress and diagnostics to stderr. In `--json` mode stdout
  * carries exactly one JSON document, written by `result` or by the entry point for an error.
@@ -117,6 +133,56 @@ export class Output {
     return () => {
       clearInterval(timer);
       spinner.stop();
+    };
+  }
+
+  /**
+   * Says what a wait is for and where it is. On a live terminal: a spinner with the state and the elapsed time,
+   * redrawn every second. Elsewhere (CI logs): a line when the state changes, and a "still …" line whenever
+   * nothing was printed for `HEARTBEAT_MS`.
+   */
+  progress(what: string): Progress {
+    const started = Date.now();
+    let state = '';
+    let detail = '';
+    const text = () => `${what}${state ? `: ${state}` : ''}${detail ? ` (${detail})` : ''}`;
+    if (this.live) {
+      const spinner = this.spinner(what);
+      const render = () => spinner.update(`${text()} ${this.c.dim(formatElapsed(Date.now() - started))}`);
+      const timer = setInterval(render, 1000);
+      timer.unref();
+      return {
+        update: (s, d) => {
+          state = s;
+          detail = d ?? '';
+          render();
+        },
+        stop: (line) => {
+          clearInterval(timer);
+          spinner.stop(line);
+        },
+      };
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Every line re-arms the heartbeat: the next "still …" comes HEARTBEAT_MS after the last line, whatever it was.
+    const say = (line: string) => {
+      this.info(line);
+      clearTimeout(timer);
+      timer = setTimeout(() => say(this.c.dim(`still ${text()}, ${formatElapsed(Date.now() - started)}`)), HEARTBEAT_MS);
+      timer.unref();
+    };
+    say(`${what}…`);
+    return {
+      update: (s, d) => {
+        detail = d ?? '';
+        if (s === state) return;
+        state = s;
+        say(text());
+      },
+      stop: (line) => {
+        clearTimeout(timer);
+        if (line) this.info(line);
+      },
     };
   }
 

@@ -3,7 +3,8 @@
  * progress line under them that is redrawn in place.
  */
 import type { Output } from '../core/output.js';
-import { table } from '../core/output.js';
+import { HEARTBEAT_MS, formatElapsed, table } from '../core/output.js';
+import type { CertificateState } from '../aws/acm.js';
 import type { StackEvent } from '../aws/cloudformation.js';
 import type { DeployEvent, DeploySink } from './deploy-stack.js';
 
@@ -17,24 +18,44 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
   const c = out.c;
   let progress: { stackName: string; operation: string; expected: number; done: Set<string>; active: Set<string>; startedAt: number } | undefined;
   let drawn = false;
+  /** The certificate CloudFormation waits for, while ACM has not issued it. */
+  let certificate: CertificateState | undefined;
+  /** On a terminal the progress line is redrawn every second; in a log a "still" line follows any 10 s of silence. */
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
+  const summary = () => {
+    if (!progress) return '';
+    const total = progress.expected ? `/${progress.expected}` : '';
+    const waitingFor = certificate ? `, waiting for ACM to validate the certificate for ${certificate.domainName ?? 'the domain'} (${certificate.status})` : '';
+    return `${progress.operation} ${progress.stackName}: ${progress.done.size}${total} done, ${progress.active.size} in progress${waitingFor}`;
+  };
+  const elapsed = () => (progress ? formatElapsed(now() - progress.startedAt) : '');
   const clear = () => {
     if (drawn) out.writeErr('\r\x1b[2K');
     drawn = false;
   };
   const draw = () => {
     if (!out.live || !progress) return;
-    const elapsed = Math.round((now() - progress.startedAt) / 1000);
-    const total = progress.expected ? `/${progress.expected}` : '';
-    out.writeErr(
-      `\r\x1b[2K${c.cyan('›')} ${progress.operation} ${progress.stackName}: ${progress.done.size}${total} done, ${progress.active.size} in progress ${c.dim(`${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')}`)}`,
-    );
+    out.writeErr(`\r\x1b[2K${c.cyan('›')} ${summary()} ${c.dim(elapsed())}`);
     drawn = true;
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!progress) return;
+    timer = out.live
+      ? setTimeout(() => {
+          draw();
+          arm();
+        }, 1000)
+      : setTimeout(() => line(c.dim(`still ${summary().replace(/^./, (ch) => ch.toLowerCase())}, ${elapsed()}`)), HEARTBEAT_MS);
+    timer.unref?.();
   };
   const line = (text: string) => {
     clear();
     out.info(text);
     draw();
+    arm();
   };
 
   const emit = (e: DeployEvent) => {
@@ -65,6 +86,8 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
       case 'operation-end':
         clear();
         progress = undefined;
+        certificate = undefined;
+        arm();
         if (e.ok) out.success(`Stack ${e.status}`);
         else out.info(c.red('✖ ') + `Stack ${e.status}`);
         break;
@@ -75,6 +98,7 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
           cert.status === 'PENDING_VALIDATION' && record
             ? `Certificate ${cert.domainName ?? ''} ${c.yellow(cert.status)}: waiting for ACM to see the DNS record\n    ${record.name} ${record.type} ${record.value}`
             : `Certificate ${cert.domainName ?? ''} ${cert.status === 'ISSUED' ? c.green(cert.status) : cert.status}${cert.failureReason ? `: ${cert.failureReason}` : ''}`;
+        certificate = cert.status === 'PENDING_VALIDATION' ? cert : undefined;
         line(text);
         break;
       }
@@ -99,7 +123,13 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
     }
   }
 
-  return { emit, close: clear };
+  return {
+    emit,
+    close: () => {
+      clearTimeout(timer);
+      clear();
+    },
+  };
 }
 
 function verb(operation: string): string {

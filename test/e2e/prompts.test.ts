@@ -5,8 +5,9 @@ import { BIN, workspace } from '../helpers/e2e.js';
 import { ProjectState } from '../../src/core/targets.js';
 
 /**
- * Prompts in a real pseudo-terminal (util-linux `script`): the password policy is shown, a rejected answer is asked
- * again in place without a ✔, and Ctrl-C at a prompt is the interruption (exit 130), as everywhere else.
+ * Prompts and waits in a real pseudo-terminal (util-linux `script`): the password policy is shown, a rejected answer
+ * is asked again in place without a ✔, a wait shows a spinner with what it waits for, and Ctrl-C at a prompt or in a
+ * wait is the interruption (exit 130), as everywhere else.
  */
 let ws: Awaited<ReturnType<typeof workspace>>;
 let server: Server;
@@ -15,6 +16,8 @@ let requests = 0;
 beforeAll(async () => {
   ws = await workspace();
   server = createServer((req, res) => {
+    // The API is starting: health answers 503; anything else counts as a request the CLI should not have made.
+    if (req.url === '/app/health') return res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
     requests++;
     res.writeHead(201, { 'content-type': 'application/json' }).end('{"userSub":"s","userConfirmed":false}');
   });
@@ -89,5 +92,13 @@ describe('prompts in a terminal', () => {
     expect(r.screen).toContain('error: Interrupted.');
     expect(r.code).toBe(130);
     expect(requests).toBe(0);
+  }, 30_000);
+
+  it('health --wait shows a spinner with the attempt n/N and the last answer, and Ctrl-C there exits 130 with one clean line', async () => {
+    const r = await inTerminal(['health', '--wait', '60'], [{ when: /attempt 3\/\d+/, keys: '\x03' }]);
+    expect(r.screen).toMatch(/waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy: HTTP 503 \(starting\) \(attempt \d+\/\d+\) 0:0\d/);
+    expect(r.screen).toMatch(/error: Interrupted while waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy \(\d+ attempts, the last: HTTP 503 \(starting\)\)\./);
+    expect(r.screen).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(130);
   }, 30_000);
 });
