@@ -7,7 +7,7 @@ import type { AwsFactory } from '../core/aws.js';
 import type { Context, GlobalOptions } from '../core/context.js';
 import { createAwsFactory } from '../aws/factory.js';
 import { findProjectDir } from '../core/project.js';
-import { usageError } from '../core/errors.js';
+import { checkSecondsSettings, secondsSetting } from '../core/parse.js';
 import { verboseAws, verboseFetch } from './verbose.js';
 
 export interface ContextInit {
@@ -26,6 +26,7 @@ export interface ContextInit {
 
 export function createContext(init: ContextInit): Context {
   const out = new Output(init.streams, { json: init.global.json, color: init.global.color, verbose: init.global.verbose, env: init.env });
+  checkSecondsSettings(init.env);
   const projectDir = findProjectDir(init.cwd);
   const ci = Boolean(init.env.CI && init.env.CI !== 'false');
   const interactive = init.interactive ?? (Boolean(init.stdin.isTTY && init.streams.stderr.isTTY) && !ci && !init.global.json);
@@ -37,7 +38,7 @@ export function createContext(init: ContextInit): Context {
       profile: init.global.profile,
       env: init.env,
       signal: init.signal,
-      timeoutMs: awsTimeout(init.env),
+      timeoutMs: secondsSetting(init.env, 'AUTHSTACK_AWS_TIMEOUT'),
       onSlowCall: ({ service, operation, limitMs }) => out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
     });
   // --verbose: each call made, on stderr.
@@ -58,15 +59,4 @@ export function createContext(init: ContextInit): Context {
     signal: init.signal,
     aws: init.global.verbose ? verboseAws(aws, log) : aws,
   };
-}
-
-/** `AUTHSTACK_AWS_TIMEOUT`: seconds one AWS call may wait for an answer before it is cut and retried. */
-function awsTimeout(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.AUTHSTACK_AWS_TIMEOUT;
-  if (raw === undefined || raw === '') return undefined;
-  const seconds = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || seconds < 1 || seconds > 3600) {
-    throw usageError(`AUTHSTACK_AWS_TIMEOUT must be a number of seconds from 1 to 3600, got "${raw}".`);
-  }
-  return Math.round(seconds * 1000);
 }

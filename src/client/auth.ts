@@ -1,4 +1,5 @@
 import type { Context } from '../core/context.js';
+import { secondsSetting } from '../core/parse.js';
 import { UserError, interruptedError } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
 import type { CognitoClientOptions } from '../core/aws.js';
@@ -18,9 +19,9 @@ const DEFAULT_COGNITO_TIMEOUT_S = 15;
  * other failure is rethrown as it came, for the caller to map.
  */
 export async function cognitoSend<T>(ctx: Context, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-  const configured = Number(ctx.env.AUTHSTACK_COGNITO_TIMEOUT);
-  const seconds = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_COGNITO_TIMEOUT_S;
-  const timeout = AbortSignal.timeout(Math.round(seconds * 1000));
+  const ms = secondsSetting(ctx.env, 'AUTHSTACK_COGNITO_TIMEOUT') ?? DEFAULT_COGNITO_TIMEOUT_S * 1000;
+  const seconds = ms / 1000;
+  const timeout = AbortSignal.timeout(ms);
   try {
     return await call(AbortSignal.any([ctx.signal, timeout]));
   } catch (err) {

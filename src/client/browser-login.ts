@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Context } from '../core/context.js';
 import { UserError, interruptedError } from '../core/errors.js';
 import type { HostedUi } from '../core/hosted-ui.js';
+import { secondsSetting } from '../core/parse.js';
 import { sessionKey, type Session } from '../core/sessions.js';
 import type { Target } from '../core/targets.js';
 
@@ -97,8 +98,7 @@ function loopbackCallback(ui: HostedUi): string {
 
 function timeoutOf(ctx: Context, opts: BrowserLoginOptions): number {
   if (opts.timeoutMs !== undefined) return opts.timeoutMs;
-  const seconds = Number(ctx.env.AUTHSTACK_LOGIN_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_TIMEOUT_MS;
+  return secondsSetting(ctx.env, 'AUTHSTACK_LOGIN_TIMEOUT') ?? DEFAULT_TIMEOUT_MS;
 }
 
 function listenLoopback(port: number): Promise<Server> {

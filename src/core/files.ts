@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UserError } from './errors.js';
+import { EXIT, UserError } from './errors.js';
 
 export interface WriteOptions {
   /** File mode, e.g. 0o600 for secrets. Default 0o644. */
@@ -141,8 +141,10 @@ export async function writeJsonFile(path: string, value: unknown, options: Write
 }
 
 function corruptFile(path: string, what: string): UserError {
+  // A configuration error (exit 2), as a bad flag is: nothing was tried, the file needs the user's hand.
   return new UserError('state', `The ${what} at ${path} is corrupt (not the JSON authstack wrote).`, {
     code: 'CorruptFile',
+    exitCode: EXIT.usage,
     hint: 'It was left as it is: fix it, or move it aside to start afresh',
     details: { path },
   });

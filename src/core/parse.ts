@@ -94,3 +94,33 @@ export function groupList(raw: string): string[] {
   }
   return [...new Set(names)];
 }
+
+/** The environment settings that are a number of seconds, with what each one bounds. */
+export const SECONDS_SETTINGS = {
+  /** One AWS call attempt (default 30 s). */
+  AUTHSTACK_AWS_TIMEOUT: { min: 1, max: 3600 },
+  /** One Cognito call of the auth commands (default 15 s). */
+  AUTHSTACK_COGNITO_TIMEOUT: { min: 0.1, max: 3600 },
+  /** The wait for the browser's redirect in `login --browser` (default 5 minutes). */
+  AUTHSTACK_LOGIN_TIMEOUT: { min: 0.1, max: 3600 },
+} as const;
+
+/**
+ * A seconds setting from the environment, in milliseconds; undefined when it is not set. A malformed one is a
+ * configuration error (exit 2), never silently replaced by the default.
+ */
+export function secondsSetting(env: NodeJS.ProcessEnv, name: keyof typeof SECONDS_SETTINGS): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const { min, max } = SECONDS_SETTINGS[name];
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || seconds < min || seconds > max) {
+    throw usageError(`${name} must be a number of seconds from ${min} to ${max}, got "${raw}".`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Checks every seconds setting at once, so a malformed one fails any command up front, in one line. */
+export function checkSecondsSettings(env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(SECONDS_SETTINGS) as Array<keyof typeof SECONDS_SETTINGS>) secondsSetting(env, name);
+}

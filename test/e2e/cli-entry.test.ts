@@ -27,7 +27,7 @@ describe('bin/authstack', () => {
     await mkdir(`${ws.cwd}/.authstack`, { recursive: true });
     await writeFile(`${ws.cwd}/.authstack/targets.json`, '[]');
     const r = await cliProcess(['health'], ws);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('is corrupt');
   });

@@ -51,7 +51,7 @@ describe('authstack dev lifecycle', () => {
       await writeFile(join(cwd, '.authstack', 'targets.json'), '{not json');
       const args = ['dev', '--port', String(await freePort()), '--cognito-port', String(await freePort())];
       const r = await cliProcess(args, { cwd, env: { ...ws.env, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config') }, timeoutMs: 15_000 });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toContain('targets.json is corrupt');
     } finally {
       await rm(cwd, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, workspace } from '../helpers/e2e.js';
@@ -45,9 +47,9 @@ interface Step {
 }
 
 /** Runs authstack in a pseudo-terminal, typing each step's keys once its text shows, and waits for the end. */
-function inTerminal(args: string[], steps: Step[]): Promise<{ code: number | null; screen: string }> {
+function inTerminal(args: string[], steps: Step[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const env = { ...ws.env, TERM: 'xterm' };
+  const env = { ...ws.env, TERM: 'xterm', ...extraEnv };
   delete (env as Record<string, unknown>).CI;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ws.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -100,5 +102,14 @@ describe('prompts in a terminal', () => {
     expect(r.screen).toMatch(/error: Interrupted while waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy \(\d+ attempts, the last: HTTP 503 \(starting\)\)\./);
     expect(r.screen).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(130);
+  }, 30_000);
+
+  it('Ctrl-C at a deploy --guided question exits 130, not 4 ("declined"), and saves no answers', async () => {
+    // Credentials and region the SDK's chain finds locally (deploy checks them before asking); nothing is called.
+    const aws = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' };
+    const r = await inTerminal(['deploy', '--guided'], [{ when: /Stack name/, keys: '\x03' }], aws);
+    expect(r.screen).toContain('error: Interrupted.');
+    expect(r.code).toBe(130);
+    expect(existsSync(join(ws.cwd, 'authstack.config.json'))).toBe(false);
   }, 30_000);
 });

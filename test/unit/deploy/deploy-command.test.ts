@@ -314,7 +314,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     w = await deployWorld();
     await writeFile(join(w.dir, 'authstack.config.json'), '{ "stackName": ');
     const r = await w.deploy();
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('authstack.config.json is corrupt');
     expect(await readFile(join(w.dir, 'authstack.config.json'), 'utf8')).toBe('{ "stackName": ');
     expect(w.aws.calls).toHaveLength(0);

@@ -147,17 +147,17 @@ const USAGE: Row[] = [
 ];
 
 const FILES: Row[] = [
-  { name: 'a truncated target file', argv: ['health'], setup: (s) => s.write(TARGETS, '{"current":"prod","targets":{"prod":{"na'), code: 1, message: /target file .*targets\.json is corrupt.*left as it is/, keep: [TARGETS] },
-  { name: 'a target file of the wrong shape', argv: ['health'], setup: (s) => s.write(TARGETS, '{"targets":{"prod":{"name":"prod","kind":"gcp"}}}'), code: 1, message: 'is corrupt', keep: [TARGETS] },
+  { name: 'a truncated target file', argv: ['health'], setup: (s) => s.write(TARGETS, '{"current":"prod","targets":{"prod":{"na'), code: 2, message: /target file .*targets\.json is corrupt.*left as it is/, keep: [TARGETS] },
+  { name: 'a target file of the wrong shape', argv: ['health'], setup: (s) => s.write(TARGETS, '{"targets":{"prod":{"name":"prod","kind":"gcp"}}}'), code: 2, message: 'is corrupt', keep: [TARGETS] },
   { name: 'a target file that is a folder', argv: ['health'], setup: async (s) => { await mkdir(join(s.dir, TARGETS), { recursive: true }); }, code: 1, message: /Could not read .*targets\.json/ },
   { name: 'a state folder that is a file', argv: ['health'], setup: (s) => s.write('.authstack', 'not a folder'), code: 1, message: /Could not read .*a parent is not a folder/, keep: ['.authstack'] },
-  { name: 'a truncated authstack.config.json', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":"prod","region":"us-'), code: 1, message: /deploy configuration .*authstack\.config\.json is corrupt/, keep: ['authstack.config.json'] },
-  { name: 'an authstack.config.json of the wrong shape', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":42,"logRetentionInDays":"forever"}'), code: 1, message: 'is corrupt', keep: ['authstack.config.json'] },
-  { name: 'a truncated token store, read by profile', argv: ['profile'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 1, message: /token store .*sessions\.json is corrupt/, keep: [TOKENS] },
-  { name: 'a truncated token store, written by login', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, cognito: signedIn, setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 1, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a truncated token store, at logout (not deleted)', argv: ['logout', '--local'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 1, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a token store of the wrong shape', argv: ['token', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 1, sessions: [ACCESS] })); }, code: 1, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a token store from a future version', argv: ['token'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 2, sessions: {} })); }, code: 1, message: 'is corrupt', keep: [TOKENS] },
+  { name: 'a truncated authstack.config.json', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":"prod","region":"us-'), code: 2, message: /deploy configuration .*authstack\.config\.json is corrupt/, keep: ['authstack.config.json'] },
+  { name: 'an authstack.config.json of the wrong shape', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":42,"logRetentionInDays":"forever"}'), code: 2, message: 'is corrupt', keep: ['authstack.config.json'] },
+  { name: 'a truncated token store, read by profile', argv: ['profile'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: /token store .*sessions\.json is corrupt/, keep: [TOKENS] },
+  { name: 'a truncated token store, written by login', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, cognito: signedIn, setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
+  { name: 'a truncated token store, at logout (not deleted)', argv: ['logout', '--local'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
+  { name: 'a token store of the wrong shape', argv: ['token', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 1, sessions: [ACCESS] })); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
+  { name: 'a token store from a future version', argv: ['token'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 2, sessions: {} })); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
   { name: 'an unwritable config folder', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, cognito: signedIn, env: { AUTHSTACK_CONFIG_DIR: 'blocker/authstack' }, setup: async (s) => { await s.targets([TARGET]); await s.write('blocker', 'a file where the config folder should be'); }, code: 1, message: /Could not (read|create the folder) .*blocker.*a parent is not a folder/, keep: ['blocker'] },
 ];
 
@@ -180,7 +180,7 @@ const AUTH: Row[] = [
   { name: 'a token the API refuses and a refused refresh', argv: ['profile'], setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Date.now() + 3_600_000 }), fetch: fakeApi({ 'GET /user/profile': [401, { error: { code: 'InvalidToken', message: 'The access token is invalid.' } }] }), cognito: async () => { throw sdkError('NotAuthorizedException', 'Refresh Token has been revoked'); }, code: 1, message: 'expired or was signed out', keep: [TOKENS] },
   { name: 'a wrong password', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('NotAuthorizedException', 'Incorrect username or password.'); }, code: 1, message: 'Cognito refused: Incorrect username or password.' },
   { name: 'an unconfirmed user', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('UserNotConfirmedException', 'User is not confirmed.'); }, code: 1, message: 'authstack validate ada@example.com' },
-  { name: 'a corrupt token store in --json mode', argv: ['profile', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, '\u0000\u0001garbage'); }, code: 1, message: 'is corrupt', keep: [TOKENS] },
+  { name: 'a corrupt token store in --json mode', argv: ['profile', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, '\u0000\u0001garbage'); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
 ];
 
 export const CLI_BAD_INPUTS: Row[] = [...USAGE, ...FILES, ...NETWORK, ...AUTH];
