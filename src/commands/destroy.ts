@@ -3,6 +3,7 @@ import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { duration } from '../core/parse.js';
 import type { DestroyResult } from './results.js';
+import { deployedOnly, localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'destroy',
@@ -14,6 +15,9 @@ export default defineCommand({
   },
   examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
   async run({ options }, ctx) {
+    if (await localTargetSelected(ctx)) {
+      throw deployedOnly('destroy deletes a deployed stack', 'The local stack keeps its users in .authstack/local: stop authstack dev and start it with --reset for a fresh user pool');
+    }
     const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),

@@ -2,6 +2,7 @@ import { defineCommand } from '../core/command.js';
 import { usageError } from '../core/errors.js';
 import { duration } from '../core/parse.js';
 import type { LogsResult } from './results.js';
+import { deployedOnly, localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'logs',
@@ -15,6 +16,9 @@ export default defineCommand({
   examples: ['authstack logs', 'authstack logs --since 1h', 'authstack logs --follow'],
   async run({ options }, ctx) {
     if (options.follow && ctx.out.json) throw usageError('--follow cannot be combined with --json (one JSON document).', 'Drop one of them');
+    if (!options.logGroup && (await localTargetSelected(ctx))) {
+      throw deployedOnly("logs reads a deployed stack's CloudWatch Logs", 'The local stack logs each request in the terminal running authstack dev');
+    }
     const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),

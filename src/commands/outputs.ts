@@ -38,6 +38,7 @@ const outputsFlags = {
 } as const satisfies OptionSpecs;
 type Options = OptionsOf<typeof outputsFlags>;
 import type { OutputsFileResult, OutputsResult } from './results.js';
+import { localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'outputs',
@@ -51,6 +52,17 @@ export default defineCommand({
   ],
   async run({ options }, ctx) {
     if (options.format) return writeFrontendConfig(ctx, options.format, options);
+    const local = await localTargetSelected(ctx);
+    if (local) {
+      // The local stack's values under the names the deployed stack's outputs have.
+      const doc: OutputsResult = Object.fromEntries(
+        Object.entries({ ApiUrl: local.apiUrl, UserPoolId: local.userPoolId, UserPoolClientId: local.clientId, Region: local.region, CognitoEndpoint: local.cognitoEndpoint, DataDir: local.localDataDir }).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+        ),
+      );
+      ctx.out.result(doc, (c) => `${c.dim('The local stack (authstack dev), the current target:')}\n${table(Object.entries(doc).map(([k, v]) => [c.dim(k), v]))}`);
+      return;
+    }
     const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),

@@ -148,6 +148,21 @@ export interface DevResult {
 }
 
 /** `authstack status --json`. */
+/** `authstack status --json` on the local target: the local stack's settings and whether `authstack dev` answers. */
+export interface LocalStatusResult {
+  target: string;
+  kind: 'local';
+  apiUrl: string;
+  cognitoEndpoint?: string;
+  userPoolId: string;
+  clientId: string;
+  region: string;
+  dataDir?: string;
+  /** Whether anything answered at the API URL; absent with --no-health-check. */
+  running?: boolean;
+  health?: HealthCheck;
+}
+
 export interface StatusResult {
   stackName: string;
   region: string;

@@ -3,7 +3,10 @@ import { UserError } from '../core/errors.js';
 import { checkHealth } from '../core/health.js';
 import { table } from '../core/output.js';
 import { noStack } from './outputs.js';
-import type { StatusResult } from './results.js';
+import type { LocalStatusResult, StatusResult } from './results.js';
+import type { Context } from '../core/context.js';
+import type { Target } from '../core/targets.js';
+import { localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'status',
@@ -11,6 +14,8 @@ export default defineCommand({
   options: { healthCheck: { type: 'negated-switch', description: 'do not call GET /app/health' } },
   examples: ['authstack status', 'authstack status --json'],
   async run({ options }, ctx) {
+    const local = await localTargetSelected(ctx);
+    if (local) return localStatus(ctx, local, options.healthCheck);
     const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
@@ -65,3 +70,38 @@ export default defineCommand({
     }
   },
 });
+
+/** Status of the local stack: its URLs and pool, and whether `authstack dev` answers. */
+async function localStatus(ctx: Context, target: Target, healthCheck: boolean): Promise<void> {
+  const health = healthCheck ? await checkHealth({ apiUrl: target.apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal }) : undefined;
+  const running = health === undefined ? undefined : health.status !== undefined;
+  const doc: LocalStatusResult = {
+    target: target.name,
+    kind: 'local',
+    apiUrl: target.apiUrl,
+    cognitoEndpoint: target.cognitoEndpoint,
+    userPoolId: target.userPoolId,
+    clientId: target.clientId,
+    region: target.region,
+    dataDir: target.localDataDir,
+    running,
+    health,
+  };
+  ctx.out.result(doc, (c) => {
+    const rows: string[][] = [
+      ['Target', 'local (authstack dev)'],
+      ['API', target.apiUrl],
+      ['Cognito', target.cognitoEndpoint ?? ''],
+      ['User pool', `${target.userPoolId}  ${c.dim(`client ${target.clientId}`)}`],
+    ];
+    if (target.localDataDir) rows.push(['Data', target.localDataDir]);
+    if (health) rows.push(['Health', health.healthy ? `${c.green('healthy')} ${c.dim(`${health.ms} ms`)}` : running ? c.red(`unhealthy (${health.reason})`) : c.yellow(`not running (${health.reason})`)]);
+    return table(rows.map(([k, v]) => [c.dim(k!), v!]));
+  });
+  if (running === false) {
+    throw new UserError('local', `The local stack is not running: ${health!.reason} at ${health!.url}.`, { code: 'NotRunning', hint: 'Start it with "authstack dev"' });
+  }
+  if (health && !health.healthy) {
+    throw new UserError('api', `The local API is not healthy: ${health.reason} from ${health.url}.`, { code: 'Unhealthy', hint: 'See the requests in the terminal running authstack dev' });
+  }
+}
