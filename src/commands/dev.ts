@@ -214,7 +214,7 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
     case 'request': {
       const r = e.request;
       const status = r.status >= 500 ? c.red(String(r.status)) : r.status >= 400 ? c.yellow(String(r.status)) : c.green(String(r.status));
-      requestLine(`${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : ''}`);
+      requestLine(`${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : r.errorCode ? `  ${c.yellow(r.errorCode)}` : ''}`);
       break;
     }
     case 'reload-failed':

@@ -1,3 +1,4 @@
+import type { ChalkInstance } from 'chalk';
 import { defineCommand } from '../core/command.js';
 import { callApi, expectOk } from '../client/api.js';
 import { freshSession } from '../client/auth.js';
@@ -21,12 +22,17 @@ export default defineCommand({
     }
     expectOk(res, 'Reading the profile');
     const profile = res.json as ProfileResult;
-    ctx.out.result(profile, (c) => {
-      const rows: Array<[string, unknown]> = Object.entries(profile).flatMap(([k, v]) =>
-        k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
-      );
-      const width = Math.max(...rows.map(([k]) => k.length));
-      return rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n');
-    });
+    ctx.out.result(profile, (c) => profileText(profile, c));
   },
 });
+
+/** The profile for people: the email with the sub beside it first, then Cognito's username (a UUID) and the rest. */
+export function profileText(profile: ProfileResult, c: ChalkInstance): string {
+  const head = `${c.bold(profile.email ?? profile.username)}${profile.sub ? c.dim(`  (sub ${profile.sub})`) : ''}${profile.email_verified ? '' : c.yellow('  email not verified')}`;
+  const { email: _email, sub: _sub, email_verified: _verified, ...rest } = profile;
+  const rows: Array<[string, unknown]> = Object.entries(rest).flatMap(([k, v]) =>
+    k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
+  );
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [head, ...rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)].join('\n');
+}

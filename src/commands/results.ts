@@ -64,6 +64,8 @@ export interface TokenResult {
 /** `authstack validate --json`: a confirmation, or (with --resend) a new code sent. */
 export type ValidateResult =
   | { username: string; status: 'Confirmed'; /** Where the code came from. */ codeSource: 'argument' | 'mailbox' | 'prompt' }
+  /** The user was confirmed before: already done is success. */
+  | { username: string; status: 'AlreadyConfirmed' }
   | { username: string; resent: true; codeDeliveryDetails?: CodeDelivery | null };
 
 /** `authstack smoke --json`: every step with its outcome and time. */

@@ -1,6 +1,7 @@
 import { defineCommand } from '../core/command.js';
 import { checkEmail } from '../core/parse.js';
-import { callApi, expectOk } from '../client/api.js';
+import { apiErrorOf, callApi, expectOk } from '../client/api.js';
+import { UserError } from '../core/errors.js';
 import { passwordPolicyFor, readNewPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
@@ -17,6 +18,13 @@ export default defineCommand({
     const target = await resolveTarget(ctx, options, { api: true });
     const password = await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target));
     const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });
+    if (res.status === 409) {
+      throw new UserError('api', `${email} already has an account.`, {
+        code: apiErrorOf(res).code,
+        hint: `Log in with "authstack login ${email}", or set a new password with "authstack password forgot ${email}"`,
+        details: { status: res.status },
+      });
+    }
     expectOk(res, 'Sign-up');
     const body = res.json as Omit<SignupResult, 'username'>;
     const local = target.kind === 'local';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ChalkInstance } from 'chalk';
 import { defineCommand } from '../core/command.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/files.js';
@@ -27,10 +28,7 @@ export default defineCommand({
     const c = ctx.out.c;
     if (!ctx.out.json) ctx.out.info(`Smoke testing ${describeTarget(target)}`);
     const print = (s: SmokeStep) => {
-      if (ctx.out.json) return;
-      const mark = s.status === 'passed' ? c.green('✔') : s.status === 'failed' ? c.red('✘') : c.dim('-');
-      const time = s.status === 'skipped' ? '' : c.dim(`${s.ms} ms`);
-      ctx.out.info(`  ${mark} ${s.name.padEnd(42)} ${time}${s.message && s.status !== 'passed' ? `  ${s.status === 'failed' ? c.red(s.message) : c.dim(s.message)}` : ''}`);
+      if (!ctx.out.json) ctx.out.info(smokeRow(s, c));
     };
     const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
     const readCode = mailboxDir ? async (email: string) => (await import('../local/mailbox.js')).readLatestCode(mailboxDir, email) : undefined;
@@ -50,3 +48,15 @@ export default defineCommand({
     return EXIT.ok;
   },
 });
+
+/** Widths of the name and time columns: every row, skipped ones included, puts its message in the same column. */
+const NAME_WIDTH = 42;
+const TIME_WIDTH = 8;
+
+/** One step of the smoke run as a row: mark, name, time (blank for a skipped step), and why it failed or was skipped. */
+export function smokeRow(s: SmokeStep, c: ChalkInstance): string {
+  const mark = s.status === 'passed' ? c.green('✔') : s.status === 'failed' ? c.red('✘') : c.dim('-');
+  const time = (s.status === 'skipped' ? '' : `${s.ms} ms`).padEnd(TIME_WIDTH);
+  const why = s.message && s.status !== 'passed' ? `  ${s.status === 'failed' ? c.red(s.message) : c.dim(s.message)}` : '';
+  return `  ${mark} ${s.name.padEnd(NAME_WIDTH)} ${c.dim(time)}${why}`.trimEnd();
+}

@@ -1,7 +1,7 @@
 import { defineCommand } from '../core/command.js';
 import { usageError } from '../core/errors.js';
 import { checkEmail } from '../core/parse.js';
-import { callApi, expectOk } from '../client/api.js';
+import { apiErrorOf, callApi, expectOk } from '../client/api.js';
 import { findCode } from '../client/code.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
@@ -40,6 +40,12 @@ export default defineCommand({
       sendHint: `Sign up first (authstack signup ${email}), or pass the code`,
     });
     const res = await callApi(ctx, target, { method: 'POST', path: '/user/validate', body: { username: email, code } });
+    // Cognito refuses to confirm a confirmed user; what the user wanted is done.
+    if (res.status === 401 && /current status is CONFIRMED/i.test(apiErrorOf(res).message)) {
+      const done: ValidateResult = { username: email, status: 'AlreadyConfirmed' };
+      ctx.out.result(done, (c) => `${c.green('✔')} ${email} is already confirmed. Log in: ${c.cyan(`authstack login ${email}`)}`);
+      return;
+    }
     expectOk(res, 'Confirmation');
     const doc: ValidateResult = { username: email, status: 'Confirmed', codeSource: source };
     ctx.out.result(doc, (c) =>

@@ -43,6 +43,8 @@ export interface GatewayRequestLog {
   requestId: string;
   /** Why API Gateway answered 502/504 instead of the handler: what CloudWatch would have logged. */
   error?: string;
+  /** Why the API refused a request (4xx): the `error.code` of its JSON answer, e.g. `UsernameExists`. */
+  errorCode?: string;
 }
 
 export interface Gateway {
@@ -99,8 +101,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
-    const log = (status: number, error?: string): void =>
-      opts.onRequest?.({ method, path, status, ms: performance.now() - start, requestId, ...(error ? { error } : {}) });
+    const log = (status: number, error?: string, errorCode?: string): void =>
+      opts.onRequest?.({ method, path, status, ms: performance.now() - start, requestId, ...(error ? { error } : {}), ...(errorCode ? { errorCode } : {}) });
 
     const body = await readBody(req);
     if (body === TOO_LARGE) {
@@ -124,7 +126,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       log(502, `Malformed Lambda proxy response: ${problem}`);
       return;
     }
-    log(writeResult(res, result as ProxyResult, requestId, method === 'HEAD'));
+    const status = writeResult(res, result as ProxyResult, requestId, method === 'HEAD');
+    log(status, undefined, status >= 400 && status < 500 ? errorCodeOf(result as ProxyResult) : undefined);
   }
 
   // A request that fails before an answer (the client went away mid-body) just has its connection closed.
@@ -484,4 +487,15 @@ function describe(error: unknown): string {
   if (error instanceof TimedOut) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/** The `error.code` of a JSON error answer (the API's error shape), if it has one. */
+function errorCodeOf(result: ProxyResult): string | undefined {
+  if (typeof result.body !== 'string' || result.isBase64Encoded || result.body.length > 4096) return undefined;
+  try {
+    const code = (JSON.parse(result.body) as { error?: { code?: unknown } })?.error?.code;
+    return typeof code === 'string' && code.length <= 100 ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -148,7 +148,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           type: 'request',
           request,
           text: `${request.method} ${request.path} ${request.status} ${request.ms.toFixed(1)} ms${
-            request.error ? ` (${request.error})` : ''
+            request.error ? ` (${request.error})` : request.errorCode ? ` ${request.errorCode}` : ''
           }`,
         });
       },
