@@ -72,6 +72,23 @@ describe('authstack dev lifecycle', () => {
     expect(await dev.stop()).toBe(0);
   });
 
+  it('serves the console and names it, and --no-console serves and names none', async () => {
+    const withConsole = await startDev(ws);
+    try {
+      expect(withConsole.output()).toContain(`Console  http://127.0.0.1:${withConsole.cognitoPort}/_authstack/`);
+      expect((await fetch(`http://127.0.0.1:${withConsole.cognitoPort}/_authstack/api/mailbox`)).status).toBe(200);
+    } finally {
+      expect(await withConsole.stop()).toBe(0);
+    }
+    const without = await startDev(ws, ['--no-console']);
+    try {
+      expect(without.output()).not.toContain('Console ');
+      expect((await fetch(`http://127.0.0.1:${without.cognitoPort}/_authstack/api/mailbox`)).status).toBe(404);
+    } finally {
+      expect(await without.stop()).toBe(0);
+    }
+  });
+
   it('a second dev in the same project is refused, naming the running one, and leaves it serving', async () => {
     // The first is a process of its own, as in another terminal.
     const first = await startDevProcess(ws);
