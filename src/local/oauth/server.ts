@@ -1,7 +1,7 @@
 /**
  * The local Cognito's OAuth 2.0 / OpenID Connect endpoints: what Cognito serves on a user pool domain (its "user
  * pool endpoints"), on the local Cognito's loopback port with the same paths, parameters, errors and token
- * shapes: `/oauth2/authorize`, `/oauth2/token`, `/oauth2/userInfo`, `/logout`, the sign-in, sign-up,
+ * shapes: `/oauth2/authorize`, `/oauth2/token`, `/oauth2/revoke`, `/oauth2/userInfo`, `/logout`, the sign-in, sign-up,
  * confirmation and forgot-password pages, and the issuer's `/.well-known/openid-configuration`.
  *
  * Users, passwords and tokens are the local Cognito's own: every page and grant goes through the same operations
@@ -358,6 +358,28 @@ export function createOAuthServer(opts: OAuthServerOptions): OAuthServer {
     return oauthError(res, 400, 'unsupported_grant_type');
   };
 
+  /**
+   * Cognito's /oauth2/revoke: a form with the refresh token (and the client id, or Basic authentication); an empty
+   * 200 when revoked, and with it every token of that sign-in, as RevokeToken does.
+   */
+  const revoke = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return oauthError(res, 400, 'invalid_request', 'The body must be application/x-www-form-urlencoded.');
+    }
+    const form = await readForm(req);
+    const token = form?.get('token');
+    if (!token) return oauthError(res, 400, 'invalid_request');
+    const clientId = form?.get('client_id') ?? basicClientId(req.headers.authorization);
+    if (clientId !== client.clientId) return oauthError(res, 400, 'invalid_client');
+    try {
+      await opts.dispatch('RevokeToken', { ClientId: clientId, Token: token });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return oauthError(res, 400, code === 'UnsupportedTokenTypeException' ? 'unsupported_token_type' : 'invalid_request');
+    }
+    res.writeHead(200, { 'cache-control': 'no-store' }).end();
+  };
+
   const userInfo = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return bearerError(res, 'invalid_request', 'Access token is missing.');
@@ -428,6 +450,7 @@ export function createOAuthServer(opts: OAuthServerOptions): OAuthServer {
     const method = req.method ?? 'GET';
     if (path === `${poolPath}/.well-known/openid-configuration`) return sendJson(res, 200, discovery());
     if (path === '/oauth2/token') return method === 'POST' ? token(req, res) : oauthError(res, 405, 'invalid_request');
+    if (path === '/oauth2/revoke') return method === 'POST' ? revoke(req, res) : oauthError(res, 405, 'invalid_request');
     if (path === '/oauth2/userInfo') return userInfo(req, res);
     if (path === '/logout') return logout(req, res, params);
     if (path === '/error') {
@@ -450,7 +473,7 @@ export function createOAuthServer(opts: OAuthServerOptions): OAuthServer {
     await page.post!(req, res, request, form);
   };
 
-  const paths = new Set(['/oauth2/authorize', '/oauth2/token', '/oauth2/userInfo', '/logout', '/error', ...Object.keys(pages)]);
+  const paths = new Set(['/oauth2/authorize', '/oauth2/token', '/oauth2/revoke', '/oauth2/userInfo', '/logout', '/error', ...Object.keys(pages)]);
 
   return {
     handle(req, res) {

@@ -141,6 +141,35 @@ describe('local hosted sign-in with openid-client', () => {
     expect(afterSignOut.html).toContain('<h1>Sign in</h1>');
   });
 
+  it('revokes a refresh token at /oauth2/revoke (the endpoint Cognito has but does not advertise): refresh and the access token are then refused', async () => {
+    const { browser, email } = await signedUpUser();
+    const flow = await startFlow();
+    const tokens = await oidc.authorizationCodeGrant(config, await authorize(browser, flow, email), {
+      pkceCodeVerifier: flow.verifier,
+      expectedNonce: flow.nonce,
+      expectedState: flow.state,
+    });
+    // As an app configures it for Cognito: the discovered metadata plus the revocation endpoint of the pool domain.
+    const discovered = JSON.parse(JSON.stringify(config.serverMetadata())) as oidc.ServerMetadata;
+    const withRevocation = new oidc.Configuration({ ...discovered, revocation_endpoint: `${cognito.endpoint}/oauth2/revoke` }, cognito.clientId, undefined, oidc.None());
+    oidc.allowInsecureRequests(withRevocation);
+    await oidc.tokenRevocation(withRevocation, tokens.refresh_token!);
+
+    expect(await grantError(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
+    const info = await fetch(`${cognito.endpoint}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(info.status).toBe(401);
+
+    const revoke = (body: Record<string, string>) =>
+      fetch(`${cognito.endpoint}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+    const answers = await Promise.all([
+      revoke({ client_id: cognito.clientId }),
+      revoke({ token: tokens.refresh_token!, client_id: 'someoneelse' }),
+      revoke({ token: tokens.access_token, client_id: cognito.clientId }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 400]);
+    expect(await Promise.all(answers.map(async (r) => ((await r.json()) as { error: string }).error))).toEqual(['invalid_request', 'invalid_client', 'unsupported_token_type']);
+  });
+
   it('keeps the sign-in session in an HttpOnly, SameSite=Lax cookie', async () => {
     const { email } = await signedUpUser();
     const flow = await startFlow();
