@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ProjectState } from '../../src/core/targets.js';
 import { readMailbox } from '../../src/local/mailbox.js';
 import { ROOT } from '../helpers/e2e.js';
-import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
 
 const CHROMIUM = process.env.AUTHSTACK_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -29,8 +29,7 @@ if (!haveChromium) {
 
 describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`, () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
-  let stop: AbortController;
-  let dev: Promise<CliResult>;
+  let dev: DevInProcess;
   let browser: Browser;
   let profileDir: string;
   let consoleUrl: string;
@@ -41,27 +40,16 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
   beforeAll(async () => {
     tmp = await tempDir();
     profileDir = await mkdtemp(join(tmpdir(), 'authstack-chromium-'));
-    stop = new AbortController();
-    dev = runCli(['dev', '--port', '0', '--cognito-port', '0'], { cwd: tmp.dir, signal: stop.signal });
     const launching = puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
       userDataDir: profileDir,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const state = new ProjectState(tmp.dir);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const target = await state.target('local').catch(() => undefined);
-      if (target?.cognitoEndpoint && target.localDataDir) {
-        consoleUrl = `${target.cognitoEndpoint}/_authstack/`;
-        dataDir = target.localDataDir;
-        apiUrl = target.apiUrl;
-        break;
-      }
-      if (Date.now() > deadline) throw new Error(`authstack dev did not start: ${JSON.stringify(await Promise.race([dev, 'still running']))}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    dev = await startDevInProcess(tmp.dir);
+    consoleUrl = `${dev.target.cognitoEndpoint}/_authstack/`;
+    dataDir = dev.target.localDataDir!;
+    apiUrl = dev.target.apiUrl;
     // The first in-process command loads the CLI's modules: do it while Chromium starts.
     expect((await cli(['health'])).code).toBe(0);
     browser = await launching;
@@ -69,8 +57,7 @@ describe.skipIf(!haveChromium)(`the local console in a real browser${haveChromiu
 
   afterAll(async () => {
     await browser?.close();
-    stop?.abort();
-    const stopped = await dev;
+    const stopped = await dev?.stop();
     await tmp?.cleanup();
     await rm(profileDir, { recursive: true, force: true });
     expect(stopped?.stderr).toContain(`Console  ${consoleUrl}`);

@@ -6,7 +6,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../../helpers/run-cli.js';
 import { deployWorld, type DeployWorld } from '../deploy/helpers.js';
-import { ProjectState } from '../../../src/core/targets.js';
+import { startDevInProcess, type DevInProcess } from '../../helpers/dev-in-process.js';
 
 /**
  * Every command that prints a `--json` document prints one that matches its exported type in
@@ -37,26 +37,17 @@ function expectDocument(r: CliResult, type: string): Record<string, unknown> {
 
 describe('--json results of the local-stack commands match their types', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
-  let stop: AbortController;
-  let dev: Promise<CliResult>;
+  let dev: DevInProcess;
   const run = (argv: string[], stdin?: string) => runCli([...argv, '--json'], { cwd: tmp.dir, stdin });
   const email = 'ada@example.com';
   const password = 'Corr3ct-Horse!';
 
   beforeAll(async () => {
     tmp = await tempDir();
-    stop = new AbortController();
-    dev = runCli(['dev', '--json', '--port', '0', '--cognito-port', '0'], { cwd: tmp.dir, signal: stop.signal });
-    const state = new ProjectState(tmp.dir);
-    const deadline = Date.now() + 30_000;
-    while (!(await state.target('local').catch(() => undefined))) {
-      if (Date.now() > deadline) throw new Error(`authstack dev did not start: ${JSON.stringify(await Promise.race([dev, Promise.resolve('still running')]))}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    dev = await startDevInProcess(tmp.dir, ['--json']);
   }, 60_000);
   afterAll(async () => {
-    stop?.abort();
-    await dev;
+    await dev?.stop();
     await tmp?.cleanup();
   });
 
@@ -101,8 +92,7 @@ describe('--json results of the local-stack commands match their types', () => {
   });
 
   it('dev prints its document when ready', async () => {
-    stop.abort();
-    const r = await dev;
+    const r = await dev.stop();
     expect(r.code).toBe(0);
     expectDocument(r, 'DevResult');
   });
