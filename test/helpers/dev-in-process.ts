@@ -14,7 +14,8 @@ export interface DevInProcess {
   stop(): Promise<CliResult>;
 }
 
-const READY = /ready in \d+ ms|"readyMs": \d+/;
+/** What `authstack dev` prints once it is ready, in its human and its --json form. */
+export const DEV_READY = /ready in \d+ ms|"readyMs": \d+/;
 
 /**
  * `authstack dev` run in-process in `dir` (so the CLI commands of the test share its target and mailbox), on free
@@ -33,7 +34,7 @@ export async function startDevInProcess(dir: string, args: string[] = [], opts: 
   void dev.then((r) => (exited = r));
   const deadline = Date.now() + 60_000;
   let target: Target | undefined;
-  while (!READY.test(log) || !(target = await state.target('local').catch(() => undefined))) {
+  while (!DEV_READY.test(log) || !(target = await state.target('local').catch(() => undefined))) {
     if (exited) throw new Error(`authstack dev exited with ${exited.code}: ${exited.stdout}${exited.stderr}`);
     if (Date.now() > deadline) throw new Error('authstack dev did not start within 60 s');
     await new Promise((r) => setTimeout(r, 25));

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDevInProcess as startInProcess } from './dev-in-process.js';
+import { DEV_READY, startDevInProcess as startInProcess } from './dev-in-process.js';
 import { runCli } from './run-cli.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -97,8 +97,6 @@ export function startDev(ws: Workspace, extra: string[] = []): Promise<DevProces
   return E2E_MODE === 'process' ? startDevProcess(ws, extra) : startDevInProcess(ws, extra);
 }
 
-const READY = /ready in \d+ ms|"readyMs": \d+/;
-
 /** `dev` in this process (test/helpers/dev-in-process.ts); stopping it is Ctrl-C, as `bin/authstack` wires it. */
 async function startDevInProcess(ws: Workspace, extra: string[]): Promise<DevProcess> {
   const apiPort = await freePort();
@@ -128,7 +126,7 @@ export async function startDevProcess(ws: Workspace, extra: string[] = []): Prom
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`authstack dev not ready after 45 s:\n${log}`)), 45_000);
     const check = () => {
-      if (READY.test(log)) {
+      if (DEV_READY.test(log)) {
         clearTimeout(timer);
         res();
       }
