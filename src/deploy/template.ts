@@ -134,13 +134,26 @@ export function templatePath(): string {
   return path.join(packageRoot(), 'templates', 'authstack.yaml');
 }
 
+/**
+ * The last few templates parsed, by text. A deploy parses the same text several times (loading, naming the API
+ * deployment, planning) and YAML parsing is the slowest part of planning; callers get their own copy.
+ */
+const parsedTemplates = new Map<string, CfnTemplate>();
+const PARSED_TEMPLATES_KEPT = 4;
+
 /** Turns template text into its JSON form; throws when it is not YAML or has no `Resources` map. */
 export function parseTemplate(body: string): CfnTemplate {
-  const parsed = parseCfnYaml(body);
-  if (!isRecord(parsed) || !isRecord(parsed.Resources)) {
-    throw new Error('the template has no Resources section');
+  let template = parsedTemplates.get(body);
+  if (!template) {
+    const parsed = parseCfnYaml(body);
+    if (!isRecord(parsed) || !isRecord(parsed.Resources)) {
+      throw new Error('the template has no Resources section');
+    }
+    template = parsed as unknown as CfnTemplate;
+    if (parsedTemplates.size >= PARSED_TEMPLATES_KEPT) parsedTemplates.delete(parsedTemplates.keys().next().value!);
+    parsedTemplates.set(body, template);
   }
-  return parsed as unknown as CfnTemplate;
+  return structuredClone(template);
 }
 
 /**

@@ -105,7 +105,7 @@ describe('--json results of the AWS commands match their types', () => {
 
   it('deploy (change set only, then deployed), status, outputs, logs and destroy', async () => {
     const zip = await w.zip();
-    expect(expectDocument(await w.run(['deploy', '--yes', '--zip', zip, '--no-execute', '--json']), 'DeployResult')).toMatchObject({ outcome: 'change-set-only' });
+    expect(expectDocument(await w.run(['deploy', '--yes', '--zip', zip, '--no-execute', '--poll-interval', '1ms', '--json']), 'DeployResult')).toMatchObject({ outcome: 'change-set-only' });
     expect(expectDocument(await w.deploy(['--json']), 'DeployResult')).toMatchObject({ outcome: 'created', health: { healthy: true } });
     expect(expectDocument(await w.run(['status', '--json']), 'StatusResult')).toMatchObject({ health: { healthy: true } });
     expectDocument(await w.run(['outputs', '--json']), 'OutputsResult');
@@ -116,8 +116,8 @@ describe('--json results of the AWS commands match their types', () => {
       { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },
     ]);
     expect(expectDocument(await w.run(['logs', '--json']), 'LogsResult')).toMatchObject({ events: [{ request: { path: '/app/health' } }, {}] });
-    expect(expectDocument(await w.run(['destroy', '--yes', '--json']), 'DestroyResult')).toMatchObject({ outcome: 'deleted' });
-    expectDocument(await w.run(['destroy', '--yes', '--json']), 'DestroyResult');
+    expect(expectDocument(await w.run(['destroy', '--yes', '--poll-interval', '1ms', '--json']), 'DestroyResult')).toMatchObject({ outcome: 'deleted' });
+    expectDocument(await w.run(['destroy', '--yes', '--poll-interval', '1ms', '--json']), 'DestroyResult');
   });
 
   it('package', async () => {
