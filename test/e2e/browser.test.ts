@@ -1,0 +1,239 @@
+/**
+ * The project's web pages in a real browser: headless Chromium (Debian's package) driven by puppeteer-core, one
+ * browser for the file and a fresh context (cookies, storage) per page under test. Without Chromium the tests are
+ * skipped and say so. `UPDATE_SCREENSHOTS=1` also writes the screenshots the README shows (docs/*.png).
+ *
+ * - The hosted sign-in: sign up, confirm with the mailbox code, sign in on the page, and finish
+ *   `authstack login --browser` (a real process); then `authstack profile` shows that user.
+ * - The local console, against `authstack dev` and the CLI run in-process: the page shows a user the CLI signed up
+ *   and that user's code from the mailbox, follows the CLI's changes live, disables the user (`authstack users show`
+ *   then sees it disabled) and deletes one after a confirmation. It loads nothing but its own origin.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { DEFAULT_CALLBACK_URLS } from '../../src/core/hosted-ui.js';
+import { readMailbox } from '../../src/local/mailbox.js';
+import { BIN, ROOT, cli as cliRun, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
+import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+
+const CHROMIUM = process.env.AUTHSTACK_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const PASSWORD = 'Corr3ct-Horse!';
+
+if (!haveChromium) {
+  // Plainly, in the test output: a browser test that could not run must not look like one that passed.
+  console.warn(`browser tests did not run: no Chromium at ${CHROMIUM} (apt-get install chromium, as .ci/run does)`);
+}
+
+describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`, () => {
+  let profileDir: string | undefined;
+  /** Started once, before either page's set-up, which each overlap it with starting their stack. */
+  let launching: Promise<Browser>;
+
+  beforeAll(() => {
+    launching = mkdtemp(join(tmpdir(), 'authstack-chromium-')).then((dir) => {
+      profileDir = dir;
+      return puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        userDataDir: dir,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          // The callback URL names localhost: resolve it to 127.0.0.1, where login --browser listens, and nothing else.
+          '--host-resolver-rules=MAP localhost 127.0.0.1',
+        ],
+      });
+    });
+    // Reported by the set-up that awaits it.
+    launching.catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await (await launching.catch(() => undefined))?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  });
+
+  describe('the hosted sign-in', () => {
+    let ws: Awaited<ReturnType<typeof workspace>>;
+    let dev: DevProcess;
+    let context: BrowserContext;
+
+    beforeAll(async () => {
+      ws = await workspace();
+      let browser: Browser;
+      [dev, browser] = await Promise.all([startDev(ws), launching]);
+      context = await browser.createBrowserContext();
+    }, 60_000);
+
+    afterAll(async () => {
+      await context?.close();
+      await dev?.stop();
+      await ws?.cleanup();
+    });
+
+    it('signs up, confirms with the mailbox code, signs in on the page and completes login --browser; profile shows the user', async () => {
+      const email = `browser.${Date.now()}@example.com`;
+      const login = spawn(process.execPath, [BIN, 'login', '--browser', '--no-open'], { cwd: ws.cwd, env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      login.stdout.on('data', (d) => (stdout += d));
+      const exited = new Promise<number | null>((resolve) => login.once('close', resolve));
+      const url = await new Promise<string>((resolve, reject) => {
+        login.stderr.on('data', (d) => {
+          stderr += d;
+          const found = /(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/.exec(stderr);
+          if (found) resolve(found[1]!);
+        });
+        login.once('close', (code) => reject(new Error(`login --browser exited with ${code}:\n${stderr}`)));
+      });
+      expect(stderr).toContain('Open this URL in a browser to sign in');
+
+      const page = await context.newPage();
+      await page.goto(url);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Sign in');
+      expect(await page.$eval('label[for=password]', (l) => l.textContent)).toBe('Password');
+      if (process.env.UPDATE_SCREENSHOTS) {
+        await page.setViewport({ width: 640, height: 560 });
+        await page.screenshot({ path: join(ROOT, 'docs', 'sign-in.png') });
+      }
+
+      await Promise.all([page.waitForNavigation(), page.click('a[href*="/signup"]')]);
+      await page.type('#username', email);
+      await page.type('#password', PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Confirm your account');
+
+      const mailbox = JSON.parse(await readFile(join(ws.cwd, '.authstack', 'local', 'mailbox.json'), 'utf8')) as { messages: { to: string; code: string }[] };
+      const code = mailbox.messages.filter((m) => m.to === email).at(-1)!.code;
+      await page.type('#code', code);
+      await Promise.all([page.waitForNavigation(), page.click('button[value=confirm]')]);
+      expect(await page.$eval('[role=status]', (n) => n.textContent)).toContain('Your account is confirmed');
+
+      await page.type('#password', PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(page.url().startsWith(DEFAULT_CALLBACK_URLS[0]!)).toBe(true);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Signed in');
+
+      expect(await exited).toBe(0);
+      expect(stdout).toContain(`Logged in as ${email}`);
+
+      const profile = await cliRun(['profile', '--json'], { cwd: ws.cwd, env: ws.env });
+      expect(profile.code).toBe(0);
+      expect(profile.json()).toMatchObject({ email });
+    }, 60_000);
+  });
+
+  describe('the local console', () => {
+    let tmp: Awaited<ReturnType<typeof tempDir>>;
+    let dev: DevInProcess;
+    let context: BrowserContext;
+    let consoleUrl: string;
+    let dataDir: string;
+    let apiUrl: string;
+    const cli = (argv: string[], stdin?: string) => runCli(argv, { cwd: tmp.dir, stdin });
+
+    beforeAll(async () => {
+      tmp = await tempDir();
+      dev = await startDevInProcess(tmp.dir);
+      consoleUrl = `${dev.target.cognitoEndpoint}/_authstack/`;
+      dataDir = dev.target.localDataDir!;
+      apiUrl = dev.target.apiUrl;
+      // The first in-process command loads the CLI's modules: do it while Chromium starts.
+      expect((await cli(['health'])).code).toBe(0);
+      context = await (await launching).createBrowserContext();
+    }, 60_000);
+
+    afterAll(async () => {
+      await context?.close();
+      const stopped = await dev?.stop();
+      await tmp?.cleanup();
+      expect(stopped?.stderr).toContain(`Console  ${consoleUrl}`);
+    });
+
+    /** Waits until the row of `email` in the users table has these data attributes (or is gone, for null). */
+    const userRow = (page: Page, email: string, attrs: Record<string, string> | null) => {
+      const selector = `#users tr[data-email="${email}"]${Object.entries(attrs ?? {})
+        .map(([k, v]) => `[data-${k}="${v}"]`)
+        .join('')}`;
+      return attrs === null
+        ? page.waitForFunction(`!document.querySelector(${JSON.stringify(selector)})`, { timeout: 10_000 })
+        : page.waitForSelector(selector, { timeout: 10_000 });
+    };
+
+    it('shows a user the CLI signed up and the code from the mailbox, follows the CLI live, disables the user (the CLI then sees it disabled) and deletes one after confirming', async () => {
+      const ada = 'ada@example.com';
+      const grace = 'grace@example.com';
+      const page = await context.newPage();
+      const requested: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.setViewport({ width: 1180, height: 600 });
+      await page.goto(consoleUrl);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('authstack local console');
+      await page.waitForSelector('#live.on');
+
+      // The page is open before the CLI acts: what follows arrives live.
+      expect((await cli(['signup', ada, '--password-stdin'], PASSWORD)).code).toBe(0);
+      await userRow(page, ada, { status: 'UNCONFIRMED', enabled: 'true' });
+      const sent = (await readMailbox(dataDir)).filter((m) => m.to === ada).at(-1)!;
+      await page.waitForSelector(`#mailbox tr[data-to="${ada}"]`);
+      expect(await page.$eval(`#mailbox tr[data-to="${ada}"] .code`, (c) => c.textContent)).toBe(sent.code);
+
+      const validated = await cli(['validate', ada, sent.code]);
+      expect(validated.code, validated.stderr).toBe(0);
+      await userRow(page, ada, { status: 'CONFIRMED' });
+      expect((await cli(['signup', grace, '--password-stdin'], PASSWORD)).code).toBe(0);
+      expect((await cli(['health'])).code).toBe(0);
+      await page.waitForSelector('#requests tr[data-status="200"]');
+      // A refused request shows the error code the function logged for it.
+      const again = await fetch(`${apiUrl}/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: grace, password: PASSWORD }) });
+      const { error } = (await again.json()) as { error: { code: string } };
+      await page.waitForSelector(`#requests tr[data-status="${again.status}"] .attrs`);
+      expect(await page.$eval(`#requests tr[data-status="${again.status}"] .attrs`, (n) => n.textContent)).toBe(error.code);
+      await userRow(page, grace, { status: 'UNCONFIRMED' });
+      await page.waitForSelector(`#mailbox tr[data-to="${grace}"]`);
+      // Newest first.
+      expect(await page.$$eval('#mailbox tbody tr', (rows) => rows.map((r) => r.getAttribute('data-to')))).toEqual([grace, ada]);
+      if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: join(ROOT, 'docs', 'console.png') });
+
+      // By its accessible name, as a screen reader user would find it.
+      await page.click(`::-p-aria(Disable ${ada})`);
+      await userRow(page, ada, { enabled: 'false' });
+      expect(await page.$eval('#status', (s) => s.textContent)).toBe(`Disabled ${ada}`);
+      const shown = await cli(['users', 'show', ada, '--json']);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.json()).toMatchObject({ email: ada, status: 'CONFIRMED', enabled: false });
+
+      // Delete asks first; Cancel keeps the user.
+      await page.click(`#users tr[data-email="${grace}"] button[data-action=delete]`);
+      await page.waitForSelector('#confirm-delete[open]');
+      expect(await page.$eval('#delete-name', (n) => n.textContent)).toBe(grace);
+      await page.click('#delete-cancel');
+      expect(await page.$(`#users tr[data-email="${grace}"]`)).not.toBeNull();
+      await page.click(`#users tr[data-email="${grace}"] button[data-action=delete]`);
+      await page.waitForSelector('#confirm-delete[open]');
+      await page.click('#delete-confirm');
+      await userRow(page, grace, null);
+      const gone = await cli(['users', 'show', grace]);
+      expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining(`No user ${grace}`)]);
+
+      expect(problems).toEqual([]);
+      expect(requested.every((url) => url.startsWith(new URL(consoleUrl).origin + '/'))).toBe(true);
+    }, 60_000);
+  });
+});
