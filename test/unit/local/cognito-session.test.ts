@@ -1,7 +1,9 @@
 /**
  * A signed-in session against the local Cognito as amazon-cognito-identity-js keeps it: refresh, sign-out with
- * RevokeToken, global sign-out, password reset and change, account deletion. Sign-in here uses the library's
- * USER_PASSWORD_AUTH (its SRP, ~1 s of big-number work each, is covered in cognito-srp.test.ts).
+ * RevokeToken, global sign-out, password reset and change, account deletion. A sign-in here is USER_PASSWORD_AUTH
+ * through the SDK, and its tokens are handed to the library as an app restores a stored session
+ * (`setSignInUserSession`): the library's own sign-in builds its SRP helper, a 3072-bit power taking ~0.3 s of
+ * CPU, even for a plain password. Its SRP sign-in is covered in cognito-srp.test.ts and the front-end tests.
  */
 import {
   ConfirmSignUpCommand,
@@ -12,11 +14,12 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  AuthenticationDetails,
+  CognitoAccessToken,
+  CognitoIdToken,
+  CognitoRefreshToken,
   CognitoUser,
   CognitoUserPool,
-  type CognitoRefreshToken,
-  type CognitoUserSession,
+  CognitoUserSession,
 } from 'amazon-cognito-identity-js';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -51,14 +54,16 @@ async function signedUp(email = freshEmail()): Promise<string> {
 }
 
 async function signIn(email: string, password = PASSWORD): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
-  const user = new CognitoUser({ Username: email, Pool: pool });
-  user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
-  const session = await new Promise<CognitoUserSession>((resolve, reject) =>
-    user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
-      onSuccess: resolve,
-      onFailure: reject,
-    }),
+  const { AuthenticationResult: tokens } = await client.send(
+    new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }),
   );
+  const session = new CognitoUserSession({
+    IdToken: new CognitoIdToken({ IdToken: tokens!.IdToken! }),
+    AccessToken: new CognitoAccessToken({ AccessToken: tokens!.AccessToken! }),
+    RefreshToken: new CognitoRefreshToken({ RefreshToken: tokens!.RefreshToken! }),
+  });
+  const user = new CognitoUser({ Username: email, Pool: pool });
+  user.setSignInUserSession(session);
   return { user, session };
 }
 
