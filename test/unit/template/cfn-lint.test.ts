@@ -8,11 +8,12 @@ import { templatePath } from '../../../src/deploy/template.js';
 
 /**
  * cfn-lint, where installed, over the shipped template and a deliberately broken copy, and cfn-lint's own YAML
- * decoder over the template and a sample of every short-form tag. Each Python process pays ~3 s of start-up, so
- * there are exactly two, started together before the tests are collected: one `cfn-lint` run over both files and
- * one `python3` run decoding both texts. Without cfn-lint the tests are skipped with the reason in their name and in
- * the run's summary (test/helpers/skip-notes-reporter.ts); schema.test.ts and references.test.ts still check the
- * same template.
+ * decoder over the template and a sample of every short-form tag. Loading cfn-lint costs a Python process ~2 s of
+ * CPU, so one `python3` process does both, started before the tests are collected: it decodes the texts, then runs
+ * cfn-lint's own command line over both files. Where `python3` has no cfnlint module (cfn-lint installed for
+ * another Python), the `cfn-lint` command lints alone. Without cfn-lint the tests are skipped with the reason in
+ * their name and in the run's summary (test/helpers/skip-notes-reporter.ts); schema.test.ts and references.test.ts
+ * still check the same template.
  */
 
 interface LintMatch {
@@ -68,27 +69,49 @@ const SHORT_FORMS = [
   '        - !If [A, !Sub "${AWS::StackName}-x", !Sub ["${V}", { V: !Ref AWS::Region }]]',
 ].join('\n');
 
-/** Decodes each text of a JSON list with cfn-lint's decoder; prints the list of templates as JSON. */
-const DECODE = [
-  'import sys, json',
-  'from cfnlint.decode import decode_str',
-  'out = []',
-  'for text in json.load(sys.stdin):',
-  '    t, m = decode_str(text)',
-  '    assert not m, m',
-  '    out.append(t)',
-  'print(json.dumps(out))',
+/**
+ * Reads `[texts, files]` as JSON on stdin; decodes each text with cfn-lint's decoder, then runs cfn-lint's command
+ * line (`cfn-lint --format json -- files…`) in the same process. Prints `{ decoded, status, report }` as JSON, or
+ * exits 127 when this Python has no cfnlint module.
+ */
+const DECODE_AND_LINT = [
+  'import contextlib, io, json, sys',
+  'try:',
+  '    from cfnlint.decode import decode_str',
+  '    from cfnlint.runner import main as lint',
+  'except ImportError as error:',
+  '    print(error, file=sys.stderr)',
+  '    sys.exit(127)',
+  'texts, files = json.load(sys.stdin)',
+  'decoded = []',
+  'for text in texts:',
+  '    template, matches = decode_str(text)',
+  '    assert not matches, matches',
+  '    decoded.append(template)',
+  'report = io.StringIO()',
+  "sys.argv = ['cfn-lint', '--format', 'json', '--', *files]",
+  'with contextlib.redirect_stdout(report):',
+  '    try:',
+  '        status = lint()',
+  '    except SystemExit as exit:',
+  '        status = exit.code',
+  "print(json.dumps({'decoded': decoded, 'status': status, 'report': report.getvalue()}))",
 ].join('\n');
 
 const body = await readFile(templatePath(), 'utf8');
 const brokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'authstack-lint-')), 'broken.yaml');
 await writeFile(brokenFile, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
-const [linted, decoded] = await Promise.all([
-  run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]),
-  run('python3', ['-c', DECODE], JSON.stringify([body, SHORT_FORMS])),
-]);
+const both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS], [templatePath(), brokenFile]]));
+const NO_DECODER = missing(both);
+/** What cfn-lint printed: from the shared process, else from the `cfn-lint` command. */
+const linted: Run = NO_DECODER ? await run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]) : fromSharedProcess(both);
 const NO_LINT = missing(linted);
-const NO_DECODER = missing(decoded) || /No module named '?cfnlint/.test(decoded.stderr);
+
+function fromSharedProcess(r: Run): Run {
+  if (r.status !== 0) return r;
+  const { status, report } = JSON.parse(r.stdout) as { status: number | null; report: string };
+  return { status, stdout: report, stderr: r.stderr };
+}
 
 /** The matches for one file. Exit codes are a bit mask of the levels found; only output that is not JSON means cfn-lint failed. */
 function matchesFor(file: string): LintMatch[] {
@@ -107,8 +130,8 @@ function describeMatches(matches: LintMatch[]): string[] {
 
 /** The texts as cfn-lint's own YAML decoder reads them, in JSON: [template, short-form sample]. */
 function decodedByCfnLint(): [unknown, unknown] {
-  if (decoded.status !== 0) throw new Error(`cfn-lint decode failed: ${decoded.stderr}`);
-  return JSON.parse(decoded.stdout) as [unknown, unknown];
+  if (both.status !== 0) throw new Error(`cfn-lint decode failed: ${both.stderr}`);
+  return (JSON.parse(both.stdout) as { decoded: [unknown, unknown] }).decoded;
 }
 
 describe('cfn-lint', () => {
