@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,11 +9,11 @@ import { templatePath } from '../../../src/deploy/template.js';
 /**
  * cfn-lint, where installed, over the shipped template and a deliberately broken copy, and cfn-lint's own YAML
  * decoder over the template and a sample of every short-form tag. Loading cfn-lint costs a Python process ~2 s of
- * CPU, so one `python3` process does both, started before the tests are collected: it decodes the texts, then runs
+ * CPU, so one `python3` process does both, started before the tests: it decodes the texts, then runs
  * cfn-lint's own command line over both files. Where `python3` has no cfnlint module (cfn-lint installed for
- * another Python), the `cfn-lint` command lints alone. Without cfn-lint the tests are skipped with the reason in
- * their name and in the run's summary (test/helpers/skip-notes-reporter.ts); schema.test.ts and references.test.ts
- * still check the same template.
+ * another Python), the `cfn-lint` command lints alone. Without cfn-lint the tests are skipped with the reason as
+ * their note, listed in the run's summary (test/helpers/skip-notes-reporter.ts); schema.test.ts and
+ * references.test.ts still check the same template.
  */
 
 interface LintMatch {
@@ -48,7 +48,6 @@ function run(command: string, args: string[], input = ''): Promise<Run> {
 /** 127: a shell or a pyenv shim found no such command (cfn-lint installed for another Python only). */
 const missing = (r: Run) => r.status === undefined || r.status === 127;
 const NO_CFN_LINT = 'cfn-lint is not installed here (pip install cfn-lint); the template was not linted';
-const skipNote = (absent: boolean) => (absent ? ` (skipped: ${NO_CFN_LINT})` : '');
 
 const SHORT_FORMS = [
   'Conditions:',
@@ -98,14 +97,26 @@ const DECODE_AND_LINT = [
   "print(json.dumps({'decoded': decoded, 'status': status, 'report': report.getvalue()}))",
 ].join('\n');
 
-const body = await readFile(templatePath(), 'utf8');
-const brokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'authstack-lint-')), 'broken.yaml');
-await writeFile(brokenFile, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
-const both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS], [templatePath(), brokenFile]]));
-const NO_DECODER = missing(both);
+let body: string;
+let brokenFile: string;
+/** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
+let both: Run;
 /** What cfn-lint printed: from the shared process, else from the `cfn-lint` command. */
-const linted: Run = NO_DECODER ? await run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]) : fromSharedProcess(both);
-const NO_LINT = missing(linted);
+let linted: Run;
+let NO_DECODER = true;
+let NO_LINT = true;
+
+// In a hook, not at collection: its seconds then count in the file's recorded duration, which vitest uses to start
+// the slowest files first on the next run.
+beforeAll(async () => {
+  body = await readFile(templatePath(), 'utf8');
+  brokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'authstack-lint-')), 'broken.yaml');
+  await writeFile(brokenFile, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS], [templatePath(), brokenFile]]));
+  NO_DECODER = missing(both);
+  linted = NO_DECODER ? await run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]) : fromSharedProcess(both);
+  NO_LINT = missing(linted);
+}, 120_000);
 
 function fromSharedProcess(r: Run): Run {
   if (r.status !== 0) return r;
@@ -135,11 +146,13 @@ function decodedByCfnLint(): [unknown, unknown] {
 }
 
 describe('cfn-lint', () => {
-  it.skipIf(NO_LINT)(`reports no error and no warning on templates/authstack.yaml${skipNote(NO_LINT)}`, () => {
+  it('reports no error and no warning on templates/authstack.yaml', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
     expect(describeMatches(matchesFor(templatePath()))).toEqual([]);
   });
 
-  it.skipIf(NO_LINT)(`would report a broken template, so a clean run means something${skipNote(NO_LINT)}`, () => {
+  it('would report a broken template, so a clean run means something', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
     expect(body).toContain('Runtime: nodejs24.x');
     expect(body).toContain('!Ref FunctionLogGroup');
     const errors = matchesFor(brokenFile).filter((match) => match.Level === 'Error');
@@ -148,11 +161,13 @@ describe('cfn-lint', () => {
     expect(errors.map((match) => match.Message).join('\n')).toMatch(/NoSuchLogGroup/);
   });
 
-  it.skipIf(NO_DECODER)(`reads the template exactly as our parser does${skipNote(NO_DECODER)}`, () => {
+  it('reads the template exactly as our parser does', (ctx) => {
+    ctx.skip(NO_DECODER, NO_CFN_LINT);
     expect(parseCfnYaml(body)).toEqual(decodedByCfnLint()[0]);
   });
 
-  it.skipIf(NO_DECODER)(`reads every short-form tag exactly as our parser does${skipNote(NO_DECODER)}`, () => {
+  it('reads every short-form tag exactly as our parser does', (ctx) => {
+    ctx.skip(NO_DECODER, NO_CFN_LINT);
     expect(parseCfnYaml(SHORT_FORMS)).toEqual(decodedByCfnLint()[1]);
   });
 });
