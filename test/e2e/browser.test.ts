@@ -1,7 +1,7 @@
 /**
  * The project's web pages in a real browser: headless Chromium (Debian's package) driven by puppeteer-core, one
- * browser for the file and a fresh context (cookies, storage) per page under test. Without Chromium the tests are
- * skipped and say so. `UPDATE_SCREENSHOTS=1` also writes the screenshots the README shows (docs/*.png).
+ * browser and one renderer process for the file (on this machine a new renderer process, for a new browser context
+ * or a site of its own, costs ~2 s of CPU). Without Chromium the tests are skipped and say so. `UPDATE_SCREENSHOTS=1` also writes the screenshots the README shows (docs/*.png).
  *
  * - The hosted sign-in: sign up, confirm with the mailbox code, sign in on the page, and finish
  *   `authstack login --browser` (a real process); then `authstack profile` shows that user.
@@ -14,8 +14,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { DEFAULT_CALLBACK_URLS } from '../../src/core/hosted-ui.js';
 import { readMailbox } from '../../src/local/mailbox.js';
@@ -54,6 +54,10 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
           '--disable-sync',
           // The callback URL names localhost: resolve it to 127.0.0.1, where login --browser listens, and nothing else.
           '--host-resolver-rules=MAP localhost 127.0.0.1',
+          // Every page in one renderer process, none started in advance: the pages are all the test's own.
+          '--disable-site-isolation-trials',
+          '--renderer-process-limit=1',
+          '--disable-features=SpareRendererForSitePerProcess',
         ],
       });
     });
@@ -69,17 +73,16 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
   describe('the hosted sign-in', () => {
     let ws: Awaited<ReturnType<typeof workspace>>;
     let dev: DevProcess;
-    let context: BrowserContext;
+    let browser: Browser;
+    let page: Page | undefined;
 
     beforeAll(async () => {
       ws = await workspace();
-      let browser: Browser;
       [dev, browser] = await Promise.all([startDev(ws), launching]);
-      context = await browser.createBrowserContext();
     }, 60_000);
 
     afterAll(async () => {
-      await context?.close();
+      await page?.close();
       await dev?.stop();
       await ws?.cleanup();
     });
@@ -87,6 +90,8 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
     it('signs up, confirms with the mailbox code, signs in on the page and completes login --browser; profile shows the user', async () => {
       const email = `browser.${Date.now()}@example.com`;
       const login = spawn(process.execPath, [BIN, 'login', '--browser', '--no-open'], { cwd: ws.cwd, env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // A failed step must not leave it listening on the callback port for the next run.
+      onTestFinished(() => void (login.exitCode === null && login.signalCode === null && login.kill()));
       let stdout = '';
       let stderr = '';
       login.stdout.on('data', (d) => (stdout += d));
@@ -101,7 +106,7 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       });
       expect(stderr).toContain('Open this URL in a browser to sign in');
 
-      const page = await context.newPage();
+      page = await browser.newPage();
       await page.goto(url);
       expect(await page.$eval('h1', (h) => h.textContent)).toBe('Sign in');
       expect(await page.$eval('label[for=password]', (l) => l.textContent)).toBe('Password');
@@ -139,7 +144,8 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
   describe('the local console', () => {
     let tmp: Awaited<ReturnType<typeof tempDir>>;
     let dev: DevInProcess;
-    let context: BrowserContext;
+    let browser: Browser;
+    let page: Page | undefined;
     let consoleUrl: string;
     let dataDir: string;
     let apiUrl: string;
@@ -153,11 +159,11 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       apiUrl = dev.target.apiUrl;
       // The first in-process command loads the CLI's modules: do it while Chromium starts.
       expect((await cli(['health'])).code).toBe(0);
-      context = await (await launching).createBrowserContext();
+      browser = await launching;
     }, 60_000);
 
     afterAll(async () => {
-      await context?.close();
+      await page?.close();
       const stopped = await dev?.stop();
       await tmp?.cleanup();
       expect(stopped?.stderr).toContain(`Console  ${consoleUrl}`);
@@ -176,7 +182,7 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
     it('shows a user the CLI signed up and the code from the mailbox, follows the CLI live, disables the user (the CLI then sees it disabled) and deletes one after confirming', async () => {
       const ada = 'ada@example.com';
       const grace = 'grace@example.com';
-      const page = await context.newPage();
+      page = await browser.newPage();
       const requested: string[] = [];
       const problems: string[] = [];
       page.on('request', (r) => requested.push(r.url()));
