@@ -284,6 +284,19 @@ export async function createCompatLayer(opts: {
     return { ...details, Destination: maskEmail(email) };
   };
 
+  /**
+   * Whether the app client hides which users exist (`PreventUserExistenceErrors: ENABLED`, as the template sets).
+   * Then, as Cognito documents it: ForgotPassword and ResendConfirmationCode answer an unknown or disabled user
+   * as if a code had been sent, and ConfirmSignUp and ConfirmForgotPassword answer CodeMismatchException.
+   */
+  const hidesUsers = async (clientId: unknown): Promise<boolean> =>
+    (await services.cognito.getAppClient(ctx, String(clientId)))?.PreventUserExistenceErrors === 'ENABLED';
+  const simulatedDelivery = (username: unknown) => ({
+    CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(String(username ?? '')) },
+  });
+  const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  const noSuchUser = () => new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
+
   const operations: Record<string, Operation> = {
     async SignUp(req) {
       const pool = await poolForClient(req.ClientId);
@@ -305,13 +318,11 @@ export async function createCompatLayer(opts: {
     async ConfirmSignUp(req) {
       const pool = await poolForClient(req.ClientId);
       const user = await findUser(pool, req.Username);
-      if (!user) throw new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
+      if (!user) throw (await hidesUsers(req.ClientId)) ? codeMismatch() : noSuchUser();
       if (user.UserStatus === 'CONFIRMED') {
         throw notAuthorized('User cannot be confirmed. Current status is CONFIRMED');
       }
-      if (!user.ConfirmationCode || user.ConfirmationCode !== req.ConfirmationCode) {
-        throw new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-      }
+      if (!user.ConfirmationCode || user.ConfirmationCode !== req.ConfirmationCode) throw codeMismatch();
       const result = await local('ConfirmSignUp', { ...req, Username: user.Username });
       if (pool.options.AutoVerifiedAttributes?.includes('email')) {
         // Cognito marks the address verified: the code proved the user receives mail there.
@@ -327,7 +338,10 @@ export async function createCompatLayer(opts: {
     async ResendConfirmationCode(req) {
       const pool = await poolForClient(req.ClientId);
       const user = await findUser(pool, req.Username);
-      if (!user) throw new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
+      if (!user || !user.Enabled) {
+        if (await hidesUsers(req.ClientId)) return simulatedDelivery(req.Username);
+        if (!user) throw noSuchUser();
+      }
       if (user.UserStatus === 'CONFIRMED') throw invalidParameter('User is already confirmed.');
       return { CodeDeliveryDetails: await deliverCode(pool, String(req.ClientId), user, req) };
     },
@@ -431,10 +445,11 @@ export async function createCompatLayer(opts: {
       const pool = await poolForClient(req.ClientId);
       checkPassword(pool, req.Password);
       const user = await findUser(pool, req.Username);
-      if (!user) throw new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
-      if (user.ConfirmationCode !== req.ConfirmationCode) {
-        throw new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+      if (!user || !user.Enabled) {
+        if (await hidesUsers(req.ClientId)) throw codeMismatch();
+        if (!user) throw noSuchUser();
       }
+      if (user.ConfirmationCode !== req.ConfirmationCode) throw codeMismatch();
       const sentAt = user[RESET_CODE_SENT_AT];
       if (typeof sentAt === 'number' && services.clock.get().getTime() - sentAt > RESET_CODE_VALIDITY_MS) {
         throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
@@ -445,12 +460,9 @@ export async function createCompatLayer(opts: {
     async ForgotPassword(req) {
       const pool = await poolForClient(req.ClientId);
       const user = await findUser(pool, req.Username);
-      if (!user) {
-        // With PreventUserExistenceErrors Cognito answers an unknown user as if a code had been sent.
-        const client = await services.cognito.getAppClient(ctx, String(req.ClientId));
-        if (client?.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
-        const username = String(req.Username ?? '');
-        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(username) } };
+      if (!user || !user.Enabled) {
+        if (await hidesUsers(req.ClientId)) return simulatedDelivery(req.Username);
+        if (!user) throw noSuchUser();
       }
       const result = (await local('ForgotPassword', { ...req, Username: user.Username })) as {
         CodeDeliveryDetails?: { Destination?: string };

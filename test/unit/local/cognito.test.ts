@@ -1,9 +1,13 @@
 import {
   AdminAddUserToGroupCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminRemoveUserFromGroupCommand,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -245,14 +249,52 @@ describe('local Cognito: ResendConfirmationCode', () => {
     await confirm(second);
   });
 
-  it('answers UserNotFoundException for an unknown user and InvalidParameterException once confirmed', async () => {
+  it('answers InvalidParameterException once confirmed', async () => {
     const resend = (email: string) =>
       client.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }));
-    expect(await cognitoError(resend(freshEmail()))).toMatchObject({ name: 'UserNotFoundException' });
     expect(await cognitoError(resend(await confirmedUser()))).toEqual({
       name: 'InvalidParameterException',
       message: 'User is already confirmed.',
     });
+  });
+});
+
+// The template's app client sets PreventUserExistenceErrors: ENABLED; Cognito then answers these operations the
+// same whether or not the user exists (developer guide, "Managing user existence error responses").
+describe('local Cognito: unknown and disabled users are not told apart', () => {
+  const resend = (email: string) => client.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }));
+  const forgot = (email: string) => client.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: email }));
+  const confirmReset = (email: string, code: string) =>
+    client.send(new ConfirmForgotPasswordCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code, Password: 'N3w-Horse-Battery!' }));
+  const mismatch = { name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' };
+
+  it('ResendConfirmationCode and ForgotPassword answer an unknown user as if a code went to the address, and send nothing', async () => {
+    const email = freshEmail();
+    const sentBefore = delivered.length;
+    const masked = { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: expect.stringMatching(/^u\*\*\*@e\*\*\*$/) };
+    expect((await resend(email)).CodeDeliveryDetails).toEqual(masked);
+    expect((await forgot(email)).CodeDeliveryDetails).toEqual(masked);
+    expect(delivered.length).toBe(sentBefore);
+    expect(cognito.mailbox.latestFor(email)).toBeUndefined();
+  });
+
+  it('ConfirmSignUp and ConfirmForgotPassword answer an unknown user CodeMismatchException, as a wrong code', async () => {
+    const email = freshEmail();
+    expect(await cognitoError(client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: '123456' })))).toEqual(mismatch);
+    expect(await cognitoError(confirmReset(email, '123456'))).toEqual(mismatch);
+  });
+
+  it('a disabled user gets no reset code, and a code sent before the account was disabled no longer works', async () => {
+    const email = await confirmedUser();
+    await forgot(email);
+    const earlier = codeFor(email);
+    await client.send(new AdminDisableUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
+    const sentBefore = delivered.length;
+    expect((await forgot(email)).CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL' });
+    expect(delivered.length).toBe(sentBefore);
+    expect(await cognitoError(confirmReset(email, earlier))).toEqual(mismatch);
+    await client.send(new AdminEnableUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
+    await confirmReset(email, earlier);
   });
 });
 
