@@ -90,7 +90,7 @@ function loopbackCallback(ui: HostedUi): string {
   if (!found) {
     throw new UserError('usage', 'None of the app client\'s callback URLs is a loopback URL authstack can listen on.', {
       code: 'NoLoopbackCallback',
-      hint: 'Deploy with --callback-url http://localhost:47651/callback (the default) among the callback URLs',
+      hint: 'Deploy (or start authstack dev) with --callback-url http://localhost:47651/callback (the default) among the callback URLs',
     });
   }
   return found;

@@ -2,12 +2,13 @@ import { defineCommand, type OptionSpecs, type OptionsOf } from '../core/command
 import { confirmOrRefuse } from '../core/confirm.js';
 import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
-import { corsOrigin, duration, groupList, httpUrl, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
+import { corsOrigin, duration, groupList, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
 import { checkHealth } from '../core/health.js';
 import { domainLabel, isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import { passwordPolicyOf } from '../core/password-policy.js';
 import type { DeployResult } from './results.js';
+import { redirectUrlFlags } from './target-flags.js';
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
@@ -41,15 +42,6 @@ function authDomainPrefix(raw: string): string {
   return raw;
 }
 
-/** A repeatable URL flag: each use adds one. */
-function urlList(flag: string) {
-  const check = httpUrl(flag);
-  return (raw: string, previous: string[] | undefined): string[] => {
-    if (raw.includes(',')) throw usageError(`${flag} takes one URL; repeat the flag for more, got "${raw}".`);
-    return [...(previous ?? []), check(raw)];
-  };
-}
-
 function parameter(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
   const m = /^([A-Za-z0-9]+)=(.*)$/s.exec(raw);
   if (!m) throw usageError(`--parameter must look like Key=Value, got "${raw}".`);
@@ -67,9 +59,8 @@ const deployFlags = {
   logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
   corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
   groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
+  ...redirectUrlFlags,
   authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
-  callbackUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect with a code (repeatable; default: the loopback URL login --browser uses)', parse: urlList('--callback-url') },
-  logoutUrl: { type: 'value', placeholder: 'url', description: 'where the hosted sign-in may redirect after sign-out (repeatable)', parse: urlList('--logout-url') },
   parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
   allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
   continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },

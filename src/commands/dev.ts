@@ -12,6 +12,7 @@ import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 import type { DevResult } from './results.js';
 import type { Target } from '../core/targets.js';
 import { checkedSeed } from './users.js';
+import { redirectUrlFlags } from './target-flags.js';
 
 export default defineCommand({
   name: 'dev',
@@ -25,8 +26,9 @@ export default defineCommand({
     corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
     groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
     seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
+    ...redirectUrlFlags,
   },
-  examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json'],
+  examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
     const [{ startLocalStack }, { packageRoot }, bundle] = await Promise.all([
@@ -63,6 +65,7 @@ export default defineCommand({
         reset: options.reset,
         groups: options.groups,
         corsOrigin: options.corsOrigin,
+        oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
         bundlePath,
         // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
         console: options.console ? undefined : false,

@@ -1,5 +1,5 @@
 import type { OptionSpecs } from '../core/command.js';
-import { httpUrl } from '../core/parse.js';
+import { httpUrl, redirectUrls } from '../core/parse.js';
 
 /**
  * Flags that point the auth commands at a stack without a recorded target (each has an environment variable
@@ -16,4 +16,23 @@ export const targetFlags = {
 export const passwordFlags = {
   passwordStdin: { type: 'switch', description: 'read the password from standard input (for scripts)' },
   password: { type: 'value', placeholder: 'password', description: 'the password (visible in ps and shell history: prefer --password-stdin)' },
+} as const satisfies OptionSpecs;
+
+/**
+ * The hosted sign-in's redirect URLs: deploy sends them as the template's parameters, dev gives them to the local
+ * app client. The same rules and the same default either way.
+ */
+export const redirectUrlFlags = {
+  callbackUrl: {
+    type: 'value',
+    placeholder: 'url',
+    description: 'where the hosted sign-in may redirect with a code (repeatable, exact; default: the loopback URL login --browser uses)',
+    parse: redirectUrls('--callback-url'),
+  },
+  logoutUrl: {
+    type: 'value',
+    placeholder: 'url',
+    description: 'where the hosted sign-in may redirect after sign-out (repeatable, exact; default: the loopback URL login --browser uses)',
+    parse: redirectUrls('--logout-url'),
+  },
 } as const satisfies OptionSpecs;

@@ -37,6 +37,29 @@ export function httpUrl(name: string) {
   };
 }
 
+/**
+ * A hosted sign-in redirect URL (`--callback-url`, `--logout-url`), repeatable, each use adding one. Kept exactly as
+ * typed: Cognito compares a request's redirect_uri with it character for character, trailing slash included. Held
+ * to Cognito's rules for app client URLs: absolute, no fragment, and plain http only for localhost (an app's own
+ * scheme, such as myapp://callback, is allowed).
+ */
+export function redirectUrls(flag: string) {
+  return (raw: string, previous: string[] | undefined): string[] => {
+    if (raw.includes(',')) throw usageError(`${flag} takes one URL; repeat the flag for more, got "${raw}".`);
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw usageError(`${flag} must be an absolute URL such as https://app.example.com/callback, got "${raw}".`);
+    }
+    if (raw.includes('#')) throw usageError(`${flag} must not have a fragment (#…), got "${raw}".`);
+    if (url.protocol === 'http:' && url.hostname !== 'localhost') {
+      throw usageError(`${flag} must use https (plain http only for localhost, as Cognito requires), got "${raw}".`);
+    }
+    return [...(previous ?? []), raw];
+  };
+}
+
 // The same shape the API checks: one @, no spaces, a dot in the domain.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

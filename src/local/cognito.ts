@@ -42,7 +42,7 @@ export interface LocalCognitoOptions {
   /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
   onCode?: (message: MailboxMessage) => void;
   /** The app client's hosted sign-in URLs. Default: the template's defaults (`src/core/hosted-ui.ts`). */
-  oauth?: { callbackUrls?: string[]; logoutUrls?: string[] };
+  oauth?: { callbackUrls?: readonly string[]; logoutUrls?: readonly string[] };
   /** Called after every operation that succeeded (API, hosted pages or `dispatch`), with its name. Must not throw. */
   onOperation?: (target: string) => void;
 }

@@ -46,6 +46,8 @@ export interface LocalStackOptions {
   console?: boolean;
   /** The origin browsers may call the API from (the handler's CORS_ALLOW_ORIGIN). Default: the environment's, or `*`. */
   corsOrigin?: string;
+  /** The local app client's hosted sign-in redirect URLs. Default: the loopback URLs `login --browser` uses. */
+  oauth?: { callbackUrls?: readonly string[]; logoutUrls?: readonly string[] };
 }
 
 export type LocalStackEvent =
@@ -95,6 +97,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     dataDir,
     reset: opts.reset,
     groups: opts.groups,
+    oauth: opts.oauth,
     onCode: (message) => {
       localConsole?.notify('mailbox');
       emit({ type: 'code', message, text: `code for ${message.to}: ${message.code}` });

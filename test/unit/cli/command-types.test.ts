@@ -23,6 +23,8 @@ describe('command options and arguments are typed from their declaration', () =>
       corsOrigin: string | undefined;
       groups: string[] | undefined;
       seed: string | undefined;
+      callbackUrl: string[] | undefined;
+      logoutUrl: string[] | undefined;
     }>();
     expectTypeOf<InputOf<typeof deploy>['options']['execute']>().toEqualTypeOf<boolean>();
     expectTypeOf<InputOf<typeof deploy>['options']['parameter']>().toEqualTypeOf<Record<string, string> | undefined>();

@@ -80,12 +80,29 @@ describe('authstack deploy: hosted sign-in flags', () => {
       '--auth-domain-prefix', 'my-app-login',
     ]);
     expect(r.code).toBe(0);
+    // Exactly as typed: Cognito compares a redirect_uri with them character for character, trailing slash included.
     expect(stack()!.parameters).toMatchObject({
-      CallbackUrls: 'https://app.example.com/callback,http://localhost:5173',
-      LogoutUrls: 'https://app.example.com',
+      CallbackUrls: 'https://app.example.com/callback,http://localhost:5173/',
+      LogoutUrls: 'https://app.example.com/',
       AuthDomainPrefix: 'my-app-login',
     });
     expect(stack()!.resources.get('UserPoolDomain')!.physicalId).toBe('my-app-login');
+  });
+
+  it('refuses a redirect URL Cognito would refuse, in one line, before any AWS call; an app scheme is fine', async () => {
+    w = await deployWorld();
+    for (const [url, problem] of [
+      ['http://app.example.com/callback', /must use https \(plain http only for localhost/],
+      ['https://app.example.com/#/callback', /must not have a fragment/],
+      ['/callback', /must be an absolute URL/],
+      ['https://a.example.com/,https://b.example.com/', /takes one URL; repeat the flag/],
+    ] as const) {
+      const r = await w.deploy(['--callback-url', url]);
+      expect([r.code, r.stderr.trim().split('\n')]).toEqual([2, [expect.stringMatching(problem)]]);
+    }
+    expect(w.aws.calls).toEqual([]);
+    expect((await w.deploy(['--callback-url', 'myapp://callback', '--logout-url', 'http://localhost:5173/'])).code).toBe(0);
+    expect(stack()!.parameters).toMatchObject({ CallbackUrls: 'myapp://callback', LogoutUrls: 'http://localhost:5173/' });
   });
 
   it('refuses a prefix Cognito would refuse, in one line, before any AWS call', async () => {
