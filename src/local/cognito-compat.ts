@@ -295,6 +295,7 @@ export async function createCompatLayer(opts: {
     CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(String(username ?? '')) },
   });
   const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  const expiredCode = () => new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   const noSuchUser = () => new CognitoApiError('UserNotFoundException', 'Username/client id combination not found.');
 
   const operations: Record<string, Operation> = {
@@ -449,12 +450,16 @@ export async function createCompatLayer(opts: {
         if (await hidesUsers(req.ClientId)) throw codeMismatch();
         if (!user) throw noSuchUser();
       }
-      if (user.ConfirmationCode !== req.ConfirmationCode) throw codeMismatch();
+      // No reset code outstanding (never requested, or already used): Cognito answers ExpiredCodeException, whatever
+      // the code. (An unconfirmed user's sign-up code is no reset code.)
       const sentAt = user[RESET_CODE_SENT_AT];
-      if (typeof sentAt === 'number' && services.clock.get().getTime() - sentAt > RESET_CODE_VALIDITY_MS) {
-        throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-      }
-      return local('ConfirmForgotPassword', { ...req, Username: user.Username });
+      if (typeof sentAt !== 'number') throw expiredCode();
+      if (user.ConfirmationCode !== req.ConfirmationCode) throw codeMismatch();
+      if (services.clock.get().getTime() - sentAt > RESET_CODE_VALIDITY_MS) throw expiredCode();
+      const result = await local('ConfirmForgotPassword', { ...req, Username: user.Username });
+      const reset = await pool.getUserByUsername(ctx, user.Username);
+      if (reset) await pool.saveUser(ctx, { ...reset, [RESET_CODE_SENT_AT]: undefined });
+      return result;
     },
 
     async ForgotPassword(req) {

@@ -284,6 +284,18 @@ describe('local Cognito: unknown and disabled users are not told apart', () => {
     expect(await cognitoError(confirmReset(email, '123456'))).toEqual(mismatch);
   });
 
+  it('ConfirmForgotPassword with no reset code outstanding is ExpiredCodeException: a sign-up code is none, and a used one is gone', async () => {
+    const expired = { name: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' };
+    const unconfirmed = freshEmail();
+    await signUp(unconfirmed);
+    expect(await cognitoError(confirmReset(unconfirmed, codeFor(unconfirmed)))).toEqual(expired);
+    const email = await confirmedUser();
+    await forgot(email);
+    const code = codeFor(email);
+    await confirmReset(email, code);
+    expect(await cognitoError(confirmReset(email, code))).toEqual(expired);
+  });
+
   it('a disabled user gets no reset code, and a code sent before the account was disabled no longer works', async () => {
     const email = await confirmedUser();
     await forgot(email);
