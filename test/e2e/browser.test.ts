@@ -1,10 +1,12 @@
 /**
  * The project's web pages in a real browser: headless Chromium (Debian's package) driven by puppeteer-core, one
  * browser and one renderer process for the file (on this machine a new renderer process, for a new browser context
- * or a site of its own, costs ~2 s of CPU). Without Chromium the tests are skipped and say so. `UPDATE_SCREENSHOTS=1` also writes the screenshots the README shows (docs/*.png).
+ * or a site of its own, costs ~2 s of CPU). Without Chromium the tests are skipped and say so.
+ * `UPDATE_SCREENSHOTS=1` also writes the screenshots the README shows (docs/*.png).
  *
  * - The hosted sign-in: sign up, confirm with the mailbox code, sign in on the page, and finish
- *   `authstack login --browser` (a real process); then `authstack profile` shows that user.
+ *   `authstack login --browser` (a real process) at the callback URL `dev --callback-url` set; then
+ *   `authstack profile` shows that user.
  * - The local console, against `authstack dev` and the CLI run in-process: the page shows a user the CLI signed up
  *   and that user's code from the mailbox, follows the CLI's changes live, disables the user (`authstack users show`
  *   then sees it disabled) and deletes one after a confirmation. It loads nothing but its own origin.
@@ -17,9 +19,8 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
-import { DEFAULT_CALLBACK_URLS } from '../../src/core/hosted-ui.js';
 import { readMailbox } from '../../src/local/mailbox.js';
-import { BIN, ROOT, cli as cliRun, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
+import { BIN, ROOT, cli as cliRun, freePort, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
 import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -75,10 +76,16 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
     let dev: DevProcess;
     let browser: Browser;
     let page: Page | undefined;
+    /**
+     * Where the sign-in comes back to: a free loopback port given to dev as the app client's callback URL (which
+     * login --browser then listens on), not the default port, so a login --browser open elsewhere is no obstacle.
+     */
+    let callbackUrl: string;
 
     beforeAll(async () => {
       ws = await workspace();
-      [dev, browser] = await Promise.all([startDev(ws), launching]);
+      callbackUrl = `http://localhost:${await freePort()}/callback`;
+      [dev, browser] = await Promise.all([startDev(ws, ['--callback-url', callbackUrl]), launching]);
     }, 60_000);
 
     afterAll(async () => {
@@ -129,7 +136,7 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
 
       await page.type('#password', PASSWORD);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-      expect(page.url().startsWith(DEFAULT_CALLBACK_URLS[0]!)).toBe(true);
+      expect(page.url().startsWith(`${callbackUrl}?`)).toBe(true);
       expect(await page.$eval('h1', (h) => h.textContent)).toBe('Signed in');
 
       expect(await exited).toBe(0);
