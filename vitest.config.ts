@@ -14,6 +14,8 @@ export default defineConfig({
     // working folder, fake timers, SDK stubs), and a file that mocks modules loads what it tests afresh.
     isolate: false,
     include: ['test/**/*.test.ts'],
+    // Every run in a temporary folder of its own, failing when a test leaves something there (test/helpers/temp-dir-guard.ts).
+    globalSetup: ['./test/helpers/temp-dir-guard.ts'],
     // One worker per core (vitest's own default leaves one core out: a single worker on the 2-core machine the
     // suite is timed on). The files hardly wait on real time, so a third worker there only loaded every module a
     // third time (measured: ~10 % more CPU, no shorter run); the type check beside the suite takes what idle CPU is

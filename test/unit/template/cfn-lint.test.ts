@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
@@ -117,6 +117,8 @@ beforeAll(async () => {
   linted = NO_DECODER ? await run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
+
+afterAll(() => rm(path.dirname(brokenFile), { recursive: true, force: true }));
 
 function fromSharedProcess(r: Run): Run {
   if (r.status !== 0) return r;

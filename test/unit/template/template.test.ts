@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -29,9 +29,13 @@ describe('the shipped template', () => {
 
   it('refuses a file that is not a template', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'authstack-template-'));
-    const file = path.join(dir, 'bad.yaml');
-    await writeFile(file, 'just: text\n');
-    await expect(loadTemplate(file)).rejects.toThrow(/no Resources/);
+    try {
+      const file = path.join(dir, 'bad.yaml');
+      await writeFile(file, 'just: text\n');
+      await expect(loadTemplate(file)).rejects.toThrow(/no Resources/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     expect(() => parseTemplate('- a\n- b\n')).toThrow(/no Resources/);
   });
 
