@@ -49,6 +49,30 @@ function parameter(raw: string, previous: Record<string, string> | undefined): R
   return { ...previous, [m[1]!]: m[2]! };
 }
 
+/** The flags that set the template's settings: deploy's, and `synth`'s (which prints what deploy would send). */
+export const templateFlags = {
+  stage: { type: 'value', placeholder: 'name', description: `API Gateway stage name (default: ${DEFAULTS.stage})` },
+  logRetention: { type: 'value', placeholder: 'days', description: `days CloudWatch keeps the function logs (default: ${DEFAULTS.logRetentionInDays})`, parse: logRetention },
+  corsOrigin: { type: 'value', placeholder: 'origin', description: `the origin browsers may call the API from, e.g. https://app.example.com (default: ${DEFAULTS.corsOrigin})`, parse: corsOrigin },
+  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
+  ...redirectUrlFlags,
+  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+} as const satisfies OptionSpecs;
+
+/** The settings `templateFlags` give, over the configuration file's. */
+export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): StackSettings {
+  if (options.stage !== undefined && !STAGE.test(options.stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${options.stage}".`);
+  return {
+    stage: options.stage,
+    logRetentionInDays: options.logRetention,
+    corsOrigin: options.corsOrigin,
+    groups: options.groups,
+    authDomainPrefix: options.authDomainPrefix,
+    callbackUrls: options.callbackUrl,
+    logoutUrls: options.logoutUrl,
+  };
+}
+
 const deployFlags = {
   yes: { type: 'switch', short: 'y', description: 'do not ask: confirm the change set (needed without a terminal)' },
   guided: { type: 'switch', description: 'ask for stack name, region, domain, stage and log retention, and save the answers in authstack.config.json' },
@@ -56,12 +80,7 @@ const deployFlags = {
   domain: { type: 'value', placeholder: 'name', description: 'custom domain for the API, e.g. api.example.com ("" removes it)', parse: domainName },
   hostedZoneId: { type: 'value', placeholder: 'id', description: 'the Route 53 zone for --domain (default: the longest matching public zone)' },
   skipDnsCheck: { type: 'switch', description: 'do not check that the public DNS delegates the domain to that zone' },
-  stage: { type: 'value', placeholder: 'name', description: 'API Gateway stage name (default: prod)' },
-  logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
-  corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
-  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
-  ...redirectUrlFlags,
-  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+  ...templateFlags,
   parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
   allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
   continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
@@ -109,21 +128,12 @@ export default defineCommand({
     }
 
     // Flags over the config file over the model's defaults. --stack has a default, so only a non-default value overrides.
-    const flags: StackSettings = {
-      stage: options.stage,
-      logRetentionInDays: options.logRetention,
-      corsOrigin: options.corsOrigin,
-      groups: options.groups,
-      authDomainPrefix: options.authDomainPrefix,
-      callbackUrls: options.callbackUrl,
-      logoutUrls: options.logoutUrl,
-    };
+    const flags = templateFlagSettings(options);
     // A --domain given alone drops the zone the config file names (it belongs to the configured domain).
     const fromConfig: ProjectConfig = options.domain === undefined ? config : { ...config, domain: options.domain, hostedZoneId: options.hostedZoneId };
     const model = buildStackModel(fromConfig, stackSettingsFromGlobal(ctx.global), flags, { hostedZoneId: options.hostedZoneId });
     const stackName = model.stackName;
     if (!isStackName(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
-    if (options.stage !== undefined && !STAGE.test(options.stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${options.stage}".`);
     const { region, aws } = await resolveRegion(ctx, model.region);
     const domain = options.domain ?? config.domain;
     const hostedZoneId = model.domain?.hostedZoneId;
