@@ -5,12 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from './errors.js';
-import { EXIT } from './errors.js';
+import { EXIT, UserError } from './errors.js';
 import { fileError, isErrno, isRecord } from './files.js';
 import { isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
-import { LOG_RETENTION_DAYS, MAX_GROUPS, type LogRetentionDays, type StackSettings } from './stack-model.js';
+import { LOG_RETENTION_DAYS, MAX_GROUPS, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
 
@@ -168,7 +167,7 @@ export async function readProjectConfig(projectDir: string): Promise<ProjectConf
     throw invalid(file, 'The deploy configuration at', 'is corrupt (not JSON)', 'It was left as it is: fix it, or move it aside to start afresh');
   }
   const { config, problems } = checkProjectConfig(value);
-  if (problems.length > 0) throw invalid(file, '', `${problems.join('; ')}`, 'Fix it (the README lists every key), then run again');
+  if (problems.length > 0) throw invalid(file, '', problems.join('; '), 'Fix it (the README lists every key), then run again');
   return config;
 }
 
@@ -182,4 +181,3 @@ export function stackSettingsFromGlobal(global: { stack: string; stackExplicit?:
   return global.stackExplicit ? { stackName: global.stack } : {};
 }
 
-export type { LogRetentionDays };
