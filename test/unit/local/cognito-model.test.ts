@@ -22,6 +22,20 @@ describe('the local Cognito from the stack model', () => {
         expect(first.policy).toMatchObject({ MinimumLength: 14, RequireSymbols: false });
         expect(first.client).toMatchObject({ AccessTokenValidity: 15, CallbackURLs: ['https://app.example.com/callback'] });
         expect(cognito.passwordPolicy).toMatchObject({ MinimumLength: 14, RequireSymbols: false });
+        // The token lifetimes are the client's: a 15-minute access token, as the deployed client would issue.
+        const email = 'ada@example.com';
+        const password = 'long-enough-password-1A';
+        await cognito.dispatch('SignUp', { ClientId: cognito.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] });
+        await cognito.dispatch('AdminConfirmSignUp', { UserPoolId: cognito.userPoolId, Username: email });
+        const auth = (await cognito.dispatch('InitiateAuth', { ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } })) as {
+          AuthenticationResult: { AccessToken: string; ExpiresIn: number };
+        };
+        const claims = JSON.parse(Buffer.from(auth.AuthenticationResult.AccessToken.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number; iat: number };
+        expect(claims.exp - claims.iat).toBe(15 * 60);
+        // The policy is the model's: 14 characters and no symbol needed are enough, 13 are not.
+        await expect(cognito.dispatch('SignUp', { ClientId: cognito.clientId, Username: 'bea@example.com', Password: 'Short-pass-1A', UserAttributes: [{ Name: 'email', Value: 'bea@example.com' }] })).rejects.toMatchObject({
+          code: 'InvalidPasswordException',
+        });
         expect(cognito.hostedUi.callbackUrls).toEqual(['https://app.example.com/callback']);
       } finally {
         await cognito.close();
