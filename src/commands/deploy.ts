@@ -7,13 +7,13 @@ import { checkHealth } from '../core/health.js';
 import { isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import { passwordPolicyOf } from '../core/password-policy.js';
-import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, type StackSettings } from '../core/stack-model.js';
+import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, valueRule, type StackSettings } from '../core/stack-model.js';
 import { stackSettingsFromGlobal, type ProjectConfig } from '../core/project-config.js';
 import type { DeployResult } from './results.js';
 import { redirectUrlFlags } from './target-flags.js';
 
-const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
-const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const STAGE = valueRule('stage');
+const DOMAIN = valueRule('domain');
 
 /**
  * The `--stack` rule, for names that come from authstack.config.json or the guided prompt instead: the flag's

@@ -9,7 +9,7 @@ import { EXIT, UserError } from './errors.js';
 import { fileError, isErrno, isRecord } from './files.js';
 import { isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
-import { LOG_RETENTION_DAYS, MAX_GROUPS, type StackSettings } from './stack-model.js';
+import { LOG_RETENTION_DAYS, MAX_GROUPS, valueRule, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
 
@@ -23,12 +23,13 @@ export function configPath(projectDir: string): string {
 type Check = (value: unknown, key: string, problems: string[]) => unknown;
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,119}$/;
-const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
-const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const HOSTED_ZONE = /^Z[A-Z0-9]{1,31}$/;
-const CORS_ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/;
-const GROUP = /^[\w+=.@-]{1,128}$/;
-const SES_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity\/.+$/;
+const STAGE = valueRule('stage');
+const DOMAIN = valueRule('domain');
+const HOSTED_ZONE = valueRule('hostedZoneId');
+const CORS_ORIGIN = valueRule('corsOrigin');
+const GROUP = valueRule('group');
+const SES_ARN = valueRule('sesIdentityArn');
+const SES_FROM = valueRule('sesFromAddress');
 
 function string(rule?: { test: (v: string) => boolean; says: string }, normalise: (v: string) => string = (v) => v): Check {
   return (value, key, problems) => {
@@ -123,7 +124,7 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
   }),
   deletionProtection: oneOf(['ACTIVE', 'INACTIVE']),
   sesIdentityArn: string({ test: (v) => SES_ARN.test(v), says: 'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)' }),
-  sesFromAddress: string({ test: (v) => /^[^\r\n]*@[^\r\n]+$/.test(v), says: 'an email address, optionally with a display name' }),
+  sesFromAddress: string({ test: (v) => SES_FROM.test(v), says: 'an email address, optionally with a display name' }),
   accessTokenValidityMinutes: integer(5, 1440),
   idTokenValidityMinutes: integer(5, 1440),
   refreshTokenValidityDays: integer(1, 3650),

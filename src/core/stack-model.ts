@@ -13,6 +13,26 @@ export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 /** At most this many groups: the template declares one conditional resource per slot. */
 export const MAX_GROUPS = 5;
 
+/**
+ * The rule each setting's value follows, once, as a whole-value pattern (source text, for a template parameter's
+ * AllowedPattern and for a RegExp alike): the template's parameters, the configuration file's check and deploy's
+ * flags all apply these.
+ */
+export const VALUE_PATTERNS = {
+  stage: '^[A-Za-z0-9_-]{1,128}$',
+  domain: '^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
+  hostedZoneId: '^Z[A-Z0-9]{1,31}$',
+  corsOrigin: '^(\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)$',
+  group: '^[\\w+=.@-]{1,128}$',
+  sesIdentityArn: '^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$',
+  sesFromAddress: '^[^\\r\\n]*@[^\\r\\n]+$',
+} as const;
+
+/** A value pattern as a RegExp. */
+export function valueRule(name: keyof typeof VALUE_PATTERNS): RegExp {
+  return new RegExp(VALUE_PATTERNS[name]);
+}
+
 export interface PasswordPolicySettings {
   readonly minimumLength: number;
   readonly requireUppercase: boolean;

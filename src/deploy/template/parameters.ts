@@ -4,11 +4,15 @@
  * Each parameter's default is the model's value.
  */
 import type { StackModel, StackSettings } from '../../core/stack-model.js';
-import { LOG_RETENTION_DAYS, MAX_GROUPS, apiFunction } from '../../core/stack-model.js';
+import { LOG_RETENTION_DAYS, MAX_GROUPS, VALUE_PATTERNS as V, apiFunction } from '../../core/stack-model.js';
 import { PARAMETERS, type CfnParameter, type ParameterName } from '../template.js';
 
 const P = PARAMETERS;
 const yesNo = (value: boolean): string => String(value);
+/** Empty, or a value the pattern accepts. */
+const optional = (pattern: string): string => `^$|${pattern}`;
+/** A group name's pattern without its anchors, to repeat it in a comma-separated list. */
+const GROUP = V.group.slice(1, -1);
 const flag = (description: string, value: boolean): CfnParameter => ({ Type: 'String', Default: yesNo(value), AllowedValues: ['true', 'false'], Description: description });
 
 export function parameters(model: StackModel): Record<ParameterName, CfnParameter> {
@@ -18,7 +22,7 @@ export function parameters(model: StackModel): Record<ParameterName, CfnParamete
     [P.stageName]: {
       Type: 'String',
       Default: model.stage,
-      AllowedPattern: '^[A-Za-z0-9_-]{1,128}$',
+      AllowedPattern: V.stage,
       ConstraintDescription: 'letters, digits, hyphens and underscores, at most 128 characters',
       Description: 'API Gateway stage name; the first path segment of the execute-api URL.',
     },
@@ -39,7 +43,7 @@ export function parameters(model: StackModel): Record<ParameterName, CfnParamete
     [P.corsAllowOrigin]: {
       Type: 'String',
       Default: model.corsOrigin,
-      AllowedPattern: '^(\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)$',
+      AllowedPattern: V.corsOrigin,
       ConstraintDescription: '* or one origin such as https://app.example.com',
       Description: 'The origin browsers may call the API from (the Access-Control-Allow-Origin header).',
     },
@@ -47,7 +51,7 @@ export function parameters(model: StackModel): Record<ParameterName, CfnParamete
     [P.domainName]: {
       Type: 'String',
       Default: '',
-      AllowedPattern: '^$|^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
+      AllowedPattern: optional(V.domain),
       ConstraintDescription: 'empty, or a lower-case DNS name such as api.example.com',
       Description:
         'Custom domain for the API (e.g. api.example.com). Empty serves the API only on its execute-api URL. When set, HostedZoneId must name the public Route 53 zone that holds it.',
@@ -55,7 +59,7 @@ export function parameters(model: StackModel): Record<ParameterName, CfnParamete
     [P.hostedZoneId]: {
       Type: 'String',
       Default: '',
-      AllowedPattern: '^$|^Z[A-Z0-9]{1,31}$',
+      AllowedPattern: optional(V.hostedZoneId),
       ConstraintDescription: 'empty, or a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
       Description:
         "Route 53 public hosted zone for DomainName; the certificate's validation record and the alias records are written there. Required when DomainName is set.",
@@ -83,21 +87,21 @@ export function parameters(model: StackModel): Record<ParameterName, CfnParamete
     [P.sesIdentityArn]: {
       Type: 'String',
       Default: model.pool.ses?.identityArn ?? '',
-      AllowedPattern: '^$|^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$',
+      AllowedPattern: optional(V.sesIdentityArn),
       ConstraintDescription: 'empty, or an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)',
       Description: "Verified SES identity that sends the confirmation emails. Empty uses Cognito's own sender, which is limited to a few emails a day.",
     },
     [P.sesFromAddress]: {
       Type: 'String',
       Default: model.pool.ses?.fromAddress ?? '',
-      AllowedPattern: '^$|^[^\\r\\n]*@[^\\r\\n]+$',
+      AllowedPattern: optional(V.sesFromAddress),
       ConstraintDescription: 'empty, or an email address, optionally with a display name',
       Description: 'Optional From address for emails sent through SES (e.g. "Example <no-reply@example.com>"); only used with SesIdentityArn.',
     },
     [P.userGroups]: {
       Type: 'String',
       Default: model.groups.join(','),
-      AllowedPattern: `^$|^[\\w+=.@-]{1,128}(,[\\w+=.@-]{1,128}){0,${MAX_GROUPS - 1}}$`,
+      AllowedPattern: optional(`^${GROUP}(,${GROUP}){0,${MAX_GROUPS - 1}}$`),
       ConstraintDescription: `empty, or up to ${MAX_GROUPS} group names separated by commas (letters, digits and + = . @ - _)`,
       Description: `The user pool groups the app declares, comma-separated (e.g. admin,editor; at most ${MAX_GROUPS}). Tokens carry a user's groups in cognito:groups.`,
     },
