@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkProjectConfig } from '../../../src/core/project-config.js';
 import { buildStackModel } from '../../../src/core/stack-model.js';
 import {
   LOGICAL_IDS,
@@ -103,6 +104,34 @@ describe('template parameters', () => {
       expect(constrained, `${name} has AllowedValues, AllowedPattern or MinValue/MaxValue`).toBeTruthy();
       expect(violations(parameter, parameter.Default!), name).toEqual([]);
     }
+  });
+
+  it('takes its defaults from any configuration the file check accepts, and those defaults satisfy the constraints too', () => {
+    const { config, problems } = checkProjectConfig({
+      stackName: 'Shop-AWS-2',
+      stage: 'v1_beta',
+      logRetentionInDays: 3653,
+      corsOrigin: 'http://localhost:5173',
+      groups: ['admin', 'editor', 'a.b@c', 'x=y', 'last+1'],
+      passwordPolicy: { minimumLength: 99, requireUppercase: false, requireLowercase: false, requireNumbers: false, requireSymbols: false },
+      deletionProtection: 'INACTIVE',
+      sesIdentityArn: 'arn:aws-cn:ses:cn-north-1:123456789012:identity/example.com',
+      sesFromAddress: 'no-reply@example.com',
+      accessTokenValidityMinutes: 5,
+      idTokenValidityMinutes: 1440,
+      refreshTokenValidityDays: 3650,
+      callbackUrls: ['https://app.example.com/callback', 'myapp://callback', 'http://localhost:3000/cb'],
+      logoutUrls: ['https://app.example.com/'],
+      authDomainPrefix: 'shop-login-2',
+      memorySize: 10240,
+      timeout: 29,
+    });
+    expect(problems).toEqual([]);
+    const { template } = generatedTemplate(buildStackModel(config));
+    for (const [name, parameter] of Object.entries(template.Parameters ?? {})) expect(violations(parameter, parameter.Default!), name).toEqual([]);
+    expect(template.Parameters!.UserGroups!.Default).toBe('admin,editor,a.b@c,x=y,last+1');
+    expect(template.Parameters!.AuthDomainLabel!.Default).toBe('shop-x-2');
+    expect(template.Parameters!.CallbackUrls!.Default).toBe('https://app.example.com/callback,myapp://callback,http://localhost:3000/cb');
   });
 
   it.each([
