@@ -7,7 +7,7 @@ import { checkHealth } from '../core/health.js';
 import { isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import { passwordPolicyOf } from '../core/password-policy.js';
-import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, valueRule, type StackSettings } from '../core/stack-model.js';
+import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, buildStackSettings, valueRule, type StackSettings } from '../core/stack-model.js';
 import { stackSettingsFromGlobal, type ProjectConfig } from '../core/project-config.js';
 import type { DeployResult } from './results.js';
 import { redirectUrlFlags } from './target-flags.js';
@@ -139,7 +139,7 @@ export default defineCommand({
     const hostedZoneId = model.domain?.hostedZoneId;
 
     // Only what the project or its flags set: every other parameter keeps its deployed value.
-    const parameters: Record<string, string> = { ...(options.parameter ?? {}), ...parameterValues({ ...config, ...dropUndefined(flags) }) };
+    const parameters: Record<string, string> = { ...(options.parameter ?? {}), ...parameterValues(buildStackSettings(config, flags)) };
     parameters[PARAMETERS.authDomainLabel] = model.hostedSignIn.domainLabel;
     if (domain === '') {
       parameters[PARAMETERS.domainName] = '';
@@ -246,10 +246,6 @@ export default defineCommand({
     }
   },
 });
-
-function dropUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 async function askGuided(ctx: Context, config: ProjectConfig, options: Options): Promise<ProjectConfig> {
   const stackName = await ctx.prompt.input({

@@ -213,16 +213,19 @@ export interface StackSettings {
   timeout?: number;
 }
 
+/** Layers of settings as one (later ones win, key by key, the password policy's rules too). */
+export function buildStackSettings(...layers: readonly StackSettings[]): StackSettings {
+  const s: StackSettings = {};
+  for (const { passwordPolicy, ...rest } of layers) {
+    Object.assign(s, definedOnly(rest));
+    if (passwordPolicy) s.passwordPolicy = { ...s.passwordPolicy, ...definedOnly(passwordPolicy) };
+  }
+  return s;
+}
+
 /** The model for these settings (later ones win, key by key): pure, so the template and the local stack agree. */
 export function buildStackModel(...layers: readonly StackSettings[]): StackModel {
-  const s: StackSettings = {};
-  for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer) as [keyof StackSettings, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'passwordPolicy') s.passwordPolicy = { ...s.passwordPolicy, ...(value as StackSettings['passwordPolicy']) };
-      else (s as Record<string, unknown>)[key] = value;
-    }
-  }
+  const s = buildStackSettings(...layers);
   const stackName = s.stackName ?? DEFAULTS.stackName;
   const domain = s.domain ? { name: s.domain, ...(s.hostedZoneId ? { hostedZoneId: s.hostedZoneId } : {}) } : undefined;
   const ses = s.sesIdentityArn ? { identityArn: s.sesIdentityArn, ...(s.sesFromAddress ? { fromAddress: s.sesFromAddress } : {}) } : undefined;
@@ -268,6 +271,11 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     ],
     outputs: [...STACK_OUTPUTS],
   };
+}
+
+/** The entries whose value is set: an absent setting and one set to undefined both keep the layer below. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The model with every default: what a project without a configuration file deploys and runs. */
