@@ -4,7 +4,9 @@ import { ProjectState } from '../core/targets.js';
 import { SessionStore, configDir } from '../core/sessions.js';
 import { realClock, type Clock } from '../core/clock.js';
 import type { AwsFactory } from '../core/aws.js';
-import type { Context, GlobalOptions } from '../core/context.js';
+import type { Context, GlobalOptions, Project } from '../core/context.js';
+import { readProjectConfig, stackSettingsFromGlobal } from '../core/project-config.js';
+import { buildStackModel } from '../core/stack-model.js';
 import { createAwsFactory } from '../aws/factory.js';
 import { findProjectDir } from '../core/project.js';
 import { checkSecondsSettings, secondsSetting } from '../core/parse.js';
@@ -43,12 +45,15 @@ export function createContext(init: ContextInit): Context {
     });
   // --verbose: each call made, on stderr.
   const log = (line: string) => out.debug(line);
+  let project: Promise<Project> | undefined;
   return {
     out,
     global: init.global,
     env: init.env,
     cwd: init.cwd,
     projectDir,
+    project: () =>
+      (project ??= readProjectConfig(projectDir).then((config) => ({ config, model: buildStackModel(config, stackSettingsFromGlobal(init.global)) }))),
     interactive,
     prompt: init.prompt ?? (interactive ? inquirerPrompter(init.signal) : nonInteractivePrompter()),
     stdin: init.stdin,

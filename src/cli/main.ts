@@ -9,6 +9,7 @@ import type { AwsFactory } from '../core/aws.js';
 import { commandGroups, commands } from '../commands/index.js';
 import { VERSION } from './version.js';
 import { awsRegion, stackName } from '../core/parse.js';
+import { DEFAULTS } from '../core/stack-model.js';
 
 /** What `main` runs against; the defaults are the real process. Tests pass their own. */
 export interface MainIo {
@@ -158,7 +159,7 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     .option('--verbose', 'more detail, and stack traces of unexpected errors')
     .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or your profile)').argParser(awsRegion))
     .option('--profile <profile>', 'AWS profile (default: AWS_PROFILE)')
-    .addOption(new Option('--stack <name>', 'CloudFormation stack name').default('authstack').argParser(stackName))
+    .addOption(new Option('--stack <name>', 'CloudFormation stack name').default(DEFAULTS.stackName).argParser(stackName))
     .option('--target <name>', 'which recorded target to use: local, or a stack name (default: the latest)')
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -202,7 +203,7 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
         verbose: Boolean(all.verbose),
         region: all.region as string | undefined,
         profile: all.profile as string | undefined,
-        stack: (all.stack as string) ?? 'authstack',
+        stack: (all.stack as string) ?? DEFAULTS.stackName,
         stackExplicit: command.getOptionValueSourceWithGlobals('stack') === 'cli',
         target: all.target as string | undefined,
       };

@@ -4,15 +4,16 @@ import type { Context } from '../core/context.js';
 import { UserError, usageError } from '../core/errors.js';
 import { corsOrigin, duration, groupList, isAwsRegion, oneOf, stackName as stackNameFlag } from '../core/parse.js';
 import { checkHealth } from '../core/health.js';
-import { domainLabel, isDomainPrefix } from '../core/hosted-ui.js';
+import { isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import { passwordPolicyOf } from '../core/password-policy.js';
+import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, buildStackSettings, valueRule, type StackSettings } from '../core/stack-model.js';
+import { stackSettingsFromGlobal, type ProjectConfig } from '../core/project-config.js';
 import type { DeployResult } from './results.js';
 import { redirectUrlFlags } from './target-flags.js';
 
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
-const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const STAGE = valueRule('stage');
+const DOMAIN = valueRule('domain');
 
 /**
  * The `--stack` rule, for names that come from authstack.config.json or the guided prompt instead: the flag's
@@ -48,6 +49,30 @@ function parameter(raw: string, previous: Record<string, string> | undefined): R
   return { ...previous, [m[1]!]: m[2]! };
 }
 
+/** The flags that set the template's settings: deploy's, and `synth`'s (which prints what deploy would send). */
+export const templateFlags = {
+  stage: { type: 'value', placeholder: 'name', description: `API Gateway stage name (default: ${DEFAULTS.stage})` },
+  logRetention: { type: 'value', placeholder: 'days', description: `days CloudWatch keeps the function logs (default: ${DEFAULTS.logRetentionInDays})`, parse: logRetention },
+  corsOrigin: { type: 'value', placeholder: 'origin', description: `the origin browsers may call the API from, e.g. https://app.example.com (default: ${DEFAULTS.corsOrigin})`, parse: corsOrigin },
+  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
+  ...redirectUrlFlags,
+  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+} as const satisfies OptionSpecs;
+
+/** The settings `templateFlags` give, over the configuration file's. */
+export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): StackSettings {
+  if (options.stage !== undefined && !STAGE.test(options.stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${options.stage}".`);
+  return {
+    stage: options.stage,
+    logRetentionInDays: options.logRetention,
+    corsOrigin: options.corsOrigin,
+    groups: options.groups,
+    authDomainPrefix: options.authDomainPrefix,
+    callbackUrls: options.callbackUrl,
+    logoutUrls: options.logoutUrl,
+  };
+}
+
 const deployFlags = {
   yes: { type: 'switch', short: 'y', description: 'do not ask: confirm the change set (needed without a terminal)' },
   guided: { type: 'switch', description: 'ask for stack name, region, domain, stage and log retention, and save the answers in authstack.config.json' },
@@ -55,12 +80,7 @@ const deployFlags = {
   domain: { type: 'value', placeholder: 'name', description: 'custom domain for the API, e.g. api.example.com ("" removes it)', parse: domainName },
   hostedZoneId: { type: 'value', placeholder: 'id', description: 'the Route 53 zone for --domain (default: the longest matching public zone)' },
   skipDnsCheck: { type: 'switch', description: 'do not check that the public DNS delegates the domain to that zone' },
-  stage: { type: 'value', placeholder: 'name', description: 'API Gateway stage name (default: prod)' },
-  logRetention: { type: 'value', placeholder: 'days', description: 'days CloudWatch keeps the function logs (default: 7)', parse: logRetention },
-  corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from, e.g. https://app.example.com (default: *)', parse: corsOrigin },
-  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
-  ...redirectUrlFlags,
-  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+  ...templateFlags,
   parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
   allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
   continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
@@ -78,13 +98,14 @@ export default defineCommand({
   options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor, writeDeployConfig, configPath }, { resolveRegion, services, checkAwsSettings, missingSettings }, { loadTemplate, templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }] = await Promise.all([
+    const [{ writeDeployConfig, configPath }, { resolveRegion, services, checkAwsSettings, missingSettings }, { templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }, { synthesizeText, parameterValues }] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
+      import('../deploy/template/index.js'),
     ]);
 
-    let config = (await readDeployConfig(ctx.projectDir)) ?? {};
+    let { config } = await ctx.project();
     const firstRun = Object.keys(config).length === 0;
     if (options.guided && (options.yes || !ctx.interactive)) {
       if (!ctx.interactive) throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
@@ -106,35 +127,30 @@ export default defineCommand({
       ctx.out.info(`Saved your answers in ${configPath(ctx.projectDir)}; the next deploy needs no flags.`);
     }
 
-    // Flags over the config file over defaults. --stack has a default, so only a non-default value overrides.
-    const stackName = stackNameFor(ctx.global, config);
+    // Flags over the config file over the model's defaults. --stack has a default, so only a non-default value overrides.
+    const flags = templateFlagSettings(options);
+    // A --domain given alone drops the zone the config file names (it belongs to the configured domain).
+    const fromConfig: ProjectConfig = options.domain === undefined ? config : { ...config, domain: options.domain, hostedZoneId: options.hostedZoneId };
+    const model = buildStackModel(fromConfig, stackSettingsFromGlobal(ctx.global), flags, { hostedZoneId: options.hostedZoneId });
+    const stackName = model.stackName;
     if (!isStackName(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
-    if (config.region !== undefined && !isAwsRegion(config.region)) throw usageError(`"${config.region}" in ${configPath(ctx.cwd)} is not an AWS region such as us-east-1.`);
-    const { region, aws } = await resolveRegion(ctx, config.region);
-    const stage = options.stage ?? config.stage;
-    if (stage !== undefined && !STAGE.test(stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${stage}".`);
-    const retention = options.logRetention ?? config.logRetentionInDays;
+    const { region, aws } = await resolveRegion(ctx, model.region);
     const domain = options.domain ?? config.domain;
-    const hostedZoneId = options.hostedZoneId ?? (options.domain === undefined ? config.hostedZoneId : undefined);
+    const hostedZoneId = model.domain?.hostedZoneId;
 
-    const parameters: Record<string, string> = { ...(options.parameter ?? {}) };
-    if (stage !== undefined) parameters[PARAMETERS.stageName] = stage;
-    if (retention !== undefined) parameters[PARAMETERS.logRetentionInDays] = String(retention);
-    if (options.corsOrigin !== undefined) parameters[PARAMETERS.corsAllowOrigin] = options.corsOrigin;
-    if (options.groups !== undefined) parameters[PARAMETERS.userGroups] = options.groups.join(',');
-    // The hosted sign-in: URLs not given keep their deployed values (or the template's loopback defaults).
-    parameters[PARAMETERS.authDomainLabel] = domainLabel(stackName);
-    if (options.authDomainPrefix !== undefined) parameters[PARAMETERS.authDomainPrefix] = options.authDomainPrefix;
-    if (options.callbackUrl) parameters[PARAMETERS.callbackUrls] = options.callbackUrl.join(',');
-    if (options.logoutUrl) parameters[PARAMETERS.logoutUrls] = options.logoutUrl.join(',');
+    // Only what the project or its flags set: every other parameter keeps its deployed value.
+    const parameters: Record<string, string> = { ...(options.parameter ?? {}), ...parameterValues(buildStackSettings(config, flags)) };
+    parameters[PARAMETERS.authDomainLabel] = model.hostedSignIn.domainLabel;
     if (domain === '') {
       parameters[PARAMETERS.domainName] = '';
       parameters[PARAMETERS.hostedZoneId] = '';
     }
 
-    const [{ deployStack }, { deployPrinter }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js')]);
-    const { body, template } = await loadTemplate();
-    const code = await loadCode(ctx, options.zip);
+    const [{ deployStack }, { deployPrinter }, { loadShippedLambda }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js'), import('../deploy/artifact.js')]);
+    // The template points at the API function's asset: the zip this version ships, named by its hash.
+    const shipped = await loadShippedLambda();
+    const { body, template } = synthesizeText(model, { api: { sha256: shipped.sha256 } });
+    const code = await loadCode(ctx, options.zip, shipped);
     const aws_ = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
     ctx.out.info(`Deploying ${ctx.out.c.bold(stackName)} to ${region}${domain ? ` with ${domain}` : ''}…`);
@@ -231,7 +247,7 @@ export default defineCommand({
   },
 });
 
-async function askGuided(ctx: Context, config: import('../deploy/config.js').DeployConfig, options: Options) {
+async function askGuided(ctx: Context, config: ProjectConfig, options: Options): Promise<ProjectConfig> {
   const stackName = await ctx.prompt.input({
     message: 'Stack name',
     default: config.stackName ?? ctx.global.stack,
@@ -249,11 +265,11 @@ async function askGuided(ctx: Context, config: import('../deploy/config.js').Dep
     default: options.domain ?? config.domain ?? '',
     validate: (v) => v.trim() === '' || DOMAIN.test(v.trim().toLowerCase()) || 'A DNS name such as api.example.com, or empty',
   });
-  const stage = await ctx.prompt.input({ message: 'API stage name', default: options.stage ?? config.stage ?? 'prod', validate: (v) => STAGE.test(v) || 'Letters, digits, hyphens and underscores' });
-  const logRetentionInDays = await ctx.prompt.select<number>({
+  const stage = await ctx.prompt.input({ message: 'API stage name', default: options.stage ?? config.stage ?? DEFAULTS.stage, validate: (v) => STAGE.test(v) || 'Letters, digits, hyphens and underscores' });
+  const logRetentionInDays = await ctx.prompt.select<(typeof LOG_RETENTION_DAYS)[number]>({
     message: 'Days to keep the function logs',
     choices: LOG_RETENTION_DAYS.map((d) => ({ name: String(d), value: d })),
-    default: options.logRetention ?? config.logRetentionInDays ?? 7,
+    default: options.logRetention ?? config.logRetentionInDays ?? DEFAULTS.logRetentionInDays,
   });
   return { ...config, stackName, region, domain: domain.trim().toLowerCase() || undefined, stage, logRetentionInDays };
 }
@@ -262,7 +278,7 @@ function confirm(ctx: Context, message: string, changeSetShown: boolean): Promis
   return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: changeSetShown ? 'Review the change set above, then run again with --yes' : 'Run again with --yes to confirm' });
 }
 
-async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zip: Uint8Array }> {
+async function loadCode(ctx: Context, zipFile: string | undefined, pkg: import('../deploy/artifact.js').ShippedLambda): Promise<{ zip: Uint8Array }> {
   if (zipFile) {
     const { readFile } = await import('node:fs/promises');
     const { resolve } = await import('node:path');
@@ -274,8 +290,6 @@ async function loadCode(ctx: Context, zipFile: string | undefined): Promise<{ zi
       throw fileError('read', path, err);
     }
   }
-  const { loadShippedLambda } = await import('../deploy/artifact.js');
-  const pkg = await loadShippedLambda();
   ctx.out.info(`Lambda package ${pkg.file} (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
   return { zip: pkg.zip };
 }

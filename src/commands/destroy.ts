@@ -18,16 +18,15 @@ export default defineCommand({
     if (await localTargetSelected(ctx)) {
       throw deployedOnly('destroy deletes a deployed stack', 'The local stack keeps its users in .authstack/local: stop authstack dev and start it with --reset for a fresh user pool');
     }
-    const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
-      import('../deploy/config.js'),
+    const [{ resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
       import('../deploy/aws-deps.js'),
       import('../deploy/destroy-stack.js'),
       import('../deploy/printer.js'),
       import('../deploy/record.js'),
     ]);
-    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
-    const stackName = stackNameFor(ctx.global, config);
-    const { region, aws } = await resolveRegion(ctx, config.region);
+    const { model } = await ctx.project();
+    const stackName = model.stackName;
+    const { region, aws } = await resolveRegion(ctx, model.region);
     const api = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
     let result;

@@ -31,10 +31,12 @@ export default defineCommand({
   examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
-    const [{ startLocalStack }, { packageRoot }, bundle] = await Promise.all([
+    const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project] = await Promise.all([
       import('../local/supervisor.js'),
+      import('../local/cognito.js'),
       import('../deploy/package-root.js'),
       import('../deploy/bundle.js'),
+      ctx.project(),
     ]);
     const started = performance.now();
     await refuseSecondDev(ctx);
@@ -63,8 +65,10 @@ export default defineCommand({
         apiPort: options.port,
         cognitoPort: options.cognitoPort,
         reset: options.reset,
-        groups: options.groups,
-        corsOrigin: options.corsOrigin,
+        // The pool, client and groups a deploy of this project gets; dev's own flags win.
+        settings: { pool: localPool(project.model), client: localClient(project.model) },
+        groups: options.groups ?? project.model.groups,
+        corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
         oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
         bundlePath,
         // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.

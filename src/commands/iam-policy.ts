@@ -15,11 +15,11 @@ export default defineCommand({
   },
   examples: ['authstack iam-policy', 'authstack iam-policy --stack my-api --region eu-west-1 --account-id 123456789012 --json > policy.json'],
   async run({ options }, ctx) {
-    const [{ readDeployConfig, stackNameFor }, { deployerPolicy, statementPurposes }] = await Promise.all([import('../deploy/config.js'), import('../deploy/iam-policy.js')]);
-    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
-    const stackName = stackNameFor(ctx.global, config);
+    const { deployerPolicy, statementPurposes } = await import('../deploy/iam-policy.js');
+    const { model } = await ctx.project();
+    const stackName = model.stackName;
     // No AWS call: the policy is for an identity that may not exist yet, and this machine may have no credentials.
-    const region = ctx.global.region ?? config.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
+    const region = ctx.global.region ?? model.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
     const policy: IamPolicyResult = deployerPolicy({ stackName, region, accountId: options.accountId });
     const purposes = statementPurposes();
     if (!ctx.out.json) {

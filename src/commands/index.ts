@@ -6,6 +6,7 @@ import health from './health.js';
 import logs from './logs.js';
 import outputs from './outputs.js';
 import status from './status.js';
+import synth from './synth.js';
 import login from './login.js';
 import logout from './logout.js';
 import pkg from './package.js';
@@ -26,7 +27,7 @@ import { usersCommands } from './users.js';
  * (`password reset`) is a subcommand of a group in `commandGroups`.
  */
 export const commands: readonly CommandDef[] = [
-  dev, deploy, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
+  dev, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
   whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands,
 ];
 

@@ -19,15 +19,14 @@ export default defineCommand({
     if (!options.logGroup && (await localTargetSelected(ctx))) {
       throw deployedOnly("logs reads a deployed stack's CloudWatch Logs", 'The local stack logs each request in the terminal running authstack dev');
     }
-    const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
-      import('../deploy/config.js'),
+    const [{ resolveRegion }, { logs }, { formatLogLine, parseLogLine }] = await Promise.all([
       import('../deploy/aws-deps.js'),
       import('../aws/logs.js'),
       import('../deploy/log-format.js'),
     ]);
-    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
-    const stackName = stackNameFor(ctx.global, config);
-    const { aws } = await resolveRegion(ctx, config.region);
+    const { model } = await ctx.project();
+    const stackName = model.stackName;
+    const { aws } = await resolveRegion(ctx, model.region);
     const api = await logs(aws);
     // The template fixes the group's name from the stack name, so no CloudFormation call is needed.
     const logGroupName = options.logGroup ?? `/aws/lambda/${stackName}-api`;

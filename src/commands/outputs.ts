@@ -6,6 +6,7 @@ import { UserError, usageError } from '../core/errors.js';
 import { fileError, isErrno, writeFileAtomic } from '../core/files.js';
 import { table } from '../core/output.js';
 import { oneOf } from '../core/parse.js';
+import { signInUrl } from '../core/hosted-ui.js';
 import type { Target } from '../core/targets.js';
 import {
   DEFAULT_ENV_PREFIX,
@@ -54,29 +55,48 @@ export default defineCommand({
     if (options.format) return writeFrontendConfig(ctx, options.format, options);
     const local = await localTargetSelected(ctx);
     if (local) {
-      // The local stack's values under the names the deployed stack's outputs have.
-      const doc: OutputsResult = Object.fromEntries(
-        Object.entries({ ApiUrl: local.apiUrl, UserPoolId: local.userPoolId, UserPoolClientId: local.clientId, Region: local.region, CognitoEndpoint: local.cognitoEndpoint, DataDir: local.localDataDir }).filter(
-          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
-        ),
-      );
+      const doc = localOutputs(local);
       ctx.out.result(doc, (c) => `${c.dim('The local stack (authstack dev), the current target:')}\n${table(Object.entries(doc).map(([k, v]) => [c.dim(k), v]))}`);
       return;
     }
-    const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }] = await Promise.all([
-      import('../deploy/config.js'),
-      import('../deploy/aws-deps.js'),
-      import('../aws/cloudformation.js'),
-    ]);
-    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
-    const stackName = stackNameFor(ctx.global, config);
-    const { region, aws } = await resolveRegion(ctx, config.region);
+    const [{ resolveRegion }, { cloudFormation }] = await Promise.all([import('../deploy/aws-deps.js'), import('../aws/cloudformation.js')]);
+    const { model } = await ctx.project();
+    const stackName = model.stackName;
+    const { region, aws } = await resolveRegion(ctx, model.region);
     const stack = await (await cloudFormation(aws)).describeStack(stackName);
     if (!stack) throw noStack(stackName, region);
     const doc: OutputsResult = stack.outputs;
     ctx.out.result(doc, (c) => table(Object.entries(stack.outputs).map(([k, v]) => [c.dim(k), v])) || `Stack ${stackName} has no outputs (${stack.status}).`);
   },
 });
+
+/**
+ * The local stack's values under the names the deployed stack's outputs have, the hosted sign-in's included, so a
+ * front end's configuration code reads the same keys wherever it runs. `CognitoEndpoint` and `DataDir` are the
+ * local stack's own.
+ */
+export function localOutputs(local: Target): OutputsResult {
+  const ui = local.hostedUi;
+  const values: Record<string, string | undefined> = {
+    ApiUrl: local.apiUrl,
+    UserPoolId: local.userPoolId,
+    UserPoolClientId: local.clientId,
+    Region: local.region,
+    ...(ui
+      ? {
+          SignInUrl: signInUrl(ui, local.clientId),
+          AuthDomainUrl: ui.domainUrl,
+          // The local Cognito's issuer is its endpoint and the pool id, as on AWS (cognito-idp.<region>.amazonaws.com/<pool id>).
+          OidcIssuer: `${ui.domainUrl}/${local.userPoolId}`,
+          CallbackUrls: ui.callbackUrls.join(','),
+          LogoutUrls: ui.logoutUrls.join(','),
+        }
+      : {}),
+    CognitoEndpoint: local.cognitoEndpoint,
+    DataDir: local.localDataDir,
+  };
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+}
 
 export function noStack(stackName: string, region: string): UserError {
   return new UserError('deployment', `There is no stack ${stackName} in ${region}.`, {
@@ -125,23 +145,23 @@ async function frontendTarget(ctx: Context): Promise<{ target: FrontendTarget; p
   // --stack names a deployed stack explicitly; otherwise the recorded target (--target, or the current one).
   const recorded = ctx.global.stackExplicit && !ctx.global.target ? undefined : await ctx.state.target(ctx.global.target);
   if (recorded?.kind === 'local') {
-    const { LOCAL_POOL } = await import('../local/cognito.js');
-    return { target: recorded, pool: LOCAL_POOL };
+    const [{ localPool }, { model }] = await Promise.all([import('../local/cognito.js'), ctx.project()]);
+    return { target: recorded, pool: localPool(model) };
   }
   return deployedTarget(ctx, recorded);
 }
 
 async function deployedTarget(ctx: Context, recorded: Target | undefined): Promise<{ target: FrontendTarget; pool: PoolDescription }> {
-  const [{ readDeployConfig, stackNameFor }, { resolveRegion }, { cloudFormation }, { loadTemplate, userPoolSettings, hostedUiFromOutputs, OUTPUTS }] = await Promise.all([
-    import('../deploy/config.js'),
+  const [{ resolveRegion }, { cloudFormation }, { userPoolSettings, hostedUiFromOutputs, OUTPUTS }, { poolTemplate }, { model }] = await Promise.all([
     import('../deploy/aws-deps.js'),
     import('../aws/cloudformation.js'),
     import('../deploy/template.js'),
+    import('../deploy/template/index.js'),
+    ctx.project(),
   ]);
-  const config = (await readDeployConfig(ctx.cwd)) ?? {};
   const fromRecord = recorded?.stackName !== undefined && !ctx.global.stackExplicit;
-  const stackName = fromRecord ? recorded.stackName! : stackNameFor(ctx.global, config);
-  const { region, aws } = await resolveRegion(ctx, fromRecord ? recorded.region || config.region : config.region);
+  const stackName = fromRecord ? recorded.stackName! : model.stackName;
+  const { region, aws } = await resolveRegion(ctx, fromRecord ? recorded.region || model.region : model.region);
   const stack = await (await cloudFormation(aws)).describeStack(stackName);
   if (!stack) throw noStack(stackName, region);
   const out = stack.outputs;
@@ -161,6 +181,5 @@ async function deployedTarget(ctx: Context, recorded: Target | undefined): Promi
     clientId: out[OUTPUTS.userPoolClientId]!,
     hostedUi: hostedUiFromOutputs(out),
   };
-  const { template } = await loadTemplate();
-  return { target, pool: userPoolSettings(template, stack.parameters) as PoolDescription };
+  return { target, pool: userPoolSettings(poolTemplate(model), stack.parameters) as PoolDescription };
 }

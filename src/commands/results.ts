@@ -83,6 +83,26 @@ export interface SmokeResult {
 /** `authstack outputs --json`: the stack's outputs, by name. */
 export type OutputsResult = Record<string, string>;
 
+/** `authstack synth --json`: the template deploy would send, and what it was generated with. */
+export interface SynthResult {
+  stackName: string;
+  /** Absolute path of the file written, with --out. */
+  file?: string;
+  /** Each function's zip, by function id: the template's S3 keys name these hashes (hex SHA-256). */
+  assets: Record<string, { sha256: string }>;
+  /** The CloudFormation template, as the JSON text deploy sends parses. */
+  template: {
+    AWSTemplateFormatVersion?: string;
+    Description?: string;
+    Parameters?: Record<string, unknown>;
+    Metadata?: Record<string, unknown>;
+    Rules?: Record<string, unknown>;
+    Conditions?: Record<string, unknown>;
+    Resources: Record<string, { Type: string; [key: string]: unknown }>;
+    Outputs?: Record<string, { Value: unknown; Description?: string; Condition?: string }>;
+  };
+}
+
 /** `authstack outputs --format amplify|env --json`: the front-end configuration file written. */
 export interface OutputsFileResult {
   format: 'amplify' | 'env';

@@ -16,15 +16,14 @@ export default defineCommand({
   async run({ options }, ctx) {
     const local = await localTargetSelected(ctx);
     if (local) return localStatus(ctx, local, options.healthCheck);
-    const [{ readDeployConfig, stackNameFor }, { resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
-      import('../deploy/config.js'),
+    const [{ resolveRegion, services }, { OUTPUTS, PARAMETERS, LOGICAL_IDS }, { readDeployRecord }] = await Promise.all([
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
       import('../deploy/record.js'),
     ]);
-    const config = (await readDeployConfig(ctx.projectDir)) ?? {};
-    const stackName = stackNameFor(ctx.global, config);
-    const { region, aws } = await resolveRegion(ctx, config.region);
+    const { model } = await ctx.project();
+    const stackName = model.stackName;
+    const { region, aws } = await resolveRegion(ctx, model.region);
     const api = await services(aws);
     const stack = await api.cfn.describeStack(stackName);
     if (!stack) throw noStack(stackName, region);

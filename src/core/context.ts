@@ -4,6 +4,8 @@ import type { Output } from './output.js';
 import type { Prompter } from './prompts.js';
 import type { SessionStore } from './sessions.js';
 import type { ProjectState } from './targets.js';
+import type { ProjectConfig } from './project-config.js';
+import type { StackModel } from './stack-model.js';
 
 export type { Clock } from './clock.js';
 
@@ -22,6 +24,12 @@ export interface GlobalOptions {
   target?: string;
 }
 
+/** The project's configuration file, validated, and the stack model built from it and the global options. */
+export interface Project {
+  readonly config: ProjectConfig;
+  readonly model: StackModel;
+}
+
 /** Everything a command may touch. Production passes the real things; tests pass fakes. */
 export interface Context {
   readonly out: Output;
@@ -31,6 +39,11 @@ export interface Context {
   readonly cwd: string;
   /** The project folder (see `findProjectDir`): `.authstack/` and `authstack.config.json` live here. */
   readonly projectDir: string;
+  /**
+   * `authstack.config.json` of `projectDir`, read and validated on first use and kept for the command (a file
+   * with problems is a usage error naming each), with the stack model built from it and `--stack`.
+   */
+  project(): Promise<Project>;
   /** A person at a terminal who can answer prompts (not CI, not --json). */
   readonly interactive: boolean;
   readonly prompt: Prompter;

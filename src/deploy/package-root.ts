@@ -1,5 +1,5 @@
 /**
- * The installed package's root folder (where `package.json`, `templates/` and `dist/` are). Found by walking
+ * The installed package's root folder (where `package.json` and `dist/` are). Found by walking
  * up from this module, so it works from the TypeScript sources under vitest and from the esbuild bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,13 +1,11 @@
 /**
- * The CloudFormation template shipped in the package (`templates/authstack.yaml`) and the names in it that
- * the rest of the CLI relies on. `test/unit/template/` checks that these constants match the file.
+ * The CloudFormation template's shape and the names in it the rest of the CLI relies on: its parameters, outputs
+ * and logical ids. The template itself is generated from the stack model (`template/`); `test/unit/template/`
+ * checks that these constants match what it generates.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isRecord } from '../core/files.js';
 import { parseCfnYaml } from './cfn-yaml.js';
-import { packageRoot } from './package-root.js';
 import { OAUTH_SCOPES, type HostedUi } from '../core/hosted-ui.js';
 
 export interface CfnParameter {
@@ -129,23 +127,21 @@ export const LOGICAL_IDS = {
  */
 export const USER_POOL_LOGICAL_IDS: readonly string[] = [LOGICAL_IDS.userPool, LOGICAL_IDS.userPoolClient];
 
-/** Absolute path of the template inside the installed package. */
-export function templatePath(): string {
-  return path.join(packageRoot(), 'templates', 'authstack.yaml');
-}
-
 /**
- * The last few templates parsed, by text. A deploy parses the same text several times (loading, naming the API
- * deployment, planning) and YAML parsing is the slowest part of planning; callers get their own copy.
+ * The last few templates parsed, by text. A deploy parses the same text several times (naming the API deployment,
+ * planning) and parsing is the slowest part of planning; callers get their own copy.
  */
 const parsedTemplates = new Map<string, CfnTemplate>();
 const PARSED_TEMPLATES_KEPT = 4;
 
-/** Turns template text into its JSON form; throws when it is not YAML or has no `Resources` map. */
+/**
+ * Turns template text into its JSON form; throws when it is neither JSON nor YAML, or has no `Resources` map. The
+ * generated template is JSON; YAML is read too, for templates deployed by authstack 0.1 (and JSON is YAML).
+ */
 export function parseTemplate(body: string): CfnTemplate {
   let template = parsedTemplates.get(body);
   if (!template) {
-    const parsed = parseCfnYaml(body);
+    const parsed = body.trimStart().startsWith('{') ? parseJson(body) : parseCfnYaml(body);
     if (!isRecord(parsed) || !isRecord(parsed.Resources)) {
       throw new Error('the template has no Resources section');
     }
@@ -154,15 +150,6 @@ export function parseTemplate(body: string): CfnTemplate {
     parsedTemplates.set(body, template);
   }
   return structuredClone(template);
-}
-
-/**
- * Reads the shipped template. `body` is the exact text to send to CloudFormation (its hash tells deploy
- * whether the template changed); `template` is its parsed JSON form.
- */
-export async function loadTemplate(file: string = templatePath()): Promise<{ body: string; template: CfnTemplate }> {
-  const body = await readFile(file, 'utf8');
-  return { body, template: parseTemplate(body) };
 }
 
 /** The names of the template's parameters, in template order. */
@@ -220,9 +207,9 @@ export function apiDefinitionHash(template: CfnTemplate): string {
  * deployment is a snapshot of the methods: with a fixed logical id, a change to a method or an integration
  * would never reach the stage. So, as SAM does, the deployment submitted is named after a hash of the API's
  * definition (`ApiDeployment` + 10 hex digits): any change to it adds a new deployment, which the stage then
- * points to in the same update, and CloudFormation removes the old one. The shipped template keeps the plain
- * name (valid on its own for the schema checks and cfn-lint); this rewrites the text that is sent, so the
- * same template and API always give the same text (the no-op fast path still holds).
+ * points to in the same update, and CloudFormation removes the old one. The generator names the deployment
+ * itself (`template/api.ts`); this rewrite remains for a template that has the plain name (one written by
+ * hand, or by authstack 0.1), and leaves a generated one as it is.
  */
 export function withApiDeploymentHash(body: string): { body: string; template: CfnTemplate; deploymentId: string } {
   const template = parseTemplate(body);
@@ -230,4 +217,12 @@ export function withApiDeploymentHash(body: string): { body: string; template: C
   const deploymentId = `${LOGICAL_IDS.deployment}${apiDefinitionHash(template)}`;
   const rewritten = body.replace(new RegExp(`\\b${LOGICAL_IDS.deployment}\\b`, 'g'), deploymentId);
   return { body: rewritten, template: parseTemplate(rewritten), deploymentId };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return parseCfnYaml(body);
+  }
 }

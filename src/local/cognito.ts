@@ -21,7 +21,9 @@ import { closeServer, listen } from './errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
 import { createOAuthServer, type OAuthServer } from './oauth/server.js';
-import { DEFAULT_CALLBACK_URLS, DEFAULT_LOGOUT_URLS, OAUTH_SCOPES, type HostedUi } from '../core/hosted-ui.js';
+import type { HostedUi } from '../core/hosted-ui.js';
+import { describePasswordPolicy, type PasswordPolicy } from '../core/password-policy.js';
+import { cognitoPasswordPolicy, defaultStackModel, type StackModel } from '../core/stack-model.js';
 
 /** cognito-local names its pools `local_...` and its ARNs `arn:aws:cognito-idp:local:...`; the SDK accepts it. */
 export const LOCAL_REGION = 'local';
@@ -41,8 +43,10 @@ export interface LocalCognitoOptions {
   groups?: readonly string[];
   /** Called for every message a real Cognito would have sent, once it is in the mailbox. */
   onCode?: (message: MailboxMessage) => void;
-  /** The app client's hosted sign-in URLs. Default: the template's defaults (`src/core/hosted-ui.ts`). */
+  /** The app client's hosted sign-in URLs. Default: the client's (`client`). */
   oauth?: { callbackUrls?: readonly string[]; logoutUrls?: readonly string[] };
+  /** The pool's and the client's settings (`localPool`, `localClient` of the stack model). Default: the model's defaults. */
+  settings?: { pool: LocalPoolSettings; client: LocalClientSettings };
   /** Called after every operation that succeeded (API, hosted pages or `dispatch`), with its name. Must not throw. */
   onOperation?: (target: string) => void;
 }
@@ -62,6 +66,8 @@ export interface LocalCognito {
   mailbox: Mailbox;
   /** The hosted sign-in (OAuth 2.0 / OpenID Connect endpoints), served on `endpoint` as on a pool domain. */
   hostedUi: HostedUi;
+  /** The pool's password policy (the configuration's, as deployed). */
+  passwordPolicy: PasswordPolicy;
   /** Runs a Cognito operation in-process, exactly as a request to the endpoint would (errors carry Cognito's `code`). */
   dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
   /** Serves extra routes on this server, ahead of Cognito's own (the local console). */
@@ -69,41 +75,44 @@ export interface LocalCognito {
   close(): Promise<void>;
 }
 
-/** The user pool, configured like the template's. */
-export const LOCAL_POOL = {
-  PoolName: 'authstack-local',
-  UsernameAttributes: ['email'],
-  AutoVerifiedAttributes: ['email'],
-  UsernameConfiguration: { CaseSensitive: false },
-  Policies: {
-    PasswordPolicy: {
-      MinimumLength: 8,
-      RequireUppercase: true,
-      RequireLowercase: true,
-      RequireNumbers: true,
-      RequireSymbols: true,
-      TemporaryPasswordValidityDays: 7,
-    },
-  },
-  Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }],
-  AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-  AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
-  MfaConfiguration: 'OFF',
-} as const;
+/** The user pool's settings for the model, as CreateUserPool takes them: the deployed pool's. */
+export function localPool(model: StackModel) {
+  return {
+    PoolName: 'authstack-local',
+    UsernameAttributes: [...model.pool.usernameAttributes],
+    AutoVerifiedAttributes: ['email'],
+    UsernameConfiguration: { CaseSensitive: false },
+    Policies: { PasswordPolicy: cognitoPasswordPolicy(model.pool.passwordPolicy) },
+    Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }],
+    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+    MfaConfiguration: model.pool.mfa,
+  };
+}
+export type LocalPoolSettings = ReturnType<typeof localPool>;
 
-/** The app client, configured like the template's (token lifetimes are Cognito's defaults). */
-export const LOCAL_CLIENT = {
-  ClientName: 'authstack-local-cli',
-  GenerateSecret: false,
-  // The template's, checked by test/unit/local/cognito-client.test.ts.
-  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-  PreventUserExistenceErrors: 'ENABLED',
-  EnableTokenRevocation: true,
-  AccessTokenValidity: 60,
-  IdTokenValidity: 60,
-  RefreshTokenValidity: 30,
-  TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
-} as const;
+/** The app client's settings for the model, as CreateUserPoolClient takes them: the deployed client's. */
+export function localClient(model: StackModel) {
+  const client = model.client;
+  return {
+    ClientName: 'authstack-local-cli',
+    GenerateSecret: false,
+    ExplicitAuthFlows: [...client.explicitAuthFlows],
+    PreventUserExistenceErrors: client.preventUserExistenceErrors,
+    EnableTokenRevocation: client.enableTokenRevocation,
+    AccessTokenValidity: client.accessTokenValidityMinutes,
+    IdTokenValidity: client.idTokenValidityMinutes,
+    RefreshTokenValidity: client.refreshTokenValidityDays,
+    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthFlows: [...client.oauthFlows],
+    AllowedOAuthScopes: [...client.oauthScopes],
+    SupportedIdentityProviders: ['COGNITO'],
+    CallbackURLs: [...client.callbackUrls],
+    LogoutURLs: [...client.logoutUrls],
+  };
+}
+export type LocalClientSettings = ReturnType<typeof localClient>;
 
 /** The files of the data dir, relative to it. `reset` removes exactly these. */
 export const DATA_FILES = {
@@ -135,6 +144,12 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   const host = opts.host ?? '127.0.0.1';
   const { dataDir } = opts;
   const modulesLoading = loadCognitoLocal();
+  const given = opts.settings ?? defaultSettings();
+  // dev's --callback-url / --logout-url win over the configuration's, on the client as on its hosted pages.
+  const settings = {
+    pool: given.pool,
+    client: { ...given.client, CallbackURLs: [...(opts.oauth?.callbackUrls ?? given.client.CallbackURLs)], LogoutURLs: [...(opts.oauth?.logoutUrls ?? given.client.LogoutURLs)] },
+  };
   if (opts.reset) await wipe(dataDir);
   await mkdir(join(dataDir, DATA_FILES.cognitoDb), { recursive: true });
 
@@ -180,7 +195,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       tokenGenerator: tokens,
       triggers,
     };
-    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
+    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir, settings);
     const compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
     for (const GroupName of opts.groups ?? []) {
       // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
@@ -197,9 +212,9 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
     const hostedUi: HostedUi = {
       domainUrl: issuerDomain,
-      callbackUrls: [...(opts.oauth?.callbackUrls ?? DEFAULT_CALLBACK_URLS)],
-      logoutUrls: [...(opts.oauth?.logoutUrls ?? DEFAULT_LOGOUT_URLS)],
-      scopes: [...OAUTH_SCOPES],
+      callbackUrls: [...settings.client.CallbackURLs],
+      logoutUrls: [...settings.client.LogoutURLs],
+      scopes: [...settings.client.AllowedOAuthScopes],
     };
     oauth = createOAuthServer({
       baseUrl: issuerDomain,
@@ -208,7 +223,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       client: { clientId, ...hostedUi },
       dispatch: run,
       signingKeyPem: modules.privateKeyPem,
-      passwordPolicy: 'At least 8 characters, with upper and lower case letters, a number and a symbol.',
+      passwordPolicy: describePasswordPolicy(settings.pool.Policies.PasswordPolicy),
     });
     return {
       endpoint: issuerDomain,
@@ -219,6 +234,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
       mailbox,
       hostedUi,
+      passwordPolicy: settings.pool.Policies.PasswordPolicy,
       dispatch: run,
       mount: (route) => void routes.push(route),
       async close() {
@@ -232,12 +248,18 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   }
 }
 
+function defaultSettings(): { pool: LocalPoolSettings; client: LocalClientSettings } {
+  const model = defaultStackModel();
+  return { pool: localPool(model), client: localClient(model) };
+}
+
 /** Reuses the pool and client recorded in the data dir when they still exist, else creates and records them. */
 async function ensurePool(
   modules: CognitoLocalModules,
   services: Services,
   ctx: CognitoLocalContext,
   dataDir: string,
+  settings: { pool: LocalPoolSettings; client: LocalClientSettings },
 ): Promise<PoolRecord> {
   const recordFile = join(dataDir, DATA_FILES.pool);
   const route = modules.Router(services);
@@ -249,19 +271,21 @@ async function ensurePool(
     );
     const client = exists ? await services.cognito.getAppClient(ctx, recorded.clientId) : null;
     if (client?.UserPoolId === recorded.userPoolId) {
-      // A data dir from an older authstack keeps its users; its client takes today's settings (e.g. SRP allowed).
-      if (JSON.stringify(client.ExplicitAuthFlows) !== JSON.stringify(LOCAL_CLIENT.ExplicitAuthFlows)) {
-        await route('UpdateUserPoolClient')(ctx, {
-          UserPoolId: recorded.userPoolId,
-          ClientId: recorded.clientId,
-          ExplicitAuthFlows: LOCAL_CLIENT.ExplicitAuthFlows,
-        });
+      // A data dir from an older authstack, or made with other settings, keeps its users; its pool and client take
+      // today's settings (e.g. SRP allowed, the password policy and token lifetimes of the configuration).
+      const { ClientName: _name, GenerateSecret: _secret, ...clientSettings } = settings.client;
+      if (Object.entries(clientSettings).some(([key, value]) => JSON.stringify((client as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value))) {
+        await route('UpdateUserPoolClient')(ctx, { ...clientSettings, UserPoolId: recorded.userPoolId, ClientId: recorded.clientId });
+      }
+      const pool = (await services.cognito.getUserPool(ctx, recorded.userPoolId)) as unknown as { options: { Policies?: unknown } };
+      if (JSON.stringify(pool.options.Policies) !== JSON.stringify(settings.pool.Policies)) {
+        await route('UpdateUserPool')(ctx, { UserPoolId: recorded.userPoolId, Policies: settings.pool.Policies });
       }
       return recorded;
     }
   }
-  const pool = (await route('CreateUserPool')(ctx, LOCAL_POOL)) as { UserPool: { Id: string } };
-  const client = (await route('CreateUserPoolClient')(ctx, { ...LOCAL_CLIENT, UserPoolId: pool.UserPool.Id })) as {
+  const pool = (await route('CreateUserPool')(ctx, settings.pool)) as { UserPool: { Id: string } };
+  const client = (await route('CreateUserPoolClient')(ctx, { ...settings.client, UserPoolId: pool.UserPool.Id })) as {
     UserPoolClient: { ClientId: string };
   };
   const record = { userPoolId: pool.UserPool.Id, clientId: client.UserPoolClient.ClientId };

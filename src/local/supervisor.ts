@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { ENV, type ProxyHandler } from '../lambda/types.js';
-import { LOCAL_POOL, startLocalCognito, type LocalCognito } from './cognito.js';
+import { startLocalCognito, type LocalClientSettings, type LocalCognito, type LocalPoolSettings } from './cognito.js';
 import type { HostedUi } from '../core/hosted-ui.js';
-import { passwordPolicyOf, type PasswordPolicy } from '../core/password-policy.js';
+import type { PasswordPolicy } from '../core/password-policy.js';
 import { HandlerLoadError } from './errors.js';
 import { startGateway, type Gateway, type GatewayRequestLog } from './gateway.js';
 import type { MailboxMessage } from './mailbox.js';
@@ -48,6 +48,8 @@ export interface LocalStackOptions {
   corsOrigin?: string;
   /** The local app client's hosted sign-in redirect URLs. Default: the loopback URLs `login --browser` uses. */
   oauth?: { callbackUrls?: readonly string[]; logoutUrls?: readonly string[] };
+  /** The local pool's and client's settings, from the stack model (`localPool`, `localClient`). Default: the model's defaults. */
+  settings?: { pool: LocalPoolSettings; client: LocalClientSettings };
 }
 
 export type LocalStackEvent =
@@ -98,6 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     reset: opts.reset,
     groups: opts.groups,
     oauth: opts.oauth,
+    settings: opts.settings,
     onCode: (message) => {
       localConsole?.notify('mailbox');
       emit({ type: 'code', message, text: `code for ${message.to}: ${message.code}` });
@@ -201,7 +204,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     issuer: cognito.issuer,
     jwksUri: cognito.jwksUri,
     hostedUi: cognito.hostedUi,
-    passwordPolicy: passwordPolicyOf(LOCAL_POOL)!,
+    passwordPolicy: cognito.passwordPolicy,
     dataDir,
     ...(localConsole ? { consoleUrl: `${cognito.endpoint}${CONSOLE_PATH}` } : {}),
     startupMs: performance.now() - started,

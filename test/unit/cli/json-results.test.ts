@@ -111,6 +111,8 @@ describe('--json results of the AWS commands match their types', () => {
     expectDocument(await w.run(['outputs', '--json']), 'OutputsResult');
     expectDocument(await w.run(['outputs', '--format', 'env', '--json']), 'OutputsFileResult');
     expectDocument(await w.run(['iam-policy', '--json']), 'IamPolicyResult');
+    expectDocument(await w.run(['synth', '--json']), 'SynthResult');
+    expect(expectDocument(await w.run(['synth', '--out', 'template.json', '--json']), 'SynthResult')).toMatchObject({ file: expect.stringMatching(/template\.json$/) });
     w.aws.putLogEvents('/aws/lambda/authstack-api', [
       { timestamp: Date.now() - 1000, message: JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 }) + '\n' },
       { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },

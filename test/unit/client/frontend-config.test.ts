@@ -4,8 +4,12 @@ import { Amplify } from 'aws-amplify';
 import { parseAmplifyConfig } from 'aws-amplify/utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amplifyConfig, envFile, type FrontendTarget } from '../../../src/client/frontend-config.js';
-import { LOCAL_POOL } from '../../../src/local/cognito.js';
-import { loadTemplate, userPoolSettings } from '../../../src/deploy/template.js';
+import { localPool } from '../../../src/local/cognito.js';
+import { defaultStackModel } from '../../../src/core/stack-model.js';
+import { userPoolSettings } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
+
+const LOCAL_POOL = localPool(defaultStackModel());
 import { ProjectState } from '../../../src/core/targets.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
@@ -35,7 +39,7 @@ afterEach(async () => {
 
 describe('the Amplify configuration', () => {
   it('for a deployed stack is Gen 2 outputs that Amplify.configure reads into the pool, client, password rules and email sign-in', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     const file = amplifyConfig(DEPLOYED, userPoolSettings(template, { PasswordMinimumLength: '12', PasswordRequireSymbols: 'false' }));
     expect(file).toMatchObject({ version: '1.4', auth: { aws_region: 'eu-west-1', username_attributes: ['email'], user_verification_types: ['email'] } });
     Amplify.configure(JSON.parse(JSON.stringify(file)));
@@ -51,7 +55,7 @@ describe('the Amplify configuration', () => {
   });
 
   it('for the local stack gives Amplify the same Auth settings as a deployed stack would, plus the local userPoolEndpoint and the REST API', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     const local = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig(LOCAL, LOCAL_POOL))));
     const deployed = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig({ ...LOCAL, kind: 'aws' }, userPoolSettings(template)))));
     const { userPoolEndpoint, ...rest } = local.Auth!.Cognito as unknown as Record<string, unknown>;

@@ -4,7 +4,10 @@
  * that (FakeAws.stageServes), so the trap of a fixed deployment logical id shows here as it would in AWS.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiDefinitionHash, loadTemplate, parseTemplate, withApiDeploymentHash, type CfnTemplate } from '../../../src/deploy/template.js';
+import { apiDefinitionHash, parseTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
+import { readFile } from 'node:fs/promises';
+import { buildStackModel } from '../../../src/core/stack-model.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import { deployTemplate, deployWorld, type DeployWorld } from './helpers.js';
 
 let w: DeployWorld;
@@ -13,13 +16,14 @@ afterEach(async () => w?.cleanup());
 const stack = () => w.aws.cfn.get('authstack')!;
 const served = () => w.aws.stageServes(stack().resources.get('Api')!.physicalId, 'prod');
 
-/** The shipped template with one more setting on the proxy method's integration. */
+/** The generated template for a model with one more route: a changed API definition. */
 async function withChangedIntegration(): Promise<string> {
-  const { template } = await loadTemplate();
-  const changed: CfnTemplate = structuredClone(template);
-  (changed.Resources.ApiProxyMethod!.Properties!.Integration as Record<string, unknown>).TimeoutInMillis = 5000;
-  return JSON.stringify(changed);
+  const model = buildStackModel();
+  return generatedTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/app/health', functionId: 'api' }] }).body;
 }
+
+/** The template authstack 0.1.0 shipped: the plain `ApiDeployment`, renamed by deploy as it sends it. */
+const legacyTemplate = () => readFile(new URL('../../fixtures/template-0.1.0.yaml', import.meta.url), 'utf8');
 
 describe('changes to the API reach the stage', () => {
   it('a changed integration is served by the stage after one deploy, through a new deployment', async () => {
@@ -27,12 +31,12 @@ describe('changes to the API reach the stage', () => {
     await deployTemplate(w.aws);
     const before = Object.values(served()!);
     expect(before).toHaveLength(2);
-    expect(JSON.stringify(before)).not.toContain('TimeoutInMillis');
+    expect(JSON.stringify(before)).not.toContain('"GET"');
 
     const { result } = await deployTemplate(w.aws, await withChangedIntegration());
     expect(result.outcome).toBe('updated');
     expect(result.changes.filter((c) => c.resourceType === 'AWS::ApiGateway::Deployment').map((c) => c.action).sort()).toEqual(['Add', 'Remove']);
-    expect(Object.values(served()!).map((m) => (m as { Integration: Record<string, unknown> }).Integration.TimeoutInMillis)).toContain(5000);
+    expect(Object.values(served()!).map((m) => (m as { HttpMethod: string }).HttpMethod)).toContain('GET');
     // The old deployment is gone; only the one the stage serves is left.
     expect(w.aws.apiDeployments.size).toBe(1);
   });
@@ -47,19 +51,25 @@ describe('changes to the API reach the stage', () => {
     expect([...w.aws.apiDeployments.keys()]).toEqual(deployments);
   });
 
-  it('the shipped template keeps the plain ApiDeployment; the text sent names it after the API hash, the same every time', async () => {
-    const { body, template } = await loadTemplate();
-    expect(template.Resources.ApiDeployment).toBeDefined();
-    const sent = withApiDeploymentHash(body);
-    expect(sent.deploymentId).toBe(`ApiDeployment${apiDefinitionHash(template)}`);
-    expect(sent.template.Resources.ApiDeployment).toBeUndefined();
-    expect(sent.template.Resources.ApiStage!.Properties!.DeploymentId).toEqual({ Ref: sent.deploymentId });
-    expect(withApiDeploymentHash(body).body).toBe(sent.body);
-    expect(withApiDeploymentHash(await withChangedIntegration()).deploymentId).not.toBe(sent.deploymentId);
+  it('the generator names the deployment after the API hash, the same every time, and the id 0.1.0 deployed (no new deployment on upgrade)', async () => {
+    const { body, template } = generatedTemplate();
+    expect(template.Resources.ApiDeployment).toBeUndefined();
+    const deploymentId = `ApiDeployment${apiDefinitionHash(template)}`;
+    expect(template.Resources[deploymentId]?.Type).toBe('AWS::ApiGateway::Deployment');
+    expect(template.Resources.ApiStage!.Properties!.DeploymentId).toEqual({ Ref: deploymentId });
+    // What deploy sends: the generated text as it is.
+    expect(withApiDeploymentHash(body).body).toBe(body);
+    expect(generatedTemplate().body).toBe(body);
+    expect(parseTemplate(await withChangedIntegration()).Resources[deploymentId]).toBeUndefined();
+    // authstack 0.1.0 renamed its plain ApiDeployment to the same id when it sent the template.
+    const legacy = withApiDeploymentHash(await legacyTemplate());
+    expect(legacy.deploymentId).toBe(deploymentId);
+    expect(legacy.template.Resources.ApiDeployment).toBeUndefined();
+    expect(legacy.template.Resources.ApiStage!.Properties!.DeploymentId).toEqual({ Ref: deploymentId });
   });
 
   it('no API resource refers to a parameter, so the hash of their definition covers every change to the API', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     const api = Object.values(parseTemplate(JSON.stringify(template)).Resources).filter((r) => /^AWS::ApiGateway::(RestApi|Resource|Method)$/.test(r.Type));
     const parameters = Object.keys(template.Parameters ?? {});
     const text = JSON.stringify(api);

@@ -4,7 +4,8 @@ import { deployStack, type DeployEvent } from '../../../src/deploy/deploy-stack.
 import { route53Api } from '../../../src/aws/route53.js';
 import { cloudFormation } from '../../../src/aws/cloudformation.js';
 import { lambda } from '../../../src/aws/lambda.js';
-import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
+import { templateParameterNames } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import { FakeAws } from '../../helpers/fake-aws/fake-aws.js';
 
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.com'];
@@ -61,7 +62,7 @@ describe('delegation check', () => {
   it('stops a deploy before any CloudFormation write when the delegation is wrong', async () => {
     const { aws } = await zonesWorld();
     const factory = aws.factory();
-    const { body, template } = await loadTemplate();
+    const { body, template } = generatedTemplate();
     const events: DeployEvent[] = [];
     const run = deployStack(
       { stackName: 'authstack', region: 'us-east-1', templateBody: body, templateParameters: templateParameterNames(template), parameters: {}, code: { zip: Buffer.from('x') }, domain: { name: 'api.example.com' }, yes: true, pollIntervalMs: 1 },

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { cloudFormation } from '../../../src/aws/cloudformation.js';
 import { lambda } from '../../../src/aws/lambda.js';
 import { deployStack, type DeployEvent, type DeployStackDeps, type DeployStackOptions, type DeployStackResult } from '../../../src/deploy/deploy-stack.js';
-import { loadTemplate, templateParameterNames } from '../../../src/deploy/template.js';
+import { templateParameterNames } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import { FakeAws, type FakeAwsOptions } from '../../helpers/fake-aws/fake-aws.js';
 import { runCli, tempDir, type CliResult, type RunOptions } from '../../helpers/run-cli.js';
 
@@ -53,7 +54,7 @@ export async function deployWorld(options: FakeAwsOptions = {}): Promise<DeployW
  * one: `yes`, fast polling, no custom domain. Returns the result and every event it emitted.
  */
 export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}, clock?: DeployStackDeps['clock']): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
-  const shipped = await loadTemplate();
+  const shipped = generatedTemplate();
   const factory = aws.factory();
   const events: DeployEvent[] = [];
   const result = await deployStack(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { DEFAULT_CALLBACK_URLS, DEFAULT_LOGOUT_URLS, OAUTH_SCOPES, domainLabel, isDomainPrefix } from '../../../src/core/hosted-ui.js';
-import { loadTemplate } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import { deployWorld, type DeployWorld } from './helpers.js';
 
 let w: DeployWorld | undefined;
@@ -21,13 +21,13 @@ const stack = () => w!.aws.cfn.get('authstack');
 
 describe('the template\'s hosted sign-in', () => {
   it('defaults its callback and sign-out URLs to the loopback URLs login --browser and the local stack use', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     expect(template.Parameters!.CallbackUrls!.Default).toBe(DEFAULT_CALLBACK_URLS.join(','));
     expect(template.Parameters!.LogoutUrls!.Default).toBe(DEFAULT_LOGOUT_URLS.join(','));
   });
 
   it('gives the app client the code grant, the scopes, Cognito as identity provider, and a user pool domain', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     expect(template.Resources.UserPoolClient!.Properties).toMatchObject({
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['code'],

@@ -17,7 +17,10 @@ import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, Upda
 import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
-import { loadTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
+import { withApiDeploymentHash } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
+import { loadShippedLambda } from '../../../src/deploy/artifact.js';
+import { buildStackModel } from '../../../src/core/stack-model.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
 const cfn = mockClientInFile(CloudFormationClient);
@@ -54,7 +57,7 @@ beforeEach(async () => {
   lambda.reset();
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
   // What deploy submits (and CloudFormation then returns): the shipped text with the API deployment's hashed name.
-  cfn.on(GetTemplateCommand).resolves({ TemplateBody: withApiDeploymentHash((await loadTemplate()).body).body });
+  cfn.on(GetTemplateCommand).resolves({ TemplateBody: withApiDeploymentHash(generatedTemplate(buildStackModel(), (await loadShippedLambda()).sha256).body).body });
   lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'authstack-Function-1', CodeSha256: sha(ZIP), LastUpdateStatus: 'Successful', State: 'Active' });
 });
 afterEach(async () => {

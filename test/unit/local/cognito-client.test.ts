@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadTemplate } from '../../../src/deploy/template.js';
-import { LOCAL_CLIENT } from '../../../src/local/cognito.js';
+import { generatedTemplate } from '../../helpers/template.js';
+import { localClient } from '../../../src/local/cognito.js';
+import { defaultStackModel } from '../../../src/core/stack-model.js';
+
+const LOCAL_CLIENT = localClient(defaultStackModel());
 
 describe("the local app client is the template's", () => {
   it('allows exactly the auth flows, hides users and revokes tokens as the deployed client does', async () => {
-    const { template } = await loadTemplate();
+    const { template } = generatedTemplate();
     const deployed = Object.values(template.Resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient');
     const props = (deployed?.Properties ?? {}) as Record<string, unknown>;
     expect([...LOCAL_CLIENT.ExplicitAuthFlows].sort()).toEqual([...(props.ExplicitAuthFlows as string[])].sort());

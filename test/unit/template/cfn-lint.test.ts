@@ -3,12 +3,17 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
-import { templatePath } from '../../../src/deploy/template.js';
+import { parseTemplate } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
+
+const FIXTURE = fileURLToPath(new URL('../../fixtures/template-0.1.0.yaml', import.meta.url));
 
 /**
- * cfn-lint, where installed, over the shipped template and a deliberately broken copy, and cfn-lint's own YAML
- * decoder over the template and a sample of every short-form tag. Loading cfn-lint costs a Python process ~2 s of
+ * cfn-lint, where installed, over the generated template (written to a temporary file) and a deliberately broken
+ * copy, and cfn-lint's own decoder over the template, a sample of every short-form tag and the YAML template
+ * authstack 0.1.0 shipped (still read by our YAML parser). Loading cfn-lint costs a Python process ~2 s of
  * CPU, so one `python3` process does both, started before the tests: it decodes the texts, then runs
  * cfn-lint's own command line over both files. Where `python3` has no cfnlint module (cfn-lint installed for
  * another Python), the `cfn-lint` command lints alone. Without cfn-lint the tests are skipped with the reason as
@@ -68,13 +73,17 @@ const SHORT_FORMS = [
   '        - !If [A, !Sub "${AWS::StackName}-x", !Sub ["${V}", { V: !Ref AWS::Region }]]',
 ].join('\n');
 
+/** Every rule: errors and warnings, informational rules (I) and the experimental ones too. */
+const LINT_OPTIONS = ['--format', 'json', '--include-checks', 'I', '--include-experimental'];
+
 /**
  * Reads `[texts, files]` as JSON on stdin; decodes each text with cfn-lint's decoder, then runs cfn-lint's command
- * line (`cfn-lint --format json -- files…`) in the same process. Prints `{ decoded, status, report }` as JSON, or
+ * line (`cfn-lint <LINT_OPTIONS> -- files…`) in the same process. Prints `{ decoded, status, report }` as JSON, or
  * exits 127 when this Python has no cfnlint module.
  */
 const DECODE_AND_LINT = [
   'import contextlib, io, json, sys',
+  `LINT_OPTIONS = ${JSON.stringify(LINT_OPTIONS)}`,
   'try:',
   '    from cfnlint.decode import decode_str',
   '    from cfnlint.runner import main as lint',
@@ -88,7 +97,7 @@ const DECODE_AND_LINT = [
   '    assert not matches, matches',
   '    decoded.append(template)',
   'report = io.StringIO()',
-  "sys.argv = ['cfn-lint', '--format', 'json', '--', *files]",
+  "sys.argv = ['cfn-lint', *LINT_OPTIONS, '--', *files]",
   'with contextlib.redirect_stdout(report):',
   '    try:',
   '        status = lint()',
@@ -98,6 +107,9 @@ const DECODE_AND_LINT = [
 ].join('\n');
 
 let body: string;
+let legacy: string;
+let dir: string;
+let templateFile: string;
 let brokenFile: string;
 /** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
 let both: Run;
@@ -109,16 +121,22 @@ let NO_LINT = true;
 // In a hook, not at collection: its seconds then count in the file's recorded duration, which vitest uses to start
 // the slowest files first on the next run.
 beforeAll(async () => {
-  body = await readFile(templatePath(), 'utf8');
-  brokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'authstack-lint-')), 'broken.yaml');
-  await writeFile(brokenFile, body.replace('Runtime: nodejs24.x', 'Runtime: nodejs99.x').replace('!Ref FunctionLogGroup', '!Ref NoSuchLogGroup'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS], [templatePath(), brokenFile]]));
+  ({ body } = generatedTemplate());
+  legacy = await readFile(FIXTURE, 'utf8');
+  dir = await mkdtemp(path.join(tmpdir(), 'authstack-lint-'));
+  templateFile = path.join(dir, 'authstack.json');
+  brokenFile = path.join(dir, 'broken.json');
+  await writeFile(templateFile, body);
+  await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile]]));
   NO_DECODER = missing(both);
-  linted = NO_DECODER ? await run('cfn-lint', ['--format', 'json', '--', templatePath(), brokenFile]) : fromSharedProcess(both);
+  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
 
-afterAll(() => rm(path.dirname(brokenFile), { recursive: true, force: true }));
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 function fromSharedProcess(r: Run): Run {
   if (r.status !== 0) return r;
@@ -141,31 +159,36 @@ function describeMatches(matches: LintMatch[]): string[] {
   return matches.map((match) => `${match.Level} ${match.Rule.Id} line ${match.Location.Start.LineNumber}: ${match.Message}`);
 }
 
-/** The texts as cfn-lint's own YAML decoder reads them, in JSON: [template, short-form sample]. */
-function decodedByCfnLint(): [unknown, unknown] {
+/** The texts as cfn-lint's own decoder reads them, in JSON: [template, short-form sample, 0.1.0 template]. */
+function decodedByCfnLint(): [unknown, unknown, unknown] {
   if (both.status !== 0) throw new Error(`cfn-lint decode failed: ${both.stderr}`);
-  return (JSON.parse(both.stdout) as { decoded: [unknown, unknown] }).decoded;
+  return (JSON.parse(both.stdout) as { decoded: [unknown, unknown, unknown] }).decoded;
 }
 
 describe('cfn-lint', () => {
-  it('reports no error and no warning on templates/authstack.yaml', (ctx) => {
+  it('reports no error, no warning and no informational match on the generated template', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
-    expect(describeMatches(matchesFor(templatePath()))).toEqual([]);
+    expect(describeMatches(matchesFor(templateFile))).toEqual([]);
   });
 
   it('would report a broken template, so a clean run means something', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
-    expect(body).toContain('Runtime: nodejs24.x');
-    expect(body).toContain('!Ref FunctionLogGroup');
+    expect(body).toContain('"Runtime": "nodejs24.x"');
+    expect(body).toContain('"Ref": "FunctionLogGroup"');
     const errors = matchesFor(brokenFile).filter((match) => match.Level === 'Error');
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors.map((match) => match.Message).join('\n')).toMatch(/nodejs99\.x/);
     expect(errors.map((match) => match.Message).join('\n')).toMatch(/NoSuchLogGroup/);
   });
 
-  it('reads the template exactly as our parser does', (ctx) => {
+  it('reads the generated template exactly as our parser does', (ctx) => {
     ctx.skip(NO_DECODER, NO_CFN_LINT);
-    expect(parseCfnYaml(body)).toEqual(decodedByCfnLint()[0]);
+    expect(parseTemplate(body)).toEqual(decodedByCfnLint()[0]);
+  });
+
+  it('reads the YAML template authstack 0.1.0 deployed exactly as our parser does', (ctx) => {
+    ctx.skip(NO_DECODER, NO_CFN_LINT);
+    expect(parseCfnYaml(legacy)).toEqual(decodedByCfnLint()[2]);
   });
 
   it('reads every short-form tag exactly as our parser does', (ctx) => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplate, type CfnTemplate } from '../../../src/deploy/template.js';
+import { type CfnTemplate } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import { checkReferences, subVariables, unusedNames } from '../../helpers/cfn-refs.js';
 import { loadResourceSchemas, type ResourceSchema } from '../../helpers/cfn-schema.js';
 
@@ -7,7 +8,7 @@ let template: CfnTemplate;
 let schemas: Map<string, ResourceSchema>;
 
 beforeAll(async () => {
-  ({ template } = await loadTemplate());
+  ({ template } = generatedTemplate());
   schemas = loadResourceSchemas();
 });
 
@@ -68,14 +69,15 @@ describe('the reference check catches broken templates', () => {
     copy.Outputs!.CustomDomainUrl!.Condition = 'NoSuchCondition';
     props(copy, 'Function').Timeout = { 'Fn::If': ['Nope', 10, 20] };
     copy.Conditions!.HasSesFromAddress = { 'Fn::And': [{ Condition: 'Missing' }, { Condition: 'HasSesIdentity' }] };
-    copy.Resources.ApiDeployment!.DependsOn = ['ApiRootMethod', 'ApiAnyMethod'];
+    const deploymentId = Object.keys(copy.Resources).find((id) => copy.Resources[id]!.Type === 'AWS::ApiGateway::Deployment')!;
+    copy.Resources[deploymentId]!.DependsOn = ['ApiRootMethod', 'ApiAnyMethod'];
     expect(messages(copy)).toEqual(
       expect.arrayContaining([
         'Resources/Certificate/Condition: unknown condition "HasDomainn"',
         'Outputs/CustomDomainUrl/Condition: unknown condition "NoSuchCondition"',
         'Resources/Function/Properties/Timeout: unknown condition "Nope"',
         'Conditions/HasSesFromAddress/Fn::And/0: unknown condition "Missing"',
-        'Resources/ApiDeployment/DependsOn: DependsOn unknown resource ApiAnyMethod',
+        `Resources/${deploymentId}/DependsOn: DependsOn unknown resource ApiAnyMethod`,
       ]),
     );
   });

@@ -1,10 +1,10 @@
 import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runInNewContext } from 'node:vm';
 import { createHandler } from '../../../src/lambda/handler.js';
 import { ENV } from '../../../src/lambda/types.js';
-import { loadTemplate, type CfnResource, type CfnTemplate } from '../../../src/deploy/template.js';
+import { type CfnResource, type CfnTemplate } from '../../../src/deploy/template.js';
+import { TEST_ASSET_SHA256, generatedTemplate } from '../../helpers/template.js';
 import { loadResourceSchemas, resolveConditions } from '../../helpers/cfn-schema.js';
 import { apiEvent, lambdaContext } from '../../helpers/lambda-events.js';
 import { deployWorld } from '../deploy/helpers.js';
@@ -12,7 +12,7 @@ import { deployWorld } from '../deploy/helpers.js';
 let template: CfnTemplate;
 
 beforeAll(async () => {
-  ({ template } = await loadTemplate());
+  ({ template } = generatedTemplate());
 });
 
 type Props = Record<string, any>;
@@ -309,14 +309,9 @@ describe('the API and its function', () => {
     }
   });
 
-  it('ships a placeholder that answers 503 NotDeployed until deploy uploads the real code', async () => {
+  it('takes its code from the asset in the artifact bucket: no placeholder code, nothing inline', () => {
     const code = only('AWS::Lambda::Function').props.Code as Props;
-    expect(Object.keys(code)).toEqual(['ZipFile']);
-    const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Props; body: string }> } };
-    runInNewContext(code.ZipFile, { exports: module.exports, module });
-    const result = await module.exports.handler!({}, {});
-    expect(result.statusCode).toBe(503);
-    expect(result.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(result.body)).toEqual({ error: { code: 'NotDeployed', message: expect.stringContaining('authstack deploy') } });
+    expect(code).toEqual({ S3Bucket: { 'Fn::Sub': 'authstack-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: `functions/${TEST_ASSET_SHA256}.zip` });
+    expect(JSON.stringify(template)).not.toContain('ZipFile');
   });
 });

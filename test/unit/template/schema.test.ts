@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadTemplate, type CfnTemplate } from '../../../src/deploy/template.js';
+import { type CfnTemplate } from '../../../src/deploy/template.js';
+import { generatedTemplate } from '../../helpers/template.js';
 import {
   loadResourceSchemas,
   PropertiesValidator,
@@ -16,7 +17,7 @@ let schemas: Map<string, ResourceSchema>;
 let validator: PropertiesValidator;
 
 beforeAll(async () => {
-  ({ template } = await loadTemplate());
+  ({ template } = generatedTemplate());
   // No skip when the schemas are missing: a check that cannot run must not look like one that passed.
   schemas = loadResourceSchemas();
   validator = new PropertiesValidator(schemas);

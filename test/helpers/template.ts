@@ -1,0 +1,11 @@
+/** The template deploy would send for a model (default: every default), with a fixed asset for each function. */
+import { buildStackModel, type StackModel } from '../../src/core/stack-model.js';
+import { synthesizeText } from '../../src/deploy/template/index.js';
+import type { CfnTemplate } from '../../src/deploy/template.js';
+
+/** A stand-in for the shipped zip's SHA-256 (hex). */
+export const TEST_ASSET_SHA256 = 'ab'.repeat(32);
+
+export function generatedTemplate(model: StackModel = buildStackModel(), sha256: string = TEST_ASSET_SHA256): { body: string; template: CfnTemplate } {
+  return synthesizeText(model, Object.fromEntries(model.functions.map((fn) => [fn.id, { sha256 }])));
+}
