@@ -1,13 +1,23 @@
 /**
  * The local Cognito: cognito-local's own services and router, composed in-process behind a small HTTP server of
- * ours, with our mailbox as the message sender and the compatibility layer (`cognito-compat.ts`) in front.
+ * ours, with our mailbox as the message sender and our operations (`cognito/operations/`, one file each, found
+ * through `cognito/registry.ts`) in front where cognito-local differs from Cognito.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
-import { CognitoApiError, REVOCATIONS_FILE, createCompatLayer, newCode, type CompatLayer } from './cognito-compat.js';
+import { newCode } from './cognito/codes.js';
+import { REVOCATIONS_FILE, createOperationContext } from './cognito/context.js';
+import {
+  SerializationException,
+  ServiceUnavailableException,
+  UnknownOperationException,
+  asCognitoError,
+  type CognitoError,
+} from './cognito/errors.js';
+import { createDispatch, type Dispatch } from './cognito/registry.js';
 import {
   loadCognitoLocal,
   type CognitoLocalContext,
@@ -18,6 +28,7 @@ import {
 } from './cognito-local-modules.js';
 import { withOrigins } from './cognito-tokens.js';
 import { closeServer, listen } from './errors.js';
+import { realClock } from '../core/clock.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
 import { createOAuthServer, type OAuthServer } from './oauth/server.js';
@@ -141,7 +152,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   let jwks = '';
   let oauth: OAuthServer | undefined;
   const routes: LocalRoute[] = [];
-  let dispatch: CompatLayer['dispatch'] | undefined;
+  let dispatch: Dispatch | undefined;
   const server = createServer((req, res) => {
     if (routes.some((route) => route(req, res)) || oauth?.handle(req, res)) return;
     handle(req, res, dispatch, jwks);
@@ -155,7 +166,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   try {
     const modules = await modulesLoading;
     const ctx: CognitoLocalContext = { logger: silentLogger };
-    const clock = opts.clock ?? { get: () => new Date() };
+    const clock = opts.clock ?? { get: () => new Date(realClock.now()) };
     const triggers = { enabled: () => false };
     const mailbox = await Mailbox.open(dataDir);
     const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
@@ -170,7 +181,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
             username: user.Username,
             code,
             kind: KINDS[source] ?? 'signup',
-            at: new Date().toISOString(),
+            at: clock.get().toISOString(),
           };
           await mailbox.deliver(message);
           opts.onCode?.(message);
@@ -180,27 +191,28 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       tokenGenerator: tokens,
       triggers,
     };
-    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir);
-    const compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
-    for (const GroupName of opts.groups ?? []) {
-      // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
-      const exists = await compat.dispatch('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
-      if (!exists) await compat.dispatch('CreateGroup', { UserPoolId: userPoolId, GroupName });
-    }
-    const onOperation = opts.onOperation ?? (() => undefined);
-    const run: CompatLayer['dispatch'] = async (target, req) => {
-      const output = await compat.dispatch(target, req);
-      onOperation(target);
-      return output;
-    };
-    dispatch = run;
-    jwks = JSON.stringify({ keys: [modules.publicJwk] });
     const hostedUi: HostedUi = {
       domainUrl: issuerDomain,
       callbackUrls: [...(opts.oauth?.callbackUrls ?? DEFAULT_CALLBACK_URLS)],
       logoutUrls: [...(opts.oauth?.logoutUrls ?? DEFAULT_LOGOUT_URLS)],
       scopes: [...OAUTH_SCOPES],
     };
+    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir, hostedUi);
+    const context = await createOperationContext({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
+    const operations = createDispatch(context);
+    for (const GroupName of opts.groups ?? []) {
+      // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
+      const exists = await operations('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
+      if (!exists) await operations('CreateGroup', { UserPoolId: userPoolId, GroupName });
+    }
+    const onOperation = opts.onOperation ?? (() => undefined);
+    const run: Dispatch = async (target, req) => {
+      const output = await operations(target, req);
+      onOperation(target);
+      return output;
+    };
+    dispatch = run;
+    jwks = JSON.stringify({ keys: [modules.publicJwk] });
     oauth = createOAuthServer({
       baseUrl: issuerDomain,
       issuer: `${issuerDomain}/${userPoolId}`,
@@ -209,6 +221,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       dispatch: run,
       signingKeyPem: modules.privateKeyPem,
       passwordPolicy: 'At least 8 characters, with upper and lower case letters, a number and a symbol.',
+      now: context.now,
     });
     return {
       endpoint: issuerDomain,
@@ -238,6 +251,7 @@ async function ensurePool(
   services: Services,
   ctx: CognitoLocalContext,
   dataDir: string,
+  hostedUi: HostedUi,
 ): Promise<PoolRecord> {
   const recordFile = join(dataDir, DATA_FILES.pool);
   const route = modules.Router(services);
@@ -249,24 +263,38 @@ async function ensurePool(
     );
     const client = exists ? await services.cognito.getAppClient(ctx, recorded.clientId) : null;
     if (client?.UserPoolId === recorded.userPoolId) {
-      // A data dir from an older authstack keeps its users; its client takes today's settings (e.g. SRP allowed).
-      if (JSON.stringify(client.ExplicitAuthFlows) !== JSON.stringify(LOCAL_CLIENT.ExplicitAuthFlows)) {
-        await route('UpdateUserPoolClient')(ctx, {
-          UserPoolId: recorded.userPoolId,
-          ClientId: recorded.clientId,
-          ExplicitAuthFlows: LOCAL_CLIENT.ExplicitAuthFlows,
-        });
-      }
+      // A data dir from an older authstack keeps its users; its client takes today's settings (e.g. SRP allowed, the
+      // hosted sign-in's URLs of this run).
+      const wanted = clientSettings(hostedUi);
+      const stale = (Object.keys(wanted) as (keyof typeof wanted)[]).some((key) => JSON.stringify(client[key]) !== JSON.stringify(wanted[key]));
+      if (stale) await route('UpdateUserPoolClient')(ctx, { UserPoolId: recorded.userPoolId, ClientId: recorded.clientId, ...wanted });
       return recorded;
     }
   }
   const pool = (await route('CreateUserPool')(ctx, LOCAL_POOL)) as { UserPool: { Id: string } };
-  const client = (await route('CreateUserPoolClient')(ctx, { ...LOCAL_CLIENT, UserPoolId: pool.UserPool.Id })) as {
+  const client = (await route('CreateUserPoolClient')(ctx, { ...LOCAL_CLIENT, ...clientSettings(hostedUi), UserPoolId: pool.UserPool.Id })) as {
     UserPoolClient: { ClientId: string };
   };
   const record = { userPoolId: pool.UserPool.Id, clientId: client.UserPoolClient.ClientId };
   await writeFileAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return record;
+}
+
+/**
+ * The client settings a run may change: the auth flows, and the hosted sign-in as the template configures it
+ * (authorization code grant, Cognito's own users, the scopes, this run's callback and sign-out URLs), so that
+ * DescribeUserPoolClient answers what it answers on AWS for the same settings.
+ */
+function clientSettings(hostedUi: HostedUi) {
+  return {
+    ExplicitAuthFlows: [...LOCAL_CLIENT.ExplicitAuthFlows],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthScopes: [...hostedUi.scopes],
+    SupportedIdentityProviders: ['COGNITO'],
+    CallbackURLs: [...hostedUi.callbackUrls],
+    LogoutURLs: [...hostedUi.logoutUrls],
+  };
 }
 
 async function readPoolRecord(file: string): Promise<PoolRecord | undefined> {
@@ -290,7 +318,7 @@ async function wipe(dataDir: string): Promise<void> {
 function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  dispatch: CompatLayer['dispatch'] | undefined,
+  dispatch: Dispatch | undefined,
   jwks: string,
 ): void {
   res.setHeader('access-control-allow-origin', '*');
@@ -320,36 +348,21 @@ function handle(
     if (size <= MAX_BODY) chunks.push(chunk);
   });
   req.on('end', () => {
-    if (!target) return sendError(res, 400, 'UnknownOperationException', 'Missing or invalid X-Amz-Target header');
-    if (size > MAX_BODY) return sendError(res, 413, 'SerializationException', 'Request body too large');
-    if (!dispatch) return sendError(res, 503, 'ServiceUnavailableException', 'The local Cognito is starting');
+    if (!target) return sendError(res, new UnknownOperationException());
+    if (size > MAX_BODY) return sendError(res, new SerializationException('Request body too large', 413));
+    if (!dispatch) return sendError(res, new ServiceUnavailableException());
     let body: Record<string, unknown>;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
       body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
-      return sendError(res, 400, 'SerializationException', 'The request body is not valid JSON');
+      return sendError(res, new SerializationException('The request body is not valid JSON'));
     }
     dispatch(target, body).then(
       (output) => sendJson(res, 200, JSON.stringify(output ?? {}, epochSeconds), 'application/x-amz-json-1.1'),
-      (error: unknown) => {
-        if (error instanceof CognitoApiError || isCognitoLocalError(error)) {
-          return sendError(res, 400, error.code, error.message);
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof Error && error.constructor.name === 'UnsupportedError') {
-          return sendError(res, 400, 'UnsupportedOperationException', `Not supported by the local Cognito: ${message}`);
-        }
-        sendError(res, 500, 'InternalErrorException', message);
-      },
+      (error: unknown) => sendError(res, asCognitoError(error)),
     );
   });
-}
-
-/** cognito-local's CognitoError: an Error whose `code` is the Cognito exception name. */
-function isCognitoLocalError(error: unknown): error is Error & { code: string } {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return error instanceof Error && typeof code === 'string' && code.endsWith('Exception');
 }
 
 /** Cognito's JSON protocol sends dates as epoch seconds. */
@@ -367,9 +380,9 @@ function sendJson(res: ServerResponse, status: number, body: string, type = 'app
   res.end(body);
 }
 
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.setHeader('x-amzn-errortype', type);
-  sendJson(res, status, JSON.stringify({ __type: type, message }), 'application/x-amz-json-1.1');
+function sendError(res: ServerResponse, error: CognitoError): void {
+  res.setHeader('x-amzn-errortype', error.code);
+  sendJson(res, error.status, JSON.stringify(error.body()), 'application/x-amz-json-1.1');
 }
 
 const silentLogger: CognitoLocalLogger = {
