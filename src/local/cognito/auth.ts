@@ -52,15 +52,31 @@ export async function afterPassword(c: OperationContext, pool: UserPoolService, 
   if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
   if (user.UserStatus === 'UNCONFIRMED') throw new UserNotConfirmedException();
   if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
-  if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(c, user, client.ClientId);
+  if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(c, pool, user, client.ClientId);
   return signIn(c, pool, user, client);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A temporary password lasts the policy's TemporaryPasswordValidityDays (7 by default); after that Cognito refuses
+ * it and only an administrator can set another. Counted from the user's last change (cognito-local keeps no
+ * separate date for the password), which AdminCreateUser and AdminSetUserPassword both set.
+ */
+function assertTemporaryPasswordLive(c: OperationContext, pool: UserPoolService, user: LocalUser): void {
+  const days = pool.options.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
+  const setAt = new Date(user.UserLastModifiedDate).getTime();
+  if (Number.isFinite(setAt) && c.now() - setAt > days * DAY_MS) {
+    throw new NotAuthorizedException('Temporary password has expired and must be reset by an administrator.');
+  }
 }
 
 /**
  * NEW_PASSWORD_REQUIRED, as Cognito asks it of a user an administrator created: the user's attributes, none
  * required beyond them, and a session that RespondToAuthChallenge must bring back.
  */
-export function newPasswordChallenge(c: OperationContext, user: LocalUser, clientId: string): AuthResult {
+export function newPasswordChallenge(c: OperationContext, pool: UserPoolService, user: LocalUser, clientId: string): AuthResult {
+  assertTemporaryPasswordLive(c, pool, user);
   return {
     ChallengeName: 'NEW_PASSWORD_REQUIRED',
     ChallengeParameters: {

@@ -8,6 +8,7 @@
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
   GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -206,3 +207,20 @@ describe('NEW_PASSWORD_REQUIRED on the hosted sign-in page', () => {
 function decodeEntities(text: string): string {
   return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 }
+
+describe("the temporary password's seven days (TemporaryPasswordValidityDays, fake time)", () => {
+  it('refuses it after seven days until an administrator sets another, as Cognito does', async () => {
+    const email = await invitedUser();
+    now += 6 * 24 * 3600_000;
+    expect((await passwordSignIn(email)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    now += 2 * 24 * 3600_000;
+    expect(await cognitoError(passwordSignIn(email))).toEqual({
+      name: 'NotAuthorizedException',
+      message: 'Temporary password has expired and must be reset by an administrator.',
+    });
+    await local.client.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: local.cognito.userPoolId, Username: email, Password: TEMPORARY, Permanent: false }),
+    );
+    expect((await passwordSignIn(email)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+  });
+});

@@ -30,7 +30,7 @@ export const initiateAuth: Operation<InitiateAuthCommandInput, InitiateAuthComma
       // cognito-local asks an invited user for a new password without checking the temporary one; Cognito checks it.
       if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
         if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
-        return newPasswordChallenge(c, user, client.ClientId) as Output;
+        return newPasswordChallenge(c, pool, user, client.ClientId) as Output;
       }
       const result = await c.local('InitiateAuth', { ...input, AuthParameters: { ...params, USERNAME: user.Username } });
       return c.recordIssued(result as Output);
