@@ -41,7 +41,7 @@ export interface UserPoolOptions {
   Id: string;
   UsernameAttributes?: string[];
   AutoVerifiedAttributes?: string[];
-  Policies?: { PasswordPolicy?: PasswordPolicy };
+  Policies?: { PasswordPolicy?: PasswordPolicy & { TemporaryPasswordValidityDays?: number } };
   [key: string]: unknown;
 }
 

@@ -72,18 +72,29 @@ export interface RefreshClaims {
 /** Why a token was refused, in Cognito's words. */
 export class TokenRefused extends Error {}
 
-/** aws-jwt-verify set up for the local issuer, with the local key already in its cache (no fetch). */
-export function tokenChecker(issuer: string, publicJwk: Record<string, string>) {
+/** aws-jwt-verify's own expiry check reads the system time; ours reads the local Cognito's clock instead. */
+const NO_EXPIRY_SECONDS = 100 * 365 * 24 * 3600;
+
+/**
+ * aws-jwt-verify set up for the local issuer, with the local key already in its cache (no fetch). Expiry is
+ * judged by `now` (milliseconds), the clock the tokens were issued by, so a test on a fake clock sees them expire.
+ */
+export function tokenChecker(issuer: string, publicJwk: Record<string, string>, now: () => number) {
   const verifier = JwtVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` });
   verifier.cacheJwks({ keys: [publicJwk as never] });
 
-  const check = (token: unknown, kind: 'Access' | 'Refresh', graceSeconds = 0): Record<string, unknown> => {
+  const check = (token: unknown, kind: 'Access' | 'Refresh', ignoreExpiry = false): Record<string, unknown> => {
     if (typeof token !== 'string' || token === '') throw new TokenRefused(`Invalid ${kind} Token`);
+    let payload: Record<string, unknown>;
     try {
-      return verifier.verifySync(token, { graceSeconds }) as Record<string, unknown>;
+      payload = verifier.verifySync(token, { graceSeconds: NO_EXPIRY_SECONDS }) as Record<string, unknown>;
     } catch (error) {
       throw new TokenRefused(error instanceof JwtExpiredError ? `${kind} Token has expired` : `Invalid ${kind} Token`);
     }
+    if (!ignoreExpiry && !(typeof payload.exp === 'number' && payload.exp * 1000 > now())) {
+      throw new TokenRefused(`${kind} Token has expired`);
+    }
+    return payload;
   };
 
   return {
@@ -103,7 +114,7 @@ export function tokenChecker(issuer: string, publicJwk: Record<string, string>) 
 
     /** The claims of a valid refresh token of this issuer, unexpired unless `ignoreExpiry`. */
     refresh(token: unknown, opts: { ignoreExpiry?: boolean } = {}): RefreshClaims {
-      const payload = check(token, 'Refresh', opts.ignoreExpiry ? 100 * 365 * 24 * 3600 : 0);
+      const payload = check(token, 'Refresh', opts.ignoreExpiry);
       // An access or ID token is not a refresh token, though signed with the same key.
       if ('token_use' in payload || typeof payload.jti !== 'string') throw new TokenRefused('Invalid Refresh Token');
       return {

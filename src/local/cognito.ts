@@ -1,13 +1,23 @@
 /**
  * The local Cognito: cognito-local's own services and router, composed in-process behind a small HTTP server of
- * ours, with our mailbox as the message sender and the compatibility layer (`cognito-compat.ts`) in front.
+ * ours, with our mailbox as the message sender and our operations (`cognito/operations/`, one file each, found
+ * through `cognito/registry.ts`) in front where cognito-local differs from Cognito.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
-import { CognitoApiError, REVOCATIONS_FILE, createCompatLayer, newCode, type CompatLayer } from './cognito-compat.js';
+import { newCode } from './cognito/codes.js';
+import { REVOCATIONS_FILE, createOperationContext } from './cognito/context.js';
+import {
+  SerializationException,
+  ServiceUnavailableException,
+  UnknownOperationException,
+  asCognitoError,
+  type CognitoError,
+} from './cognito/errors.js';
+import { createDispatch, type Dispatch } from './cognito/registry.js';
 import {
   loadCognitoLocal,
   type CognitoLocalContext,
@@ -18,6 +28,7 @@ import {
 } from './cognito-local-modules.js';
 import { withOrigins } from './cognito-tokens.js';
 import { closeServer, listen } from './errors.js';
+import { realClock } from '../core/clock.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
 import { createOAuthServer, type OAuthServer } from './oauth/server.js';
@@ -156,7 +167,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   let jwks = '';
   let oauth: OAuthServer | undefined;
   const routes: LocalRoute[] = [];
-  let dispatch: CompatLayer['dispatch'] | undefined;
+  let dispatch: Dispatch | undefined;
   const server = createServer((req, res) => {
     if (routes.some((route) => route(req, res)) || oauth?.handle(req, res)) return;
     handle(req, res, dispatch, jwks);
@@ -170,7 +181,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   try {
     const modules = await modulesLoading;
     const ctx: CognitoLocalContext = { logger: silentLogger };
-    const clock = opts.clock ?? { get: () => new Date() };
+    const clock = opts.clock ?? { get: () => new Date(realClock.now()) };
     const triggers = { enabled: () => false };
     const mailbox = await Mailbox.open(dataDir);
     const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
@@ -185,7 +196,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
             username: user.Username,
             code,
             kind: KINDS[source] ?? 'signup',
-            at: new Date().toISOString(),
+            at: clock.get().toISOString(),
           };
           await mailbox.deliver(message);
           opts.onCode?.(message);
@@ -195,27 +206,28 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       tokenGenerator: tokens,
       triggers,
     };
-    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir, settings);
-    const compat = await createCompatLayer({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
-    for (const GroupName of opts.groups ?? []) {
-      // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
-      const exists = await compat.dispatch('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
-      if (!exists) await compat.dispatch('CreateGroup', { UserPoolId: userPoolId, GroupName });
-    }
-    const onOperation = opts.onOperation ?? (() => undefined);
-    const run: CompatLayer['dispatch'] = async (target, req) => {
-      const output = await compat.dispatch(target, req);
-      onOperation(target);
-      return output;
-    };
-    dispatch = run;
-    jwks = JSON.stringify({ keys: [modules.publicJwk] });
     const hostedUi: HostedUi = {
       domainUrl: issuerDomain,
       callbackUrls: [...settings.client.CallbackURLs],
       logoutUrls: [...settings.client.LogoutURLs],
       scopes: [...settings.client.AllowedOAuthScopes],
     };
+    const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir, settings);
+    const context = await createOperationContext({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
+    const operations = createDispatch(context);
+    for (const GroupName of opts.groups ?? []) {
+      // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
+      const exists = await operations('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
+      if (!exists) await operations('CreateGroup', { UserPoolId: userPoolId, GroupName });
+    }
+    const onOperation = opts.onOperation ?? (() => undefined);
+    const run: Dispatch = async (target, req) => {
+      const output = await operations(target, req);
+      onOperation(target);
+      return output;
+    };
+    dispatch = run;
+    jwks = JSON.stringify({ keys: [modules.publicJwk] });
     oauth = createOAuthServer({
       baseUrl: issuerDomain,
       issuer: `${issuerDomain}/${userPoolId}`,
@@ -224,6 +236,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       dispatch: run,
       signingKeyPem: modules.privateKeyPem,
       passwordPolicy: describePasswordPolicy(settings.pool.Policies.PasswordPolicy),
+      now: context.now,
     });
     return {
       endpoint: issuerDomain,
@@ -314,7 +327,7 @@ async function wipe(dataDir: string): Promise<void> {
 function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  dispatch: CompatLayer['dispatch'] | undefined,
+  dispatch: Dispatch | undefined,
   jwks: string,
 ): void {
   res.setHeader('access-control-allow-origin', '*');
@@ -344,36 +357,21 @@ function handle(
     if (size <= MAX_BODY) chunks.push(chunk);
   });
   req.on('end', () => {
-    if (!target) return sendError(res, 400, 'UnknownOperationException', 'Missing or invalid X-Amz-Target header');
-    if (size > MAX_BODY) return sendError(res, 413, 'SerializationException', 'Request body too large');
-    if (!dispatch) return sendError(res, 503, 'ServiceUnavailableException', 'The local Cognito is starting');
+    if (!target) return sendError(res, new UnknownOperationException());
+    if (size > MAX_BODY) return sendError(res, new SerializationException('Request body too large', 413));
+    if (!dispatch) return sendError(res, new ServiceUnavailableException());
     let body: Record<string, unknown>;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
       body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
-      return sendError(res, 400, 'SerializationException', 'The request body is not valid JSON');
+      return sendError(res, new SerializationException('The request body is not valid JSON'));
     }
     dispatch(target, body).then(
       (output) => sendJson(res, 200, JSON.stringify(output ?? {}, epochSeconds), 'application/x-amz-json-1.1'),
-      (error: unknown) => {
-        if (error instanceof CognitoApiError || isCognitoLocalError(error)) {
-          return sendError(res, 400, error.code, error.message);
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof Error && error.constructor.name === 'UnsupportedError') {
-          return sendError(res, 400, 'UnsupportedOperationException', `Not supported by the local Cognito: ${message}`);
-        }
-        sendError(res, 500, 'InternalErrorException', message);
-      },
+      (error: unknown) => sendError(res, asCognitoError(error)),
     );
   });
-}
-
-/** cognito-local's CognitoError: an Error whose `code` is the Cognito exception name. */
-function isCognitoLocalError(error: unknown): error is Error & { code: string } {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return error instanceof Error && typeof code === 'string' && code.endsWith('Exception');
 }
 
 /** Cognito's JSON protocol sends dates as epoch seconds. */
@@ -391,9 +389,9 @@ function sendJson(res: ServerResponse, status: number, body: string, type = 'app
   res.end(body);
 }
 
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.setHeader('x-amzn-errortype', type);
-  sendJson(res, status, JSON.stringify({ __type: type, message }), 'application/x-amz-json-1.1');
+function sendError(res: ServerResponse, error: CognitoError): void {
+  res.setHeader('x-amzn-errortype', error.code);
+  sendJson(res, error.status, JSON.stringify(error.body()), 'application/x-amz-json-1.1');
 }
 
 const silentLogger: CognitoLocalLogger = {

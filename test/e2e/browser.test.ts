@@ -94,8 +94,8 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       await ws?.cleanup();
     });
 
-    it('signs up, confirms with the mailbox code, signs in on the page and completes login --browser; profile shows the user', async () => {
-      const email = `browser.${Date.now()}@example.com`;
+    /** Starts `login --browser --no-open` and waits for the sign-in URL it prints; stopped if the test fails. */
+    async function browserLogin(): Promise<{ url: string; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } }> {
       const login = spawn(process.execPath, [BIN, 'login', '--browser', '--no-open'], { cwd: ws.cwd, env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
       // A failed step must not leave it listening on the callback port for the next run.
       onTestFinished(() => void (login.exitCode === null && login.signalCode === null && login.kill()));
@@ -111,7 +111,13 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
         });
         login.once('close', (code) => reject(new Error(`login --browser exited with ${code}:\n${stderr}`)));
       });
-      expect(stderr).toContain('Open this URL in a browser to sign in');
+      return { url, exited, output: () => ({ stdout, stderr }) };
+    }
+
+    it('signs up, confirms with the mailbox code, signs in on the page and completes login --browser; profile shows the user', async () => {
+      const email = `browser.${Date.now()}@example.com`;
+      const { url, exited, output } = await browserLogin();
+      expect(output().stderr).toContain('Open this URL in a browser to sign in');
 
       page = await browser.newPage();
       await page.goto(url);
@@ -140,11 +146,47 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       expect(await page.$eval('h1', (h) => h.textContent)).toBe('Signed in');
 
       expect(await exited).toBe(0);
-      expect(stdout).toContain(`Logged in as ${email}`);
+      expect(output().stdout).toContain(`Logged in as ${email}`);
 
       const profile = await cliRun(['profile', '--json'], { cwd: ws.cwd, env: ws.env });
       expect(profile.code).toBe(0);
       expect(profile.json()).toMatchObject({ email });
+    }, 60_000);
+
+    it('asks an invited user (users create) for a new password on the page, checks it against the policy, then completes login --browser', async () => {
+      const email = `invited.${Date.now()}@example.com`;
+      const created = await cliRun(['users', 'create', email, '--json'], { cwd: ws.cwd, env: ws.env });
+      expect(created.code).toBe(0);
+      expect(created.json()).toMatchObject({ email, status: 'FORCE_CHANGE_PASSWORD' });
+      const invitation = (await readMailbox(join(ws.cwd, '.authstack', 'local'))).filter((m) => m.to === email && m.kind === 'admin-create').at(-1);
+      expect(invitation).toBeDefined();
+
+      const { url, exited, output } = await browserLogin();
+      await page?.close();
+      page = await browser.newPage();
+      // The first test's sign-in session would sign this one in as its user: a fresh browser for this user.
+      await (await page.createCDPSession()).send('Network.clearBrowserCookies');
+      await page.goto(url);
+      await page.type('#username', email);
+      await page.type('#password', invitation!.code);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Change your password');
+
+      await page.type('#password', 'weakpass');
+      await page.type('#confirm', 'weakpass');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(await page.$eval('[role=alert]', (n) => n.textContent)).toMatch(/^Password did not conform with policy: /);
+
+      await page.type('#password', PASSWORD);
+      await page.type('#confirm', PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(page.url().startsWith(`${callbackUrl}?`)).toBe(true);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Signed in');
+      expect(await exited).toBe(0);
+      expect(output().stdout).toContain(`Logged in as ${email}`);
+
+      const shown = await cliRun(['users', 'show', email, '--json'], { cwd: ws.cwd, env: ws.env });
+      expect(shown.json()).toMatchObject({ status: 'CONFIRMED' });
     }, 60_000);
   });
 

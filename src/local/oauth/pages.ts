@@ -12,6 +12,8 @@ export interface PageOptions {
   notice?: string;
   /** Pre-filled email. */
   username?: string;
+  /** The session of the challenge a form answers (a new password), carried in a hidden field. */
+  session?: string;
 }
 
 const STYLE = `
@@ -150,6 +152,26 @@ ${emailField(opts, false)}
 <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint">
 <p class="hint" id="password-hint">${escapeHtml(opts.policy)}</p>
 <button type="submit">Change password</button>
+</form>`,
+    opts,
+  );
+}
+
+/** The new password an invited user must choose at their first sign-in (Cognito's NEW_PASSWORD_REQUIRED). */
+export function newPasswordPage(opts: PageOptions & { policy: string }): string {
+  return layout(
+    'Change your password',
+    'Please enter a new password to continue',
+    `<form method="post" action="${path('/forceChangePassword', opts.query)}" novalidate>
+${csrfField(opts)}
+<input type="hidden" name="username" value="${escapeHtml(opts.username ?? '')}">
+<input type="hidden" name="session" value="${escapeHtml(opts.session ?? '')}">
+<label for="password">New password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required autofocus aria-describedby="password-hint${opts.error ? ' form-error' : ''}"${opts.error ? ' aria-invalid="true"' : ''}>
+<p class="hint" id="password-hint">${escapeHtml(opts.policy)}</p>
+<label for="confirm">Enter the new password again</label>
+<input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+<button type="submit" name="changePasswordSubmitButton">Change password and sign in</button>
 </form>`,
     opts,
   );
