@@ -126,7 +126,7 @@ const zip = await zipBundle(lambda.files);
 await writeFile(join(dist, 'lambda.zip'), zip);
 await writeFile(
   join(dist, 'lambda.json'),
-  JSON.stringify(
+  `${JSON.stringify(
     {
       version: pkg.version,
       sha256: createHash('sha256').update(zip).digest('hex'),
@@ -135,7 +135,7 @@ await writeFile(
     },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 
 async function thirdPartyLicenses(inputs) {

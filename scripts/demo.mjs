@@ -23,7 +23,7 @@ const freePort = () =>
   });
 
 const [apiPort, cognitoPort] = [await freePort(), await freePort()];
-console.log(bold(`$ authstack dev --port ${apiPort} --cognito-port ${cognitoPort}`) + `   (in ${work})`);
+console.log(`${bold(`$ authstack dev --port ${apiPort} --cognito-port ${cognitoPort}`)}   (in ${work})`);
 const dev = spawn(process.execPath, [bin, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort)], {
   cwd: work,
   env,
@@ -44,7 +44,7 @@ const email = `demo+${Date.now().toString(36)}@example.com`;
 const password = 'Demo-passw0rd!';
 
 function step(args, input) {
-  console.log('\n' + bold(`$ ${input !== undefined ? 'printf %s "$PASSWORD" | ' : ''}authstack ${args.join(' ')}`));
+  console.log(`\n${bold(`$ ${input !== undefined ? 'printf %s "$PASSWORD" | ' : ''}authstack ${args.join(' ')}`)}`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: work, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'] });
     if (input !== undefined) child.stdin.end(input);
@@ -61,7 +61,7 @@ try {
   await step(['login', email, '--password-stdin'], password);
   await step(['profile']);
   await step(['logout']);
-  console.log('\n' + bold('Demo complete: the whole flow ran against the local stack.'));
+  console.log(`\n${bold('Demo complete: the whole flow ran against the local stack.')}`);
 } catch (err) {
   failed = true;
   console.error(`\nDemo failed: ${err.message}`);

@@ -3,5 +3,6 @@
 // tsc parsed. Nothing of ours uses its types (src/local/cognito-local-modules.ts types cognito-local by the narrow
 // shapes it uses), so it is declared here as one untyped value. The build does not read this: esbuild applies a
 // tsconfig's paths only to the files under it, and neither src/ nor the bundled packages import aws-sdk v2.
+// biome-ignore lint/suspicious/noExplicitAny: declared untyped on purpose (see above)
 declare const AWS: any;
 export = AWS;

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 
 const body = JSON.stringify({ status: 'healthy', version: '0.0.0' });
-const server = createServer({ keepAlive: true }, (req, res) => {
+const server = createServer({ keepAlive: true }, (_req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 });

@@ -122,7 +122,7 @@ export function reportError(err: unknown, out: Output): number {
   if (out.json) {
     if (!out.hasResult) out.result({ error: { code: 'InternalError', message: `Unexpected error: ${detail}` } });
   } else {
-    out.info(out.c.red('error: ') + `Unexpected error: ${detail}. This is a bug in authstack; run again with --verbose for details.`);
+    out.info(`${out.c.red('error: ')}Unexpected error: ${detail}. This is a bug in authstack; run again with --verbose for details.`);
   }
   if (out.verbose && err instanceof Error && err.stack) out.info(out.c.dim(err.stack));
   return EXIT.internal;
@@ -192,7 +192,7 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     const argNames = Object.keys(def.args ?? {});
     for (const [name, arg] of Object.entries(def.args ?? {})) cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
     for (const [name, spec] of Object.entries(def.options ?? {})) cmd.addOption(commanderOption(name, spec));
-    if (def.examples?.length) cmd.addHelpText('after', '\nExamples:\n' + def.examples.map((e) => `  $ ${e}`).join('\n'));
+    if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}`);
     cmd.action(async (...params: unknown[]) => {
       const command = params[params.length - 1] as Command;
       const args = Object.fromEntries(argNames.map((name, i) => [name, params[i] as string | undefined]));

@@ -18,7 +18,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     // a socket that never answers) is ended here, with the same line or JSON document as any interruption.
     setTimeout(() => {
       const err = interruptedError();
-      if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: err.code, message: errorLine(err) } }, null, 2) + '\n');
+      if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: errorLine(err) } }, null, 2)}\n`);
       else process.stderr.write(`error: ${errorLine(err)}\n`);
       process.exit(EXIT.interrupted);
     }, graceMs).unref();

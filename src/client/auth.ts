@@ -196,7 +196,7 @@ export async function refresh(ctx: Context, target: Target, session: Session): P
     throw new UserError('auth', 'The session has expired.', { code: 'SessionExpired', hint: `Run authstack login ${session.username}` });
   }
   const { client, sdk } = await cognitoClient(ctx, target);
-  let out;
+  let out: import('@aws-sdk/client-cognito-identity-provider').InitiateAuthCommandOutput;
   try {
     const refreshToken = session.refreshToken;
     out = await cognitoSend(ctx, (abortSignal) =>

@@ -166,8 +166,8 @@ function waitForCallback(ctx: Context, server: Server, path: string, state: stri
 }
 
 function page(res: ServerResponse, status: number, title: string, text: string): void {
-  const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · authstack</title></head><body style="font:16px system-ui,sans-serif;max-width:32rem;margin:3rem auto"><main><h1>${escape(title)}</h1><p>${escape(text)}</p></main></body></html>`;
+  const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · authstack</title></head><body style="font:16px system-ui,sans-serif;max-width:32rem;margin:3rem auto"><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body></html>`;
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
   res.end(html);
 }

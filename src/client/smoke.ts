@@ -131,7 +131,7 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   });
   await step('wrong password is refused', async () => {
     try {
-      await authenticate(ctx, target, username, password + 'x');
+      await authenticate(ctx, target, username, `${password}x`);
     } catch (err) {
       if ((err as UserError).code === 'NotAuthorized') return;
       throw err;

@@ -155,7 +155,7 @@ export default defineCommand({
     const printer = deployPrinter(ctx.out, ctx.clock.now);
     ctx.out.info(`Deploying ${ctx.out.c.bold(stackName)} to ${region}${domain ? ` with ${domain}` : ''}…`);
 
-    let result;
+    let result: Awaited<ReturnType<typeof deployStack>>;
     try {
       result = await deployStack(
         {

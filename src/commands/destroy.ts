@@ -29,7 +29,7 @@ export default defineCommand({
     const { region, aws } = await resolveRegion(ctx, model.region);
     const api = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
-    let result;
+    let result: Awaited<ReturnType<typeof destroyStack>>;
     try {
       result = await destroyStack(
         { stackName, region, yes: options.yes, deleteUserPool: options.deleteUserPool, pollIntervalMs: options.pollInterval, signal: ctx.signal },

@@ -48,7 +48,7 @@ export default defineCommand({
             collected.push({ timestamp: new Date(e.timestamp).toISOString(), message: e.message.trimEnd(), ...(parsed.kind === 'request' ? { request: parsed.data } : {}) });
           } else {
             const line = formatLogLine(e.timestamp, e.message, ctx.out.c, ctx.out.verbose);
-            if (line !== undefined) ctx.out.writeOut(line + '\n');
+            if (line !== undefined) ctx.out.writeOut(`${line}\n`);
           }
         }
         nextToken = page.nextToken;

@@ -94,7 +94,7 @@ export interface CommandDef<A extends ArgSpecs = ArgSpecs, O extends OptionSpecs
  * Declares a command; the handler's `args` and `options` types come from `args` and `options`.
  * (`A` and `O` default to "none", so a command without options gets `{}`.)
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty option set, the only type that leaves `keyof` empty
 export function defineCommand<const A extends ArgSpecs = {}, const O extends OptionSpecs = {}>(def: CommandDef<A, O>): CommandDef<A, O> {
   return def;
 }

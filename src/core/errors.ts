@@ -67,7 +67,7 @@ export class UserError extends Error {
 }
 
 function defaultCode(kind: ErrorKind): string {
-  return kind.charAt(0).toUpperCase() + kind.slice(1) + 'Error';
+  return `${kind.charAt(0).toUpperCase() + kind.slice(1)}Error`;
 }
 
 export const usageError = (message: string, hint?: string) => new UserError('usage', message, { code: 'UsageError', hint });

@@ -137,7 +137,7 @@ export async function updateJsonFile<T>(
 }
 
 export async function writeJsonFile(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 function corruptFile(path: string, what: string): UserError {

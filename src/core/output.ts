@@ -74,12 +74,12 @@ export class Output {
     if (this.json) {
       if (this.resultWritten) throw new Error('Output.result called twice in --json mode');
       this.resultWritten = true;
-      this.streams.stdout.write(JSON.stringify(data, null, 2) + '\n');
+      this.streams.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
       return;
     }
     if (human === undefined) return;
     const text = typeof human === 'string' ? human : human(this.c);
-    if (text.length > 0) this.streams.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    if (text.length > 0) this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** True once a `--json` result has been written (the entry point then writes no second document). */
@@ -89,7 +89,7 @@ export class Output {
 
   /** A progress or status line on stderr. */
   info(message: string): void {
-    this.streams.stderr.write(message + '\n');
+    this.streams.stderr.write(`${message}\n`);
   }
 
   success(message: string): void {

@@ -77,7 +77,7 @@ function toCfn(node: unknown, src: Source): unknown {
   if (isAlias(node)) return toCfn(node.resolve(src.doc), src);
   const value = plain(node, src);
   const tag = (node as { tag?: string }).tag;
-  if (!tag || !tag.startsWith('!')) return value;
+  if (!tag?.startsWith('!')) return value;
   const name = tag.slice(1);
   if (!KNOWN.has(name)) throw new CfnYamlError(`unknown CloudFormation tag ${tag}`, lineOf(node, src));
   return longForm(name, value);

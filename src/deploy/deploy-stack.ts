@@ -518,7 +518,7 @@ function stopCommand(options: DeployStackOptions): string {
   return `"aws cloudformation cancel-update-stack ${args}" (an update) or "aws cloudformation delete-stack ${args}" (a first create)`;
 }
 
-function deployFailed(stackName: string, region: string, result: WatchResult, type: 'CREATE' | 'UPDATE'): UserError {
+function deployFailed(_stackName: string, region: string, result: WatchResult, type: 'CREATE' | 'UPDATE'): UserError {
   const failure = firstFailure(result.events);
   const where = failure ? `${failure.logicalId} (${failure.resourceType}) ${failure.status}: ${failure.reason ?? 'no reason given'}` : result.statusReason ?? 'no reason given';
   return new UserError('deployment', `Deploy failed: ${where}. The stack is now ${result.status}.`, {

@@ -70,7 +70,7 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
   const mark = await eventMark(deps.cfn, stack.stackId);
   await deps.cfn.deleteStack(stack.stackId);
   deps.emit({ type: 'operation-start', stackName, operation: 'delete', resources: 0 });
-  let result;
+  let result: Awaited<ReturnType<typeof watchStack>>;
   try {
     result = await watchStack({
       cfn: deps.cfn,

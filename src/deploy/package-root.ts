@@ -15,7 +15,7 @@ export function packageRoot(): string {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest) && readName(manifest) === 'authstack') return (cached = dir);
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the authstack package root above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`cannot find the authstack package root above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

@@ -163,7 +163,8 @@ async function load(): Promise<CognitoLocalModules> {
     import('cognito-local/lib/keys/cognitoLocal.private.json', { with: { type: 'json' } }),
   ]);
   const publicKey = keys.default as unknown as { jwk: Record<string, string>; pem: string };
-  type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- crossing into untyped CJS
+  // biome-ignore lint/suspicious/noExplicitAny: crossing into untyped CJS
+  type Any = any;
   return {
     Router: router.Router as unknown as CognitoLocalModules['Router'],
     CognitoError: errors.CognitoError as unknown as CognitoLocalModules['CognitoError'],

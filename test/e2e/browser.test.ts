@@ -288,7 +288,7 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining(`No user ${grace}`)]);
 
       expect(problems).toEqual([]);
-      expect(requested.every((url) => url.startsWith(new URL(consoleUrl).origin + '/'))).toBe(true);
+      expect(requested.every((url) => url.startsWith(`${new URL(consoleUrl).origin}/`))).toBe(true);
     }, 60_000);
   });
 });

@@ -16,7 +16,7 @@ describe('authstack dev lifecycle', () => {
   it('says it is ready with the URLs, and reuses the user pool across restarts', async () => {
     const first = await startDev(ws);
     expect(first.output()).toContain(`API      ${first.apiUrl}`);
-    expect(first.output()).toMatch(/Cognito  http:\/\/127\.0\.0\.1:\d+\s+pool local_\w+, client \w+/);
+    expect(first.output()).toMatch(/Cognito {2}http:\/\/127\.0\.0\.1:\d+\s+pool local_\w+, client \w+/);
     const id = await poolId();
     expect(await first.stop()).toBe(0);
     const second = await startDev(ws);

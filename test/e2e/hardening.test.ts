@@ -12,7 +12,7 @@ import { cli, cliProcess, freePort, startDev, startDevProcess, workspace, type D
  */
 const PASSWORD = 'Hardening-Pa55word!';
 const unique = (tag: string) => `${tag}+${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -68,7 +68,7 @@ describe('secrets never reach output, even with --verbose', () => {
 
   it('runs the whole walkthrough, its failures included, with --verbose', async () => {
     expect((await run(['signup', email, '--password-stdin'], PASSWORD)).code).toBe(0);
-    code = await waitFor(() => new RegExp(`code for ${escape(email)}: (\\d{6})`).exec(dev.output())?.[1]);
+    code = await waitFor(() => new RegExp(`code for ${escapeRegExp(email)}: (\\d{6})`).exec(dev.output())?.[1]);
     const wrong = code === '000000' ? '111111' : '000000';
     expect((await run(['validate', email, wrong])).code).toBe(1);
     expect((await run(['login', email, '--password-stdin'], PASSWORD)).code).toBe(1); // not confirmed yet
@@ -106,7 +106,7 @@ describe('secrets never reach output, even with --verbose', () => {
     expect(log).toMatch(/λ info request /);
     expect(log).not.toContain(PASSWORD);
     for (const t of tokens) expect(log.includes(t)).toBe(false);
-    const mailboxLine = new RegExp(`code for ${escape(email)}: ${code}`);
+    const mailboxLine = new RegExp(`code for ${escapeRegExp(email)}: ${code}`);
     const others = log.split('\n').filter((l) => !mailboxLine.test(l));
     expect(others.join('\n')).not.toContain(code);
   });
@@ -125,7 +125,7 @@ function rawRequest(port: number, head: string, body: Buffer | string = ''): Pro
       const [statusLine = '', ...headers] = top.split('\r\n');
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
     });
-    socket.write(head.replace(/\n/g, '\r\n') + '\r\n');
+    socket.write(`${head.replace(/\n/g, '\r\n')}\r\n`);
     socket.end(body);
   });
 }
@@ -142,7 +142,7 @@ describe('bad requests over the wire, through the local gateway', () => {
     await ws?.cleanup();
   });
 
-  const json = '{"username":"ada@example.com","password":"' + 'x'.repeat(17 * 1024) + '"}';
+  const json = `{"username":"ada@example.com","password":"${'x'.repeat(17 * 1024)}"}`;
   const cases: Array<[string, string, Buffer | string, number]> = [
     ['a traversal', 'GET /user/../app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
     ['an encoded traversal', 'GET /user/%2e%2e/app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
@@ -193,7 +193,7 @@ describe('the local stack stopping in the middle of a flow', () => {
   it('health says it cannot reach the API and to start authstack dev', async () => {
     const r = await run(['health']);
     expect(r.code).toBe(1);
-    expectOneErrorLine(r, new RegExp(`Cannot reach ${escape(dev.apiUrl)} \\(connection refused\\)\\. Is "authstack dev" running\\?`));
+    expectOneErrorLine(r, new RegExp(`Cannot reach ${escapeRegExp(dev.apiUrl)} \\(connection refused\\)\\. Is "authstack dev" running\\?`));
   });
 
   it('validate (an API call) says the same', async () => {

@@ -82,7 +82,7 @@ describe('prompts in a terminal', () => {
       ['signup', 'ada@example.com'],
       [
         { when: /Password/, keys: 'weak\r' },
-        { when: /needs at least 8 characters/, keys: '\x7f'.repeat(4) + 'Str0ng-pass\r' },
+        { when: /needs at least 8 characters/, keys: `${'\x7f'.repeat(4)}Str0ng-pass\r` },
         { when: /Password \(again\)/, keys: 'Str0ng-pas\r' },
         { when: /do not match/, keys: '\x03' },
       ],

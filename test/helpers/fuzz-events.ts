@@ -170,7 +170,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ name: 'flip isBase64Encoded', apply: (e: Record<string, unknown>) => void (e.isBase64Encoded = !e.isBase64Encoded) }),
   fc.integer({ min: 1, max: 40 }).map((n) => ({
     name: `inflate body x${n * 1000}`,
-    apply: (e: Record<string, unknown>) => void (e.body = `{"pad":"${'x'.repeat(n * 1000)}",` + String(e.body ?? '{}').replace(/^\{/, '')),
+    apply: (e: Record<string, unknown>) => void (e.body = `{"pad":"${'x'.repeat(n * 1000)}",${String(e.body ?? '{}').replace(/^\{/, '')}`),
   })),
   fc.constantFrom('/..', '/%2e%2e', '//', '%00', '/', '%2F', ';x=1', '?a=b', '\\', '/./', '\u0000').chain((bit) =>
     fc.nat().map((n) => ({

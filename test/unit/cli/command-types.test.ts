@@ -2,10 +2,10 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { defineCommand, type CommandInput } from '../../../src/core/command.js';
 import { buildProgram } from '../../../src/cli/main.js';
 import dev from '../../../src/commands/dev.js';
-import deploy from '../../../src/commands/deploy.js';
-import validate from '../../../src/commands/validate.js';
-import smoke from '../../../src/commands/smoke.js';
-import outputs from '../../../src/commands/outputs.js';
+import type deploy from '../../../src/commands/deploy.js';
+import type validate from '../../../src/commands/validate.js';
+import type smoke from '../../../src/commands/smoke.js';
+import type outputs from '../../../src/commands/outputs.js';
 
 // These checks run in `tsc --noEmit` (part of npm test): an expectation that no longer holds, or a
 // `@ts-expect-error` line that stops being an error, fails the build.

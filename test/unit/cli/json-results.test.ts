@@ -114,7 +114,7 @@ describe('--json results of the AWS commands match their types', () => {
     expectDocument(await w.run(['synth', '--json']), 'SynthResult');
     expect(expectDocument(await w.run(['synth', '--out', 'template.json', '--json']), 'SynthResult')).toMatchObject({ file: expect.stringMatching(/template\.json$/) });
     w.aws.putLogEvents('/aws/lambda/authstack-api', [
-      { timestamp: Date.now() - 1000, message: JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 }) + '\n' },
+      { timestamp: Date.now() - 1000, message: `${JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 })}\n` },
       { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },
     ]);
     expect(expectDocument(await w.run(['logs', '--json']), 'LogsResult')).toMatchObject({ events: [{ request: { path: '/app/health' } }, {}] });

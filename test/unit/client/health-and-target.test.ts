@@ -15,7 +15,7 @@ afterEach(async () => {
 /** A loopback API whose health answers `statuses` in turn (the last one repeats). */
 async function api(statuses: number[]): Promise<{ url: string; hits: () => number }> {
   let hits = 0;
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     const status = statuses[Math.min(hits++, statuses.length - 1)]!;
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(status === 200 ? { status: 'healthy', version: '9.9.9' } : { error: { code: 'Boom', message: 'down' } }));

@@ -18,7 +18,7 @@ let onHit: (n: number) => void = () => undefined;
 
 beforeAll(async () => {
   tmp = await tempDir();
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     onHit(++hits);
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
   });

@@ -14,7 +14,7 @@ const noAws = new Proxy({}, { get: () => () => { throw new Error('AWS used on th
 
 beforeAll(async () => {
   tmp = await tempDir();
-  server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy","version":"local"}'));
+  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy","version":"local"}'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   await new ProjectState(tmp.dir).saveTarget({

@@ -15,7 +15,7 @@ afterEach(async () => {
 
 type Sent = Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }>;
 const lastParameters = (world: DeployWorld): Sent => world.aws.calls.filter((c) => c.operation === 'CreateChangeSet').at(-1)!.input.Parameters as Sent;
-const valueOf = (sent: Sent, key: string) => sent.find((p) => p.ParameterKey === key);
+const sentValue = (sent: Sent, key: string) => sent.find((p) => p.ParameterKey === key);
 
 describe('authstack deploy with settings in authstack.config.json', () => {
   it('sends each setting of the file as its parameter, flags winning, and leaves the others at their deployed values', async () => {
@@ -27,21 +27,21 @@ describe('authstack deploy with settings in authstack.config.json', () => {
     const first = await w.deploy(['--parameter', 'MemorySize=512', '--groups', 'admin,editor']);
     expect(first.code, first.stderr).toBe(0);
     const sent = lastParameters(w);
-    expect(valueOf(sent, 'CorsAllowOrigin')?.ParameterValue).toBe('https://app.example.com');
-    expect(valueOf(sent, 'UserGroups')?.ParameterValue).toBe('admin,editor');
-    expect(valueOf(sent, 'PasswordMinimumLength')?.ParameterValue).toBe('12');
-    expect(valueOf(sent, 'AccessTokenValidityMinutes')?.ParameterValue).toBe('15');
-    expect(valueOf(sent, 'CallbackUrls')?.ParameterValue).toBe('https://app.example.com/cb');
-    expect(valueOf(sent, 'MemorySize')?.ParameterValue).toBe('512');
+    expect(sentValue(sent, 'CorsAllowOrigin')?.ParameterValue).toBe('https://app.example.com');
+    expect(sentValue(sent, 'UserGroups')?.ParameterValue).toBe('admin,editor');
+    expect(sentValue(sent, 'PasswordMinimumLength')?.ParameterValue).toBe('12');
+    expect(sentValue(sent, 'AccessTokenValidityMinutes')?.ParameterValue).toBe('15');
+    expect(sentValue(sent, 'CallbackUrls')?.ParameterValue).toBe('https://app.example.com/cb');
+    expect(sentValue(sent, 'MemorySize')?.ParameterValue).toBe('512');
 
     // A second deploy with another setting: MemorySize, set by the first alone, keeps its deployed value.
     await writeFile(join(w.dir, 'authstack.config.json'), JSON.stringify({ corsOrigin: 'https://other.example.com' }));
     const second = await w.deploy();
     expect(second.code, second.stderr).toBe(0);
     const again = lastParameters(w);
-    expect(valueOf(again, 'CorsAllowOrigin')?.ParameterValue).toBe('https://other.example.com');
-    expect(valueOf(again, 'MemorySize')).toMatchObject({ UsePreviousValue: true });
-    expect(valueOf(again, 'PasswordMinimumLength')).toMatchObject({ UsePreviousValue: true });
+    expect(sentValue(again, 'CorsAllowOrigin')?.ParameterValue).toBe('https://other.example.com');
+    expect(sentValue(again, 'MemorySize')).toMatchObject({ UsePreviousValue: true });
+    expect(sentValue(again, 'PasswordMinimumLength')).toMatchObject({ UsePreviousValue: true });
   });
 
   it('a project without settings deploys with no change after the first deploy (the generated template is the same text)', async () => {

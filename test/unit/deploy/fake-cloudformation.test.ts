@@ -183,7 +183,7 @@ describe('fake CloudFormation: operations and events', () => {
     deploy(f);
     const body = f.get('s')!.templateBody;
     f.failures.set('Group', 'nope');
-    deploy(f, [{ ParameterKey: 'Size', ParameterValue: '4' }], 'UPDATE', TEMPLATE + '\n# changed\n');
+    deploy(f, [{ ParameterKey: 'Size', ParameterValue: '4' }], 'UPDATE', `${TEMPLATE}\n# changed\n`);
     const s = f.get('s')!;
     expect(s.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(s.parameters.Size).toBe('1');

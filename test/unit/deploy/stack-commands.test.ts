@@ -163,7 +163,7 @@ describe('authstack logs', () => {
   const now = Date.now();
   const request = (path: string, status: number, at: number) => ({
     timestamp: at,
-    message: JSON.stringify({ level: status >= 500 ? 'error' : 'info', msg: 'request', method: 'GET', path, status, latencyMs: 3, requestId: 'abcdef123456' }) + '\n',
+    message: `${JSON.stringify({ level: status >= 500 ? 'error' : 'info', msg: 'request', method: 'GET', path, status, latencyMs: 3, requestId: 'abcdef123456' })}\n`,
   });
 
   it('shows the request lines readably and hides START/END', async () => {

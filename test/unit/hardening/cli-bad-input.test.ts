@@ -101,7 +101,7 @@ const healthy = fakeApi({ 'GET /app/health': [200, { status: 'healthy', version:
 const withTarget = (t: Target = TARGET) => async (s: Setup) => s.targets([t]);
 const TOKENS = 'config/sessions.json';
 const TARGETS = '.authstack/targets.json';
-const CORRUPT_TOKENS = '{"version":1,"sessions":{"k":{"username":"ada@example.com","accessToken":"' + ACCESS.slice(0, 20);
+const CORRUPT_TOKENS = `{"version":1,"sessions":{"k":{"username":"ada@example.com","accessToken":"${ACCESS.slice(0, 20)}`;
 
 /** Ports that are closed: found free, then left unbound. */
 let closedPort: number;
@@ -183,7 +183,7 @@ const AUTH: Row[] = [
   { name: 'a corrupt token store in --json mode', argv: ['profile', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, '\u0000\u0001garbage'); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
 ];
 
-export const CLI_BAD_INPUTS: Row[] = [...USAGE, ...FILES, ...NETWORK, ...AUTH];
+const CLI_BAD_INPUTS: Row[] = [...USAGE, ...FILES, ...NETWORK, ...AUTH];
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

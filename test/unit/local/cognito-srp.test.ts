@@ -3,7 +3,7 @@
  * and by our own client side (src/core/srp.ts, what `authstack login` uses).
  */
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GetUserCommand,
   InitiateAuthCommand,

@@ -4,7 +4,7 @@ import {
   AdminEnableUserCommand,
   AdminRemoveUserFromGroupCommand,
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,

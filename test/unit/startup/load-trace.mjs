@@ -18,8 +18,8 @@ export async function resolve(specifier, context, next) {
 
   const Module = createRequire(import.meta.url)('node:module');
   const load = Module._load;
-  Module._load = function traced(request, parent, isMain) {
-    const exported = load.apply(this, arguments);
+  Module._load = function traced(request, parent, isMain, ...rest) {
+    const exported = load.call(this, request, parent, isMain, ...rest);
     try {
       const file = Module._resolveFilename(request, parent, isMain);
       if (file.startsWith('/')) appendFileSync(out, `file://${file}\n`);

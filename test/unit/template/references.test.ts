@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CfnTemplate } from '../../../src/deploy/template.js';
+import type { CfnTemplate } from '../../../src/deploy/template.js';
 import { generatedTemplate } from '../../helpers/template.js';
 import { checkReferences, subVariables, unusedNames } from '../../helpers/cfn-refs.js';
 import { loadResourceSchemas, type ResourceSchema } from '../../helpers/cfn-schema.js';

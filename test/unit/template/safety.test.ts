@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../src/lambda/handler.js';
 import { ENV } from '../../../src/lambda/types.js';
-import { type CfnResource, type CfnTemplate } from '../../../src/deploy/template.js';
+import type { CfnResource, CfnTemplate } from '../../../src/deploy/template.js';
 import { TEST_ASSET_SHA256, generatedTemplate } from '../../helpers/template.js';
 import { loadResourceSchemas, resolveConditions } from '../../helpers/cfn-schema.js';
 import { apiEvent, lambdaContext } from '../../helpers/lambda-events.js';

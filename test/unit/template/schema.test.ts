@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type CfnTemplate } from '../../../src/deploy/template.js';
+import type { CfnTemplate } from '../../../src/deploy/template.js';
 import { generatedTemplate } from '../../helpers/template.js';
 import {
   loadResourceSchemas,

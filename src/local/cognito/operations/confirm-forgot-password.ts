@@ -19,7 +19,7 @@ export const confirmForgotPassword: Operation<ConfirmForgotPasswordCommandInput,
   const pool = await c.poolForClient(input.ClientId);
   c.checkPassword(pool, input.Password);
   const user = await c.findUser(pool, input.Username);
-  if (!user || !user.Enabled) {
+  if (!user?.Enabled) {
     if (await c.hidesUsers(input.ClientId)) throw new CodeMismatchException();
     if (!user) throw new UserNotFoundException('Username/client id combination not found.');
   }

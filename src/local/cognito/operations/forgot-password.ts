@@ -8,7 +8,7 @@ import { UserNotFoundException } from '../errors.js';
 export const forgotPassword: Operation<ForgotPasswordCommandInput, ForgotPasswordCommandOutput> = async (c, input) => {
   const pool = await c.poolForClient(input.ClientId);
   const user = await c.findUser(pool, input.Username);
-  if (!user || !user.Enabled) {
+  if (!user?.Enabled) {
     if (await c.hidesUsers(input.ClientId)) return simulatedDelivery(input.Username);
     if (!user) throw new UserNotFoundException('Username/client id combination not found.');
   }

@@ -14,7 +14,7 @@ export const resendConfirmationCode: Operation<ResendConfirmationCodeCommandInpu
 ) => {
   const pool = await c.poolForClient(input.ClientId);
   const user = await c.findUser(pool, input.Username);
-  if (!user || !user.Enabled) {
+  if (!user?.Enabled) {
     if (await c.hidesUsers(input.ClientId)) return simulatedDelivery(input.Username);
     if (!user) throw new UserNotFoundException('Username/client id combination not found.');
   }
