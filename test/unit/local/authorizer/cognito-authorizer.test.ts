@@ -45,7 +45,7 @@ function make(ttlSeconds?: number): LocalAuthorizer {
     ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
     loadJwks: async (uri) => {
       jwksLoads++;
-      return (await fetch(uri)).json();
+      return (await (await fetch(uri)).json()) as never;
     },
   });
 }
