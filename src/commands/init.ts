@@ -22,7 +22,7 @@ export default defineCommand({
   description: 'start your own API in this folder: the configuration, two sample routes (public, signed-in) with types and a test, a README; never overwrites a file',
   examples: ['npx authstack init', 'authstack init --json'],
   async run(_input, ctx) {
-    const source = path.join(packageRoot(), 'templates', 'init');
+    const source = path.join(packageRoot(), 'starter');
     const written: string[] = [];
     const kept: string[] = [];
     for (const rel of await filesUnder(source)) {

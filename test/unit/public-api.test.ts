@@ -75,6 +75,6 @@ describe('the public types and schema', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown>; files: string[]; types: string };
     expect(pkg.exports['.']).toEqual({ types: './index.d.ts', import: './dist/index.mjs' });
     expect(pkg.exports['./authstack.schema.json']).toBe('./authstack.schema.json');
-    expect(pkg.files).toEqual(expect.arrayContaining(['index.d.ts', 'authstack.schema.json', 'templates', 'src/runtime']));
+    expect(pkg.files).toEqual(expect.arrayContaining(['index.d.ts', 'authstack.schema.json', 'starter', 'src/runtime']));
   });
 });
