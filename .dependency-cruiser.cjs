@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^src/', pathNot: layer('lambda') },
     },
     {
+      name: 'runtime-is-self-contained',
+      comment: 'The handler wrapper (src/runtime) is bundled with every project function: it imports only the Lambda\'s shared types.',
+      severity: 'error',
+      from: { path: '^src/runtime/' },
+      to: { path: '^src/', pathNot: '^src/(runtime/|lambda/types\\.ts$)' },
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       from: { path: '^src/' },

@@ -17,6 +17,8 @@ import token from './token.js';
 import validate from './validate.js';
 import iamPolicy from './iam-policy.js';
 import whoami from './whoami.js';
+import init from './init.js';
+import routes from './routes.js';
 import { change as passwordChange, forgot as passwordForgot, reset as passwordReset } from './password.js';
 import { deleteAccount } from './account.js';
 import { usersCommands } from './users.js';
@@ -27,7 +29,7 @@ import { usersCommands } from './users.js';
  * (`password reset`) is a subcommand of a group in `commandGroups`.
  */
 export const commands: readonly CommandDef[] = [
-  dev, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
+  init, dev, routes, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
   whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands,
 ];
 

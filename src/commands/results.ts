@@ -317,3 +317,28 @@ export interface UsersImportResult {
   created: string[];
   skipped: string[];
 }
+
+/** One row of `authstack routes --json` (the document is an array of these). */
+export interface RouteRow {
+  method: string;
+  /** The API Gateway path, such as `/notes/{id}`. */
+  path: string;
+  /** `public`, `signed-in`, `scopes: a, b`, `groups: a`, or `built-in` (the API's own routes check tokens themselves). */
+  access: string;
+  /** `api/notes.ts#get`, or `built-in`. */
+  handler: string;
+  /** The full URL on the current target; null when no target is recorded yet (no `dev` or `deploy` so far). */
+  url: string | null;
+}
+
+/** `authstack routes --json`. */
+export type RoutesResult = RouteRow[];
+
+/** `authstack init --json`. */
+export interface InitResult {
+  dir: string;
+  /** Files written, relative to `dir`. */
+  written: string[];
+  /** Files that existed and were left as they are. */
+  kept: string[];
+}

@@ -7,8 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, UserError } from './errors.js';
 import { fileError, isErrno, isRecord } from './files.js';
-import { isDomainPrefix } from './hosted-ui.js';
+import { OAUTH_SCOPES, isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
+import { checkResourceServers, checkRoutes, crossCheckRoutes } from './routes.js';
+import { checkRouteHandlers } from './route-handlers.js';
 import { LOG_RETENTION_DAYS, MAX_GROUPS, valueRule, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
@@ -134,6 +136,10 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
   memorySize: integer(128, 10240),
   // API Gateway gives up on an integration after 29 seconds by default, so a longer run could not answer.
   timeout: integer(1, 29),
+  routes: checkRoutes,
+  resourceServers: checkResourceServers,
+  // API Gateway's AuthorizerResultTtlInSeconds: 0 to 3600.
+  authorizerCacheSeconds: integer(0, 3600),
 };
 
 /** Every problem of a parsed file, by key path; empty when it is valid. Also returns the checked settings. */
@@ -145,6 +151,7 @@ export function checkProjectConfig(value: unknown): { config: ProjectConfig; pro
   if (Array.isArray(checked.groups)) checked.groups = [...new Set(checked.groups as string[])];
   if (checked.domain === '') delete checked.domain;
   if (checked.hostedZoneId === '') delete checked.hostedZoneId;
+  if (checked.routes && problems.length === 0) problems.push(...crossCheckRoutes(checked as ProjectConfig, OAUTH_SCOPES));
   return { config: checked as ProjectConfig, problems };
 }
 
@@ -169,6 +176,9 @@ export async function readProjectConfig(projectDir: string): Promise<ProjectConf
   }
   const { config, problems } = checkProjectConfig(value);
   if (problems.length > 0) throw invalid(file, '', problems.join('; '), 'Fix it (the README lists every key), then run again');
+  // Handlers are checked for real (the file exists, it exports the name) before anything is built or deployed.
+  const missing = config.routes ? await checkRouteHandlers(projectDir, config.routes) : [];
+  if (missing.length > 0) throw invalid(file, '', missing.join('; '), 'Fix the handler or the route, then run again');
   return config;
 }
 

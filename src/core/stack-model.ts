@@ -5,6 +5,17 @@
  */
 import { DEFAULT_CALLBACK_URLS, DEFAULT_LOGOUT_URLS, OAUTH_SCOPES, domainLabel } from './hosted-ui.js';
 import { DEFAULT_PASSWORD_POLICY } from './password-policy.js';
+import {
+  AUTHORIZER_TTL,
+  handlerFunctionId,
+  parseHandler,
+  parseRouteKey,
+  type ResourceServerModel,
+  type ResourceServerSettings,
+  type RouteAccess,
+  type RouteAccessSetting,
+  type RouteSettings,
+} from './routes.js';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -90,6 +101,11 @@ export interface FunctionModel {
   readonly memorySize: number;
   /** Seconds. */
   readonly timeout: number;
+  /**
+   * A project's own handler: the file (relative to the project) and export it runs, and the group rule of each route
+   * it serves (`<METHOD> <path>` → groups; empty: no group rule), which the handler wrapper checks.
+   */
+  readonly source?: { readonly file: string; readonly export: string; readonly groups: Readonly<Record<string, readonly string[]>> };
 }
 
 /** An API route: a method and path of the REST API, proxied to a function. */
@@ -99,6 +115,10 @@ export interface RouteModel {
   /** `/` or an API Gateway path such as `/{proxy+}`. */
   readonly path: string;
   readonly functionId: string;
+  /** A project's own route: who may call it (absent: the built-in API, which checks tokens itself). */
+  readonly access?: RouteAccess;
+  /** A project's own route: the handler as the configuration names it (`api/notes.ts#get`). */
+  readonly handler?: string;
 }
 
 /** The outputs a deployed stack has (`CustomDomainUrl` only while it has a custom domain). */
@@ -139,6 +159,10 @@ export interface StackModel {
   /** The first is the built-in API (`api`). */
   readonly functions: readonly FunctionModel[];
   readonly routes: readonly RouteModel[];
+  /** The OAuth 2.0 APIs whose custom scopes routes may ask for; their scopes join the app client's. */
+  readonly resourceServers: readonly ResourceServerModel[];
+  /** The Cognito authorizer of the project's routes: seconds its answer is kept per token (0: not kept). */
+  readonly authorizer: { readonly resultTtlInSeconds: number };
   readonly outputs: readonly StackOutputName[];
 }
 
@@ -211,6 +235,12 @@ export interface StackSettings {
   authDomainPrefix?: string;
   memorySize?: number;
   timeout?: number;
+  /** The project's own routes, `<METHOD> <path>` → handler and access. */
+  routes?: Readonly<Record<string, RouteSettings>>;
+  /** Resource servers by identifier, for scope rules. */
+  resourceServers?: Readonly<Record<string, ResourceServerSettings>>;
+  /** Seconds the routes' authorizer keeps its answer per token (default 300, at most 3600; 0 turns it off). */
+  authorizerCacheSeconds?: number;
 }
 
 /** Layers of settings as one (later ones win, key by key, the password policy's rules too). */
@@ -228,6 +258,12 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
   const s = buildStackSettings(...layers);
   const stackName = s.stackName ?? DEFAULTS.stackName;
   const domain = s.domain ? { name: s.domain, ...(s.hostedZoneId ? { hostedZoneId: s.hostedZoneId } : {}) } : undefined;
+  const resourceServers: ResourceServerModel[] = Object.entries(s.resourceServers ?? {}).map(([identifier, server]) => ({
+    identifier,
+    name: server.name ?? identifier,
+    scopes: Object.entries(server.scopes).map(([name, description]) => ({ name, description })),
+  }));
+  const user = userRoutes(s.routes ?? {}, { memorySize: s.memorySize ?? DEFAULTS.api.memorySize, timeout: s.timeout ?? DEFAULTS.api.timeout });
   const ses = s.sesIdentityArn ? { identityArn: s.sesIdentityArn, ...(s.sesFromAddress ? { fromAddress: s.sesFromAddress } : {}) } : undefined;
   return {
     stackName,
@@ -246,6 +282,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     },
     client: {
       ...DEFAULTS.client,
+      oauthScopes: [...DEFAULTS.client.oauthScopes, ...resourceServers.flatMap((r) => r.scopes.map((scope) => `${r.identifier}/${scope.name}`))],
       accessTokenValidityMinutes: s.accessTokenValidityMinutes ?? DEFAULTS.client.accessTokenValidityMinutes,
       idTokenValidityMinutes: s.idTokenValidityMinutes ?? DEFAULTS.client.idTokenValidityMinutes,
       refreshTokenValidityDays: s.refreshTokenValidityDays ?? DEFAULTS.client.refreshTokenValidityDays,
@@ -263,14 +300,50 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
         memorySize: s.memorySize ?? DEFAULTS.api.memorySize,
         timeout: s.timeout ?? DEFAULTS.api.timeout,
       },
+      ...user.functions,
     ],
-    // The API is one proxy: the handler routes every path itself.
+    // The built-in API is one proxy: its handler routes its paths itself. The project's routes follow.
     routes: [
       { method: 'ANY', path: '/', functionId: API_FUNCTION_ID },
       { method: 'ANY', path: '/{proxy+}', functionId: API_FUNCTION_ID },
+      ...user.routes,
     ],
+    resourceServers,
+    authorizer: { resultTtlInSeconds: s.authorizerCacheSeconds ?? AUTHORIZER_TTL.default },
     outputs: [...STACK_OUTPUTS],
   };
+}
+
+function accessOf(setting: RouteAccessSetting): RouteAccess {
+  if (setting === 'public' || setting === 'signed-in') return { kind: setting };
+  return 'scopes' in setting ? { kind: 'scopes', scopes: [...setting.scopes] } : { kind: 'groups', groups: [...setting.groups] };
+}
+
+/** The project's routes and the functions they imply: one per handler export, in the order first named. */
+function userRoutes(routes: Readonly<Record<string, RouteSettings>>, limits: { memorySize: number; timeout: number }): { functions: FunctionModel[]; routes: RouteModel[] } {
+  const functions = new Map<string, { file: string; export: string; groups: Record<string, readonly string[]> }>();
+  const out: RouteModel[] = [];
+  for (const [key, route] of Object.entries(routes)) {
+    const parsed = parseRouteKey(key);
+    const source = parseHandler(route.handler);
+    if (!parsed || !source) continue;
+    const id = handlerFunctionId(route.handler);
+    const access = accessOf(route.access);
+    const fn = functions.get(id) ?? { ...source, groups: {} };
+    fn.groups[`${parsed.method} ${parsed.path}`] = access.kind === 'groups' ? access.groups : [];
+    functions.set(id, fn);
+    out.push({ method: parsed.method, path: parsed.path, functionId: id, access, handler: route.handler });
+  }
+  const fns = [...functions].map(([id, source]): FunctionModel => ({
+    id,
+    entry: source.file,
+    handler: `index.${source.export}`,
+    environment: {},
+    memorySize: limits.memorySize,
+    timeout: limits.timeout,
+    source,
+  }));
+  return { functions: fns, routes: out };
 }
 
 /** The entries whose value is set: an absent setting and one set to undefined both keep the layer below. */

@@ -1,12 +1,14 @@
 /**
  * The REST API: one method per route, each a proxy integration to its function, a deployment named after the API's
- * definition, the stage, and the permission for API Gateway to call each function. Authorization is NONE on
- * purpose: the handler verifies Cognito tokens itself on the routes that need them.
+ * definition, the stage, and the permission for API Gateway to call each function. The built-in API's methods
+ * have no authorizer on purpose: its handler verifies Cognito tokens itself on the routes that need them. The
+ * project's own routes are protected by API Gateway (routes.ts).
  */
 import type { RouteModel, StackModel } from '../../core/stack-model.js';
 import { LOGICAL_IDS, PARAMETERS as P, apiDefinitionHash, type CfnResource } from '../template.js';
 import { functionIds } from './functions.js';
 import { getAtt, ref, sub } from './intrinsics.js';
+import { methodAuthorization, userRouteApiResources } from './routes.js';
 
 const pascal = (segment: string): string =>
   segment === '{proxy+}' ? 'Proxy' : segment.replace(/[{}+]/g, '').replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
@@ -46,7 +48,7 @@ export function apiResources(model: StackModel): Record<string, CfnResource> {
         RestApiId: ref(LOGICAL_IDS.api),
         ResourceId: paths.resourceOf(route.path),
         HttpMethod: route.method,
-        AuthorizationType: 'NONE',
+        ...methodAuthorization(route),
         Integration: {
           Type: 'AWS_PROXY',
           IntegrationHttpMethod: 'POST',
@@ -55,7 +57,9 @@ export function apiResources(model: StackModel): Record<string, CfnResource> {
       },
     };
   }
-  const definition = { [LOGICAL_IDS.api]: restApi, ...paths.resources, ...methods };
+  const user = userRouteApiResources(model, paths.resourceOf, (path, method) => `Api${nameOf({ path } as RouteModel, paths.nameOf)}${pascal(method.toLowerCase())}Method`);
+  Object.assign(methods, user.methods);
+  const definition = { [LOGICAL_IDS.api]: restApi, ...paths.resources, ...methods, ...user.others };
   // CloudFormation creates a new API Gateway deployment only when the Deployment resource itself is new, and a
   // deployment is a snapshot of the methods: with a fixed logical id, a change to a method would never reach the
   // stage. So, as SAM does, the deployment is named after a hash of the API's definition: any change to it adds
@@ -79,7 +83,7 @@ export function apiResources(model: StackModel): Record<string, CfnResource> {
     // A deployment snapshots the methods that exist when it is created, so it must wait for all of them.
     [deploymentId]: {
       Type: 'AWS::ApiGateway::Deployment',
-      DependsOn: Object.keys(methods),
+      DependsOn: [...Object.keys(methods), ...Object.keys(user.others).filter((id) => user.gatewayResponses.includes(id))],
       Properties: { RestApiId: ref(LOGICAL_IDS.api), Description: 'authstack proxy integration' },
     },
     [LOGICAL_IDS.stage]: {

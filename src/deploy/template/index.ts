@@ -14,6 +14,7 @@ import { outputs } from './outputs.js';
 import { PARAMETER_GROUPS, parameters } from './parameters.js';
 import { POOL_CONDITIONS, groupConditions, poolResources } from './pool.js';
 import { PARAMETERS as P } from '../template.js';
+import { withResourceServers } from './routes.js';
 
 export { parameterValues } from './parameters.js';
 export { functionIds } from './functions.js';
@@ -47,7 +48,7 @@ export function synthesize(model: StackModel, assets: FunctionAssets): CfnTempla
       },
     },
     Conditions: { HasDomain: isSet(P.domainName), ...POOL_CONDITIONS, ...groupConditions() },
-    Resources: { ...poolResources(model), ...functions, ...apiResources(model), ...customDomainResources() },
+    Resources: { ...withResourceServers(model, poolResources(model)), ...functions, ...apiResources(model), ...customDomainResources() },
     Outputs: outputs(model),
   };
 }
