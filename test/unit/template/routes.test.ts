@@ -17,7 +17,7 @@ import { PropertiesValidator, loadResourceSchemas, validateTemplateProperties } 
 import { generatedTemplate } from '../../helpers/template.js';
 
 /** The routes `authstack init` writes, plus a scope route and a group route. */
-export const SAMPLE_ROUTES = {
+const SAMPLE_ROUTES = {
   groups: ['admin'],
   resourceServers: { notes: { name: 'Notes', scopes: { read: 'Read notes', write: 'Write notes' } } },
   routes: {
