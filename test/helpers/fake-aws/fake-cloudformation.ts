@@ -106,6 +106,11 @@ export interface ResourceHooks {
   deleted?(resource: FakeResource, stack: FakeStack): void;
   /** Return false to keep the resource CREATE_IN_PROGRESS for now (a certificate awaiting validation). */
   ready?(resource: FakeResource, stack: FakeStack): boolean;
+  /**
+   * The reason the service refuses to create or update the resource with these (resolved) properties, as its
+   * handler would answer (a function whose code object is missing); undefined when it accepts them.
+   */
+  refuse?(resource: FakeResource, previous: FakeResource | undefined, stack: FakeStack): string | undefined;
 }
 
 /**
@@ -127,7 +132,7 @@ export const REPLACING_PROPERTIES: Record<string, string[]> = {
 };
 
 const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
-const ACCOUNT = '123456789012';
+export const ACCOUNT = '123456789012';
 
 export interface FakeCloudFormationOptions {
   region?: string;
@@ -424,11 +429,12 @@ export class FakeCloudFormation {
         if (failed) return true;
         const r: FakeResource = { logicalId: id, type: def.Type, physicalId: '', properties: {}, raw: JSON.stringify(def), status: 'CREATE_IN_PROGRESS', deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         r.properties = this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>;
-        if (this.failures.has(id)) {
+        const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, undefined, stack);
+        if (refused !== undefined) {
           failed = id;
           stack.resources.set(id, r);
           this.resourceEvent(stack, r, 'CREATE_IN_PROGRESS');
-          this.resourceEvent(stack, r, 'CREATE_FAILED', this.failures.get(id));
+          this.resourceEvent(stack, r, 'CREATE_FAILED', refused);
           return true;
         }
         r.physicalId = this.physicalId(stack, id, def.Type, r.properties);
@@ -484,11 +490,12 @@ export class FakeCloudFormation {
         const previous = stack.resources.get(id);
         const r: FakeResource = { logicalId: id, type: def.Type, physicalId: previous?.physicalId ?? '', properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>, raw: JSON.stringify(def), status: `${status}_IN_PROGRESS`, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         touched.push(id);
-        if (this.failures.has(id)) {
+        const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, status === 'CREATE' ? undefined : previous, stack);
+        if (refused !== undefined) {
           failed = id;
           stack.resources.set(id, r);
           this.resourceEvent(stack, r, `${status}_IN_PROGRESS`);
-          this.resourceEvent(stack, r, `${status}_FAILED`, this.failures.get(id));
+          this.resourceEvent(stack, r, `${status}_FAILED`, refused);
           return true;
         }
         if (status === 'CREATE' || change.Replacement === 'True') r.physicalId = this.physicalId(stack, id, def.Type, r.properties);

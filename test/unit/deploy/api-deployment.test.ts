@@ -4,7 +4,8 @@
  * that (FakeAws.stageServes), so the trap of a fixed deployment logical id shows here as it would in AWS.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiDefinitionHash, parseTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
+import { apiDefinitionHash, parseTemplate } from '../../../src/deploy/template.js';
+import { withApiDeploymentHash } from '../template/legacy-deployment.js';
 import { readFile } from 'node:fs/promises';
 import { buildStackModel } from '../../../src/core/stack-model.js';
 import { generatedTemplate } from '../../helpers/template.js';
