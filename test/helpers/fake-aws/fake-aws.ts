@@ -216,7 +216,7 @@ export class FakeAws {
           c.middlewareStack.add(
             (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
               const operation = (context.commandName ?? '').replace(/Command$/, '');
-              const output = this.handle(service, operation, args.input);
+              const output = this.handle(service, operation, args.input, region);
               return { output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'fake' } }, response: { statusCode: 200, headers: {}, body: undefined } };
             },
             // Inside the retry and signing middleware (finalizeRequest), in place of deserialize + HTTP.
@@ -248,7 +248,7 @@ export class FakeAws {
   }
 
   /** One API call. Recorded first, so throttled attempts count as the calls they are. */
-  handle(service: string, operation: string, input: any): unknown {
+  handle(service: string, operation: string, input: any, region: string = this.cfn.region): unknown {
     this.calls.push({ service, operation, input });
     for (const key of [operation, '*']) {
       const left = this.throttles.get(key) ?? 0;
@@ -259,7 +259,7 @@ export class FakeAws {
     }
     switch (service) {
       case 'cloudformation':
-        return this.cfn.handle(operation, input);
+        return this.cfn.handle(operation, input, region);
       case 'lambda':
         return this.lambda(operation, input);
       case 'acm':
@@ -271,7 +271,7 @@ export class FakeAws {
       case 'cognito':
         return this.cognito(operation, input);
       case 's3':
-        return this.s3.handle(operation, input);
+        return this.s3.handle(operation, input, region);
       case 'sts':
         if (operation === 'GetCallerIdentity') return { Account: this.account, Arn: `arn:aws:iam::${this.account}:user/deployer`, UserId: 'AIDAFAKE' };
         break;

@@ -84,6 +84,8 @@ interface FakeChangeSet {
 export interface FakeStack {
   stackId: string;
   name: string;
+  /** The region the stack was created in (`AWS::Region`). */
+  region: string;
   status: string;
   statusReason?: string;
   templateBody: string;
@@ -171,8 +173,11 @@ export class FakeCloudFormation {
     this.hooks = options.hooks ?? {};
   }
 
-  /** Answers one API call, as the SDK client would return it (without $metadata). */
-  handle(operation: string, input: any): unknown {
+  /**
+   * Answers one API call, as the SDK client would return it (without $metadata). `region`: the one the client was
+   * made for (default the fake's); a stack lives in the region of the call that created it.
+   */
+  handle(operation: string, input: any, region: string = this.region): unknown {
     switch (operation) {
       case 'DescribeStacks':
         return this.describeStacks(input);
@@ -181,7 +186,7 @@ export class FakeCloudFormation {
       case 'GetTemplate':
         return { TemplateBody: this.stack(input.StackName, true).templateBody };
       case 'CreateChangeSet':
-        return this.createChangeSet(input);
+        return this.createChangeSet(input, region);
       case 'DescribeChangeSet':
         return this.describeChangeSet(input);
       case 'ExecuteChangeSet':
@@ -261,7 +266,7 @@ export class FakeCloudFormation {
     return { StackEvents: page, NextToken: next };
   }
 
-  private createChangeSet(input: any) {
+  private createChangeSet(input: any, region: string) {
     const name: string = input.ChangeSetName;
     if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name ?? '')) throw fakeError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint`);
     let template: CfnTemplate;
@@ -276,8 +281,9 @@ export class FakeCloudFormation {
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') throw fakeError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
       if (!stack) {
         stack = {
-          stackId: `arn:aws:cloudformation:${this.region}:${ACCOUNT}:stack/${input.StackName}/${this.uuid()}`,
+          stackId: `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${input.StackName}/${this.uuid()}`,
           name: input.StackName,
+          region,
           status: 'REVIEW_IN_PROGRESS',
           templateBody: '',
           template: { Resources: {} },
@@ -725,7 +731,7 @@ export class FakeCloudFormation {
   private resolve(stack: FakeStack, node: unknown): unknown {
     const conditions = stack.template.Conditions ?? {};
     const pseudo: Record<string, string> = {
-      'AWS::Region': this.region,
+      'AWS::Region': stack.region,
       'AWS::StackName': stack.name,
       'AWS::StackId': stack.stackId,
       'AWS::AccountId': ACCOUNT,

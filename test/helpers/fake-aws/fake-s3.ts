@@ -50,7 +50,8 @@ export class FakeS3 {
     return this.buckets.get(bucket)?.objects.get(key)?.at(-1);
   }
 
-  handle(operation: string, input: any): unknown {
+  /** One call; `region` is the one the client was made for (where CreateBucket creates). */
+  handle(operation: string, input: any, region: string = this.region): unknown {
     switch (operation) {
       case 'HeadBucket': {
         const b = this.buckets.get(input.Bucket);
@@ -60,7 +61,7 @@ export class FakeS3 {
         return { BucketRegion: b.region };
       }
       case 'CreateBucket':
-        return this.createBucket(input);
+        return this.createBucket(input, region);
       case 'PutPublicAccessBlock':
         this.owned(input).publicAccessBlock = input.PublicAccessBlockConfiguration;
         return {};
@@ -103,23 +104,23 @@ export class FakeS3 {
     throw fakeError('InvalidAction', `no fake for s3 ${operation}`);
   }
 
-  private createBucket(input: any): unknown {
+  private createBucket(input: any, region: string): unknown {
     const name = String(input.Bucket ?? '');
     if (!BUCKET_NAME.test(name) || name.includes('..')) throw fakeError('InvalidBucketName', 'The specified bucket is not valid.');
     const constraint = input.CreateBucketConfiguration?.LocationConstraint as string | undefined;
     // us-east-1 takes no constraint (naming it is an error); every other region must name itself.
-    if (this.region === 'us-east-1' ? constraint !== undefined : constraint !== this.region) {
-      if (this.region === 'us-east-1') throw fakeError('InvalidLocationConstraint', 'The specified location-constraint is not valid');
+    if (region === 'us-east-1' ? constraint !== undefined : constraint !== region) {
+      if (region === 'us-east-1') throw fakeError('InvalidLocationConstraint', 'The specified location-constraint is not valid');
       throw fakeError('IllegalLocationConstraintException', `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`);
     }
     const existing = this.buckets.get(name);
     if (existing) {
       if (existing.owner !== this.account) throw fakeError('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', 409);
       // us-east-1 answers 200 to its owner re-creating a bucket; every other region 409.
-      if (this.region !== 'us-east-1') throw fakeError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
+      if (region !== 'us-east-1') throw fakeError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
       return { Location: `/${name}` };
     }
-    this.buckets.set(name, { name, region: this.region, owner: this.account, objects: new Map() });
+    this.buckets.set(name, { name, region, owner: this.account, objects: new Map() });
     return { Location: `/${name}` };
   }
 
