@@ -76,9 +76,7 @@ interface FakeZone {
 }
 
 export interface FakeAwsOptions extends FakeCloudFormationOptions {
-  /** GetFunction calls answered InProgress after an UpdateFunctionCode. Default 0. */
-  functionUpdatePolls?: number;
-  /** GetFunction calls a new function is answered `State: Pending` (it refuses code until Active). Default 0. */
+  /** GetFunction calls a new function is answered `State: Pending`. Default 0. */
   functionActivePolls?: number;
   /** CloudFormation polls before a new certificate is issued. Default 0; Infinity never. */
   certificateIssueAfter?: number;
@@ -101,12 +99,9 @@ export class FakeAws {
   /** `<rest api id>/<stage name>` → the deployment the stage serves. */
   readonly apiStages = new Map<string, string>();
   readonly logGroups = new Map<string, Array<{ eventId: string; timestamp: number; message: string; logStreamName: string }>>();
-  functionUpdatePolls: number;
   functionActivePolls: number;
   certificateIssueAfter: number;
   usersPerPool: number;
-  /** Lambda fails the next code update with this reason. */
-  failNextCodeUpdate?: string;
   /** operation (or `*`) → how many more calls fail with Throttling. */
   private readonly throttles = new Map<string, number>();
   /** Set to make every call fail the way a missing credential chain does. */
@@ -117,7 +112,6 @@ export class FakeAws {
   readonly regions: string[] = [];
 
   constructor(options: FakeAwsOptions = {}) {
-    this.functionUpdatePolls = options.functionUpdatePolls ?? 0;
     this.functionActivePolls = options.functionActivePolls ?? 0;
     this.certificateIssueAfter = options.certificateIssueAfter ?? 0;
     this.usersPerPool = options.usersPerPool ?? 0;
@@ -359,20 +353,6 @@ export class FakeAws {
         return config(this.fn(input.FunctionName));
       case 'GetFunction':
         return { Configuration: config(poll(this.fn(input.FunctionName))) };
-      case 'UpdateFunctionCode': {
-        const f = this.fn(input.FunctionName);
-        if (f.state === 'Pending') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending', 409);
-        if (f.lastUpdateStatus === 'InProgress') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource', 409);
-        const zip = input.ZipFile as Uint8Array;
-        f.codeSha256 = createHash('sha256').update(zip).digest('base64');
-        f.codeSize = zip.byteLength;
-        f.lastModified = new Date().toISOString();
-        f.lastUpdateStatus = 'InProgress';
-        f.pendingPolls = this.functionUpdatePolls;
-        f.lastUpdateStatusReason = this.failNextCodeUpdate;
-        this.failNextCodeUpdate = undefined;
-        return config(f);
-      }
     }
     throw fakeError('InvalidAction', `no fake for lambda ${operation}`);
   }

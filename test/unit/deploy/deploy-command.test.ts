@@ -94,29 +94,6 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.count('s3', 'PutObject')).toBe(0);
   });
 
-  it('CloudFormation fails the create when the code object is missing, as Lambda does (the fake resolves Code.S3Bucket/S3Key)', async () => {
-    w = await deployWorld();
-    await w.deploy([], { code: 'code v1' });
-    // Someone empties the bucket; a stack created from a template naming that object cannot get its code.
-    w.aws.s3.buckets.get(BUCKET)!.objects.clear();
-    const { body } = (await import('./helpers.js')).testTemplate();
-    const { deployTemplate } = await import('./helpers.js');
-    // deployTemplate publishes first, so it puts the object back: the stack is created.
-    const { result } = await deployTemplate(w.aws, body, { stackName: 'fresh' });
-    expect(result.outcome).toBe('created');
-    // Without the publish step, CloudFormation reports Lambda's own error.
-    w.aws.s3.buckets.get(BUCKET)!.objects.clear();
-    const cfn = w.aws.cfn;
-    cfn.handle('CreateChangeSet', { StackName: 'bare', ChangeSetName: 'c1', ChangeSetType: 'CREATE', TemplateBody: body, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'], Parameters: [] });
-    while ((cfn.handle('DescribeChangeSet', { ChangeSetName: 'c1', StackName: 'bare' }) as { Status: string }).Status !== 'CREATE_COMPLETE');
-    cfn.handle('ExecuteChangeSet', { ChangeSetName: 'c1', StackName: 'bare' });
-    cfn.settle();
-    expect(cfn.get('bare')!.status).toBe('ROLLBACK_COMPLETE');
-    const failed = (cfn.handle('DescribeStackEvents', { StackName: 'bare' }) as { StackEvents: Array<{ LogicalResourceId: string; ResourceStatus: string; ResourceStatusReason?: string }> }).StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
-    expect(failed).toMatchObject({ LogicalResourceId: 'Function' });
-    expect(failed!.ResourceStatusReason).toContain('S3 Error Code: NoSuchKey');
-  });
-
   it('deploys the Lambda zip shipped in the package when no --zip is given, without bundling anything', async () => {
     w = await deployWorld();
     const r = await w.run(['deploy', '--yes', '--poll-interval', '1ms', '--json']);
