@@ -35,13 +35,13 @@ describe('fake S3: buckets', () => {
     expect(await outcome(s3.send(new HeadBucketCommand({ Bucket: 'mine', ExpectedBucketOwner: '111111111111' })))).toBe('403 Forbidden');
   });
 
-  it('CreateBucket: name rules; us-east-1 takes no location constraint, other regions must name themselves', async () => {
+  it('CreateBucket: name rules; us-east-1 takes no location constraint, other regions must name themselves (the SDK adds the client\'s region when none is given)', async () => {
     const east = await world();
     expect(await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'Upper_Case' })))).toBe('400 InvalidBucketName');
     expect(await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'bkt1', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } })))).toBe('400 InvalidLocationConstraint');
     const west = await world('eu-west-2');
-    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2' })))).toBe('400 IllegalLocationConstraintException');
-    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-2' } })))).toBe('ok');
+    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))).toBe('400 IllegalLocationConstraintException');
+    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2' })))).toBe('ok');
     expect(west.aws.s3.buckets.get('bkt2')!.region).toBe('eu-west-2');
   });
 
