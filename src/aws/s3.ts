@@ -82,7 +82,10 @@ export function s3Api(client: S3Client, settings: AwsCallSettings = {}): S3Api {
     async createBucket(bucket, region) {
       try {
         await client.send(
-          new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }),
+          new CreateBucketCommand({
+            Bucket: bucket,
+            ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+          }),
         );
       } catch (err) {
         if (errorName(err) === 'BucketAlreadyOwnedByYou') return;
@@ -101,7 +104,13 @@ export function s3Api(client: S3Client, settings: AwsCallSettings = {}): S3Api {
       ),
     putOwnershipControls: (bucket, owner) =>
       send(`disable ACLs on ${bucket}`, () =>
-        client.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, ExpectedBucketOwner: owner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } })),
+        client.send(
+          new PutBucketOwnershipControlsCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: owner,
+            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          }),
+        ),
       ),
     putEncryption: (bucket, owner) =>
       send(`turn on encryption for ${bucket}`, () =>
@@ -142,7 +151,16 @@ export function s3Api(client: S3Client, settings: AwsCallSettings = {}): S3Api {
     },
     putObject: (bucket, key, body, sha256Base64, owner) =>
       send(`upload s3://${bucket}/${key}`, () =>
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumSHA256: sha256Base64, ContentType: 'application/zip', ExpectedBucketOwner: owner })),
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ChecksumSHA256: sha256Base64,
+            ContentType: 'application/zip',
+            ExpectedBucketOwner: owner,
+          }),
+        ),
       ),
   };
 }

@@ -38,10 +38,14 @@ export async function publishAssets(
   const owner = target.accountId;
   const state = await s3.headBucket(bucket, owner);
   if (state === 'forbidden') {
-    throw new UserError('auth', `The artifact bucket ${bucket} exists, but S3 refuses these credentials access to it: it belongs to another account, or this identity may not read it.`, {
-      code: 'ArtifactBucketForbidden',
-      hint: 'Allow the S3 actions "authstack iam-policy" lists on that bucket; if another account owns the name, delete nothing and tell us',
-    });
+    throw new UserError(
+      'auth',
+      `The artifact bucket ${bucket} exists, but S3 refuses these credentials access to it: it belongs to another account, or this identity may not read it.`,
+      {
+        code: 'ArtifactBucketForbidden',
+        hint: 'Allow the S3 actions "authstack iam-policy" lists on that bucket; if another account owns the name, delete nothing and tell us',
+      },
+    );
   }
   const bucketCreated = state === 'missing';
   if (bucketCreated) {
@@ -73,7 +77,9 @@ export async function publishAssets(
   // Functions built from the same bytes share one object.
   const byKey = new Map<string, BuiltAsset[]>();
   for (const asset of assets) byKey.set(assetKey(asset), [...(byKey.get(assetKey(asset)) ?? []), asset]);
-  const present = bucketCreated ? new Map<string, boolean>() : new Map(await Promise.all([...byKey.keys()].map(async (key) => [key, (await s3.headObject(bucket, key, owner)) !== undefined] as const)));
+  const present = bucketCreated
+    ? new Map<string, boolean>()
+    : new Map(await Promise.all([...byKey.keys()].map(async (key) => [key, (await s3.headObject(bucket, key, owner)) !== undefined] as const)));
   const uploaded: string[] = [];
   for (const [key, group] of byKey) {
     const first = group[0]!;

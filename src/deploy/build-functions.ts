@@ -68,7 +68,10 @@ async function bundleEntry(entry: string): Promise<Uint8Array> {
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
     if (/Cannot find (package|module) 'esbuild'/.test(message)) {
-      throw new UserError('usage', `Building the function ${entry} needs esbuild, which is not installed.`, { code: 'NoBundler', hint: 'npm install --save-dev esbuild' });
+      throw new UserError('usage', `Building the function ${entry} needs esbuild, which is not installed.`, {
+        code: 'NoBundler',
+        hint: 'npm install --save-dev esbuild',
+      });
     }
     throw new UserError('usage', `Could not build the function ${entry}: ${message.split('\n')[0]}`, { code: 'BuildFailed', cause: err });
   }

@@ -27,7 +27,12 @@ export type NoChangeReason = 'template and parameters unchanged' | 'change set e
 
 export type DeployPlan =
   | { readonly kind: 'no-changes'; readonly reason: NoChangeReason }
-  | { readonly kind: 'change-set'; readonly type: 'CREATE' | 'UPDATE'; readonly reason: 'template changed' | 'parameters changed' | 'code changed'; readonly functions?: readonly string[] };
+  | {
+      readonly kind: 'change-set';
+      readonly type: 'CREATE' | 'UPDATE';
+      readonly reason: 'template changed' | 'parameters changed' | 'code changed';
+      readonly functions?: readonly string[];
+    };
 
 /** Whether the deployed template is worth reading: the stack is in a state a deploy may leave as it is. */
 export function mayCompareTemplate(facts: Pick<DeployFacts, 'stack'>): boolean {
@@ -47,8 +52,10 @@ export function sameConfiguration(facts: DeployFacts): boolean {
 export function planDeploy(facts: DeployFacts): DeployPlan {
   if (sameConfiguration(facts)) return { kind: 'no-changes', reason: 'template and parameters unchanged' };
   if (!facts.stack) return { kind: 'change-set', type: 'CREATE', reason: 'template changed' };
-  if (facts.deployedTemplateSha256 !== undefined && facts.deployedTemplateSha256 === facts.templateSha256) return { kind: 'change-set', type: 'UPDATE', reason: 'parameters changed' };
-  if (facts.codeOnly && facts.codeOnly.length > 0 && sameParameters(facts)) return { kind: 'change-set', type: 'UPDATE', reason: 'code changed', functions: facts.codeOnly };
+  if (facts.deployedTemplateSha256 !== undefined && facts.deployedTemplateSha256 === facts.templateSha256)
+    return { kind: 'change-set', type: 'UPDATE', reason: 'parameters changed' };
+  if (facts.codeOnly && facts.codeOnly.length > 0 && sameParameters(facts))
+    return { kind: 'change-set', type: 'UPDATE', reason: 'code changed', functions: facts.codeOnly };
   return { kind: 'change-set', type: 'UPDATE', reason: 'template changed' };
 }
 

@@ -57,7 +57,8 @@ export class FakeS3 {
         const b = this.buckets.get(input.Bucket);
         // HEAD answers carry no body: S3 says only 404 or 403, and the SDK names the error after the status.
         if (!b) throw fakeError('NotFound', 'Not Found', 404);
-        if (b.owner !== this.account || (input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== b.owner)) throw fakeError('Forbidden', 'Forbidden', 403);
+        if (b.owner !== this.account || (input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== b.owner))
+          throw fakeError('Forbidden', 'Forbidden', 403);
         return { BucketRegion: b.region };
       }
       case 'CreateBucket':
@@ -73,13 +74,15 @@ export class FakeS3 {
         return {};
       case 'PutBucketVersioning': {
         const status = input.VersioningConfiguration?.Status;
-        if (status !== 'Enabled' && status !== 'Suspended') throw fakeError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+        if (status !== 'Enabled' && status !== 'Suspended')
+          throw fakeError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
         this.owned(input).versioning = status;
         return {};
       }
       case 'PutBucketLifecycleConfiguration': {
         const rules = input.LifecycleConfiguration?.Rules;
-        if (!Array.isArray(rules) || rules.length === 0) throw fakeError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+        if (!Array.isArray(rules) || rules.length === 0)
+          throw fakeError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
         this.owned(input).lifecycle = input.LifecycleConfiguration;
         return {};
       }
@@ -88,7 +91,7 @@ export class FakeS3 {
         try {
           b.policy = JSON.parse(input.Policy);
         } catch {
-          throw fakeError('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'');
+          throw fakeError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
         }
         return {};
       }
@@ -96,7 +99,12 @@ export class FakeS3 {
         const b = this.owned(input);
         const o = b.objects.get(input.Key)?.at(-1);
         if (!o) throw fakeError('NotFound', 'Not Found', 404);
-        return { ContentLength: o.body.length, ContentType: o.contentType, ETag: `"${createHash('md5').update(o.body).digest('hex')}"`, ...(b.versioning === 'Enabled' ? { VersionId: o.versionId } : {}) };
+        return {
+          ContentLength: o.body.length,
+          ContentType: o.contentType,
+          ETag: `"${createHash('md5').update(o.body).digest('hex')}"`,
+          ...(b.versioning === 'Enabled' ? { VersionId: o.versionId } : {}),
+        };
       }
       case 'PutObject':
         return this.putObject(input);
@@ -111,13 +119,22 @@ export class FakeS3 {
     // us-east-1 takes no constraint (naming it is an error); every other region must name itself.
     if (region === 'us-east-1' ? constraint !== undefined : constraint !== region) {
       if (region === 'us-east-1') throw fakeError('InvalidLocationConstraint', 'The specified location-constraint is not valid');
-      throw fakeError('IllegalLocationConstraintException', `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+      throw fakeError(
+        'IllegalLocationConstraintException',
+        `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+      );
     }
     const existing = this.buckets.get(name);
     if (existing) {
-      if (existing.owner !== this.account) throw fakeError('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', 409);
+      if (existing.owner !== this.account)
+        throw fakeError(
+          'BucketAlreadyExists',
+          'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+          409,
+        );
       // us-east-1 answers 200 to its owner re-creating a bucket; every other region 409.
-      if (region !== 'us-east-1') throw fakeError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
+      if (region !== 'us-east-1')
+        throw fakeError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
       return { Location: `/${name}` };
     }
     this.buckets.set(name, { name, region, owner: this.account, objects: new Map() });
@@ -128,19 +145,25 @@ export class FakeS3 {
     const b = this.owned(input);
     const body = Buffer.from(input.Body as Uint8Array);
     const sha256 = createHash('sha256').update(body).digest('base64');
-    if (input.ChecksumSHA256 !== undefined && input.ChecksumSHA256 !== sha256) throw fakeError('BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+    if (input.ChecksumSHA256 !== undefined && input.ChecksumSHA256 !== sha256)
+      throw fakeError('BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
     const versionId = b.versioning === 'Enabled' ? `v${++this.versions}` : 'null';
     const version: FakeObjectVersion = { versionId, body, sha256, contentType: input.ContentType };
     const list = b.versioning === 'Enabled' ? [...(b.objects.get(input.Key) ?? []), version] : [version];
     b.objects.set(input.Key, list);
-    return { ETag: `"${createHash('md5').update(body).digest('hex')}"`, ChecksumSHA256: sha256, ...(b.versioning === 'Enabled' ? { VersionId: versionId } : {}) };
+    return {
+      ETag: `"${createHash('md5').update(body).digest('hex')}"`,
+      ChecksumSHA256: sha256,
+      ...(b.versioning === 'Enabled' ? { VersionId: versionId } : {}),
+    };
   }
 
   /** A bucket of this account the request may act on (404 for none, 403 for another owner or a wrong expected owner). */
   private owned(input: { Bucket?: string; ExpectedBucketOwner?: string }): FakeBucket {
     const b = this.buckets.get(String(input.Bucket));
     if (!b) throw fakeError('NoSuchBucket', 'The specified bucket does not exist', 404);
-    if (b.owner !== this.account || (input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== b.owner)) throw fakeError('AccessDenied', 'Access Denied', 403);
+    if (b.owner !== this.account || (input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== b.owner))
+      throw fakeError('AccessDenied', 'Access Denied', 403);
     return b;
   }
 }

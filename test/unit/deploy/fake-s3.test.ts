@@ -1,6 +1,14 @@
 /** The fake S3 does what fake-s3.md says, through the real S3 client (as deploy reaches it). */
 import { createHash } from 'node:crypto';
-import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { FakeAws } from '../../helpers/fake-aws/fake-aws.js';
 import { CODE_V1, deployTemplate, testTemplate } from './helpers.js';
@@ -25,7 +33,7 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 }
 
 describe('fake S3: buckets', () => {
-  it('HeadBucket: 200 for the account\'s bucket, 404 for none, 403 for another account\'s or another ExpectedBucketOwner', async () => {
+  it("HeadBucket: 200 for the account's bucket, 404 for none, 403 for another account's or another ExpectedBucketOwner", async () => {
     const { aws, s3 } = await world();
     await s3.send(new CreateBucketCommand({ Bucket: 'mine' }));
     aws.s3.addForeignBucket('theirs');
@@ -35,17 +43,21 @@ describe('fake S3: buckets', () => {
     expect(await outcome(s3.send(new HeadBucketCommand({ Bucket: 'mine', ExpectedBucketOwner: '111111111111' })))).toBe('403 Forbidden');
   });
 
-  it('CreateBucket: name rules; us-east-1 takes no location constraint, other regions must name themselves (the SDK adds the client\'s region when none is given)', async () => {
+  it("CreateBucket: name rules; us-east-1 takes no location constraint, other regions must name themselves (the SDK adds the client's region when none is given)", async () => {
     const east = await world();
     expect(await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'Upper_Case' })))).toBe('400 InvalidBucketName');
-    expect(await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'bkt1', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } })))).toBe('400 InvalidLocationConstraint');
+    expect(
+      await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'bkt1', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as never } }))),
+    ).toBe('400 InvalidLocationConstraint');
     const west = await world('eu-west-2');
-    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))).toBe('400 IllegalLocationConstraintException');
+    expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))).toBe(
+      '400 IllegalLocationConstraintException',
+    );
     expect(await outcome(west.s3.send(new CreateBucketCommand({ Bucket: 'bkt2' })))).toBe('ok');
     expect(west.aws.s3.buckets.get('bkt2')!.region).toBe('eu-west-2');
   });
 
-  it('CreateBucket again: BucketAlreadyOwnedByYou outside us-east-1 (200 there), BucketAlreadyExists for another account\'s name', async () => {
+  it("CreateBucket again: BucketAlreadyOwnedByYou outside us-east-1 (200 there), BucketAlreadyExists for another account's name", async () => {
     const east = await world();
     await east.s3.send(new CreateBucketCommand({ Bucket: 'mine' }));
     expect(await outcome(east.s3.send(new CreateBucketCommand({ Bucket: 'mine' })))).toBe('ok');
@@ -64,8 +76,14 @@ describe('fake S3: buckets', () => {
     expect(aws.s3.buckets.get('mine')!.versioning).toBe('Enabled');
     expect(await outcome(s3.send(new PutBucketVersioningCommand({ Bucket: 'mine', VersioningConfiguration: {} })))).toBe('400 MalformedXML');
     expect(await outcome(s3.send(new PutBucketPolicyCommand({ Bucket: 'mine', Policy: 'not json' })))).toBe('400 MalformedPolicy');
-    expect(await outcome(s3.send(new PutBucketVersioningCommand({ Bucket: 'nobody', VersioningConfiguration: { Status: 'Enabled' } })))).toBe('404 NoSuchBucket');
-    expect(await outcome(s3.send(new PutBucketVersioningCommand({ Bucket: 'mine', ExpectedBucketOwner: '111111111111', VersioningConfiguration: { Status: 'Enabled' } })))).toBe('403 AccessDenied');
+    expect(await outcome(s3.send(new PutBucketVersioningCommand({ Bucket: 'nobody', VersioningConfiguration: { Status: 'Enabled' } })))).toBe(
+      '404 NoSuchBucket',
+    );
+    expect(
+      await outcome(
+        s3.send(new PutBucketVersioningCommand({ Bucket: 'mine', ExpectedBucketOwner: '111111111111', VersioningConfiguration: { Status: 'Enabled' } })),
+      ),
+    ).toBe('403 AccessDenied');
   });
 });
 
@@ -74,38 +92,59 @@ describe('fake S3: objects', () => {
     const { aws, s3 } = await world();
     await s3.send(new CreateBucketCommand({ Bucket: 'mine' }));
     expect(await outcome(s3.send(new HeadObjectCommand({ Bucket: 'mine', Key: 'k' })))).toBe('404 NotFound');
-    expect(await outcome(s3.send(new PutObjectCommand({ Bucket: 'mine', Key: 'k', Body: Buffer.from('one'), ChecksumSHA256: sha('other') })))).toBe('400 BadDigest');
+    expect(await outcome(s3.send(new PutObjectCommand({ Bucket: 'mine', Key: 'k', Body: Buffer.from('one'), ChecksumSHA256: sha('other') })))).toBe(
+      '400 BadDigest',
+    );
     await s3.send(new PutObjectCommand({ Bucket: 'mine', Key: 'k', Body: Buffer.from('one'), ChecksumSHA256: sha('one') }));
     await s3.send(new PutObjectCommand({ Bucket: 'mine', Key: 'k', Body: Buffer.from('two!') }));
     expect(aws.s3.buckets.get('mine')!.objects.get('k')).toHaveLength(1);
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'mine', VersioningConfiguration: { Status: 'Enabled' } }));
     const put = await s3.send(new PutObjectCommand({ Bucket: 'mine', Key: 'k', Body: Buffer.from('three') }));
     expect(put.VersionId).toBe('v1');
-    expect(aws.s3.buckets.get('mine')!.objects.get('k')!.map((v) => v.body.toString())).toEqual(['two!', 'three']);
+    expect(
+      aws.s3.buckets
+        .get('mine')!
+        .objects.get('k')!
+        .map((v) => v.body.toString()),
+    ).toEqual(['two!', 'three']);
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'mine', Key: 'k' }));
     expect(head).toMatchObject({ ContentLength: 5, VersionId: 'v1' });
   });
 });
 
 describe('fake S3 with CloudFormation and Lambda', () => {
-  it('a function created from Code.S3Bucket/S3Key gets the zip: its CodeSha256 is the object\'s', async () => {
+  it("a function created from Code.S3Bucket/S3Key gets the zip: its CodeSha256 is the object's", async () => {
     const aws = new FakeAws();
     await deployTemplate(aws);
     const fn = [...aws.functions.values()][0]!;
     expect(fn.codeSha256).toBe(sha('code v1'));
-    expect(aws.cfn.get('authstack')!.resources.get('Function')!.properties.Code).toEqual({ S3Bucket: `authstack-assets-${ACCOUNT}-us-east-1`, S3Key: `functions/${CODE_V1.sha256}.zip` });
+    expect(aws.cfn.get('authstack')!.resources.get('Function')!.properties.Code).toEqual({
+      S3Bucket: `authstack-assets-${ACCOUNT}-us-east-1`,
+      S3Key: `functions/${CODE_V1.sha256}.zip`,
+    });
   });
 
   it('a create whose code object is missing fails with the reason CloudFormation reports for Lambda, and rolls back', async () => {
     const aws = new FakeAws();
     const cfn = aws.cfn;
-    cfn.handle('CreateChangeSet', { StackName: 'bare', ChangeSetName: 'c1', ChangeSetType: 'CREATE', TemplateBody: testTemplate().body, Capabilities: ['CAPABILITY_IAM'], Parameters: [] });
+    cfn.handle('CreateChangeSet', {
+      StackName: 'bare',
+      ChangeSetName: 'c1',
+      ChangeSetType: 'CREATE',
+      TemplateBody: testTemplate().body,
+      Capabilities: ['CAPABILITY_IAM'],
+      Parameters: [],
+    });
     cfn.changeSetPolls = 0;
     cfn.handle('DescribeChangeSet', { ChangeSetName: 'c1', StackName: 'bare' });
     cfn.handle('ExecuteChangeSet', { ChangeSetName: 'c1', StackName: 'bare' });
     cfn.settle();
     expect(cfn.get('bare')!.status).toBe('ROLLBACK_COMPLETE');
-    const events = (cfn.handle('DescribeStackEvents', { StackName: cfn.get('bare')!.stackId }) as { StackEvents: Array<{ LogicalResourceId: string; ResourceStatus: string; ResourceStatusReason?: string }> }).StackEvents;
+    const events = (
+      cfn.handle('DescribeStackEvents', { StackName: cfn.get('bare')!.stackId }) as {
+        StackEvents: Array<{ LogicalResourceId: string; ResourceStatus: string; ResourceStatusReason?: string }>;
+      }
+    ).StackEvents;
     const failed = events.find((e) => e.ResourceStatus === 'CREATE_FAILED');
     expect(failed?.LogicalResourceId).toBe('Function');
     expect(failed?.ResourceStatusReason).toContain('Error occurred while GetObject. S3 Error Code: NoSuchBucket');
