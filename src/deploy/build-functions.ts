@@ -73,6 +73,9 @@ async function bundleEntry(entry: string): Promise<Uint8Array> {
         hint: 'npm install --save-dev esbuild',
       });
     }
-    throw new UserError('usage', `Could not build the function ${entry}: ${message.split('\n')[0]}`, { code: 'BuildFailed', cause: err });
+    // esbuild's own first error, with its line: "line 2: Unexpected end of file".
+    const first = (err as { errors?: Array<{ text: string; location?: { line: number } | null }> })?.errors?.[0];
+    const why = first ? `${first.location ? `line ${first.location.line}: ` : ''}${first.text}` : message.split('\n')[0];
+    throw new UserError('usage', `Could not build the function ${entry}: ${why}`, { code: 'BuildFailed', cause: err });
   }
 }
