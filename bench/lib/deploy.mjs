@@ -1,4 +1,5 @@
-// 7. Deploy fast paths: the AWS calls a no-op deploy and a code-only deploy make, counted by the deploy tests' fake
+// 7. Deploy fast paths: the AWS calls a no-op deploy and a code-only deploy make (the code-only one through a change
+// set that changes the function alone), counted by the deploy tests' fake
 // AWS account (real SDK clients whose last middleware answers in memory: nothing leaves the process).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,18 +47,26 @@ export async function deployFastPaths() {
         note: `${ops(noop).join(', ')}; outcome ${noop.outcome}`,
       },
       {
-        id: 'deploy.code-only-cfn-writes',
-        name: 'Code-only deploy: CloudFormation writes',
-        value: cfnWrites(codeOnly),
+        id: 'deploy.code-only-changes',
+        name: 'Code-only deploy: resources the change set changes',
+        value: codeOnly.changed.length,
+        unit: 'resources',
+        goal: { atMost: 1 },
+        met: codeOnly.changed.length === 1 && codeOnly.changed[0] === 'Function' && codeOnly.outcome === 'code-only',
+        note: `${codeOnly.changed.join(', ')}; ${codeOnly.calls.length} calls (${cfnWrites(codeOnly)} CloudFormation writes): ${ops(codeOnly).join(', ')}; ${round(codeOnly.ms, 0)} ms against the fake`,
+      },
+      {
+        id: 'deploy.first-calls',
+        name: 'First deploy: AWS calls (bucket created, zip stored, stack created)',
+        value: create.calls.length,
         unit: 'calls',
-        goal: { atMost: 0 },
-        note: `${codeOnly.calls.length} calls: ${ops(codeOnly).join(', ')}; outcome ${codeOnly.outcome}`,
+        note: `${cfnWrites(create)} CloudFormation writes, ${create.calls.filter((c) => c.service === 's3').length} S3 calls; ${round(create.ms, 0)} ms against the fake`,
       },
     ],
     details: {
       create: { calls: create.calls.length, outcome: create.outcome, ms: round(create.ms, 0) },
       noop: { calls: ops(noop), outcome: noop.outcome, ms: round(noop.ms, 0) },
-      codeOnly: { calls: ops(codeOnly), outcome: codeOnly.outcome, ms: round(codeOnly.ms, 0) },
+      codeOnly: { calls: ops(codeOnly), outcome: codeOnly.outcome, changed: codeOnly.changed, ms: round(codeOnly.ms, 0) },
     },
   };
 }

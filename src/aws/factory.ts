@@ -8,6 +8,7 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
   const base = () => ({
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     maxAttempts: settings.maxAttempts ?? 5,
     // A connection that opens and then never answers must fail (and be retried), not hang the command: without
     // throwOnRequestTimeout the SDK's HTTP handler only logs a warning when requestTimeout passes.
@@ -39,6 +40,9 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
       once(`acm:${region ?? ''}`, async () => new (await import('@aws-sdk/client-acm')).ACMClient({ ...base(), ...(region ? { region } : {}) })),
     route53: () => once('route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(base())),
     logs: () => once('logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base())),
+    s3: () =>
+      once('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...base(), ...(settings.endpoint ? { forcePathStyle: true } : {}) })),
+    sts: () => once('sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(base())),
     withRegion: (region) => createAwsFactory({ ...settings, region }),
     resolveRegion: async () => {
       const client = await factory.cloudformation();

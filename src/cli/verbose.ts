@@ -58,6 +58,8 @@ export function verboseAws(inner: AwsFactory, log: Log): AwsFactory {
     acm: async (region) => watch(await inner.acm(region)),
     route53: async () => watch(await inner.route53()),
     logs: async () => watch(await inner.logs()),
+    s3: async () => watch(await inner.s3()),
+    sts: async () => watch(await inner.sts()),
     resolveRegion: () => inner.resolveRegion(),
     withRegion: (region) => verboseAws(inner.withRegion(region), log),
   };

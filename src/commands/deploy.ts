@@ -146,11 +146,10 @@ export default defineCommand({
       parameters[PARAMETERS.hostedZoneId] = '';
     }
 
-    const [{ deployStack }, { deployPrinter }, { loadShippedLambda }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js'), import('../deploy/artifact.js')]);
-    // The template points at the API function's asset: the zip this version ships, named by its hash.
-    const shipped = await loadShippedLambda();
-    const { body, template } = synthesizeText(model, { api: { sha256: shipped.sha256 } });
-    const code = await loadCode(ctx, options.zip, shipped);
+    const [{ deployStack }, { deployPrinter }, { buildFunctions }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js'), import('../deploy/build-functions.js')]);
+    // Each function's zip, named in the template by its hash: the API's is the one this version ships (or --zip's).
+    const assets = await buildFunctions(model, { projectDir: ctx.projectDir, apiZip: await loadApiZip(ctx, options.zip) });
+    const { body, template } = synthesizeText(model, assets);
     const aws_ = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
     ctx.out.info(`Deploying ${ctx.out.c.bold(stackName)} to ${region}${domain ? ` with ${domain}` : ''}…`);
@@ -164,7 +163,7 @@ export default defineCommand({
           templateBody: body,
           templateParameters: templateParameterNames(template),
           parameters,
-          code,
+          assets: Object.values(assets),
           domain: domain ? { name: domain, hostedZoneId, skipDnsCheck: options.skipDnsCheck } : undefined,
           execute: options.execute,
           yes: options.yes,
@@ -229,6 +228,7 @@ export default defineCommand({
         ? await checkHealth({ apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal, waitMs: 30_000 })
         : undefined;
     const doc: DeployResult = { outcome: result.outcome, stackName, region, outputs, codeSha256: result.codeSha256, codeUploaded: result.codeUploaded, changes: result.changes, health };
+    if (result.codeUploaded && result.artifactBucket) ctx.out.info(ctx.out.c.dim(`Code stored in s3://${result.artifactBucket} (kept by destroy; shared by the stacks of this account and region).`));
     ctx.out.result(doc, (c) => {
       const rows = Object.entries(outputs).map(([k, v]) => [c.dim(k), v]);
       const head =
@@ -278,18 +278,14 @@ function confirm(ctx: Context, message: string, changeSetShown: boolean): Promis
   return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: changeSetShown ? 'Review the change set above, then run again with --yes' : 'Run again with --yes to confirm' });
 }
 
-async function loadCode(ctx: Context, zipFile: string | undefined, pkg: import('../deploy/artifact.js').ShippedLambda): Promise<{ zip: Uint8Array }> {
+/** The API's zip: `--zip`'s file, or the one this version ships (checked against the hash its build recorded). */
+async function loadApiZip(ctx: Context, zipFile: string | undefined): Promise<{ zip: Uint8Array; file: string }> {
   if (zipFile) {
-    const { readFile } = await import('node:fs/promises');
-    const { resolve } = await import('node:path');
-    const path = resolve(ctx.cwd, zipFile);
-    try {
-      return { zip: await readFile(path) };
-    } catch (err) {
-      const { fileError } = await import('../core/files.js');
-      throw fileError('read', path, err);
-    }
+    const [{ readZip }, { resolve }] = await Promise.all([import('../deploy/build-functions.js'), import('node:path')]);
+    return readZip(resolve(ctx.cwd, zipFile));
   }
+  const { loadShippedLambda } = await import('../deploy/artifact.js');
+  const pkg = await loadShippedLambda();
   ctx.out.info(`Lambda package ${pkg.file} (${(pkg.size / 1024).toFixed(1)} KiB, sha256 ${pkg.sha256.slice(0, 12)}).`);
-  return { zip: pkg.zip };
+  return { zip: pkg.zip, file: pkg.file };
 }

@@ -7,7 +7,7 @@ import { deployedOnly, localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'destroy',
-  description: 'delete the stack (the user pool is kept unless --delete-user-pool)',
+  description: 'delete the stack (the user pool is kept unless --delete-user-pool; the artifact bucket always)',
   options: {
     yes: { type: 'switch', short: 'y', description: 'do not ask (needed without a terminal)' },
     deleteUserPool: { type: 'switch', description: 'also delete the user pool and every user in it (asks again, naming the count)' },

@@ -9,13 +9,13 @@ export default defineCommand({
   options: { out: { type: 'value', short: 'o', placeholder: 'file', description: 'where to write the zip', default: '.authstack/build/lambda.zip' } },
   examples: ['authstack package', 'authstack package --out lambda.zip --json'],
   async run({ options }, ctx) {
-    const { loadShippedLambda } = await import('../deploy/artifact.js');
+    const [{ loadShippedLambda }, { assetKey }] = await Promise.all([import('../deploy/artifact.js'), import('../deploy/assets.js')]);
     const pkg = await loadShippedLambda();
     const file = resolve(ctx.cwd, options.out);
     await writeFileAtomic(file, pkg.zip);
     const doc: PackageResult = { file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 };
     ctx.out.result(doc, (c) =>
-      `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}`,
+      `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}\n  key     ${assetKey(pkg)} (where deploy stores it in the artifact bucket)`,
     );
   },
 });

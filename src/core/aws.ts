@@ -8,6 +8,8 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { ACMClient } from '@aws-sdk/client-acm';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 
 export interface AwsSettings {
@@ -30,6 +32,11 @@ export interface AwsSettings {
    * CLI can show what it waits for instead of silence.
    */
   onSlowCall?: (call: { service: string; operation: string; limitMs: number }) => () => void;
+  /**
+   * One endpoint for every client (an AWS-compatible service on this machine, such as moto); S3 is then addressed
+   * path-style. Absent: AWS's own endpoints (or the SDK's `AWS_ENDPOINT_URL`).
+   */
+  endpoint?: string;
 }
 
 /**
@@ -58,6 +65,10 @@ export interface AwsFactory {
   acm(region?: string): Promise<ACMClient>;
   route53(): Promise<Route53Client>;
   logs(): Promise<CloudWatchLogsClient>;
+  /** The artifact bucket's client. */
+  s3(): Promise<S3Client>;
+  /** For the account id only (GetCallerIdentity). */
+  sts(): Promise<STSClient>;
   /** The region clients use, resolved through the SDK's chain. */
   resolveRegion(): Promise<string>;
   /** The same settings in another region (a stack that lives elsewhere than the profile's default). */

@@ -29,6 +29,10 @@ export async function services(aws: AwsFactory) {
     route53: async () => (await import('../aws/route53.js')).route53(aws),
     logs: async () => (await import('../aws/logs.js')).logs(aws),
     cognitoAdmin: async () => (await import('../aws/cognito-admin.js')).cognitoAdmin(aws),
+    /** The artifact bucket; loaded only when a deploy has something to publish. */
+    s3: async () => (await import('../aws/s3.js')).s3(aws),
+    /** The credentials' account (STS GetCallerIdentity), for the artifact bucket's name. */
+    accountId: async () => (await (await import('../aws/sts.js')).sts(aws)).accountId(),
   };
 }
 

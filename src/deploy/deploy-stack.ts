@@ -1,12 +1,13 @@
 /**
- * One deploy, as a plain function: compare with what is deployed, skip what has not changed, otherwise go
- * through a change set (shown, guarded, confirmed), watch the stack, then upload the function's code and wait
- * until Lambda serves it. Everything it touches comes in through `deps`; what it has to say goes out through
- * `deps.emit` (see `printer.ts`).
+ * One deploy, as a plain function: compare with what is deployed and stop when nothing changed; otherwise publish
+ * the functions' zips to the artifact bucket (by hash, skipping what is there), then go through a change set
+ * (shown, guarded, confirmed) and watch the stack. The template names each zip, so the code arrives with its
+ * resource, in the same operation. Everything it touches comes in through `deps`; what it has to say goes out
+ * through `deps.emit` (see `printer.ts`).
  */
 import { createHash } from 'node:crypto';
 import { WaitAborted, type ChangeSetDescription, type CloudFormationApi, type ParameterValue, type ResourceChange, type StackEvent, type StackSummary } from '../aws/cloudformation.js';
-import type { LambdaApi } from '../aws/lambda.js';
+import type { S3Api } from '../aws/s3.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
 import { normaliseHost, type Route53Api } from '../aws/route53.js';
 import type { Clock } from '../core/context.js';
@@ -14,8 +15,11 @@ import { UserError, interruptedError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, eventMark, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
-import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from './plan.js';
-import { LOGICAL_IDS, OUTPUTS, PARAMETERS, withApiDeploymentHash } from './template.js';
+import { accountOfStackId, publishAssets, type AssetEvent } from './artifact-bucket.js';
+import type { BuiltAsset } from './build-functions.js';
+import { codeOnlyDifference, mayCompareTemplate, planDeploy, type DeployFacts } from './plan.js';
+import { LOGICAL_IDS, PARAMETERS, parseTemplate } from './template.js';
+import { API_FUNCTION_ID } from '../core/stack-model.js';
 
 export interface DeployStackOptions {
   /** CloudFormation stack name. */
@@ -23,8 +27,8 @@ export interface DeployStackOptions {
   /** The region, for the commands suggested in messages. */
   readonly region: string;
   /**
-   * The template text. What is submitted is this text with the API deployment named after a hash of the API's
-   * definition (`withApiDeploymentHash`), so that a changed API reaches the stage.
+   * The template text, as `synthesize` wrote it for `assets`: each function's Code is its zip in the artifact
+   * bucket, and the API deployment is named after the API's definition (so a changed API reaches the stage).
    */
   readonly templateBody: string;
   /** The template's parameter names: only these are sent. */
@@ -34,8 +38,8 @@ export interface DeployStackOptions {
    * template default on a new stack. `DomainName`/`HostedZoneId` are filled in from `domain`.
    */
   readonly parameters: Readonly<Record<string, string>>;
-  /** The function's deployment package. */
-  readonly code: { readonly zip: Uint8Array };
+  /** Every function's zip the template names; published before the stack changes. */
+  readonly assets: readonly BuiltAsset[];
   /** Custom domain; the hosted zone is looked up unless already deployed with the same domain. */
   readonly domain?: { readonly name: string; readonly hostedZoneId?: string; readonly skipDnsCheck?: boolean };
   /** Execute the change set. Default true; false shows it and stops (`--no-execute`). */
@@ -52,8 +56,6 @@ export interface DeployStackOptions {
   readonly busyTimeoutMs?: number;
   /** How long to wait for the certificate to be issued. Default 30 minutes. */
   readonly certificateTimeoutMs?: number;
-  /** How long to wait for Lambda to apply new code. Default 300 s. */
-  readonly functionUpdateTimeoutSeconds?: number;
   /** Aborted on Ctrl-C: stop watching, leave the stack to CloudFormation. */
   readonly signal?: AbortSignal;
 }
@@ -66,13 +68,16 @@ export type DeployEvent =
   | { type: 'stack-event'; event: StackEvent }
   | { type: 'operation-end'; status: string; ok: boolean }
   | { type: 'certificate'; certificate: CertificateState }
-  | { type: 'code'; phase: 'uploading' | 'waiting' | 'live'; functionName: string; size: number };
+  | AssetEvent;
 
 export type DeploySink = (event: DeployEvent) => void;
 
 export interface DeployStackDeps {
   readonly cfn: CloudFormationApi;
-  readonly lambda: LambdaApi;
+  /** The artifact bucket's client: loaded only when there is something to publish. */
+  readonly s3: () => Promise<S3Api>;
+  /** The credentials' account, asked only when no stack ARN names it (a first deploy). */
+  readonly accountId: () => Promise<string>;
   /** Loaded only when a custom domain needs them. */
   readonly acm: () => Promise<AcmApi>;
   readonly route53: () => Promise<Route53Api>;
@@ -99,10 +104,13 @@ export interface DeployStackResult {
   changes: ResourceChange[];
   /** Set for `change-set-only`. */
   changeSetId?: string;
-  /** Base64 SHA-256 of the code now live, as Lambda reports it. */
+  /** Base64 SHA-256 of the API's zip (what Lambda reports as its CodeSha256). */
   codeSha256: string;
   templateSha256: string;
+  /** Whether this deploy stored a zip in the artifact bucket (false: every zip was there already, or nothing changed). */
   codeUploaded: boolean;
+  /** The artifact bucket, when this deploy published to it. */
+  artifactBucket?: string;
   /** Why the fast path was or was not taken, for --verbose. */
   reason: string;
 }
@@ -121,10 +129,10 @@ export function lambdaCodeSha256(zip: Uint8Array): string {
 
 export async function deployStack(options: DeployStackOptions, deps: DeployStackDeps): Promise<DeployStackResult> {
   const { stackName } = options;
-  const codeSha256 = lambdaCodeSha256(options.code.zip);
-  const templateBody = withApiDeploymentHash(options.templateBody).body;
+  const api = options.assets.find((a) => a.functionId === API_FUNCTION_ID) ?? options.assets[0];
+  const codeSha256 = api ? lambdaCodeSha256(api.zip) : '';
+  const templateBody = options.templateBody;
   const templateSha256 = sha256Hex(templateBody);
-  const execute = options.execute ?? true;
 
   const stack = await settleStack(await deps.cfn.describeStack(stackName), options, deps);
   const desired: Record<string, string> = { ...options.parameters };
@@ -135,61 +143,62 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
     desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, deps.emit);
   }
   const parameters = parameterValues(options.templateParameters, desired, stack);
-  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters' | 'stackParameters'>, live = stack): DeployStackResult => ({
+  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters' | 'stackParameters' | 'codeSha256'>, live = stack): DeployStackResult => ({
     outcome,
     stackName,
     templateSha256,
+    codeSha256,
     parameters: desired,
     stackParameters: { ...live?.parameters, ...desired },
     ...rest,
   });
 
-  // The facts the plan needs, read lazily: the deployed template text and parameters are the record of the last
-  // deploy, and Lambda's own CodeSha256 that of the code, so this works from any machine without local state.
-  let facts: DeployFacts = { stack, desired, templateSha256, codeSha256, execute };
-  if (stack && mayCompareTemplate(facts)) facts = { ...facts, deployedTemplateSha256: sha256Hex(await deps.cfn.getTemplate(stackName)) };
-  let fn = stack && needsFunction(facts) ? await currentFunction(stack, deps) : undefined;
-  if (fn) facts = { ...facts, functionCodeSha256: fn.codeSha256 };
-
-  let plan = planDeploy(facts);
-  let applied: Applied | undefined;
-  if (plan.kind === 'change-set') {
-    applied = await applyChangeSet(plan.type, { body: templateBody, sha256: templateSha256 }, parameters, stack, options, deps);
-    if (applied.kind === 'empty') {
-      fn ??= await currentFunction(stack!, deps);
-      plan = planAfterEmptyChangeSet(fn?.codeSha256, codeSha256, execute);
-    }
+  // The deployed template text and parameters are the record of the last deploy, code included (each zip is
+  // named by its hash), so this works from any machine without local state.
+  let facts: DeployFacts = { stack, desired, templateSha256 };
+  if (stack && mayCompareTemplate(facts)) {
+    const deployedBody = await deps.cfn.getTemplate(stackName);
+    facts = { ...facts, deployedTemplateSha256: sha256Hex(deployedBody) };
+    if (facts.deployedTemplateSha256 !== templateSha256) facts = { ...facts, codeOnly: codeOnlyFunctions(deployedBody, templateBody) };
+  }
+  const plan = planDeploy(facts);
+  if (plan.kind === 'no-changes') {
+    deps.emit({ type: 'info', message: `No changes: stack ${stackName} already runs this template (its code included) and these parameters.` });
+    return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeUploaded: false, reason: plan.reason });
+  }
+  if (plan.reason === 'code changed') {
+    deps.emit({ type: 'info', message: `Only the code of ${plan.functions!.join(', ')} changed: the change set updates ${plan.functions!.length === 1 ? 'that function' : 'those functions'} alone.` });
   }
 
-  switch (plan.kind) {
-    case 'no-changes':
-      deps.emit({
-        type: 'info',
-        message:
-          plan.reason === 'change set empty'
-            ? `No changes: CloudFormation found nothing to change in ${stackName}${plan.codeDiffers ? ' (the code differs; run without --no-execute to upload it)' : ''}.`
-            : `No changes: stack ${stackName} already runs this template, these parameters and this code.`,
-      });
-      return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: fn?.codeSha256 ?? '', codeUploaded: false, reason: plan.reason });
-    case 'code-only-preview':
-      deps.emit({ type: 'info', message: 'Only the function code changed: a deploy would upload it directly, without CloudFormation.' });
-      return finish('change-set-only', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: fn!.codeSha256, codeUploaded: false, reason: plan.reason });
-    case 'code-only': {
-      deps.emit({
-        type: 'info',
-        message: plan.reason === 'change set empty, code changed' ? 'CloudFormation has nothing to change; updating the function code directly.' : 'Only the function code changed: updating it directly (no CloudFormation change).',
-      });
-      const live = await uploadCode(fn!, options, deps);
-      return finish('code-only', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeSha256: live, codeUploaded: true, reason: plan.reason });
-    }
-    case 'change-set': {
-      if (applied?.kind === 'not-executed') {
-        return finish('change-set-only', { stackId: applied.stackId, outputs: stack?.outputs ?? {}, changes: applied.changes, changeSetId: applied.changeSetId, codeSha256: '', codeUploaded: false, reason: 'not executed' });
-      }
-      const done = applied as Extract<Applied, { kind: 'executed' }>;
-      const code = await syncCode(done.stack, codeSha256, options, deps);
-      return finish(plan.type === 'CREATE' ? 'created' : 'updated', { stackId: done.stack.stackId, outputs: done.stack.outputs, changes: done.changes, ...code, reason: plan.reason }, done.stack);
-    }
+  // The code first: the change set names the objects, and CloudFormation reads them when it creates or updates
+  // each function. The stack's ARN names the account; only a first deploy has to ask STS.
+  const accountId = accountOfStackId(stack?.stackId) ?? (await deps.accountId());
+  if (options.signal?.aborted) throw interrupted(stackName, options.region, 'code');
+  const published = await publishAssets(options.assets, { accountId, region: options.region }, await deps.s3(), deps.emit);
+  const code = { codeUploaded: published.uploaded.length > 0, artifactBucket: published.bucket };
+
+  const applied = await applyChangeSet(plan.type, { body: templateBody, sha256: templateSha256 }, parameters, stack, options, deps);
+  switch (applied.kind) {
+    case 'empty':
+      deps.emit({ type: 'info', message: `No changes: CloudFormation found nothing to change in ${stackName}.` });
+      return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], ...code, reason: 'change set empty' });
+    case 'not-executed':
+      return finish('change-set-only', { stackId: applied.stackId, outputs: stack?.outputs ?? {}, changes: applied.changes, changeSetId: applied.changeSetId, ...code, reason: 'not executed' });
+    case 'executed':
+      return finish(
+        plan.type === 'CREATE' ? 'created' : plan.reason === 'code changed' ? 'code-only' : 'updated',
+        { stackId: applied.stack.stackId, outputs: applied.stack.outputs, changes: applied.changes, ...code, reason: plan.reason },
+        applied.stack,
+      );
+  }
+}
+
+/** The functions whose code alone changed between the deployed template text and this one (undefined: more changed). */
+function codeOnlyFunctions(deployedBody: string, body: string): string[] | undefined {
+  try {
+    return codeOnlyDifference(parseTemplate(deployedBody), parseTemplate(body));
+  } catch {
+    return undefined;
   }
 }
 
@@ -273,14 +282,6 @@ async function applyChangeSet(
   const after = await deps.cfn.describeStack(created.stackId);
   if (!after) throw new UserError('deployment', `Stack ${stackName} vanished right after its deploy.`, { code: 'StackGone' });
   return { kind: 'executed', stack: after, changes };
-}
-
-/** After a create or update: uploads the code unless the function already runs it. */
-async function syncCode(stack: StackSummary, codeSha256: string, options: DeployStackOptions, deps: DeployStackDeps): Promise<{ codeSha256: string; codeUploaded: boolean }> {
-  const fn = await currentFunction(stack, deps);
-  if (!fn) throw new UserError('deployment', `Stack ${options.stackName} has no function to upload the code to.`, { code: 'NoFunction' });
-  if (fn.codeSha256 === codeSha256) return { codeSha256: fn.codeSha256, codeUploaded: false };
-  return { codeSha256: await uploadCode(fn, options, deps), codeUploaded: true };
 }
 
 /**
@@ -405,27 +406,6 @@ function parameterValues(names: readonly string[], desired: Record<string, strin
   return values;
 }
 
-async function currentFunction(stack: StackSummary, deps: DeployStackDeps) {
-  const name = stack.outputs[OUTPUTS.functionName] ?? (await deps.cfn.physicalId(stack.stackId, LOGICAL_IDS.function));
-  if (!name) return undefined;
-  return deps.lambda.getFunction(name);
-}
-
-async function uploadCode(fn: { name: string; state?: string; lastUpdateStatus?: string }, options: DeployStackOptions, deps: DeployStackDeps): Promise<string> {
-  const maxWaitSeconds = options.functionUpdateTimeoutSeconds ?? 300;
-  const wait = { maxWaitSeconds, minDelaySeconds: Math.min(options.pollIntervalMs ?? 1000, 1000) / 1000, signal: options.signal };
-  // A function not yet Active, or still applying an earlier change, refuses new code (ResourceConflictException).
-  if ((fn.state !== undefined && fn.state !== 'Active') || fn.lastUpdateStatus === 'InProgress') await deps.lambda.waitUntilUpdated(fn.name, wait);
-  if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'code');
-  deps.emit({ type: 'code', phase: 'uploading', functionName: fn.name, size: options.code.zip.byteLength });
-  await deps.lambda.updateCode(fn.name, options.code.zip);
-  deps.emit({ type: 'code', phase: 'waiting', functionName: fn.name, size: options.code.zip.byteLength });
-  const live = await deps.lambda.waitUntilUpdated(fn.name, wait);
-  if (options.signal?.aborted) throw interrupted(options.stackName, options.region, 'code');
-  deps.emit({ type: 'code', phase: 'live', functionName: fn.name, size: options.code.zip.byteLength });
-  return live.codeSha256 || lambdaCodeSha256(options.code.zip);
-}
-
 async function waitForChangeSet(id: string, options: DeployStackOptions, deps: DeployStackDeps): Promise<ChangeSetDescription> {
   const poll = options.pollIntervalMs ?? 2000;
   try {
@@ -547,7 +527,7 @@ function interrupted(stackName: string, region: string, operation: string): User
         ? `roll it back with "aws cloudformation cancel-update-stack --stack-name ${stackName} --region ${region}"`
         : `check it with "authstack status --stack ${stackName}"`;
   return interruptedError(
-    `Stopped watching: the ${operation === 'code' ? 'code update' : 'deployment'} goes on in CloudFormation without authstack.`,
+    operation === 'code' ? 'Stopped before the stack changed: nothing was deployed.' : 'Stopped watching: the deployment goes on in CloudFormation without authstack.',
     `Follow it with "authstack status --stack ${stackName}", or ${rollBack}`,
   );
 }

@@ -2,6 +2,8 @@
  * Deleting the stack, as a plain function. The user pool (and its client) outlive the stack through their
  * DeletionPolicy (RetainExceptOnCreate); deleting the pool too is a separate, explicitly confirmed step.
  */
+import { accountOfStackId } from './artifact-bucket.js';
+import { artifactBucketName } from './assets.js';
 import type { CloudFormationApi } from '../aws/cloudformation.js';
 import type { CognitoAdminApi } from '../aws/cognito-admin.js';
 import type { Clock } from '../core/context.js';
@@ -96,6 +98,13 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
       hint: 'Fix or remove that resource by hand, then run authstack destroy again',
     });
   }
+  // The artifact bucket is no part of the stack: every stack of the account and region shares it, as SAM's
+  // managed bucket, so a destroy never deletes it (nor a zip another stack may still run).
+  const account = accountOfStackId(stack.stackId);
+  deps.emit({
+    type: 'info',
+    message: `The artifact bucket ${account ? artifactBucketName(account, region) : `authstack-assets-<account>-${region}`} was kept: it holds the code of every authstack stack in this account and region.`,
+  });
 
   if (!pool) {
     if (userPoolId) {

@@ -4,7 +4,8 @@
  * template's resources (a stack deployed without a service role acts with the caller's permissions).
  *
  * Scoped to the stack's own resources where IAM can name them before they exist: the stack by name, the
- * function, log group and role by the `<stack>-` prefix CloudFormation gives their names. Cognito user pools,
+ * function, log group and role by the `<stack>-` prefix CloudFormation gives their names, the artifact bucket by
+ * its name (`authstack-assets-<account>-<region>`) and its objects by the `functions/` prefix. Cognito user pools,
  * certificates and API Gateway APIs get ids only when created, so those statements name the service's resources
  * in the region, and creating them cannot be scoped at all (`*`, as the IAM service authorization reference says
  * for CreateUserPool, RequestCertificate and POST /restapis).
@@ -50,6 +51,7 @@ interface Arns {
   role: string;
   userPools: string;
   apiGateway: (path: string) => string;
+  bucket: string;
 }
 
 const STATEMENTS: StatementTemplate[] = [
@@ -81,8 +83,31 @@ const STATEMENTS: StatementTemplate[] = [
     resources: () => ['*'],
   },
   {
+    sid: 'ArtifactBucket',
+    for: 'deploy: find the artifact bucket (HeadBucket), and create and secure it on first use',
+    actions: [
+      's3:ListBucket',
+      's3:CreateBucket',
+      's3:PutBucketPublicAccessBlock',
+      's3:PutBucketOwnershipControls',
+      's3:PutEncryptionConfiguration',
+      's3:PutBucketVersioning',
+      's3:PutLifecycleConfiguration',
+      's3:PutBucketPolicy',
+    ],
+    resources: (a) => [a.bucket],
+  },
+  {
+    sid: 'ArtifactObjects',
+    for: "deploy: look for each zip (HeadObject) and store the missing ones; the stack: Lambda reads the zip with the caller's credentials",
+    actions: ['s3:GetObject', 's3:PutObject'],
+    resources: (a) => [`${a.bucket}/functions/*`],
+  },
+  {
     sid: 'Function',
-    for: 'deploy (code upload and the stack), logs, destroy',
+    // CloudFormation makes these calls with the deployer's credentials: UpdateFunctionCode is its own, when a
+    // function's zip changes in the template; authstack itself only reads the function (status).
+    for: 'the stack (deploy: CloudFormation creates each function and updates its code from the artifact bucket; destroy), status, logs',
     actions: [
       'lambda:GetFunction',
       'lambda:GetFunctionConfiguration',
@@ -205,6 +230,7 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
     role: `arn:${p}:iam::${account}:role/${scope.stackName}-*`,
     userPools: `arn:${p}:cognito-idp:${region}:${account}:userpool/*`,
     apiGateway: (path) => `arn:${p}:apigateway:${region}::${path}`,
+    bucket: `arn:${p}:s3:::authstack-assets-${account}-${region}`,
   };
   return {
     Version: '2012-10-17',

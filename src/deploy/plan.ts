@@ -1,8 +1,9 @@
 /**
- * What a deploy has to do, decided from what is deployed without calling anything: nothing, upload the code
- * straight to Lambda, or go through a change set. `deployStack` reads the facts (lazily, so a no-op deploy stays
- * three reads), asks `planDeploy`, and carries the plan out.
+ * What a deploy has to do, decided from what is deployed without calling anything: nothing, or a change set.
+ * The template names each function's zip by its hash, so the deployed template text and parameters are the whole
+ * record of the last deploy, code included: `deployStack` reads them (two calls) and asks `planDeploy`.
  */
+import type { CfnTemplate } from './template.js';
 
 /** Stack statuses whose deployed template and parameters are a trustworthy record of the last deploy. */
 const COMPARABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
@@ -15,61 +16,65 @@ export interface DeployFacts {
   readonly templateSha256: string;
   /** Hex SHA-256 of the deployed template text; read only when `mayCompareTemplate`. */
   readonly deployedTemplateSha256?: string;
-  /** Base64 SHA-256 of the deployed function's code (Lambda's `CodeSha256`); read only when `needsFunction`. */
-  readonly functionCodeSha256?: string;
-  /** Base64 SHA-256 of the code to deploy. */
-  readonly codeSha256: string;
-  /** False for `--no-execute`: show what would happen, change nothing. */
-  readonly execute: boolean;
+  /**
+   * The functions (logical ids) whose `Code` alone differs between the deployed template and this one, when that is
+   * the template's only difference; undefined otherwise.
+   */
+  readonly codeOnly?: readonly string[];
 }
 
-export type NoChangeReason = 'template, parameters and code hash unchanged' | 'change set empty';
+export type NoChangeReason = 'template and parameters unchanged' | 'change set empty';
 
 export type DeployPlan =
-  /** `codeDiffers`: CloudFormation has nothing to do and the code differs, but `--no-execute` was given. */
-  | { readonly kind: 'no-changes'; readonly reason: NoChangeReason; readonly codeDiffers?: boolean }
-  /** Upload the code to Lambda; CloudFormation has nothing to do. */
-  | { readonly kind: 'code-only'; readonly reason: 'template and parameters unchanged, code changed' | 'change set empty, code changed' }
-  /** Only the code differs, and `--no-execute` was given. */
-  | { readonly kind: 'code-only-preview'; readonly reason: 'code only (not executed)' }
-  | { readonly kind: 'change-set'; readonly type: 'CREATE' | 'UPDATE'; readonly reason: 'template changed' | 'parameters changed' };
+  | { readonly kind: 'no-changes'; readonly reason: NoChangeReason }
+  | {
+      readonly kind: 'change-set';
+      readonly type: 'CREATE' | 'UPDATE';
+      readonly reason: 'template changed' | 'parameters changed' | 'code changed';
+      readonly functions?: readonly string[];
+    };
 
 /** Whether the deployed template is worth reading: the stack is in a state a deploy may leave as it is. */
 export function mayCompareTemplate(facts: Pick<DeployFacts, 'stack'>): boolean {
   return facts.stack !== undefined && COMPARABLE.has(facts.stack.status);
 }
 
-/** Template text and every parameter this deploy sets are as deployed. */
-export function sameConfiguration(facts: DeployFacts): boolean {
+function sameParameters(facts: DeployFacts): boolean {
   const stack = facts.stack;
-  if (!stack || !mayCompareTemplate(facts) || facts.deployedTemplateSha256 !== facts.templateSha256) return false;
-  return Object.entries(facts.desired).every(([k, v]) => stack.parameters[k] === v);
+  return stack !== undefined && Object.entries(facts.desired).every(([k, v]) => stack.parameters[k] === v);
 }
 
-/** Whether the deployed function's code hash is needed to decide: only when CloudFormation may be skipped. */
-export function needsFunction(facts: DeployFacts): boolean {
-  return sameConfiguration(facts);
+/** Template text and every parameter this deploy sets are as deployed. */
+export function sameConfiguration(facts: DeployFacts): boolean {
+  return mayCompareTemplate(facts) && facts.deployedTemplateSha256 === facts.templateSha256 && sameParameters(facts);
 }
 
 export function planDeploy(facts: DeployFacts): DeployPlan {
-  if (sameConfiguration(facts) && facts.functionCodeSha256 !== undefined) {
-    if (facts.functionCodeSha256 === facts.codeSha256) return { kind: 'no-changes', reason: 'template, parameters and code hash unchanged' };
-    if (!facts.execute) return { kind: 'code-only-preview', reason: 'code only (not executed)' };
-    return { kind: 'code-only', reason: 'template and parameters unchanged, code changed' };
-  }
-  return {
-    kind: 'change-set',
-    type: facts.stack ? 'UPDATE' : 'CREATE',
-    reason: facts.deployedTemplateSha256 !== undefined && facts.deployedTemplateSha256 === facts.templateSha256 ? 'parameters changed' : 'template changed',
-  };
+  if (sameConfiguration(facts)) return { kind: 'no-changes', reason: 'template and parameters unchanged' };
+  if (!facts.stack) return { kind: 'change-set', type: 'CREATE', reason: 'template changed' };
+  if (facts.deployedTemplateSha256 !== undefined && facts.deployedTemplateSha256 === facts.templateSha256)
+    return { kind: 'change-set', type: 'UPDATE', reason: 'parameters changed' };
+  if (facts.codeOnly && facts.codeOnly.length > 0 && sameParameters(facts))
+    return { kind: 'change-set', type: 'UPDATE', reason: 'code changed', functions: facts.codeOnly };
+  return { kind: 'change-set', type: 'UPDATE', reason: 'template changed' };
 }
 
 /**
- * After CloudFormation answered an update's change set with "no changes": the code alone may still differ.
- * `functionCodeSha256` is undefined when the stack has no function.
+ * The functions whose `Code` is the only difference between two templates (nothing else differs, in any section),
+ * or undefined when anything else differs. An empty list: the templates are equal.
  */
-export function planAfterEmptyChangeSet(functionCodeSha256: string | undefined, codeSha256: string, execute: boolean): DeployPlan {
-  const differs = functionCodeSha256 !== undefined && functionCodeSha256 !== codeSha256;
-  if (differs && execute) return { kind: 'code-only', reason: 'change set empty, code changed' };
-  return { kind: 'no-changes', reason: 'change set empty', codeDiffers: differs };
+export function codeOnlyDifference(deployed: CfnTemplate, next: CfnTemplate): string[] | undefined {
+  const withoutCode = (t: CfnTemplate) =>
+    JSON.stringify({
+      ...t,
+      Resources: Object.fromEntries(
+        Object.entries(t.Resources)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([id, r]) => [id, r.Type === 'AWS::Lambda::Function' ? { ...r, Properties: { ...r.Properties, Code: null } } : r]),
+      ),
+    });
+  if (withoutCode(deployed) !== withoutCode(next)) return undefined;
+  return Object.entries(next.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties?.Code) !== JSON.stringify(deployed.Resources[id]?.Properties?.Code))
+    .map(([id]) => id);
 }

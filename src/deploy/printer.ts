@@ -102,15 +102,20 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
         line(text);
         break;
       }
-      case 'code':
+      case 'bucket':
         line(
-          e.phase === 'uploading'
-            ? `Uploading the function code to ${e.functionName} (${(e.size / 1024).toFixed(1)} KiB)…`
-            : e.phase === 'waiting'
-              ? `Waiting for Lambda to apply the new code…`
-              : `${c.green('✔')} The new code is live on ${e.functionName}.`,
+          e.phase === 'creating'
+            ? `Creating the artifact bucket ${e.bucket} (first deploy in this account and region; private, encrypted, versioned)…`
+            : `${c.green('✔')} Artifact bucket ${e.bucket} ready.`,
         );
         break;
+      case 'asset': {
+        const what = `${e.functionIds.join(', ')} (${(e.size / 1024).toFixed(1)} KiB, ${e.key})`;
+        if (e.phase === 'present') line(c.dim(`Code of ${what} already in the artifact bucket.`));
+        else if (e.phase === 'uploading') line(`Uploading the code of ${what}…`);
+        else line(`${c.green('✔')} Uploaded the code of ${e.functionIds.join(', ')}.`);
+        break;
+      }
     }
   };
 

@@ -128,8 +128,8 @@ export const LOGICAL_IDS = {
 export const USER_POOL_LOGICAL_IDS: readonly string[] = [LOGICAL_IDS.userPool, LOGICAL_IDS.userPoolClient];
 
 /**
- * The last few templates parsed, by text. A deploy parses the same text several times (naming the API deployment,
- * planning) and parsing is the slowest part of planning; callers get their own copy.
+ * The last few templates parsed, by text. A deploy may parse the same text more than once (planning, the user pool
+ * settings it records) and parsing is the slowest part of planning; callers get their own copy.
  */
 const parsedTemplates = new Map<string, CfnTemplate>();
 const PARSED_TEMPLATES_KEPT = 4;
@@ -200,23 +200,6 @@ export function apiDefinitionHash(template: CfnTemplate): string {
     .filter(([, r]) => API_DEFINITION_TYPES.has(r.Type))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 10);
-}
-
-/**
- * CloudFormation creates a new API Gateway deployment only when the Deployment resource itself is new, and a
- * deployment is a snapshot of the methods: with a fixed logical id, a change to a method or an integration
- * would never reach the stage. So, as SAM does, the deployment submitted is named after a hash of the API's
- * definition (`ApiDeployment` + 10 hex digits): any change to it adds a new deployment, which the stage then
- * points to in the same update, and CloudFormation removes the old one. The generator names the deployment
- * itself (`template/api.ts`); this rewrite remains for a template that has the plain name (one written by
- * hand, or by authstack 0.1), and leaves a generated one as it is.
- */
-export function withApiDeploymentHash(body: string): { body: string; template: CfnTemplate; deploymentId: string } {
-  const template = parseTemplate(body);
-  if (!(LOGICAL_IDS.deployment in template.Resources)) return { body, template, deploymentId: LOGICAL_IDS.deployment };
-  const deploymentId = `${LOGICAL_IDS.deployment}${apiDefinitionHash(template)}`;
-  const rewritten = body.replace(new RegExp(`\\b${LOGICAL_IDS.deployment}\\b`, 'g'), deploymentId);
-  return { body: rewritten, template: parseTemplate(rewritten), deploymentId };
 }
 
 function parseJson(body: string): unknown {

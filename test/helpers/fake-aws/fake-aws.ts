@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsFactory, AwsSettings } from '../../../src/core/aws.js';
-import { FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource, type FakeStack } from './fake-cloudformation.js';
+import { ACCOUNT, FakeCloudFormation, type FakeCloudFormationOptions, type FakeResource, type FakeStack } from './fake-cloudformation.js';
+import { FakeS3 } from './fake-s3.js';
 import { fakeError } from './errors.js';
 import { UserError } from '../../../src/core/errors.js';
 import { newSrpSalt, srpVerifier, startSrpServer, verifyPasswordClaim, type SrpServerSession } from '../../../src/core/srp.js';
@@ -75,9 +76,7 @@ interface FakeZone {
 }
 
 export interface FakeAwsOptions extends FakeCloudFormationOptions {
-  /** GetFunction calls answered InProgress after an UpdateFunctionCode. Default 0. */
-  functionUpdatePolls?: number;
-  /** GetFunction calls a new function is answered `State: Pending` (it refuses code until Active). Default 0. */
+  /** GetFunction calls a new function is answered `State: Pending`. Default 0. */
   functionActivePolls?: number;
   /** CloudFormation polls before a new certificate is issued. Default 0; Infinity never. */
   certificateIssueAfter?: number;
@@ -87,6 +86,9 @@ export interface FakeAwsOptions extends FakeCloudFormationOptions {
 
 export class FakeAws {
   readonly cfn: FakeCloudFormation;
+  readonly s3: FakeS3;
+  /** The account the credentials belong to (STS GetCallerIdentity; the stacks' ARNs). */
+  readonly account = ACCOUNT;
   readonly calls: Call[] = [];
   readonly functions = new Map<string, FakeFunction>();
   readonly certificates = new Map<string, FakeCertificate>();
@@ -97,12 +99,9 @@ export class FakeAws {
   /** `<rest api id>/<stage name>` → the deployment the stage serves. */
   readonly apiStages = new Map<string, string>();
   readonly logGroups = new Map<string, Array<{ eventId: string; timestamp: number; message: string; logStreamName: string }>>();
-  functionUpdatePolls: number;
   functionActivePolls: number;
   certificateIssueAfter: number;
   usersPerPool: number;
-  /** Lambda fails the next code update with this reason. */
-  failNextCodeUpdate?: string;
   /** operation (or `*`) → how many more calls fail with Throttling. */
   private readonly throttles = new Map<string, number>();
   /** Set to make every call fail the way a missing credential chain does. */
@@ -113,7 +112,6 @@ export class FakeAws {
   readonly regions: string[] = [];
 
   constructor(options: FakeAwsOptions = {}) {
-    this.functionUpdatePolls = options.functionUpdatePolls ?? 0;
     this.functionActivePolls = options.functionActivePolls ?? 0;
     this.certificateIssueAfter = options.certificateIssueAfter ?? 0;
     this.usersPerPool = options.usersPerPool ?? 0;
@@ -136,6 +134,7 @@ export class FakeAws {
           if (r.type === 'AWS::ApiGateway::Deployment') this.apiDeployments.delete(r.physicalId);
           if (r.type === 'AWS::Cognito::UserPoolGroup') this.groups.get(String(r.properties.UserPoolId))?.delete(String(r.properties.GroupName));
         },
+        refuse: (r, previous) => this.refuse(r, previous),
         ready: (r) => {
           if (r.type !== 'AWS::CertificateManager::Certificate') return true;
           const cert = this.certificates.get(r.physicalId);
@@ -146,6 +145,21 @@ export class FakeAws {
         },
       },
     });
+    this.s3 = new FakeS3(ACCOUNT, this.cfn.region);
+  }
+
+  /**
+   * What Lambda's resource handler refuses: a function whose code object (`Code.S3Bucket`/`S3Key`) is not in S3, on
+   * create, or on an update that changes the code. The reason is the one CloudFormation reports.
+   */
+  private refuse(r: FakeResource, previous: FakeResource | undefined): string | undefined {
+    if (r.type !== 'AWS::Lambda::Function') return undefined;
+    const code = r.properties.Code as { S3Bucket?: string; S3Key?: string } | undefined;
+    if (!code?.S3Bucket || (previous && JSON.stringify(previous.properties.Code) === JSON.stringify(code))) return undefined;
+    const bucket = this.s3.buckets.get(code.S3Bucket);
+    const s3Error = !bucket || bucket.owner !== this.account ? ['NoSuchBucket', 'The specified bucket does not exist'] : !bucket.objects.get(String(code.S3Key))?.length ? ['NoSuchKey', 'The specified key does not exist.'] : undefined;
+    if (!s3Error) return undefined;
+    return `Resource handler returned message: "Error occurred while GetObject. S3 Error Code: ${s3Error[0]}. S3 Error Message: ${s3Error[1]} (Service: Lambda, Status Code: 400, Request ID: fake)" (RequestToken: fake, HandlerErrorCode: InvalidRequest)`;
   }
 
   /** The next `times` calls of `operation` (or of anything, with `*`) fail with a Throttling error. */
@@ -196,7 +210,7 @@ export class FakeAws {
           c.middlewareStack.add(
             (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
               const operation = (context.commandName ?? '').replace(/Command$/, '');
-              const output = this.handle(service, operation, args.input);
+              const output = this.handle(service, operation, args.input, region);
               return { output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'fake' } }, response: { statusCode: 200, headers: {}, body: undefined } };
             },
             // Inside the retry and signing middleware (finalizeRequest), in place of deserialize + HTTP.
@@ -216,6 +230,8 @@ export class FakeAws {
       acm: () => make('acm', async () => (await import('@aws-sdk/client-acm')).ACMClient),
       route53: () => make('route53', async () => (await import('@aws-sdk/client-route-53')).Route53Client),
       logs: () => make('logs', async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient),
+      s3: () => make('s3', async () => (await import('@aws-sdk/client-s3')).S3Client),
+      sts: () => make('sts', async () => (await import('@aws-sdk/client-sts')).STSClient),
       resolveRegion: async () => {
         if (region === undefined) throw new UserError('usage', 'No AWS region is set.', { code: 'NoRegion', hint: 'Pass --region, or set AWS_REGION' });
         return region;
@@ -226,7 +242,7 @@ export class FakeAws {
   }
 
   /** One API call. Recorded first, so throttled attempts count as the calls they are. */
-  handle(service: string, operation: string, input: any): unknown {
+  handle(service: string, operation: string, input: any, region: string = this.cfn.region): unknown {
     this.calls.push({ service, operation, input });
     for (const key of [operation, '*']) {
       const left = this.throttles.get(key) ?? 0;
@@ -237,7 +253,7 @@ export class FakeAws {
     }
     switch (service) {
       case 'cloudformation':
-        return this.cfn.handle(operation, input);
+        return this.cfn.handle(operation, input, region);
       case 'lambda':
         return this.lambda(operation, input);
       case 'acm':
@@ -248,6 +264,11 @@ export class FakeAws {
         return this.logs(operation, input);
       case 'cognito':
         return this.cognito(operation, input);
+      case 's3':
+        return this.s3.handle(operation, input, region);
+      case 'sts':
+        if (operation === 'GetCallerIdentity') return { Account: this.account, Arn: `arn:aws:iam::${this.account}:user/deployer`, UserId: 'AIDAFAKE' };
+        break;
     }
     throw fakeError('InvalidAction', `no fake for ${service}`);
   }
@@ -274,7 +295,10 @@ export class FakeAws {
     }
     if (r.type === 'AWS::ApiGateway::Stage') this.apiStages.set(`${r.properties.RestApiId}/${r.properties.StageName}`, String(r.properties.DeploymentId));
     if (r.type === 'AWS::Lambda::Function') {
-      const code = JSON.stringify(r.properties.Code ?? {});
+      // Lambda copies the zip from S3 when the function is created or its code changes; inline code is the text.
+      const s3Code = r.properties.Code as { S3Bucket?: string; S3Key?: string } | undefined;
+      const stored = s3Code?.S3Bucket ? this.s3.object(s3Code.S3Bucket, String(s3Code.S3Key)) : undefined;
+      const code = stored?.body ?? Buffer.from(JSON.stringify(r.properties.Code ?? {}));
       this.functions.set(r.physicalId, {
         name: r.physicalId,
         codeSha256: createHash('sha256').update(code).digest('base64'),
@@ -329,20 +353,6 @@ export class FakeAws {
         return config(this.fn(input.FunctionName));
       case 'GetFunction':
         return { Configuration: config(poll(this.fn(input.FunctionName))) };
-      case 'UpdateFunctionCode': {
-        const f = this.fn(input.FunctionName);
-        if (f.state === 'Pending') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending', 409);
-        if (f.lastUpdateStatus === 'InProgress') throw fakeError('ResourceConflictException', 'The operation cannot be performed at this time. An update is in progress for resource', 409);
-        const zip = input.ZipFile as Uint8Array;
-        f.codeSha256 = createHash('sha256').update(zip).digest('base64');
-        f.codeSize = zip.byteLength;
-        f.lastModified = new Date().toISOString();
-        f.lastUpdateStatus = 'InProgress';
-        f.pendingPolls = this.functionUpdatePolls;
-        f.lastUpdateStatusReason = this.failNextCodeUpdate;
-        this.failNextCodeUpdate = undefined;
-        return config(f);
-      }
     }
     throw fakeError('InvalidAction', `no fake for lambda ${operation}`);
   }

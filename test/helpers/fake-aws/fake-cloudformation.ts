@@ -84,6 +84,8 @@ interface FakeChangeSet {
 export interface FakeStack {
   stackId: string;
   name: string;
+  /** The region the stack was created in (`AWS::Region`). */
+  region: string;
   status: string;
   statusReason?: string;
   templateBody: string;
@@ -106,6 +108,11 @@ export interface ResourceHooks {
   deleted?(resource: FakeResource, stack: FakeStack): void;
   /** Return false to keep the resource CREATE_IN_PROGRESS for now (a certificate awaiting validation). */
   ready?(resource: FakeResource, stack: FakeStack): boolean;
+  /**
+   * The reason the service refuses to create or update the resource with these (resolved) properties, as its
+   * handler would answer (a function whose code object is missing); undefined when it accepts them.
+   */
+  refuse?(resource: FakeResource, previous: FakeResource | undefined, stack: FakeStack): string | undefined;
 }
 
 /**
@@ -127,7 +134,7 @@ export const REPLACING_PROPERTIES: Record<string, string[]> = {
 };
 
 const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
-const ACCOUNT = '123456789012';
+export const ACCOUNT = '123456789012';
 
 export interface FakeCloudFormationOptions {
   region?: string;
@@ -166,8 +173,11 @@ export class FakeCloudFormation {
     this.hooks = options.hooks ?? {};
   }
 
-  /** Answers one API call, as the SDK client would return it (without $metadata). */
-  handle(operation: string, input: any): unknown {
+  /**
+   * Answers one API call, as the SDK client would return it (without $metadata). `region`: the one the client was
+   * made for (default the fake's); a stack lives in the region of the call that created it.
+   */
+  handle(operation: string, input: any, region: string = this.region): unknown {
     switch (operation) {
       case 'DescribeStacks':
         return this.describeStacks(input);
@@ -176,7 +186,7 @@ export class FakeCloudFormation {
       case 'GetTemplate':
         return { TemplateBody: this.stack(input.StackName, true).templateBody };
       case 'CreateChangeSet':
-        return this.createChangeSet(input);
+        return this.createChangeSet(input, region);
       case 'DescribeChangeSet':
         return this.describeChangeSet(input);
       case 'ExecuteChangeSet':
@@ -256,7 +266,7 @@ export class FakeCloudFormation {
     return { StackEvents: page, NextToken: next };
   }
 
-  private createChangeSet(input: any) {
+  private createChangeSet(input: any, region: string) {
     const name: string = input.ChangeSetName;
     if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name ?? '')) throw fakeError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint`);
     let template: CfnTemplate;
@@ -271,8 +281,9 @@ export class FakeCloudFormation {
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') throw fakeError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
       if (!stack) {
         stack = {
-          stackId: `arn:aws:cloudformation:${this.region}:${ACCOUNT}:stack/${input.StackName}/${this.uuid()}`,
+          stackId: `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${input.StackName}/${this.uuid()}`,
           name: input.StackName,
+          region,
           status: 'REVIEW_IN_PROGRESS',
           templateBody: '',
           template: { Resources: {} },
@@ -424,11 +435,12 @@ export class FakeCloudFormation {
         if (failed) return true;
         const r: FakeResource = { logicalId: id, type: def.Type, physicalId: '', properties: {}, raw: JSON.stringify(def), status: 'CREATE_IN_PROGRESS', deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         r.properties = this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>;
-        if (this.failures.has(id)) {
+        const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, undefined, stack);
+        if (refused !== undefined) {
           failed = id;
           stack.resources.set(id, r);
           this.resourceEvent(stack, r, 'CREATE_IN_PROGRESS');
-          this.resourceEvent(stack, r, 'CREATE_FAILED', this.failures.get(id));
+          this.resourceEvent(stack, r, 'CREATE_FAILED', refused);
           return true;
         }
         r.physicalId = this.physicalId(stack, id, def.Type, r.properties);
@@ -484,11 +496,12 @@ export class FakeCloudFormation {
         const previous = stack.resources.get(id);
         const r: FakeResource = { logicalId: id, type: def.Type, physicalId: previous?.physicalId ?? '', properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>, raw: JSON.stringify(def), status: `${status}_IN_PROGRESS`, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
         touched.push(id);
-        if (this.failures.has(id)) {
+        const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, status === 'CREATE' ? undefined : previous, stack);
+        if (refused !== undefined) {
           failed = id;
           stack.resources.set(id, r);
           this.resourceEvent(stack, r, `${status}_IN_PROGRESS`);
-          this.resourceEvent(stack, r, `${status}_FAILED`, this.failures.get(id));
+          this.resourceEvent(stack, r, `${status}_FAILED`, refused);
           return true;
         }
         if (status === 'CREATE' || change.Replacement === 'True') r.physicalId = this.physicalId(stack, id, def.Type, r.properties);
@@ -718,7 +731,7 @@ export class FakeCloudFormation {
   private resolve(stack: FakeStack, node: unknown): unknown {
     const conditions = stack.template.Conditions ?? {};
     const pseudo: Record<string, string> = {
-      'AWS::Region': this.region,
+      'AWS::Region': stack.region,
       'AWS::StackName': stack.name,
       'AWS::StackId': stack.stackId,
       'AWS::AccountId': ACCOUNT,

@@ -4,11 +4,11 @@
  * that (FakeAws.stageServes), so the trap of a fixed deployment logical id shows here as it would in AWS.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiDefinitionHash, parseTemplate, withApiDeploymentHash } from '../../../src/deploy/template.js';
+import { apiDefinitionHash, parseTemplate } from '../../../src/deploy/template.js';
+import { withApiDeploymentHash } from '../template/legacy-deployment.js';
 import { readFile } from 'node:fs/promises';
 import { buildStackModel } from '../../../src/core/stack-model.js';
-import { generatedTemplate } from '../../helpers/template.js';
-import { deployTemplate, deployWorld, type DeployWorld } from './helpers.js';
+import { deployTemplate, deployWorld, testTemplate, type DeployWorld } from './helpers.js';
 
 let w: DeployWorld;
 afterEach(async () => w?.cleanup());
@@ -19,7 +19,7 @@ const served = () => w.aws.stageServes(stack().resources.get('Api')!.physicalId,
 /** The generated template for a model with one more route: a changed API definition. */
 async function withChangedIntegration(): Promise<string> {
   const model = buildStackModel();
-  return generatedTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/app/health', functionId: 'api' }] }).body;
+  return testTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/app/health', functionId: 'api' }] }).body;
 }
 
 /** The template authstack 0.1.0 shipped: the plain `ApiDeployment`, renamed by deploy as it sends it. */
@@ -52,14 +52,14 @@ describe('changes to the API reach the stage', () => {
   });
 
   it('the generator names the deployment after the API hash, the same every time, and the id 0.1.0 deployed (no new deployment on upgrade)', async () => {
-    const { body, template } = generatedTemplate();
+    const { body, template } = testTemplate();
     expect(template.Resources.ApiDeployment).toBeUndefined();
     const deploymentId = `ApiDeployment${apiDefinitionHash(template)}`;
     expect(template.Resources[deploymentId]?.Type).toBe('AWS::ApiGateway::Deployment');
     expect(template.Resources.ApiStage!.Properties!.DeploymentId).toEqual({ Ref: deploymentId });
     // What deploy sends: the generated text as it is.
     expect(withApiDeploymentHash(body).body).toBe(body);
-    expect(generatedTemplate().body).toBe(body);
+    expect(testTemplate().body).toBe(body);
     expect(parseTemplate(await withChangedIntegration()).Resources[deploymentId]).toBeUndefined();
     // authstack 0.1.0 renamed its plain ApiDeployment to the same id when it sent the template.
     const legacy = withApiDeploymentHash(await legacyTemplate());
@@ -69,7 +69,7 @@ describe('changes to the API reach the stage', () => {
   });
 
   it('no API resource refers to a parameter, so the hash of their definition covers every change to the API', async () => {
-    const { template } = generatedTemplate();
+    const { template } = testTemplate();
     const api = Object.values(parseTemplate(JSON.stringify(template)).Resources).filter((r) => /^AWS::ApiGateway::(RestApi|Resource|Method)$/.test(r.Type));
     const parameters = Object.keys(template.Parameters ?? {});
     const text = JSON.stringify(api);

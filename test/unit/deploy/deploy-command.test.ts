@@ -9,6 +9,9 @@ let w: DeployWorld;
 afterEach(async () => w?.cleanup());
 
 const sha = (text: string) => createHash('sha256').update(text).digest('base64');
+const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const BUCKET = 'authstack-assets-123456789012-us-east-1';
+const CFN_WRITES = /^(Create|Execute|Delete|Update|Continue)/;
 const json = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 const stack = () => w.aws.cfn.get('authstack');
 const functionOf = () => w.aws.functions.get(stack()!.resources.get('Function')!.physicalId)!;
@@ -20,6 +23,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(r.code).toBe(0);
     expect(stack()?.status).toBe('CREATE_COMPLETE');
     expect(functionOf().codeSha256).toBe(sha('code v1'));
+    expect(w.aws.count('lambda')).toBe(0);
     expect(w.aws.count('cloudformation', 'CreateChangeSet')).toBe(1);
     expect(w.aws.calls.find((c) => c.operation === 'CreateChangeSet')!.input.ChangeSetType).toBe('CREATE');
     const outputs = Object.fromEntries([...(stack()!.resources.values())].map((res) => [res.logicalId, res.physicalId]));
@@ -32,6 +36,62 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(record.stacks['us-east-1/authstack']).toMatchObject({ outcome: 'created', codeSha256: sha('code v1') });
     expect(r.stdout).toContain('ApiUrl');
     expect(r.stderr).toMatch(/Add\s+UserPool\s+AWS::Cognito::UserPool/);
+  });
+
+  it('a first deploy creates the artifact bucket (private, encrypted, versioned, with a lifecycle rule, TLS only), stores the zip under its hash, then creates the stack with that code in place', async () => {
+    w = await deployWorld();
+    const r = await w.deploy(['--json'], { code: 'code v1' });
+    expect(r.code, r.stderr).toBe(0);
+    const order = w.aws.calls.map((c) => `${c.service}:${c.operation}`);
+    // The account from STS (there is no stack ARN yet), the bucket and the object before the change set.
+    expect(order.slice(0, order.indexOf('cloudformation:CreateChangeSet'))).toEqual([
+      'cloudformation:DescribeStacks',
+      'sts:GetCallerIdentity',
+      's3:HeadBucket',
+      's3:CreateBucket',
+      's3:PutPublicAccessBlock',
+      's3:PutBucketOwnershipControls',
+      's3:PutBucketEncryption',
+      's3:PutBucketVersioning',
+      's3:PutBucketLifecycleConfiguration',
+      's3:PutBucketPolicy',
+      's3:PutObject',
+    ]);
+    const bucket = w.aws.s3.buckets.get(BUCKET)!;
+    expect(bucket).toMatchObject({ versioning: 'Enabled', publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } });
+    expect(bucket.ownershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(JSON.stringify(bucket.encryption)).toContain('AES256');
+    expect(JSON.stringify(bucket.lifecycle)).toContain('NoncurrentVersionExpiration');
+    expect(JSON.stringify(bucket.policy)).toContain('"aws:SecureTransport":"false"');
+    const key = `functions/${hex('code v1')}.zip`;
+    expect(w.aws.s3.object(BUCKET, key)?.body.toString()).toBe('code v1');
+    // The template names that object; the function was created from it (its CodeSha256 is the zip's) and never updated.
+    expect(stack()!.resources.get('Function')!.properties.Code).toEqual({ S3Bucket: BUCKET, S3Key: key });
+    expect(functionOf().codeSha256).toBe(sha('code v1'));
+    expect(r.json()).toMatchObject({ outcome: 'created', codeUploaded: true, codeSha256: sha('code v1') });
+    expect(w.aws.count('lambda')).toBe(0);
+  });
+
+  it('a deploy to a second stack in the same account and region reuses the bucket: one HeadBucket, and no upload of a zip already there', async () => {
+    w = await deployWorld();
+    await w.deploy([], { code: 'code v1' });
+    const before = w.aws.calls.length;
+    const r = await w.run(['deploy', '--yes', '--zip', await w.zip('code v1'), '--poll-interval', '1ms', '--stack', 'other', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s3 = w.aws.calls.slice(before).filter((c) => c.service === 's3').map((c) => c.operation);
+    expect(s3).toEqual(['HeadBucket', 'HeadObject']);
+    expect(r.json().codeUploaded).toBe(false);
+  });
+
+  it('refuses a bucket of that name in another account (ExpectedBucketOwner), before any CloudFormation write', async () => {
+    w = await deployWorld();
+    w.aws.s3.addForeignBucket(BUCKET);
+    const r = await w.deploy();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: The artifact bucket ${BUCKET} exists, but S3 refuses these credentials access to it`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(w.aws.writes()).toEqual([]);
+    expect(w.aws.count('s3', 'PutObject')).toBe(0);
   });
 
   it('deploys the Lambda zip shipped in the package when no --zip is given, without bundling anything', async () => {
@@ -54,10 +114,12 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(doc.codeUploaded).toBe(false);
     expect(stack()!.parameters.StageName).toBe('v2');
     expect(stack()!.status).toBe('UPDATE_COMPLETE');
-    expect(w.aws.count('lambda', 'UpdateFunctionCode')).toBe(1);
+    // The zip was stored by the first deploy: this one only checked it is there.
+    expect(w.aws.count('s3', 'PutObject')).toBe(1);
+    expect(doc.changes.map((c: { logicalId: string }) => c.logicalId)).not.toContain('Function');
   });
 
-  it('says "no changes" for an identical deploy, with no change set and exactly three reads', async () => {
+  it('says "no changes" for a second deploy of the same code: two reads, no CloudFormation write, no S3 or Lambda call', async () => {
     w = await deployWorld();
     await w.deploy();
     const before = w.aws.calls.length;
@@ -65,21 +127,53 @@ describe('authstack deploy: the paths through a deploy', () => {
     const calls = w.aws.calls.slice(before);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('No changes');
-    expect(calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate', 'GetFunctionConfiguration']);
+    // The template names the zip by its hash: the deployed template is the record of the code too.
+    expect(calls.map((c) => `${c.service}:${c.operation}`)).toEqual(['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']);
+    expect(calls.length).toBeLessThanOrEqual(4);
+    expect(calls.filter((c) => CFN_WRITES.test(c.operation))).toEqual([]);
   });
 
-  it('updates only the function code when only the code changed, with no CloudFormation write', async () => {
-    w = await deployWorld({ functionUpdatePolls: 1 });
+  it('a code change stores the new zip, then a change set that modifies that function and nothing else (the API deployment does not churn)', async () => {
+    w = await deployWorld();
     await w.deploy([], { code: 'code v1' });
+    const deployments = [...w.aws.apiDeployments.keys()];
     const before = w.aws.calls.length;
     const r = await w.deploy(['--json'], { code: 'code v2' });
     const calls = w.aws.calls.slice(before);
-    expect(r.code).toBe(0);
-    expect(r.json().outcome).toBe('code-only');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = r.json();
+    expect(doc).toMatchObject({ outcome: 'code-only', codeUploaded: true, codeSha256: sha('code v2') });
+    expect(doc.changes).toEqual([{ action: 'Modify', logicalId: 'Function', resourceType: 'AWS::Lambda::Function', replacement: 'False', physicalId: functionOf().name }]);
+    expect(r.stderr).toContain('Only the code of Function changed');
     expect(functionOf().codeSha256).toBe(sha('code v2'));
-    expect(functionOf().lastUpdateStatus).toBe('Successful');
-    expect(calls.filter((c) => c.service === 'cloudformation').map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate']);
-    expect(calls.filter((c) => c.service === 'lambda').map((c) => c.operation)).toEqual(['GetFunctionConfiguration', 'UpdateFunctionCode', 'GetFunction', 'GetFunction']);
+    expect([...w.aws.apiDeployments.keys()]).toEqual(deployments);
+    expect(stack()!.status).toBe('UPDATE_COMPLETE');
+    // No STS (the stack's ARN names the account), one HeadBucket, one HeadObject, one PutObject; Lambda never.
+    expect(calls.filter((c) => c.service !== 'cloudformation').map((c) => `${c.service}:${c.operation}`)).toEqual(['s3:HeadBucket', 's3:HeadObject', 's3:PutObject']);
+    expect(calls.filter((c) => CFN_WRITES.test(c.operation)).map((c) => c.operation)).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
+  });
+
+  it('going back to code already in the bucket uploads nothing: the change set points the function at the stored object', async () => {
+    w = await deployWorld();
+    await w.deploy([], { code: 'code v1' });
+    await w.deploy([], { code: 'code v2' });
+    const r = await w.deploy(['--json'], { code: 'code v1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ outcome: 'code-only', codeUploaded: false });
+    expect(w.aws.count('s3', 'PutObject')).toBe(2);
+    expect(functionOf().codeSha256).toBe(sha('code v1'));
+  });
+
+  it('--no-execute on a code change stores the zip (so the change set left for review can run) and changes no stack', async () => {
+    w = await deployWorld();
+    await w.deploy([], { code: 'code v1' });
+    const r = await w.deploy(['--no-execute', '--json'], { code: 'code v2' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().outcome).toBe('change-set-only');
+    expect(r.json().changes.map((c: { logicalId: string }) => c.logicalId)).toEqual(['Function']);
+    expect(w.aws.s3.object(BUCKET, `functions/${hex('code v2')}.zip`)).toBeDefined();
+    expect(functionOf().codeSha256).toBe(sha('code v1'));
+    expect(w.aws.count('cloudformation', 'ExecuteChangeSet')).toBe(1);
   });
 
   it('prints the first failing resource and CloudFormation\'s reason when a create fails, and exits 1', async () => {
@@ -211,7 +305,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     const before = w.aws.calls.length;
     const r = await w.deploy(['--domain', 'api.example.com']);
     expect(r.code).toBe(0);
-    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation', 'lambda']);
+    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation']);
   });
 
   it('sends a domain spelled loosely in authstack.config.json in the one form the template accepts, and a repeat deploy still skips Route 53', async () => {
@@ -224,7 +318,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     const before = w.aws.calls.length;
     const again = await w.deploy();
     expect(again.code, again.stderr).toBe(0);
-    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation', 'lambda']);
+    expect(w.aws.calls.slice(before).map((c) => c.service)).toEqual(['cloudformation', 'cloudformation']);
   });
 
   it('prints one clear line, and no stack trace, when there are no AWS credentials', async () => {

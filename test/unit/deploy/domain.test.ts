@@ -3,9 +3,8 @@ import { checkDelegation, findHostedZone, zoneCovers } from '../../../src/deploy
 import { deployStack, type DeployEvent } from '../../../src/deploy/deploy-stack.js';
 import { route53Api } from '../../../src/aws/route53.js';
 import { cloudFormation } from '../../../src/aws/cloudformation.js';
-import { lambda } from '../../../src/aws/lambda.js';
 import { templateParameterNames } from '../../../src/deploy/template.js';
-import { generatedTemplate } from '../../helpers/template.js';
+import { CODE_V1, testTemplate } from './helpers.js';
 import { FakeAws } from '../../helpers/fake-aws/fake-aws.js';
 
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.com'];
@@ -62,13 +61,14 @@ describe('delegation check', () => {
   it('stops a deploy before any CloudFormation write when the delegation is wrong', async () => {
     const { aws } = await zonesWorld();
     const factory = aws.factory();
-    const { body, template } = generatedTemplate();
+    const { body, template } = testTemplate();
     const events: DeployEvent[] = [];
     const run = deployStack(
-      { stackName: 'authstack', region: 'us-east-1', templateBody: body, templateParameters: templateParameterNames(template), parameters: {}, code: { zip: Buffer.from('x') }, domain: { name: 'api.example.com' }, yes: true, pollIntervalMs: 1 },
+      { stackName: 'authstack', region: 'us-east-1', templateBody: body, templateParameters: templateParameterNames(template), parameters: {}, assets: [CODE_V1], domain: { name: 'api.example.com' }, yes: true, pollIntervalMs: 1 },
       {
         cfn: await cloudFormation(factory),
-        lambda: await lambda(factory),
+        s3: () => Promise.reject(new Error('nothing is published before the delegation check')),
+        accountId: () => Promise.reject(new Error('nothing is published before the delegation check')),
         acm: async () => (await import('../../../src/aws/acm.js')).acm(factory),
         route53: async () => route53Api(await factory.route53()),
         resolveNs: async () => ['ns1.elsewhere.example'],

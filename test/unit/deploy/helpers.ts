@@ -2,7 +2,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cloudFormation } from '../../../src/aws/cloudformation.js';
-import { lambda } from '../../../src/aws/lambda.js';
+import { s3 } from '../../../src/aws/s3.js';
+import { sts } from '../../../src/aws/sts.js';
+import { buildStackModel, type StackModel } from '../../../src/core/stack-model.js';
+import { assetOf, type BuiltAsset } from '../../../src/deploy/build-functions.js';
 import { deployStack, type DeployEvent, type DeployStackDeps, type DeployStackOptions, type DeployStackResult } from '../../../src/deploy/deploy-stack.js';
 import { templateParameterNames } from '../../../src/deploy/template.js';
 import { generatedTemplate } from '../../helpers/template.js';
@@ -49,13 +52,36 @@ export async function deployWorld(options: FakeAwsOptions = {}): Promise<DeployW
   return world;
 }
 
+/** The zip `deploy()` ships by default ('code v1', as `--zip`), as an asset of the API. */
+export const CODE_V1: BuiltAsset = assetOf('api', Buffer.from('code v1'), 'test');
+
+/** The template deploy sends for a model when the API's zip is `asset` (default `CODE_V1`). */
+export function testTemplate(model: StackModel = buildStackModel(), asset: BuiltAsset = CODE_V1) {
+  return generatedTemplate(model, asset.sha256);
+}
+
+/** The deps `deployStack` takes, on the fake account (no custom domain, yes to every question). */
+export async function fakeDeployDeps(aws: FakeAws, emit: DeployStackDeps['emit'], clock?: DeployStackDeps['clock']): Promise<DeployStackDeps> {
+  const factory = aws.factory();
+  return {
+    cfn: await cloudFormation(factory),
+    s3: () => s3(factory),
+    accountId: async () => (await sts(factory)).accountId(),
+    acm: () => Promise.reject(new Error('no custom domain here')),
+    route53: () => Promise.reject(new Error('no custom domain here')),
+    resolveNs: async () => [],
+    clock: clock ?? { now: Date.now, sleep: async () => undefined },
+    confirm: async () => true,
+    emit,
+  };
+}
+
 /**
  * `deployStack` itself (no command around it) against the fake account, for a template other than the shipped
  * one: `yes`, fast polling, no custom domain. Returns the result and every event it emitted.
  */
 export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}, clock?: DeployStackDeps['clock']): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
-  const shipped = generatedTemplate();
-  const factory = aws.factory();
+  const shipped = testTemplate();
   const events: DeployEvent[] = [];
   const result = await deployStack(
     {
@@ -64,21 +90,12 @@ export async function deployTemplate(aws: FakeAws, templateBody?: string, option
       templateBody: templateBody ?? shipped.body,
       templateParameters: templateParameterNames(shipped.template),
       parameters: {},
-      code: { zip: Buffer.from('code v1') },
+      assets: [CODE_V1],
       yes: true,
       pollIntervalMs: 1,
       ...options,
     },
-    {
-      cfn: await cloudFormation(factory),
-      lambda: await lambda(factory),
-      acm: () => Promise.reject(new Error('no custom domain here')),
-      route53: () => Promise.reject(new Error('no custom domain here')),
-      resolveNs: async () => [],
-      clock: clock ?? { now: Date.now, sleep: async () => undefined },
-      confirm: async () => true,
-      emit: (e) => events.push(e),
-    },
+    await fakeDeployDeps(aws, (e) => events.push(e), clock),
   );
   return { result, events };
 }

@@ -10,11 +10,24 @@ afterEach(async () => w?.cleanup());
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
-const PREFIX: Record<string, string> = { cloudformation: 'cloudformation', lambda: 'lambda', logs: 'logs', cognito: 'cognito-idp', acm: 'acm', route53: 'route53' };
+const PREFIX: Record<string, string> = { cloudformation: 'cloudformation', lambda: 'lambda', logs: 'logs', cognito: 'cognito-idp', acm: 'acm', route53: 'route53', s3: 's3' };
+/**
+ * The IAM action S3 authorises each call with, where it is not the operation's name (the Service Authorization
+ * Reference, "Actions defined by Amazon S3": HeadBucket needs s3:ListBucket, HeadObject s3:GetObject, ...).
+ */
+const S3_ACTIONS: Record<string, string> = {
+  HeadBucket: 'ListBucket',
+  HeadObject: 'GetObject',
+  PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  PutBucketEncryption: 'PutEncryptionConfiguration',
+  PutBucketLifecycleConfiguration: 'PutLifecycleConfiguration',
+};
+/** STS GetCallerIdentity needs no permission: an explicit deny cannot even block it (the STS API reference). */
+const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
 
 /** The IAM action and resource ARN of a call the fake account recorded, as IAM would authorise it. */
 function authorisation(call: Call): { action: string; resource: string } {
-  const action = `${PREFIX[call.service]}:${call.operation}`;
+  const action = call.service === 's3' ? `s3:${S3_ACTIONS[call.operation] ?? call.operation}` : `${PREFIX[call.service] ?? call.service}:${call.operation}`;
   const i = call.input ?? {};
   const stack = typeof i.StackName === 'string' ? (i.StackName.startsWith('arn:') ? i.StackName.split(':')[5]!.split('/')[1]! : i.StackName) : undefined;
   const resource =
@@ -26,7 +39,9 @@ function authorisation(call: Call): { action: string; resource: string } {
           ? `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${i.logGroupName}`
           : call.service === 'cognito' && i.UserPoolId
             ? `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${i.UserPoolId}`
-            : '*';
+            : call.service === 's3' && i.Bucket
+              ? `arn:aws:s3:::${i.Bucket}${i.Key ? `/${i.Key}` : ''}`
+              : '*';
   return { action, resource };
 }
 
@@ -59,14 +74,15 @@ const PUBLIC_COGNITO = new Set(['InitiateAuth', 'RespondToAuthChallenge', 'SignU
 function refused(policy: PolicyDocument, calls: Call[]): string[] {
   return calls
     .filter((c) => !(c.service === 'cognito' && PUBLIC_COGNITO.has(c.operation)))
-    .map(authorisation).filter((a) => !isAllowed(policy, a.action, a.resource)).map((a) => `${a.action} on ${a.resource}`);
+    .map(authorisation)
+    .filter((a) => !NEEDS_NO_PERMISSION.has(a.action) && !isAllowed(policy, a.action, a.resource)).map((a) => `${a.action} on ${a.resource}`);
 }
 
 describe('authstack iam-policy', () => {
   it('allows every call deploy, status, outputs, logs, smoke and destroy --delete-user-pool make, scoped to the stack', async () => {
     w = await deployWorld({ usersPerPool: 1 });
     expect((await w.deploy()).code).toBe(0);
-    expect((await w.deploy([], { code: 'code v2' })).code).toBe(0); // the code-only path: UpdateFunctionCode and its waits
+    expect((await w.deploy([], { code: 'code v2' })).code).toBe(0); // a code change: HeadBucket, HeadObject, PutObject, the change set
     expect((await w.run(['status'])).code).toBe(0);
     expect((await w.run(['outputs', '--json'])).code).toBe(0);
     w.aws.putLogEvents('/aws/lambda/authstack-api', [{ timestamp: Date.now(), message: 'a line\n' }]);
@@ -78,7 +94,7 @@ describe('authstack iam-policy', () => {
 
     const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
     const services = new Set(w.aws.calls.map((c) => c.service));
-    expect([...services].sort()).toEqual(['cloudformation', 'cognito', 'lambda', 'logs']);
+    expect([...services].sort()).toEqual(['cloudformation', 'cognito', 'lambda', 'logs', 's3', 'sts']);
     expect(w.aws.calls.filter((c) => c.service === 'cognito').map((c) => c.operation)).toEqual(
       expect.arrayContaining(['AdminConfirmSignUp', 'InitiateAuth', 'RespondToAuthChallenge', 'AdminDeleteUser', 'DeleteUserPool']),
     );
@@ -123,6 +139,22 @@ describe('authstack iam-policy', () => {
       expect(operations).toContain(op);
     }
     expect(refused(policy, w.aws.calls)).toEqual([]);
+  });
+
+  it('covers exactly the S3 calls deploy makes on the artifact bucket (no other S3 action, no other bucket), and Lambda reading the zip', async () => {
+    w = await deployWorld();
+    expect((await w.deploy()).code).toBe(0);
+    expect((await w.deploy([], { code: 'code v2' })).code).toBe(0);
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    const made = new Set(w.aws.calls.filter((c) => c.service === 's3').map((c) => authorisation(c).action));
+    // What CloudFormation does with the caller's credentials: Lambda reads the zip from S3 (s3:GetObject).
+    made.add('s3:GetObject');
+    const granted = policy.Statement.flatMap((s) => s.Action.filter((a) => a.startsWith('s3:')));
+    expect([...granted].sort()).toEqual([...made].sort());
+    const bucket = `arn:aws:s3:::authstack-assets-${ACCOUNT}-${REGION}`;
+    expect(policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('s3:'))).flatMap((s) => s.Resource).sort()).toEqual([bucket, `${bucket}/functions/*`]);
+    expect(isAllowed(policy, 's3:PutObject', `arn:aws:s3:::authstack-assets-${ACCOUNT}-eu-west-1/functions/x.zip`)).toBe(false);
+    expect(isAllowed(policy, 's3:DeleteBucket', bucket)).toBe(false);
   });
 
   it('would catch a call the policy does not allow, and names nothing of another stack', () => {

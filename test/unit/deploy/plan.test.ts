@@ -1,25 +1,19 @@
 /** The deploy plan, decided from the facts alone: no AWS, no clock. */
 import { describe, expect, it } from 'vitest';
-import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from '../../../src/deploy/plan.js';
+import { buildStackModel } from '../../../src/core/stack-model.js';
+import { codeOnlyDifference, mayCompareTemplate, planDeploy, type DeployFacts } from '../../../src/deploy/plan.js';
+import { generatedTemplate } from '../../helpers/template.js';
 
 const deployed: DeployFacts = {
   stack: { status: 'UPDATE_COMPLETE', parameters: { StageName: 'prod', LogRetentionInDays: '7' } },
   desired: { StageName: 'prod' },
   templateSha256: 't1',
   deployedTemplateSha256: 't1',
-  functionCodeSha256: 'c1',
-  codeSha256: 'c1',
-  execute: true,
 };
 
 describe('planDeploy', () => {
-  it('does nothing when template, the parameters set and the code hash all match what is deployed', () => {
-    expect(planDeploy(deployed)).toEqual({ kind: 'no-changes', reason: 'template, parameters and code hash unchanged' });
-  });
-
-  it('uploads the code alone when only the code hash differs, and only previews that with --no-execute', () => {
-    expect(planDeploy({ ...deployed, codeSha256: 'c2' })).toEqual({ kind: 'code-only', reason: 'template and parameters unchanged, code changed' });
-    expect(planDeploy({ ...deployed, codeSha256: 'c2', execute: false })).toEqual({ kind: 'code-only-preview', reason: 'code only (not executed)' });
+  it('does nothing when the template (which names every zip by its hash) and the parameters set match what is deployed', () => {
+    expect(planDeploy(deployed)).toEqual({ kind: 'no-changes', reason: 'template and parameters unchanged' });
   });
 
   it('goes through an UPDATE change set when a parameter this deploy sets differs, naming parameters as the reason', () => {
@@ -34,18 +28,20 @@ describe('planDeploy', () => {
     expect(planDeploy({ ...deployed, templateSha256: 't2' })).toEqual({ kind: 'change-set', type: 'UPDATE', reason: 'template changed' });
   });
 
+  it('names the functions when only their code differs: still a change set, through CloudFormation', () => {
+    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'] })).toEqual({ kind: 'change-set', type: 'UPDATE', reason: 'code changed', functions: ['Function'] });
+    // The code and a parameter: a plain update.
+    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'], desired: { StageName: 'beta' } })).toMatchObject({ reason: 'template changed' });
+  });
+
   it('creates the stack when there is none', () => {
-    expect(planDeploy({ desired: {}, templateSha256: 't1', codeSha256: 'c1', execute: true })).toEqual({ kind: 'change-set', type: 'CREATE', reason: 'template changed' });
+    expect(planDeploy({ desired: {}, templateSha256: 't1' })).toEqual({ kind: 'change-set', type: 'CREATE', reason: 'template changed' });
   });
 
   it('never skips CloudFormation for a stack whose last update rolled back, even with matching hashes', () => {
     const rolledBack = { ...deployed, stack: { ...deployed.stack!, status: 'UPDATE_ROLLBACK_COMPLETE' } };
     expect(mayCompareTemplate(rolledBack)).toBe(false);
     expect(planDeploy(rolledBack)).toMatchObject({ kind: 'change-set', type: 'UPDATE' });
-  });
-
-  it('goes through a change set when the stack has no function to compare the code with', () => {
-    expect(planDeploy({ ...deployed, functionCodeSha256: undefined })).toMatchObject({ kind: 'change-set', type: 'UPDATE', reason: 'parameters changed' });
   });
 });
 
@@ -54,25 +50,21 @@ describe('which facts the plan needs', () => {
     expect(mayCompareTemplate({ stack: { status: 'CREATE_COMPLETE', parameters: {} } })).toBe(true);
     expect(mayCompareTemplate({ stack: undefined })).toBe(false);
   });
-
-  it('reads the function only once template and parameters are known to match', () => {
-    expect(needsFunction({ ...deployed, functionCodeSha256: undefined })).toBe(true);
-    expect(needsFunction({ ...deployed, deployedTemplateSha256: undefined })).toBe(false);
-    expect(needsFunction({ ...deployed, desired: { StageName: 'beta' } })).toBe(false);
-  });
 });
 
-describe('planAfterEmptyChangeSet', () => {
-  it('uploads the code when CloudFormation has nothing to change but the code differs', () => {
-    expect(planAfterEmptyChangeSet('c1', 'c2', true)).toEqual({ kind: 'code-only', reason: 'change set empty, code changed' });
+describe('codeOnlyDifference', () => {
+  const model = buildStackModel();
+  const two = { ...model, functions: [...model.functions, { ...model.functions[0]!, id: 'worker' }] };
+
+  it('names the one function whose zip changed, when nothing else in the template did', () => {
+    expect(codeOnlyDifference(generatedTemplate(model, 'a'.repeat(64)).template, generatedTemplate(model, 'b'.repeat(64)).template)).toEqual(['Function']);
+    expect(codeOnlyDifference(generatedTemplate(model).template, generatedTemplate(model).template)).toEqual([]);
   });
 
-  it('changes nothing with --no-execute, saying the code differs', () => {
-    expect(planAfterEmptyChangeSet('c1', 'c2', false)).toEqual({ kind: 'no-changes', reason: 'change set empty', codeDiffers: true });
-  });
-
-  it('changes nothing when the code matches or there is no function', () => {
-    expect(planAfterEmptyChangeSet('c1', 'c1', true)).toEqual({ kind: 'no-changes', reason: 'change set empty', codeDiffers: false });
-    expect(planAfterEmptyChangeSet(undefined, 'c1', true)).toEqual({ kind: 'no-changes', reason: 'change set empty', codeDiffers: false });
+  it('is undefined when anything but the code differs (a setting, a route, a new function)', () => {
+    const a = generatedTemplate(model, 'a'.repeat(64)).template;
+    expect(codeOnlyDifference(a, generatedTemplate(buildStackModel({ memorySize: 512, corsOrigin: 'https://app.example.com' }), 'b'.repeat(64)).template)).toBeUndefined();
+    expect(codeOnlyDifference(a, generatedTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/x', functionId: 'api' }] }, 'a'.repeat(64)).template)).toBeUndefined();
+    expect(codeOnlyDifference(a, generatedTemplate(two, 'a'.repeat(64)).template)).toBeUndefined();
   });
 });

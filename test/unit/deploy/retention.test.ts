@@ -3,8 +3,7 @@
  * which applies DeletionPolicy and UpdateReplacePolicy as CloudFormation does: behaviour, not template text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generatedTemplate } from '../../helpers/template.js';
-import { deployTemplate, deployWorld, type DeployWorld } from './helpers.js';
+import { deployTemplate, deployWorld, testTemplate, type DeployWorld } from './helpers.js';
 
 let w: DeployWorld;
 afterEach(async () => w?.cleanup());
@@ -43,7 +42,7 @@ describe('the user pool is never leaked and never lost', () => {
     w = await deployWorld({ usersPerPool: 2 });
     await w.deploy();
     const oldPool = poolOf();
-    const { template } = generatedTemplate();
+    const { template } = testTemplate();
     // The same template without the pool and the client; what referred to them gets fixed values.
     const { UserPool: _pool, UserPoolClient: _client, ...resources } = template.Resources;
     const { UserPoolId: _id, UserPoolClientId: _clientId, ...outputs } = template.Outputs ?? {};

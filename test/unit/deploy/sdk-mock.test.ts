@@ -9,25 +9,28 @@ import {
   CloudFormationClient,
   CreateChangeSetCommand,
   DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsFactory } from '../../../src/aws/factory.js';
-import { withApiDeploymentHash } from '../../../src/deploy/template.js';
 import { generatedTemplate } from '../../helpers/template.js';
-import { loadShippedLambda } from '../../../src/deploy/artifact.js';
 import { buildStackModel } from '../../../src/core/stack-model.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
 const cfn = mockClientInFile(CloudFormationClient);
 const lambda = mockClientInFile(LambdaClient);
+const s3 = mockClientInFile(S3Client);
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 const ZIP = Buffer.from('zip bytes v1');
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** The template deploy sends for the default model with this zip as the API's code. */
+const templateFor = (zip: Buffer) => generatedTemplate(buildStackModel(), sha(zip)).body;
 const healthy = (async () => new Response('{"status":"healthy"}', { status: 200 })) as typeof fetch;
 
 const stack = {
@@ -55,10 +58,10 @@ beforeEach(async () => {
   await writeFile(join(tmp.dir, 'code.zip'), ZIP);
   cfn.reset();
   lambda.reset();
+  s3.reset();
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
-  // What deploy submits (and CloudFormation then returns): the shipped text with the API deployment's hashed name.
-  cfn.on(GetTemplateCommand).resolves({ TemplateBody: withApiDeploymentHash(generatedTemplate(buildStackModel(), (await loadShippedLambda()).sha256).body).body });
-  lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'authstack-Function-1', CodeSha256: sha(ZIP), LastUpdateStatus: 'Successful', State: 'Active' });
+  // What deploy submitted last time (and CloudFormation returns): the generated text, naming this zip by its hash.
+  cfn.on(GetTemplateCommand).resolves({ TemplateBody: templateFor(ZIP) });
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
@@ -73,31 +76,52 @@ const deploy = (extra: string[] = []) =>
   });
 
 describe('deploy through aws-sdk-client-mock', () => {
-  it('an unchanged stack is "no changes": three reads, no change set, no write', async () => {
+  it('an unchanged stack is "no changes": two reads, no change set, no S3 or Lambda call', async () => {
     const r = await deploy(['--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().outcome).toBe('no-changes');
-    expect(cfn.calls().length + lambda.calls().length).toBeLessThanOrEqual(4);
-    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
-    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(0);
+    expect(cfn.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeStacksCommand', 'GetTemplateCommand']);
+    expect(lambda.calls().length + s3.calls().length).toBe(0);
   });
 
-  it('new code alone is uploaded straight to Lambda, with no CloudFormation write', async () => {
-    lambda.on(UpdateFunctionCodeCommand).resolves({ CodeSha256: 'new' });
-    lambda.on(GetFunctionCommand).resolves({ Configuration: { LastUpdateStatus: 'Successful', State: 'Active', CodeSha256: 'new' } });
-    lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'authstack-Function-1', CodeSha256: 'old', LastUpdateStatus: 'Successful', State: 'Active' });
+  it('new code alone: the zip is stored under its hash, then a change set whose only change is the function', async () => {
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: templateFor(Buffer.from('zip bytes v0')) });
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    s3.on(PutObjectCommand).resolves({});
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/1', StackId: stack.StackId });
+    cfn.on(DescribeChangeSetCommand).resolves({
+      Status: 'CREATE_COMPLETE',
+      ExecutionStatus: 'AVAILABLE',
+      CreationTime: new Date(0),
+      Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Function', ResourceType: 'AWS::Lambda::Function', Replacement: 'False' } }],
+    });
+    cfn.on(ExecuteChangeSetCommand).resolves({});
+    cfn.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        { EventId: 'e2', StackId: stack.StackId, StackName: 'authstack', LogicalResourceId: 'authstack', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date(2000) },
+        { EventId: 'e1', StackId: stack.StackId, StackName: 'authstack', LogicalResourceId: 'Function', ResourceType: 'AWS::Lambda::Function', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date(1000) },
+      ],
+    });
     const r = await deploy(['--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.json().outcome).toBe('code-only');
-    const upload = lambda.commandCalls(UpdateFunctionCodeCommand);
-    expect(upload).toHaveLength(1);
-    expect(Buffer.from(upload[0]!.args[0].input.ZipFile!).equals(ZIP)).toBe(true);
-    const writes = cfn.calls().filter((c) => !/^(Describe|Get|List)/.test(c.args[0].constructor.name.replace(/Command$/, '')));
-    expect(writes).toHaveLength(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ outcome: 'code-only', codeUploaded: true });
+    // The account comes from the stack's ARN: no STS call, and every S3 call names that account as the owner.
+    const [head] = s3.commandCalls(HeadBucketCommand);
+    expect(head!.args[0].input).toEqual({ Bucket: 'authstack-assets-123456789012-eu-west-1', ExpectedBucketOwner: '123456789012' });
+    const [put] = s3.commandCalls(PutObjectCommand);
+    expect(put!.args[0].input).toMatchObject({ Bucket: 'authstack-assets-123456789012-eu-west-1', Key: `functions/${sha(ZIP)}.zip`, ExpectedBucketOwner: '123456789012' });
+    expect(Buffer.from(put!.args[0].input.Body as Uint8Array).equals(ZIP)).toBe(true);
+    expect(lambda.calls()).toHaveLength(0);
+    // The change set carries the new template: the function's Code names the new object.
+    const [created] = cfn.commandCalls(CreateChangeSetCommand);
+    expect(created!.args[0].input.TemplateBody).toBe(templateFor(ZIP));
   });
 
   it('a change set that would replace the user pool is refused with exit 3 and never executed', async () => {
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: 'an older template' });
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ ContentLength: ZIP.length });
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/1', StackId: stack.StackId });
     cfn.on(DescribeChangeSetCommand).resolves({
       Status: 'CREATE_COMPLETE',

@@ -22,6 +22,24 @@ describe('authstack destroy', () => {
     expect(r.stderr).toMatch(/DELETE_SKIPPED\s+UserPool/);
   });
 
+  it('never deletes the artifact bucket or the code in it, and says so; the user pool stays too; a later deploy reuses the bucket', async () => {
+    w = await deployWorld({ usersPerPool: 1 });
+    await w.deploy([], { code: 'code v1' });
+    const pool = poolOf();
+    const bucket = 'authstack-assets-123456789012-us-east-1';
+    const objects = [...w.aws.s3.buckets.get(bucket)!.objects.keys()];
+    const r = await w.run(['destroy', '--yes', '--poll-interval', '1ms']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(w.aws.cfn.get('authstack')).toBeUndefined();
+    expect([...w.aws.s3.buckets.get(bucket)!.objects.keys()]).toEqual(objects);
+    expect(w.aws.calls.filter((c) => c.service === 's3' && /Delete/.test(c.operation))).toEqual([]);
+    expect(w.aws.pools.has(pool)).toBe(true);
+    expect(r.stderr).toContain(`The artifact bucket ${bucket} was kept`);
+    const before = w.aws.calls.length;
+    expect((await w.deploy([], { code: 'code v1' })).code).toBe(0);
+    expect(w.aws.calls.slice(before).filter((c) => c.service === 's3').map((c) => c.operation)).toEqual(['HeadBucket', 'HeadObject']);
+  });
+
   it('asks before deleting, naming the kept pool, and deletes nothing when declined', async () => {
     w = await deployWorld();
     await w.deploy();

@@ -47,6 +47,8 @@ function fakeAws(behaviour: CognitoBehaviour): AwsFactory {
     acm: untouchable,
     route53: untouchable,
     logs: untouchable,
+    s3: untouchable,
+    sts: untouchable,
     resolveRegion: async () => 'us-east-1',
     withRegion: () => factory,
   } as AwsFactory;

@@ -8,7 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { withApiDeploymentHash, type CfnTemplate } from '../../../src/deploy/template.js';
+import type { CfnTemplate } from '../../../src/deploy/template.js';
+import { withApiDeploymentHash } from './legacy-deployment.js';
 import { loadResourceSchemas, type ResourceSchema } from '../../helpers/cfn-schema.js';
 import { generatedTemplate } from '../../helpers/template.js';
 
