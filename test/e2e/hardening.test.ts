@@ -62,7 +62,7 @@ describe('secrets never reach output, even with --verbose', () => {
     dev = await startDev(ws, ['--verbose']);
   }, 30_000);
   afterAll(async () => {
-    expect(await dev?.stop()).toBe(0);
+    expect(await dev?.stop()).toBe(130);
     await ws?.cleanup();
   });
 
@@ -138,7 +138,7 @@ describe('bad requests over the wire, through the local gateway', () => {
     dev = await startDev(ws);
   }, 30_000);
   afterAll(async () => {
-    expect(await dev?.stop()).toBe(0);
+    expect(await dev?.stop()).toBe(130);
     await ws?.cleanup();
   });
 
@@ -243,7 +243,7 @@ describe('the local stack stopping in the middle of a flow', () => {
       expect(profile.code, profile.stderr).toBe(0);
       expect(profile.json()).toMatchObject({ email });
     } finally {
-      expect(await dev.stop()).toBe(0);
+      expect(await dev.stop()).toBe(130);
     }
   }, 30_000);
 });
