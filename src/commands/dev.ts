@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../core/command.js';
-import { EXIT, UserError } from '../core/errors.js';
+import { EXIT, UserError, usageError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 import { corsOrigin, groupList, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
@@ -33,6 +33,7 @@ export default defineCommand({
   examples: ['authstack dev', 'authstack dev --run "npm test"', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
+    if (ctx.global.stackExplicit) throw usageError('authstack dev runs the local stack; --stack names a deployed one.', 'Run authstack dev without --stack');
     const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project] = await Promise.all([
       import('../local/supervisor.js'),
       import('../local/cognito.js'),
