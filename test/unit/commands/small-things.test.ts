@@ -51,11 +51,11 @@ describe('small things that add up', () => {
     expect(j.json()).toEqual({ username: 'ada@example.com', status: 'AlreadyConfirmed' });
   });
 
-  it('a duplicate signup suggests authstack login (exit 1)', async () => {
+  it('a duplicate signup whose confirmation cannot be told (no Cognito known) names both next steps, validate first (exit 1)', async () => {
     const r = await runCli(['signup', 'ada@example.com', '--api-url', url, '--password-stdin'], { cwd: tmp.dir, stdin: 'Str0ng-pass!' });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(
-      'error: ada@example.com already has an account. Log in with "authstack login ada@example.com", or set a new password with "authstack password forgot ada@example.com".',
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'error: ada@example.com already has an account. If it is not confirmed yet, confirm it with "authstack validate ada@example.com" with the emailed code, or send a new code with "authstack validate ada@example.com --resend"; otherwise log in with "authstack login ada@example.com", or set a new password with "authstack password forgot ada@example.com".',
     );
   });
 
