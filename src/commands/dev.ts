@@ -14,6 +14,7 @@ import type { Target } from '../core/targets.js';
 import { checkedSeed } from './users.js';
 import { redirectUrlFlags } from './target-flags.js';
 import { devRunFlags, runDevCommand } from './dev-run.js';
+import { portInUse, recordDevPorts } from './dev-ports.js';
 
 export default defineCommand({
   name: 'dev',
@@ -82,11 +83,11 @@ export default defineCommand({
         console: options.console ? undefined : false,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
         onEvent: (e) => printEvent(ctx.out, e, requestLines),
-      }).catch((err: { code?: string; port?: number }) => {
-        if (err?.code !== 'PORT_IN_USE') throw err;
-        const flag = err.port === cognitoPort ? '--cognito-port' : '--port';
-        throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
+      }).catch(async (err: { code?: string; port?: number }) => {
+        if (err?.code !== 'PORT_IN_USE' || err.port === undefined) throw err;
+        throw await portInUse(ctx, err.port, err.port === cognitoPort ? '--cognito-port' : '--port');
       });
+      const forgetPorts = await recordDevPorts(ctx, [new URL(stack.apiUrl).port, new URL(stack.cognitoEndpoint).port].map(Number), stack.apiUrl);
       try {
         await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
         if (seedFile) await seedLocalPool(ctx, stack, seedFile);
@@ -102,7 +103,7 @@ export default defineCommand({
         ctx.out.info('Stopping…');
       } finally {
         await stack.stop();
-        await rm(runningFile(ctx), { force: true });
+        await Promise.all([rm(runningFile(ctx), { force: true }), forgetPorts()]);
       }
     } finally {
       restoreStdout();

@@ -38,10 +38,29 @@ describe('authstack dev lifecycle', () => {
     try {
       const r = await cli(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use. Stop what uses it, or pick another with --port.`);
+      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use by another program (not an authstack dev). Stop what uses it, or pick another with --port.`);
     } finally {
       blocker.close();
     }
+  });
+
+  it('a port another authstack dev holds names that dev (pid) and its project folder', async () => {
+    const other = await workspace();
+    // The same user (one authstack folder), another project, its dev a real process.
+    const env = { ...other.env, AUTHSTACK_CONFIG_DIR: ws.env.AUTHSTACK_CONFIG_DIR };
+    const first = await startDevProcess({ cwd: other.cwd, env });
+    try {
+      const r = await cli(['dev', '--port', String(first.apiPort), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `error: Port ${first.apiPort} on 127.0.0.1 is in use by another authstack dev (pid ${first.child.pid}, in ${other.cwd}). Use that one, stop it (Ctrl-C in its terminal), or pick another port with --port.`,
+      );
+    } finally {
+      expect(await first.stop()).toBe(130);
+      await other.cleanup();
+    }
+    // Stopped, it forgot its ports.
+    expect(existsSync(join(ws.env.AUTHSTACK_CONFIG_DIR!, 'dev-ports', `${first.apiPort}.json`))).toBe(false);
   });
 
   it('a failure after the stack started stops it and exits instead of hanging', async () => {

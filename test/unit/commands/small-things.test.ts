@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 import { profileText } from '../../../src/commands/profile.js';
+import { userLines } from '../../../src/commands/users.js';
 import { smokeRow } from '../../../src/commands/smoke.js';
 import { startGateway } from '../../../src/local/gateway.js';
 import type { GatewayRequestLog } from '../../../src/local/gateway.js';
@@ -32,6 +33,15 @@ afterAll(async () => {
 });
 
 describe('small things that add up', () => {
+  it('no groups is no groups line (profile, users show); groups are listed comma-separated', () => {
+    const base = { username: 'u-1', sub: 'u-1', email: 'ada@example.com', email_verified: true, attributes: {} };
+    expect(profileText({ ...base, groups: [] }, plain)).not.toMatch(/^groups/m);
+    expect(profileText({ ...base, groups: ['admin', 'editor'] }, plain)).toMatch(/^groups\s+admin, editor$/m);
+    const user = { username: 'u-1', email: 'ada@example.com', status: 'CONFIRMED', enabled: true, groups: [], attributes: { email: 'ada@example.com' } };
+    expect(userLines(user)).not.toMatch(/^groups/m);
+    expect(userLines({ ...user, groups: ['admin'] })).toMatch(/^groups\s+admin$/m);
+  });
+
   it('profile shows the email first with the sub beside it, and Cognito\'s username (a UUID) after', () => {
     const text = profileText(
       { username: '1b2c3d4e-0000-4000-8000-000000000000', sub: '1b2c3d4e-0000-4000-8000-000000000000', email: 'ada@example.com', email_verified: true, groups: [], attributes: { name: 'Ada' } },
