@@ -25,7 +25,8 @@ async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
 }
 
 function expectOneErrorLine(r: Run, fragment: RegExp): void {
-  const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '));
+  // The line naming the target the command used is information, not a second error.
+  const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: ') && !l.startsWith('target: '));
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: /);
   expect(lines[0]).toMatch(fragment);
