@@ -116,6 +116,8 @@ export function reportError(err: unknown, out: Output): number {
     return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: `See authstack ${command ? `${command} ` : ''}--help` }));
   }
   if (isUserError(err)) return printError(out, err);
+  const missing = missingModule(err);
+  if (missing) return printError(out, missing);
   // Ctrl-C at a prompt that was not the project's own (the prompter maps its own): the same interruption.
   if ((err as Error)?.name === 'ExitPromptError') return printError(out, interruptedError());
   const detail = err instanceof Error ? err.message : String(err);
@@ -126,6 +128,25 @@ export function reportError(err: unknown, out: Output): number {
   }
   if (out.verbose && err instanceof Error && err.stack) out.info(out.c.dim(err.stack));
   return EXIT.internal;
+}
+
+/**
+ * A package or file of the installation that is not there (an optional piece left out, a partial install) is the
+ * installation's problem, not a bug: one line naming it and how to get it.
+ */
+export function missingModule(err: unknown): UserError | undefined {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return undefined;
+  const name = /Cannot find (?:package|module) '([^']+)'/.exec(e.message ?? '')?.[1];
+  if (!name || name.startsWith('/') || name.startsWith('.') || name.startsWith('file:')) {
+    return new UserError('state', `A file of this authstack installation is missing${name ? `: ${name}` : ''}.`, { code: 'MissingModule', hint: 'Reinstall authstack (npm install)', cause: err });
+  }
+  const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
+  return new UserError('state', `The package "${pkg}" this command needs is not installed.`, {
+    code: 'MissingPackage',
+    hint: `Reinstall authstack (npm install), or add it to your app: npm install --save-dev ${pkg}`,
+    cause: err,
+  });
 }
 
 function printError(out: Output, err: UserError): number {

@@ -114,15 +114,24 @@ function toSession(username: string, result: AuthResult | undefined, now: number
 export type AuthFlow = 'srp' | 'password';
 export const AUTH_FLOWS: readonly AuthFlow[] = ['srp', 'password'];
 
+/**
+ * What sign-in does when Cognito answers NEW_PASSWORD_REQUIRED (a user an admin created, signing in with the
+ * temporary password): `newPassword` is asked for the password to set, already checked against the pool's policy.
+ * Without it the challenge is an error saying how to answer it.
+ */
+export interface SignInOptions {
+  newPassword?: () => Promise<string>;
+}
+
 /** Signs in and saves the session (never printed). */
-export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
-  const session = await authenticate(ctx, target, username, password, flow);
+export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', options: SignInOptions = {}): Promise<Session> {
+  const session = await authenticate(ctx, target, username, password, flow, options);
   await ctx.sessions.set(sessionKey(target), session);
   return session;
 }
 
 /** Signs in without saving anything (smoke tests keep the user's own session untouched). */
-export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
+export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', options: SignInOptions = {}): Promise<Session> {
   const { client, sdk } = await cognitoClient(ctx, target);
   const initiate = (input: ConstructorParameters<typeof sdk.InitiateAuthCommand>[0]) =>
     cognitoSend(ctx, (abortSignal) => client.send(new sdk.InitiateAuthCommand(input), { abortSignal }));
@@ -158,6 +167,28 @@ export async function authenticate(ctx: Context, target: Target, username: strin
     }
   } catch (err) {
     throw flowError(cognitoError(err, username), flow);
+  }
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+    if (!options.newPassword) {
+      throw new UserError('auth', `${username} must set a new password: the account was created with a temporary one.`, {
+        code: 'NewPasswordRequired',
+        hint: `Run authstack login ${username} and choose one, or pipe the new password as the second line of --password-stdin`,
+      });
+    }
+    const proposed = await options.newPassword();
+    // RespondToAuthChallenge's NEW_PASSWORD_REQUIRED answer: USERNAME and NEW_PASSWORD, with the sign-in's Session.
+    const responses = { USERNAME: out.ChallengeParameters?.USER_ID_FOR_SRP ?? username, NEW_PASSWORD: proposed };
+    const session = out.Session;
+    try {
+      out = await cognitoSend(ctx, (abortSignal) =>
+        client.send(new sdk.RespondToAuthChallengeCommand({ ChallengeName: 'NEW_PASSWORD_REQUIRED', ClientId: target.clientId, ChallengeResponses: responses, Session: session }), { abortSignal }),
+      );
+    } catch (err) {
+      const mapped = cognitoError(err, username);
+      // The policy Cognito applies may be stricter than the one recorded: its refusal is a usage error, as a piped
+      // password the recorded policy refuses is.
+      throw mapped.code === 'InvalidPassword' ? new UserError('usage', mapped.message, { code: mapped.code }) : mapped;
+    }
   }
   if (out.ChallengeName) {
     throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });

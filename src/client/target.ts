@@ -15,7 +15,7 @@ export interface TargetOverrides {
  * `authstack dev` or `authstack deploy`.
  */
 export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs: { api?: boolean; cognito?: boolean } = {}): Promise<Target> {
-  const recorded = await ctx.state.target(ctx.global.target);
+  const recorded = await recordedTarget(ctx);
   const env = ctx.env;
   const apiUrl = flags.apiUrl ?? env.AUTHSTACK_API_URL;
   const clientId = flags.userPoolClientId ?? env.AUTHSTACK_USER_POOL_CLIENT_ID;
@@ -46,7 +46,33 @@ export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs:
       throw new UserError('usage', 'No AWS region for Cognito.', { code: 'NoRegion', hint: 'Pass --region or set AWS_REGION' });
     }
   }
+  // Which stack a command talks to is never a guess: said once, on stderr (so --json's stdout stays one document).
+  ctx.out.info(ctx.out.c.dim(`${TARGET_LINE} ${describeTarget(target)}`));
   return target;
+}
+
+/** How the line naming the target a command uses starts. */
+export const TARGET_LINE = 'target:';
+
+/**
+ * The recorded target the flags name: `--target`, else `--stack` (the target `deploy --stack` recorded under the
+ * stack's name), else the current one. Both flags naming different stacks is a usage error.
+ */
+async function recordedTarget(ctx: Context): Promise<Target | undefined> {
+  const { target, stack, stackExplicit } = ctx.global;
+  if (!stackExplicit) return ctx.state.target(target);
+  if (target !== undefined && target !== stack) {
+    throw new UserError('usage', `--target ${target} and --stack ${stack} name different targets.`, { code: 'UsageError', hint: 'Pass one of them' });
+  }
+  const file = await ctx.state.readTargets();
+  const found = file.targets[stack] ?? Object.values(file.targets).find((t) => t.stackName === stack);
+  if (found) return found;
+  throw new UserError('usage', `No target for the stack ${stack}: it was not deployed from this project.`, {
+    code: 'UnknownTarget',
+    hint: `Deploy it with "authstack deploy --stack ${stack}", or point at it with --api-url and --user-pool-client-id${
+      Object.keys(file.targets).length ? ` (known targets: ${Object.keys(file.targets).join(', ')})` : ''
+    }`,
+  });
 }
 
 function noTarget(what: string, flag: string): UserError {
@@ -58,5 +84,7 @@ function noTarget(what: string, flag: string): UserError {
 
 /** A short description of the target for progress lines, e.g. `local (http://127.0.0.1:3000)`. */
 export function describeTarget(target: Target): string {
-  return target.name === 'custom' ? target.apiUrl || target.clientId : `${target.name} (${target.apiUrl})`;
+  if (target.name === 'custom') return `custom (${target.apiUrl || `client ${target.clientId}`})`;
+  const what = target.kind === 'local' ? 'authstack dev' : target.stackName ? `stack ${target.stackName}` : 'deployed';
+  return `${target.name} (${what}, ${target.apiUrl || `client ${target.clientId}`})`;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../core/command.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, UserError, usageError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 import { corsOrigin, groupList, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
@@ -13,13 +13,15 @@ import type { DevResult } from './results.js';
 import type { Target } from '../core/targets.js';
 import { checkedSeed } from './users.js';
 import { redirectUrlFlags } from './target-flags.js';
+import { devRunFlags, runDevCommand } from './dev-run.js';
+import { portInUse, recordDevPorts } from './dev-ports.js';
 
 export default defineCommand({
   name: 'dev',
   description: 'run the whole stack locally and offline: local Cognito + API gateway + the Lambda bundle',
   options: {
-    port: { type: 'value', short: 'p', placeholder: 'port', description: 'API port', default: 3000, parse: port('--port') },
-    cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port', default: 9229, parse: port('--cognito-port') },
+    port: { type: 'value', short: 'p', placeholder: 'port', description: 'API port (default: AUTHSTACK_PORT, else 3000; 0 picks a free one)', parse: port('--port') },
+    cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port (default: AUTHSTACK_COGNITO_PORT, else 9229)', parse: port('--cognito-port') },
     watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
@@ -27,10 +29,12 @@ export default defineCommand({
     groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
     seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
     ...redirectUrlFlags,
+    ...devRunFlags,
   },
-  examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
+  examples: ['authstack dev', 'authstack dev --run "npm test"', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
+    if (ctx.global.stackExplicit) throw usageError('authstack dev runs the local stack; --stack names a deployed one.', 'Run authstack dev without --stack');
     const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project] = await Promise.all([
       import('../local/supervisor.js'),
       import('../local/cognito.js'),
@@ -39,6 +43,8 @@ export default defineCommand({
       ctx.project(),
     ]);
     const started = performance.now();
+    const apiPort = options.port ?? envPort(ctx, 'AUTHSTACK_PORT', 3000);
+    const cognitoPort = options.cognitoPort ?? envPort(ctx, 'AUTHSTACK_COGNITO_PORT', 9229);
     await refuseSecondDev(ctx);
     // A seed file is checked for its shape before anything starts; against the pool's groups and policy once it runs.
     const seedFile = options.seed === undefined ? undefined : await readSeed(ctx, options.seed);
@@ -55,6 +61,8 @@ export default defineCommand({
       await bundle.writeLambdaBundle(bundlePath);
     }
     const requestLines = lineBatcher(ctx.out);
+    // Stopped by Ctrl-C (or SIGTERM) is the interruption, as for any command; with --run, the command's code.
+    let exitCode: number = EXIT.interrupted;
     let stack: LocalStack | undefined;
     const restoreStdout = captureFunctionLogs(ctx.out, (entry) => stack?.functionLog(entry));
     // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
@@ -62,8 +70,8 @@ export default defineCommand({
     try {
       stack = await startLocalStack({
         dir: ctx.state.dir,
-        apiPort: options.port,
-        cognitoPort: options.cognitoPort,
+        apiPort,
+        cognitoPort,
         reset: options.reset,
         // The pool, client and groups a deploy of this project gets; dev's own flags win.
         settings: { pool: localPool(project.model), client: localClient(project.model) },
@@ -75,30 +83,41 @@ export default defineCommand({
         console: options.console ? undefined : false,
         watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
         onEvent: (e) => printEvent(ctx.out, e, requestLines),
-      }).catch((err: { code?: string; port?: number }) => {
-        if (err?.code !== 'PORT_IN_USE') throw err;
-        const flag = err.port === options.cognitoPort ? '--cognito-port' : '--port';
-        throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
+      }).catch(async (err: { code?: string; port?: number }) => {
+        if (err?.code !== 'PORT_IN_USE' || err.port === undefined) throw err;
+        throw await portInUse(ctx, err.port, err.port === cognitoPort ? '--cognito-port' : '--port');
       });
+      const forgetPorts = await recordDevPorts(ctx, [new URL(stack.apiUrl).port, new URL(stack.cognitoEndpoint).port].map(Number), stack.apiUrl);
       try {
         await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
         if (seedFile) await seedLocalPool(ctx, stack, seedFile);
         await announce(ctx, stack, started);
-        await new Promise<void>((resolve) => {
-          if (ctx.signal.aborted) return resolve();
-          ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        if (options.run !== undefined) {
+          exitCode = await runDevCommand(ctx, options.run, localTarget(stack));
+        } else {
+          await new Promise<void>((resolve) => {
+            if (ctx.signal.aborted) return resolve();
+            ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+        }
         ctx.out.info('Stopping…');
       } finally {
         await stack.stop();
-        await rm(runningFile(ctx), { force: true });
+        await Promise.all([rm(runningFile(ctx), { force: true }), forgetPorts()]);
       }
     } finally {
       restoreStdout();
     }
     ctx.out.info('Stopped.');
+    return ctx.signal.aborted ? EXIT.interrupted : exitCode;
   },
 });
+
+/** A port from the environment (CI jobs that run several stacks side by side), checked as the flag is. */
+function envPort(ctx: Context, name: string, fallback: number): number {
+  const raw = ctx.env[name];
+  return raw === undefined || raw === '' ? fallback : port(name)(raw);
+}
 
 /** Which `authstack dev` serves this project's data folder, so a second one can say so instead of sharing it. */
 interface RunningDev {

@@ -1,11 +1,13 @@
 import { defineCommand } from '../core/command.js';
-import { EXIT, UserError, interruptedError } from '../core/errors.js';
+import { EXIT, UserError, interruptedError, isUserError } from '../core/errors.js';
 import { HEALTH_PATH, checkHealth } from '../core/health.js';
 import { integer } from '../core/parse.js';
 import { unreachableBecause } from '../client/api.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
 import type { HealthResult } from './results.js';
+import type { Context } from '../core/context.js';
+import type { Target } from '../core/targets.js';
 
 export default defineCommand({
   name: 'health',
@@ -16,8 +18,8 @@ export default defineCommand({
   },
   examples: ['authstack health', 'authstack health --wait 60 --json'],
   async run({ options }, ctx) {
-    const target = await resolveTarget(ctx, options, { api: true });
     const waitMs = (options.wait ?? 0) * 1000;
+    const target = await targetWithin(ctx, options, waitMs);
     const url = `${target.apiUrl}${HEALTH_PATH}`;
     // A wait says what it waits for, the attempt and the last answer: a spinner on a terminal, lines in CI.
     const progress = waitMs > 0 ? ctx.out.progress(`waiting for ${url} to be healthy`) : undefined;
@@ -59,3 +61,19 @@ export default defineCommand({
     return EXIT.ok;
   },
 });
+
+/**
+ * The target to check. With --wait, a target not recorded yet is waited for too: `authstack dev &` followed at once by
+ * `authstack health --wait` in a fresh checkout asks before dev has recorded where it listens.
+ */
+async function targetWithin(ctx: Context, flags: Parameters<typeof resolveTarget>[1], waitMs: number): Promise<Target> {
+  const deadline = ctx.clock.now() + waitMs;
+  for (;;) {
+    try {
+      return await resolveTarget(ctx, flags, { api: true });
+    } catch (err) {
+      if (!isUserError(err) || err.code !== 'NoTarget' || ctx.clock.now() >= deadline || ctx.signal.aborted) throw err;
+    }
+    await ctx.clock.sleep(Math.min(250, Math.max(0, deadline - ctx.clock.now())), ctx.signal);
+  }
+}

@@ -1,7 +1,8 @@
 import { defineCommand } from '../core/command.js';
 import type { Context } from '../core/context.js';
 import type { PasswordPolicy } from '../core/password-policy.js';
-import { usageError } from '../core/errors.js';
+import { UserError, isUserError, usageError } from '../core/errors.js';
+import type { Target } from '../core/targets.js';
 import { checkEmail } from '../core/parse.js';
 import { changePassword, confirmForgotPassword, forgotPassword } from '../client/account.js';
 import { freshSession } from '../client/auth.js';
@@ -85,7 +86,9 @@ export const change = defineCommand({
   async run({ options }, ctx) {
     const target = await resolveTarget(ctx, options, { cognito: true });
     const { session } = await freshSession(ctx, target);
-    const { current, proposed } = await readPasswordChange(ctx, options.passwordStdin === true, await passwordPolicyFor(ctx, target));
+    const { current, proposed } = await readPasswordChange(ctx, options.passwordStdin === true, await passwordPolicyFor(ctx, target), (password) =>
+      checkCurrentPassword(ctx, target, session.username, password),
+    );
     await changePassword(ctx, target, session.accessToken, current, proposed);
     const doc: PasswordChangeResult = { username: session.username, passwordChanged: true };
     ctx.out.result(doc, (c) => `${c.green('✔')} Password changed for ${session.username}`);
@@ -96,7 +99,12 @@ export const change = defineCommand({
  * Both passwords: two lines on stdin, or AUTHSTACK_PASSWORD (current) and AUTHSTACK_NEW_PASSWORD (new), or hidden
  * prompts on a terminal (the new one twice).
  */
-async function readPasswordChange(ctx: Context, fromStdin: boolean, policy: PasswordPolicy | undefined): Promise<{ current: string; proposed: string }> {
+async function readPasswordChange(
+  ctx: Context,
+  fromStdin: boolean,
+  policy: PasswordPolicy | undefined,
+  checkCurrent: (password: string) => Promise<void>,
+): Promise<{ current: string; proposed: string }> {
   if (fromStdin) {
     const text = await readStdin(ctx.stdin);
     const newline = text.indexOf('\n');
@@ -111,6 +119,22 @@ async function readPasswordChange(ctx: Context, fromStdin: boolean, policy: Pass
     throw usageError('No passwords given.', 'Pipe the current and the new password as two lines with --password-stdin, or set AUTHSTACK_PASSWORD and AUTHSTACK_NEW_PASSWORD');
   }
   const current = await ctx.prompt.password({ message: 'Current password', validate: (v) => (v.length > 0 ? true : 'The password cannot be empty') });
+  // A wrong current password is said before the new one is typed twice for nothing.
+  await checkCurrent(current);
   const proposed = await readNewPassword(ctx, {}, policy, { label: 'New password' });
   return { current, proposed };
+}
+
+/** Signs in with the current password (SRP, nothing saved): Cognito's answer to a wrong one, before anything else. */
+async function checkCurrentPassword(ctx: Context, target: Target, username: string, password: string): Promise<void> {
+  const { authenticate } = await import('../client/auth.js');
+  try {
+    await authenticate(ctx, target, username, password);
+  } catch (err) {
+    if (isUserError(err) && err.code === 'NotAuthorized') {
+      throw new UserError('auth', 'The current password is wrong; nothing was changed.', { code: 'NotAuthorized', hint: 'Run authstack password change again, or authstack password forgot' });
+    }
+    // Any other answer (a challenge, an unreachable Cognito) is left to ChangePassword itself to report.
+    if (isUserError(err) && err.code === 'Unreachable') throw err;
+  }
 }

@@ -33,6 +33,9 @@ export function profileText(profile: ProfileResult, c: ChalkInstance): string {
   const rows: Array<[string, unknown]> = Object.entries(rest).flatMap(([k, v]) =>
     k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
   );
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return [head, ...rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)].join('\n');
+  // A field with nothing in it (no groups) is left out rather than printed as an empty line.
+  const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
+  const width = Math.max(...shown.map(([k]) => k.length));
+  const text = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return [head, ...shown.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${text(v)}`)].join('\n');
 }

@@ -6,6 +6,35 @@ import { passwordPolicyFor, readNewPassword } from '../client/password.js';
 import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
 import type { SignupResult } from './results.js';
+import type { Context } from '../core/context.js';
+import type { Target } from '../core/targets.js';
+
+/**
+ * A sign-up of an address that has an account. Cognito answers the same for a confirmed and an unconfirmed one, so
+ * the password just typed is tried (SRP: it never leaves the machine; nothing is saved): Cognito says
+ * UserNotConfirmed only to the right password of an unconfirmed user, and then the next step is validate, not login.
+ */
+async function alreadySignedUp(ctx: Context, target: Target, email: string, password: string, code: string): Promise<UserError> {
+  let state: 'unconfirmed' | 'confirmed' | 'unknown' = 'unknown';
+  if (target.clientId && target.userPoolId) {
+    const { authenticate } = await import('../client/auth.js');
+    try {
+      await authenticate(ctx, target, email, password);
+      state = 'confirmed';
+    } catch (err) {
+      if ((err as UserError).code === 'UserNotConfirmed') state = 'unconfirmed';
+    }
+  }
+  const validate = `"authstack validate ${email}"${target.kind === 'local' ? '' : ' with the emailed code'}, or send a new code with "authstack validate ${email} --resend"`;
+  const login = `log in with "authstack login ${email}", or set a new password with "authstack password forgot ${email}"`;
+  if (state === 'unconfirmed') {
+    return new UserError('api', `${email} has signed up already and is not confirmed yet.`, { code, hint: `Confirm it with ${validate}`, details: { status: 409, confirmed: false } });
+  }
+  if (state === 'confirmed') return new UserError('api', `${email} already has an account.`, { code, hint: capitalised(login), details: { status: 409, confirmed: true } });
+  return new UserError('api', `${email} already has an account.`, { code, hint: `If it is not confirmed yet, confirm it with ${validate}; otherwise ${login}`, details: { status: 409 } });
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export default defineCommand({
   name: 'signup',
@@ -18,13 +47,7 @@ export default defineCommand({
     const target = await resolveTarget(ctx, options, { api: true });
     const password = await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target));
     const res = await callApi(ctx, target, { method: 'POST', path: '/user', body: { username: email, password } });
-    if (res.status === 409) {
-      throw new UserError('api', `${email} already has an account.`, {
-        code: apiErrorOf(res).code,
-        hint: `Log in with "authstack login ${email}", or set a new password with "authstack password forgot ${email}"`,
-        details: { status: res.status },
-      });
-    }
+    if (res.status === 409) throw await alreadySignedUp(ctx, target, email, password, apiErrorOf(res).code);
     expectOk(res, 'Sign-up');
     const body = res.json as Omit<SignupResult, 'username'>;
     const local = target.kind === 'local';

@@ -34,7 +34,7 @@ export function attribute(raw: string, previous: Record<string, string> | undefi
   return { ...(previous ?? {}), [raw.slice(0, eq)]: raw.slice(eq + 1) };
 }
 
-function userLines(u: UserResult): string {
+export function userLines(u: UserResult): string {
   const rows: Array<[string, string]> = [
     ['email', u.email ?? ''],
     ['username', u.username],
@@ -45,8 +45,10 @@ function userLines(u: UserResult): string {
     ['modified', u.modified ?? ''],
     ...Object.entries(u.attributes).filter(([k]) => k !== 'email').map(([k, v]) => [`  ${k}`, v] as [string, string]),
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  // No groups (or no date) is no line, not an empty one.
+  const shown = rows.filter(([, v]) => v !== '');
+  const width = Math.max(...shown.map(([k]) => k.length));
+  return shown.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
 const list = defineCommand({

@@ -36,6 +36,12 @@ const KIND_EXIT: Record<ErrorKind, number> = {
   interrupted: EXIT.interrupted,
 };
 
+/**
+ * Codes whose exit code is not their kind's. Missing AWS credentials are a setting the user has to supply, as a
+ * missing region is: usage (2), whichever layer notices them (AWS's credential chain, deploy's pre-flight check).
+ */
+const CODE_EXIT: Readonly<Record<string, number>> = { NoCredentials: EXIT.usage };
+
 export interface UserErrorOptions {
   /** A machine-readable code for `--json` output, e.g. `NoSession`, `UsernameExists`. */
   code?: string;
@@ -61,7 +67,7 @@ export class UserError extends Error {
     this.kind = kind;
     this.code = options.code ?? defaultCode(kind);
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? KIND_EXIT[kind];
+    this.exitCode = options.exitCode ?? CODE_EXIT[this.code] ?? KIND_EXIT[kind];
     this.details = options.details;
   }
 }

@@ -34,14 +34,14 @@ export function tooManyTries(message: string, tries: number, last: string): User
  * Inquirer, loaded only when a prompt is actually shown. Ctrl-C at a prompt (inquirer's own, or the process's
  * `signal`) is the interruption, exit 130, as everywhere else.
  */
-export function inquirerPrompter(signal?: AbortSignal): Prompter {
+export function inquirerPrompter(signal?: AbortSignal, streams?: PromptStreams): Prompter {
   const load = () => import('@inquirer/prompts');
-  const ask = async <T>(run: (context: { signal: AbortSignal }) => Promise<T>, gaveUp?: () => UserError | undefined, controller = new AbortController()): Promise<T> => {
+  const ask = async <T>(run: (context: PromptContext) => Promise<T>, gaveUp?: () => UserError | undefined, controller = new AbortController()): Promise<T> => {
     const stop = () => controller.abort();
     signal?.addEventListener('abort', stop, { once: true });
     if (signal?.aborted) stop();
     try {
-      return await run({ signal: controller.signal });
+      return await run({ signal: controller.signal, ...streams });
     } catch (err) {
       const name = (err as Error)?.name;
       const failure = gaveUp?.();
@@ -53,7 +53,7 @@ export function inquirerPrompter(signal?: AbortSignal): Prompter {
     }
   };
   /** Inquirer re-asks in place while `validate` rejects; the answer that uses up the tries ends the prompt. */
-  const checked = <T>(q: CheckedQuestion, prompt: (validate: (v: string) => true | string, context: { signal: AbortSignal }) => Promise<T>) => {
+  const checked = <T>(q: CheckedQuestion, prompt: (validate: (v: string) => true | string, context: PromptContext) => Promise<T>) => {
     const controller = new AbortController();
     const tries = q.tries ?? DEFAULT_TRIES;
     let rejected = 0;
@@ -70,11 +70,61 @@ export function inquirerPrompter(signal?: AbortSignal): Prompter {
   };
   return {
     input: (q) => checked(q, async (validate, context) => (await load()).input({ message: q.message, default: q.default, validate }, context)),
-    password: (q) => checked(q, async (validate, context) => (await load()).password({ message: q.message, mask: '*', validate }, context)),
+    password: (q) => checked(q, async (validate, context) => (await hiddenPrompt())({ message: q.message, validate }, context)),
     confirm: (q) => ask(async (context) => (await load()).confirm({ message: q.message, default: q.default }, context)),
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
       ask(async (context) => (await load()).select<T>({ message: q.message, choices: q.choices, default: q.default }, context)),
   };
+}
+
+/** Where inquirer reads keys and draws (the process's terminal by default; a test's fake terminal). */
+export interface PromptStreams {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+type PromptContext = { signal: AbortSignal } & PromptStreams;
+
+type HiddenPrompt = (config: { message: string; validate: (v: string) => true | string }, context: PromptContext) => Promise<string>;
+let hidden: Promise<HiddenPrompt> | undefined;
+
+/**
+ * A masked password prompt. Inquirer's own puts a rejected answer back on the line, which suits a typo in a name but
+ * not a password nobody can see: the next try would be typed after the hidden characters and fail again. Here a
+ * rejected password is cleared, and the next try starts empty (the reason stays shown until a key is typed).
+ */
+function hiddenPrompt(): Promise<HiddenPrompt> {
+  hidden ??= import('@inquirer/core').then(({ createPrompt, useState, useKeypress, usePrefix, isEnterKey, makeTheme }) =>
+    createPrompt<string, { message: string; validate: (v: string) => true | string }>((config, done) => {
+      const theme = makeTheme();
+      const [status, setStatus] = useState<'idle' | 'done'>('idle');
+      const [value, setValue] = useState('');
+      const [error, setError] = useState<string | undefined>(undefined);
+      const prefix = usePrefix({ status, theme });
+      useKeypress((key, rl) => {
+        if (status !== 'idle') return;
+        if (isEnterKey(key)) {
+          const verdict = config.validate(value);
+          if (verdict === true) {
+            setStatus('done');
+            done(value);
+          } else {
+            // readline has already emptied its line on Enter: nothing of the rejected answer is left to append to.
+            rl.clearLine(0);
+            setValue('');
+            setError(verdict);
+          }
+          return;
+        }
+        setValue(rl.line);
+        setError(undefined);
+      });
+      const masked = '*'.repeat(value.length);
+      const line = [prefix, theme.style.message(config.message, status), status === 'done' ? theme.style.answer(masked) : masked].join(' ');
+      return [line, error ? theme.style.error(error) : ''];
+    }) as HiddenPrompt,
+  );
+  return hidden;
 }
 
 /** Used when there is no terminal: any prompt is a clear error naming the flag that answers it. */

@@ -129,6 +129,17 @@ describe('password change, whoami and account delete against authstack dev', () 
     expect(who.json()).toMatchObject({ username: email, email, target: 'local', kind: 'local', expired: false, refreshable: true, groups: [] });
   });
 
+  it('on a terminal, change checks the current password before it asks for the new one', async () => {
+    const email = await confirmedUser('change-first');
+    expect((await run(['login', email, '--password-stdin'], PASSWORD)).code).toBe(0);
+    // Only the current password is scripted: a "New password" prompt would fail the run as unexpected.
+    const wrong = await dev.run(['password', 'change'], { answers: { 'Current password': 'Not-the-0ne!' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim().split('\n').at(-1)).toBe('error: The current password is wrong; nothing was changed. Run authstack password change again, or authstack password forgot.');
+    const right = await dev.run(['password', 'change'], { answers: { 'Current password': PASSWORD, 'New password (again)': NEW_PASSWORD, 'New password': NEW_PASSWORD } });
+    expect(right.code, right.stderr).toBe(0);
+  });
+
   it('account delete refuses without --yes when nobody can answer, then deletes with it', async () => {
     const email = await confirmedUser('delete');
     expect((await run(['login', email, '--password-stdin'], PASSWORD)).code).toBe(0);

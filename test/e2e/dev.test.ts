@@ -18,17 +18,17 @@ describe('authstack dev lifecycle', () => {
     expect(first.output()).toContain(`API      ${first.apiUrl}`);
     expect(first.output()).toMatch(/Cognito {2}http:\/\/127\.0\.0\.1:\d+\s+pool local_\w+, client \w+/);
     const id = await poolId();
-    expect(await first.stop()).toBe(0);
+    expect(await first.stop()).toBe(130);
     const second = await startDev(ws);
     expect(await poolId()).toBe(id);
-    expect(await second.stop()).toBe(0);
+    expect(await second.stop()).toBe(130);
   });
 
   it('--reset starts a fresh user pool', async () => {
     const before = await poolId();
     const dev = await startDev(ws, ['--reset']);
     expect(await poolId()).not.toBe(before);
-    expect(await dev.stop()).toBe(0);
+    expect(await dev.stop()).toBe(130);
   });
 
   it('a taken port is a clear one-line error naming the flag', async () => {
@@ -38,10 +38,29 @@ describe('authstack dev lifecycle', () => {
     try {
       const r = await cli(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use. Stop what uses it, or pick another with --port.`);
+      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use by another program (not an authstack dev). Stop what uses it, or pick another with --port.`);
     } finally {
       blocker.close();
     }
+  });
+
+  it('a port another authstack dev holds names that dev (pid) and its project folder', async () => {
+    const other = await workspace();
+    // The same user (one authstack folder), another project, its dev a real process.
+    const env = { ...other.env, AUTHSTACK_CONFIG_DIR: ws.env.AUTHSTACK_CONFIG_DIR };
+    const first = await startDevProcess({ cwd: other.cwd, env });
+    try {
+      const r = await cli(['dev', '--port', String(first.apiPort), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `error: Port ${first.apiPort} on 127.0.0.1 is in use by another authstack dev (pid ${first.child.pid}, in ${other.cwd}). Use that one, stop it (Ctrl-C in its terminal), or pick another port with --port.`,
+      );
+    } finally {
+      expect(await first.stop()).toBe(130);
+      await other.cleanup();
+    }
+    // Stopped, it forgot its ports.
+    expect(existsSync(join(ws.env.AUTHSTACK_CONFIG_DIR!, 'dev-ports', `${first.apiPort}.json`))).toBe(false);
   });
 
   it('a failure after the stack started stops it and exits instead of hanging', async () => {
@@ -62,14 +81,14 @@ describe('authstack dev lifecycle', () => {
     const dev = await startDev(ws, ['--json']);
     const doc = JSON.parse(dev.output().slice(dev.output().indexOf('{'), dev.output().lastIndexOf('}') + 1));
     expect(doc).toMatchObject({ apiUrl: dev.apiUrl, userPoolId: expect.stringMatching(/^local_/), readyMs: expect.any(Number) });
-    expect(await dev.stop()).toBe(0);
+    expect(await dev.stop()).toBe(130);
   });
 
   it('--cors-origin sets the origin the API allows', async () => {
     const dev = await startDev(ws, ['--cors-origin', 'https://app.example.com']);
     const res = await fetch(`${dev.apiUrl}/app/health`, { headers: { origin: 'https://app.example.com' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    expect(await dev.stop()).toBe(0);
+    expect(await dev.stop()).toBe(130);
   });
 
   it('serves the console and names it, and --no-console serves and names none', async () => {
@@ -78,14 +97,14 @@ describe('authstack dev lifecycle', () => {
       expect(withConsole.output()).toContain(`Console  http://127.0.0.1:${withConsole.cognitoPort}/_authstack/`);
       expect((await fetch(`http://127.0.0.1:${withConsole.cognitoPort}/_authstack/api/mailbox`)).status).toBe(200);
     } finally {
-      expect(await withConsole.stop()).toBe(0);
+      expect(await withConsole.stop()).toBe(130);
     }
     const without = await startDev(ws, ['--no-console']);
     try {
       expect(without.output()).not.toContain('Console ');
       expect((await fetch(`http://127.0.0.1:${without.cognitoPort}/_authstack/api/mailbox`)).status).toBe(404);
     } finally {
-      expect(await without.stop()).toBe(0);
+      expect(await without.stop()).toBe(130);
     }
   });
 
@@ -101,11 +120,11 @@ describe('authstack dev lifecycle', () => {
       const health = await cli(['health', '--json'], { cwd: ws.cwd, env: ws.env });
       expect(health.json()).toMatchObject({ healthy: true, url: `${first.apiUrl}/app/health` });
     } finally {
-      expect(await first.stop()).toBe(0);
+      expect(await first.stop()).toBe(130);
     }
     // Once it stopped, a new one starts.
     const again = await startDev(ws);
-    expect(await again.stop()).toBe(0);
+    expect(await again.stop()).toBe(130);
   });
 
   it('commands run from a subfolder of the project find its target', async () => {
@@ -118,7 +137,7 @@ describe('authstack dev lifecycle', () => {
       expect(r.json()).toMatchObject({ healthy: true, url: `${dev.apiUrl}/app/health` });
       expect(existsSync(join(sub, '.authstack'))).toBe(false);
     } finally {
-      expect(await dev.stop()).toBe(0);
+      expect(await dev.stop()).toBe(130);
     }
   });
 });

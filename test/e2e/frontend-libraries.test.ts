@@ -69,7 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   cognito?.destroy();
   const code = await dev?.stop();
-  expect(code).toBe(0);
+  expect(code).toBe(130);
   await ws?.cleanup();
 });
 

@@ -16,8 +16,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const code = await dev?.stop();
-  // Ctrl-C is the normal way to stop dev: a clean exit, not a crash.
-  expect(code).toBe(0);
+  // Ctrl-C is the normal way to stop dev: the interruption (130, as the README's table says), not a crash.
+  expect(code).toBe(130);
   await ws?.cleanup();
 });
 
@@ -51,6 +51,14 @@ describe('authstack dev, then the walkthrough through the real CLI', () => {
     expect(r.stderr).toContain(`authstack validate ${email}`);
   });
 
+  it('signing up again before confirming says to validate (or --resend), not to log in', async () => {
+    const r = await run(['signup', email, '--password-stdin'], PASSWORD);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `error: ${email} has signed up already and is not confirmed yet. Confirm it with "authstack validate ${email}", or send a new code with "authstack validate ${email} --resend".`,
+    );
+  });
+
   it('a wrong code is refused', async () => {
     const r = await run(['validate', email, '000000', '--json']);
     expect(r.code).toBe(1);
@@ -63,10 +71,11 @@ describe('authstack dev, then the walkthrough through the real CLI', () => {
     expect(r.json()).toEqual({ username: email, status: 'Confirmed', codeSource: 'mailbox' });
   });
 
-  it('a duplicate signup is a conflict', async () => {
+  it('a duplicate signup of a confirmed user is a conflict that says to log in', async () => {
     const r = await run(['signup', email, '--password-stdin', '--json'], PASSWORD);
     expect(r.code).toBe(1);
-    expect(r.json().error).toMatchObject({ code: 'UsernameExists', status: 409 });
+    expect(r.json().error).toMatchObject({ code: 'UsernameExists', status: 409, confirmed: true });
+    expect(r.json().error.message).toContain(`Log in with "authstack login ${email}"`);
   });
 
   it('a wrong password is refused', async () => {

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
 import { tempDir } from '../helpers/run-cli.js';
+import { join } from 'node:path';
+import { readMailbox } from '../../src/local/mailbox.js';
 
 const PASSWORD = 'Corr3ct-horse!';
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -41,6 +43,26 @@ describe('authstack users against authstack dev', () => {
     const r = await run(['users', 'create', bob, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ email: bob, status: 'FORCE_CHANGE_PASSWORD' });
+  });
+
+  it('an invited user (create without a password) logs in with the temporary password and sets a new one: the second line of --password-stdin', async () => {
+    const invited = 'invited.x@example.com';
+    expect((await run(['users', 'create', invited, '--json'])).code).toBe(0);
+    const invitation = (await readMailbox(join(tmp.dir, '.authstack', 'local'))).filter((m) => m.to === invited && m.kind === 'admin-create').at(-1);
+    expect(invitation).toBeDefined();
+    const oneLine = await run(['login', invited, '--password-stdin'], invitation!.code);
+    expect(oneLine.code).toBe(2);
+    expect(oneLine.stderr).toContain('must set a new password');
+    const weak = await run(['login', invited, '--password-stdin'], `${invitation!.code}\nweak`);
+    expect(weak.code).toBe(2);
+    const r = await run(['login', invited, '--password-stdin', '--json'], `${invitation!.code}\nN3w-${PASSWORD}`);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await run(['users', 'show', invited, '--json'])).json()).toMatchObject({ status: 'CONFIRMED' });
+    // The new password is the user's from now on; the temporary one no longer signs in.
+    expect((await run(['login', invited, '--password-stdin'], `N3w-${PASSWORD}`)).code).toBe(0);
+    expect((await run(['login', invited, '--password-stdin'], invitation!.code)).code).toBe(1);
+    // The later tests count the pool's users.
+    expect((await run(['users', 'delete', invited, '--yes'])).code).toBe(0);
   });
 
   it('create refuses an address that exists and a weak password', async () => {

@@ -15,8 +15,8 @@ type InputOf<C> = C extends { run(input: infer I, ...rest: never[]): unknown } ?
 describe('command options and arguments are typed from their declaration', () => {
   it('a handler sees each declared option under its name, with the type its parser returns', () => {
     expectTypeOf<InputOf<typeof dev>['options']>().toEqualTypeOf<{
-      port: number;
-      cognitoPort: number;
+      port: number | undefined;
+      cognitoPort: number | undefined;
       watch: true | undefined;
       reset: true | undefined;
       console: boolean;
@@ -25,13 +25,14 @@ describe('command options and arguments are typed from their declaration', () =>
       seed: string | undefined;
       callbackUrl: string[] | undefined;
       logoutUrl: string[] | undefined;
+      run: string | undefined;
     }>();
     expectTypeOf<InputOf<typeof deploy>['options']['execute']>().toEqualTypeOf<boolean>();
     expectTypeOf<InputOf<typeof deploy>['options']['parameter']>().toEqualTypeOf<Record<string, string> | undefined>();
     expectTypeOf<InputOf<typeof smoke>['options']['url']>().toEqualTypeOf<string[] | undefined>();
     expectTypeOf<InputOf<typeof smoke>['options']['apiUrl']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<InputOf<typeof outputs>['options']['format']>().toEqualTypeOf<'amplify' | 'env' | undefined>();
-    expect(dev.options?.port.default).toBe(3000);
+    expect(dev.options?.port.parse('8080')).toBe(8080);
   });
 
   it('required arguments are strings and optional ones may be undefined', () => {

@@ -93,7 +93,7 @@ describe('--json results of the local-stack commands match their types', () => {
 
   it('dev prints its document when ready', async () => {
     const r = await dev.stop();
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(130);
     expectDocument(r, 'DevResult');
   });
 });

@@ -38,7 +38,7 @@ describe('authstack health', () => {
     const { url } = await api([500]);
     const r = await runCli(['health', '--api-url', url], { cwd: tmp.dir });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`error: Unhealthy: HTTP 500 from ${url}/app/health.`);
+    expect(r.stderr.trim().split('\n')).toEqual([`target: custom (${url})`, `error: Unhealthy: HTTP 500 from ${url}/app/health.`]);
   });
 
   it('--wait retries until healthy', async () => {

@@ -63,8 +63,9 @@ describe('health --wait progress', () => {
     const planned = plannedAttempts(12_000);
     expect(r.code).toBe(1);
     expect(elapsedMs).toBeGreaterThanOrEqual(12_000);
-    const lines = r.stderr.trim().split('\n');
+    const [targetLine, ...lines] = r.stderr.trim().split('\n');
     const waitingFor = `waiting for ${url}/app/health to be healthy`.replace(/[.?()/]/g, '\\$&');
+    expect(targetLine).toBe(`target: custom (${url})`);
     expect(lines[0]).toBe(`waiting for ${url}/app/health to be healthy…`);
     // The answer became known (a line for that change); how soon, against the fake clock, depends on the machine.
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${waitingFor}: HTTP 503 \\(starting\\) \\(attempt \\d+/${planned}\\)$`)));

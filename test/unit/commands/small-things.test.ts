@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 import { profileText } from '../../../src/commands/profile.js';
+import { userLines } from '../../../src/commands/users.js';
 import { smokeRow } from '../../../src/commands/smoke.js';
 import { startGateway } from '../../../src/local/gateway.js';
 import type { GatewayRequestLog } from '../../../src/local/gateway.js';
@@ -32,6 +33,15 @@ afterAll(async () => {
 });
 
 describe('small things that add up', () => {
+  it('no groups is no groups line (profile, users show); groups are listed comma-separated', () => {
+    const base = { username: 'u-1', sub: 'u-1', email: 'ada@example.com', email_verified: true, attributes: {} };
+    expect(profileText({ ...base, groups: [] }, plain)).not.toMatch(/^groups/m);
+    expect(profileText({ ...base, groups: ['admin', 'editor'] }, plain)).toMatch(/^groups\s+admin, editor$/m);
+    const user = { username: 'u-1', email: 'ada@example.com', status: 'CONFIRMED', enabled: true, groups: [], attributes: { email: 'ada@example.com' } };
+    expect(userLines(user)).not.toMatch(/^groups/m);
+    expect(userLines({ ...user, groups: ['admin'] })).toMatch(/^groups\s+admin$/m);
+  });
+
   it('profile shows the email first with the sub beside it, and Cognito\'s username (a UUID) after', () => {
     const text = profileText(
       { username: '1b2c3d4e-0000-4000-8000-000000000000', sub: '1b2c3d4e-0000-4000-8000-000000000000', email: 'ada@example.com', email_verified: true, groups: [], attributes: { name: 'Ada' } },
@@ -51,11 +61,11 @@ describe('small things that add up', () => {
     expect(j.json()).toEqual({ username: 'ada@example.com', status: 'AlreadyConfirmed' });
   });
 
-  it('a duplicate signup suggests authstack login (exit 1)', async () => {
+  it('a duplicate signup whose confirmation cannot be told (no Cognito known) names both next steps, validate first (exit 1)', async () => {
     const r = await runCli(['signup', 'ada@example.com', '--api-url', url, '--password-stdin'], { cwd: tmp.dir, stdin: 'Str0ng-pass!' });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(
-      'error: ada@example.com already has an account. Log in with "authstack login ada@example.com", or set a new password with "authstack password forgot ada@example.com".',
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'error: ada@example.com already has an account. If it is not confirmed yet, confirm it with "authstack validate ada@example.com" with the emailed code, or send a new code with "authstack validate ada@example.com --resend"; otherwise log in with "authstack login ada@example.com", or set a new password with "authstack password forgot ada@example.com".',
     );
   });
 

@@ -325,7 +325,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     w = await deployWorld();
     w.aws.noCredentials = true;
     const r = await w.deploy();
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: No AWS credentials found. Run "aws configure" or "aws sso login", set AWS_PROFILE or pass --profile.');
   });

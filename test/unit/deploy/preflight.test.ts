@@ -13,7 +13,8 @@ describe('deploy checks credentials and region before it asks or builds anything
     const zip = await w.zip();
     // No scripted answers: any question would fail the run as an unexpected prompt.
     const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers: {} });
-    expect(r.code).toBe(1);
+    // A setting to supply, as a missing region is: usage (the README's exit-code table).
+    expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('error: No AWS credentials found. Run "aws configure" or "aws sso login", set AWS_PROFILE or pass --profile.');
     expect(w.aws.calls).toEqual([]);
   });

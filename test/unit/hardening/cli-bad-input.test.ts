@@ -223,7 +223,7 @@ function errorText(r: CliResult, json: boolean): string {
   if (json) return r.json<{ error: { message: string } }>().error.message;
   const lines = r.stderr
     .split('\n')
-    .filter((l) => l && !l.startsWith('warning: ') && !/^\s+[✔✘-] /.test(l) && !l.startsWith('Smoke testing') && !/^(still )?waiting for /.test(l));
+    .filter((l) => l && !l.startsWith('warning: ') && !l.startsWith('target: ') && !/^\s+[✔✘-] /.test(l) && !l.startsWith('Smoke testing') && !/^(still )?waiting for /.test(l));
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: /);
   return lines[0]!;
