@@ -15,6 +15,7 @@ import type { PoolUser } from '../../core/users.js';
 import type { GatewayRequestLog } from '../gateway.js';
 import type { Mailbox, MailboxMessage } from '../mailbox.js';
 import { consolePage } from './page.js';
+import { sendJson as sendJsonAnswer, serveSafely, splitUrl, type ErrorAnswer } from '../http/index.js';
 
 export const CONSOLE_PATH = '/_authstack/';
 const API = '/_authstack/api/';
@@ -229,9 +230,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
 
   return {
     handle(req, res) {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
+      const { path, query } = splitUrl(req.url);
       if (path !== '/_authstack' && !path.startsWith(CONSOLE_PATH)) return false;
       const refused = refusal(req, path.startsWith(API), opts.allowRemote === true);
       if (refused) {
@@ -249,14 +248,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
         }
         return true;
       }
-      api(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1))).catch((error: unknown) => {
-        if (res.headersSent) return void res.destroy();
-        if (error instanceof HttpError) {
-          sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
-        } else {
-          sendJson(res, 500, { error: { code: 'InternalError', message: error instanceof Error ? error.message : String(error) } });
-        }
-      });
+      serveSafely(res, () => api(req, res, path, new URLSearchParams(query)), errorAnswer);
       return true;
     },
     recordRequest(request) {
@@ -362,16 +354,16 @@ function isoDate(value: Date | string | number): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonAnswer(res, status, body, { ...JSON_HEADERS, ...headers });
+}
+
+/** The console API's error answers: its own errors with their status, anything else a 500. */
+function errorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers: { ...JSON_HEADERS, ...error.headers } };
+  return { status: 500, body: { error: { code: 'InternalError', message: error instanceof Error ? error.message : String(error) } }, headers: JSON_HEADERS };
 }
 
 function sendPage(res: ServerResponse, isHead: boolean, opts: ConsoleOptions): void {
