@@ -32,7 +32,7 @@ import { TOO_LARGE, cors, readBody, sendJsonText, splitUrl } from './http/index.
 import { realClock } from '../core/clock.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
-import { createOAuthServer, type OAuthServer } from './oauth/server.js';
+import { createOAuthServer, type OAuthServer, type OAuthServerOptions } from './oauth/server.js';
 import type { HostedUi } from '../core/hosted-ui.js';
 import { describePasswordPolicy, type PasswordPolicy } from '../core/password-policy.js';
 import { cognitoPasswordPolicy, defaultStackModel, type StackModel } from '../core/stack-model.js';
@@ -61,6 +61,13 @@ export interface LocalCognitoOptions {
   settings?: { pool: LocalPoolSettings; client: LocalClientSettings };
   /** Called after every operation that succeeded (API, hosted pages or `dispatch`), with its name. Must not throw. */
   onOperation?: (target: string) => void;
+  /** The mailbox the pool's messages go to. Default: one opened on `dataDir`. */
+  mailbox?: Mailbox;
+  /**
+   * Serve the hosted sign-in on the same port. Default true; the local stack mounts it as a service of its own
+   * (`hostedSignIn()` gives what it needs).
+   */
+  hostedSignIn?: boolean;
 }
 
 /** A handler for extra routes on the local Cognito's server; false when the request is not its. */
@@ -82,8 +89,10 @@ export interface LocalCognito {
   passwordPolicy: PasswordPolicy;
   /** Runs a Cognito operation in-process, exactly as a request to the endpoint would (errors carry Cognito's `code`). */
   dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
-  /** Serves extra routes on this server, ahead of Cognito's own (the local console). */
+  /** Serves extra routes on this server, ahead of Cognito's own (the hosted sign-in, the local console). */
   mount(route: LocalRoute): void;
+  /** What the hosted sign-in needs of this pool to serve its endpoints. */
+  hostedSignIn(): OAuthServerOptions;
   close(): Promise<void>;
 }
 
@@ -184,7 +193,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const ctx: CognitoLocalContext = { logger: silentLogger };
     const clock = opts.clock ?? { get: () => new Date(realClock.now()) };
     const triggers = { enabled: () => false };
-    const mailbox = await Mailbox.open(dataDir);
+    const mailbox = opts.mailbox ?? (await Mailbox.open(dataDir));
     const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
     const services: Services = {
       clock,
@@ -229,7 +238,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     };
     dispatch = run;
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
-    oauth = createOAuthServer({
+    const hostedSignIn = (): OAuthServerOptions => ({
       baseUrl: issuerDomain,
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
@@ -239,6 +248,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       passwordPolicy: describePasswordPolicy(settings.pool.Policies.PasswordPolicy),
       now: context.now,
     });
+    if (opts.hostedSignIn !== false) oauth = createOAuthServer(hostedSignIn());
     return {
       endpoint: issuerDomain,
       region: LOCAL_REGION,
@@ -251,6 +261,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       passwordPolicy: settings.pool.Policies.PasswordPolicy,
       dispatch: run,
       mount: (route) => void routes.push(route),
+      hostedSignIn,
       async close() {
         await closeServer(server);
         await mailbox.flush();

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { PoolUser } from '../../core/users.js';
 import type { GatewayRequestLog } from '../gateway.js';
+import type { ConsolePanel } from '../services/types.js';
 import type { Mailbox, MailboxMessage } from '../mailbox.js';
 import { consolePage } from './page.js';
 import { sendJson as sendJsonAnswer, serveSafely, splitUrl, type ErrorAnswer } from '../http/index.js';
@@ -50,6 +51,8 @@ export interface ConsoleOptions {
   mailbox: Mailbox;
   /** Shown on the page. */
   apiUrl: string;
+  /** The panels the local stack's services contribute (`/_authstack/api/panels`), read on each request. */
+  panels?: () => readonly ConsolePanel[];
   /**
    * Answer peers and Host names that are not loopback. Only for a stack bound to another interface with the
    * console asked for explicitly; the cross-site checks stay on.
@@ -191,6 +194,14 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       if (method !== 'GET') throw methodNotAllowed('GET');
       return sendJson(res, 200, { userPoolId: opts.userPoolId, users: await listUsers() });
     }
+    if (route === 'panels' || route.startsWith('panels/')) {
+      if (method !== 'GET') throw methodNotAllowed('GET');
+      const panels = opts.panels?.() ?? [];
+      if (route === 'panels') return sendJson(res, 200, { panels: panels.map(({ id, title }) => ({ id, title })) });
+      const panel = panels.find((p) => p.id === route.slice('panels/'.length));
+      if (!panel) throw new HttpError(404, 'NotFound', `No console panel at ${path}.`);
+      return sendJson(res, 200, { id: panel.id, title: panel.title, data: await panel.read() });
+    }
     const match = /^users\/([^/]+)(?:\/([a-z-]+))?$/.exec(route);
     if (!match) throw new HttpError(404, 'NotFound', `No console API at ${path}.`);
     let username: string;
@@ -252,6 +263,8 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       return true;
     },
     recordRequest(request) {
+      // The function's own output for this request came with it: its request line names the error code.
+      for (const line of request.log?.split('\n') ?? []) if (line.includes('"error":')) this.recordFunctionLog(parseLine(line));
       const code = codes.get(request.requestId);
       if (code !== undefined) codes.delete(request.requestId);
       requests.push(code === undefined ? request : { ...request, code });
@@ -272,6 +285,15 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       streams.clear();
     },
   };
+}
+
+function parseLine(line: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 interface CognitoUser {

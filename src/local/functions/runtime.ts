@@ -118,7 +118,12 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
         env: {},
         stdout: true,
         stderr: true,
-        workerData: { functionName: functionName(this.fn.id), memorySize: this.fn.memorySize, url: pathToFileURL(this.fn.bundlePath).href, handlerName: this.fn.handlerName },
+        workerData: {
+          functionName: functionName(this.fn.id),
+          memorySize: this.fn.memorySize,
+          url: pathToFileURL(this.fn.bundlePath).href,
+          handlerName: this.fn.handlerName,
+        },
         resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.fn.memorySize) },
       });
       // Output is captured inside the worker; these streams only see what escapes it, which is dropped.

@@ -47,10 +47,9 @@ export const handler = async () => {
 describe('local function runtime: isolation', () => {
   it('gives each function its own environment variables and never touches the CLI process.env', async () => {
     const before = { ...process.env };
-    const runtime = await started(
-      [await fn('a', ENV_HANDLER, { environment: { OWN: 'a' } }), await fn('b', ENV_HANDLER, { environment: { OWN: 'b' } })],
-      { SHARED: 'stack' },
-    );
+    const runtime = await started([await fn('a', ENV_HANDLER, { environment: { OWN: 'a' } }), await fn('b', ENV_HANDLER, { environment: { OWN: 'b' } })], {
+      SHARED: 'stack',
+    });
     expect(result(await runtime.invoke('a', 'r1', EVENT))).toEqual({ shared: 'stack', own: 'a', leak: null, name: 'authstack-local-a' });
     // a's change to its own process.env stays in a.
     expect(result(await runtime.invoke('b', 'r2', EVENT))).toEqual({ shared: 'stack', own: 'b', leak: null, name: 'authstack-local-b' });
@@ -101,7 +100,10 @@ export const handler = async (event, context) => {
 
   it('runs one invocation at a time per worker, as Lambda does, with more workers for concurrent ones', async () => {
     const runtime = await started([
-      await fn('c', `let inFlight = 0; export const handler = async () => { inFlight++; const seen = inFlight; await new Promise((r) => setTimeout(r, 20)); inFlight--; return { seen }; };`),
+      await fn(
+        'c',
+        `let inFlight = 0; export const handler = async () => { inFlight++; const seen = inFlight; await new Promise((r) => setTimeout(r, 20)); inFlight--; return { seen }; };`,
+      ),
     ]);
     const outcomes = await Promise.all([1, 2, 3].map((n) => runtime.invoke('c', `r${n}`, EVENT)));
     expect(outcomes.map(result)).toEqual([{ seen: 1 }, { seen: 1 }, { seen: 1 }]);
@@ -111,7 +113,10 @@ export const handler = async (event, context) => {
 describe('local function runtime: Lambda behaviour', () => {
   it('accepts callback-style handlers and context.succeed, and gives the remaining time', async () => {
     const runtime = await started([
-      await fn('cb', `export const handler = (event, context, callback) => { callback(null, { statusCode: 202, left: context.getRemainingTimeInMillis() > 0 }); };`),
+      await fn(
+        'cb',
+        `export const handler = (event, context, callback) => { callback(null, { statusCode: 202, left: context.getRemainingTimeInMillis() > 0 }); };`,
+      ),
       await fn('succeed', `export const handler = (event, context) => { context.succeed({ statusCode: 201 }); return new Promise(() => {}); };`),
     ]);
     expect(result(await runtime.invoke('cb', 'r', EVENT))).toEqual({ statusCode: 202, left: true });
@@ -120,7 +125,11 @@ describe('local function runtime: Lambda behaviour', () => {
 
   it('fails an invocation that outlives the function timeout with Lambda\'s "Task timed out", and the next gets a fresh worker', async () => {
     const runtime = await started([
-      await fn('slow', `let calls = 0; export const handler = async (event) => { calls++; if (JSON.parse(JSON.stringify(event)).path === '/hang') await new Promise(() => {}); return { calls }; };`, { timeoutMs: 50 }),
+      await fn(
+        'slow',
+        `let calls = 0; export const handler = async (event) => { calls++; if (JSON.parse(JSON.stringify(event)).path === '/hang') await new Promise(() => {}); return { calls }; };`,
+        { timeoutMs: 50 },
+      ),
     ]);
     expect(result(await runtime.invoke('slow', 'a', EVENT))).toEqual({ calls: 1 });
     const timedOut = await runtime.invoke('slow', 'b', JSON.stringify({ path: '/hang' }));
