@@ -24,20 +24,40 @@ export default defineCommand({
     watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
-    corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
-    groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
-    seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
+    corsOrigin: {
+      type: 'value',
+      placeholder: 'origin',
+      description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)',
+      parse: corsOrigin,
+    },
+    groups: {
+      type: 'value',
+      placeholder: 'names',
+      description: 'user pool groups to create when missing, comma-separated (as deploy --groups)',
+      parse: groupList,
+    },
+    seed: {
+      type: 'value',
+      placeholder: 'file',
+      description: 'create the users of a seed file when missing (as users import; existing users are left as they are)',
+    },
     ...redirectUrlFlags,
   },
-  examples: ['authstack dev', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
+  examples: [
+    'authstack dev',
+    'authstack dev --port 8080 --reset',
+    'authstack dev --groups admin,editor --seed users.json',
+    'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/',
+  ],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
-    const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project] = await Promise.all([
+    const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project, { withExtensions }] = await Promise.all([
       import('../local/supervisor.js'),
       import('../local/cognito.js'),
       import('../deploy/package-root.js'),
       import('../deploy/bundle.js'),
       ctx.project(),
+      import('../local/services/extensions.js'),
     ]);
     const started = performance.now();
     await refuseSecondDev(ctx);
@@ -48,13 +68,17 @@ export default defineCommand({
     let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
     const srcDir = join(root, 'src', 'lambda');
     if (options.watch && !existsSync(srcDir)) {
-      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', { hint: 'Run dev --watch from a clone of authstack' });
+      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', {
+        hint: 'Run dev --watch from a clone of authstack',
+      });
     }
     if (options.watch || !existsSync(bundlePath)) {
       // Watching rebuilds from source; so does a checkout that was never built.
       bundlePath = join(buildDir, 'dev-handler.mjs');
       await bundle.writeLambdaBundle(bundlePath);
     }
+    // The services of the registry and the functions of the model, with what AUTHSTACK_DEV_EXTENSIONS adds.
+    const local = await withExtensions(project.model, ctx.env, ctx.cwd);
     const requestLines = lineBatcher(ctx.out);
     // Whatever fails from here on, a started stack is stopped: its open ports would otherwise keep the process
     // alive after the error was printed.
@@ -65,7 +89,8 @@ export default defineCommand({
       reset: options.reset,
       // The pool, client and groups a deploy of this project gets; dev's own flags win.
       settings: { pool: localPool(project.model), client: localClient(project.model) },
-      model: project.model,
+      model: local.model,
+      services: local.services,
       bundleFor: (fn) => functionBundle(ctx, bundle, fn),
       groups: options.groups ?? project.model.groups,
       corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
@@ -78,10 +103,15 @@ export default defineCommand({
     }).catch((err: { code?: string; port?: number }) => {
       if (err?.code !== 'PORT_IN_USE') throw err;
       const flag = err.port === options.cognitoPort ? '--cognito-port' : '--port';
-      throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, { code: 'PortInUse', hint: `Stop what uses it, or pick another with ${flag}` });
+      throw new UserError('local', `Port ${err.port} on 127.0.0.1 is already in use.`, {
+        code: 'PortInUse',
+        hint: `Stop what uses it, or pick another with ${flag}`,
+      });
     });
     try {
-      await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
+      await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, {
+        mode: 0o600,
+      });
       if (seedFile) await seedLocalPool(ctx, stack, seedFile);
       await announce(ctx, stack, started);
       await new Promise<void>((resolve) => {
@@ -174,7 +204,18 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
     const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer } = stack;
-    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer, signInUrl: signInUrl(stack.hostedUi, clientId), ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}), readyMs: ms };
+    const doc: DevResult = {
+      apiUrl,
+      cognitoEndpoint,
+      userPoolId,
+      clientId,
+      region,
+      dataDir,
+      issuer,
+      signInUrl: signInUrl(stack.hostedUi, clientId),
+      ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}),
+      readyMs: ms,
+    };
     ctx.out.result(doc);
     return;
   }
@@ -216,7 +257,9 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
     case 'request': {
       const r = e.request;
       const status = r.status >= 500 ? c.red(String(r.status)) : r.status >= 400 ? c.yellow(String(r.status)) : c.green(String(r.status));
-      requestLine(`${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : r.errorCode ? `  ${c.yellow(r.errorCode)}` : ''}`);
+      requestLine(
+        `${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : r.errorCode ? `  ${c.yellow(r.errorCode)}` : ''}`,
+      );
       break;
     }
     case 'log':
