@@ -80,8 +80,8 @@ export default defineCommand({
     // The services of the registry and the functions of the model, with what AUTHSTACK_DEV_EXTENSIONS adds.
     const local = await withExtensions(project.model, ctx.env, ctx.cwd);
     const requestLines = lineBatcher(ctx.out);
-    // Whatever fails from here on, a started stack is stopped: its open ports would otherwise keep the process
-    // alive after the error was printed.
+    // The stack stops what it started when a service fails to start; once it runs, whatever fails stops it (its
+    // open ports would otherwise keep the process alive after the error was printed).
     const stack = await startLocalStack({
       dir: ctx.state.dir,
       apiPort: options.port,
