@@ -151,8 +151,8 @@ function renderRequests(requests) {
       el('td', { class: 'time', text: time(r.at) }),
       el('td', {}, el('code', { text: r.method })),
       el('td', {}, el('code', { text: r.path }),
-        r.functionId || r.code || r.error ? el('div', { class: 'attrs', text: [r.functionId ? 'λ ' + r.functionId : '', r.code, r.error].filter(Boolean).join(' · ') }) : null,
-        r.log ? el('details', {}, el('summary', { text: 'output' }), el('pre', { text: r.log })) : null),
+        r.code || r.error ? el('div', { class: 'attrs', text: [r.code, r.error].filter(Boolean).join(' · ') }) : null,
+        r.functionId ? el('details', { class: 'fn' }, el('summary', { text: 'λ ' + r.functionId + (r.log ? ' output' : '') }), r.log ? el('pre', { text: r.log }) : null) : null),
       el('td', {}, el('span', { class: 'badge ' + (r.status >= 500 ? 'bad' : r.status >= 400 ? 'warn' : 'ok'), text: String(r.status) })),
       el('td', { class: 'ms', text: r.ms.toFixed(1) + ' ms' }))));
 }
