@@ -3,10 +3,14 @@
 // could not be measured. Loopback only; every loop is bounded.
 //
 //   node bench/run.mjs [--quick] [--duration <s>] [--rounds <n>] [--skip-footprint] [--only <ids>] [--no-write]
+//                      [--baseline <dir>]
 //
 // --quick        short runs (2 s of load, 10 start-up rounds): a smoke test of the bench itself
 // --duration     seconds of autocannon load per target (default 10)
 // --rounds       alternating rounds for the start-up figures (default 30)
+// --baseline     a built checkout to compare with (e.g. `git worktree add --detach ../base main`, node_modules,
+//                `npm run build` there): CLI start, dev start and local throughput of both trees side by side in
+//                one run, taking turns, with the ratio (section `side`; alone unless --only names others)
 // --only         comma-separated sections: startup,lambda,handler,throughput,start,footprint,deploy (their
 //                figures replace those sections in bench/results.json)
 import { cpus, platform, release, totalmem } from 'node:os';
@@ -28,7 +32,8 @@ const opts = {
   starts: quick ? 2 : 5,
   smokes: quick ? 1 : 3,
 };
-const only = value('--only', '').split(',').filter(Boolean);
+const baselineDir = value('--baseline', undefined);
+const only = value('--only', baselineDir ? 'side' : '').split(',').filter(Boolean);
 const skipFootprint = flag('--skip-footprint');
 // A full run replaces bench/results.json; an --only run replaces just its sections there.
 const write = !flag('--no-write') && !quick;
@@ -50,7 +55,17 @@ const sections = [
   ['start', '5. Local stack start', async () => (await import('./lib/local-stack.mjs')).localStart(opts)],
   ['footprint', '6. Install footprint', async () => (await import('./lib/footprint.mjs')).footprint()],
   ['deploy', '7. Deploy fast paths', async () => (await import('./lib/deploy.mjs')).deployFastPaths()],
+  [
+    'side',
+    '8. This tree against a baseline tree',
+    async () =>
+      (await import('./lib/side-by-side.mjs')).sideBySide(baselineDir, { seconds: opts.seconds, rounds: opts.rounds, starts: opts.starts, throughputRounds: quick ? 1 : 3 }),
+  ],
 ];
+if (only.includes('side') && !baselineDir) {
+  process.stderr.write('the side section needs --baseline <dir of a built checkout>\n');
+  process.exit(2);
+}
 
 /** Adds ratio and met to a figure from its goal. */
 function judge(f) {
@@ -80,7 +95,7 @@ let unmeasured = 0;
 mkdirSync(SCRATCH, { recursive: true });
 try {
   for (const [id, title, run] of sections) {
-    if (only.length && !only.includes(id)) continue;
+    if (only.length ? !only.includes(id) : id === 'side') continue;
     if (id === 'footprint' && skipFootprint) continue;
     process.stderr.write(`${title}…\n`);
     const started = performance.now();

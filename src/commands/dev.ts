@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { EXIT, UserError, usageError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
@@ -8,6 +8,7 @@ import { corsOrigin, groupList, port } from '../core/parse.js';
 import type { Context } from '../core/context.js';
 import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
+import type { FunctionModel } from '../core/stack-model.js';
 import type { LocalStack, LocalStackEvent } from '../local/supervisor.js';
 import type { DevResult } from './results.js';
 import type { Target } from '../core/targets.js';
@@ -25,22 +26,43 @@ export default defineCommand({
     watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
-    corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
-    groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
-    seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
+    corsOrigin: {
+      type: 'value',
+      placeholder: 'origin',
+      description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)',
+      parse: corsOrigin,
+    },
+    groups: {
+      type: 'value',
+      placeholder: 'names',
+      description: 'user pool groups to create when missing, comma-separated (as deploy --groups)',
+      parse: groupList,
+    },
+    seed: {
+      type: 'value',
+      placeholder: 'file',
+      description: 'create the users of a seed file when missing (as users import; existing users are left as they are)',
+    },
     ...redirectUrlFlags,
     ...devRunFlags,
   },
-  examples: ['authstack dev', 'authstack dev --run "npm test"', 'authstack dev --port 8080 --reset', 'authstack dev --groups admin,editor --seed users.json', 'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/'],
+  examples: [
+    'authstack dev',
+    'authstack dev --run "npm test"',
+    'authstack dev --port 8080 --reset',
+    'authstack dev --groups admin,editor --seed users.json',
+    'authstack dev --callback-url http://localhost:5173/callback --logout-url http://localhost:5173/',
+  ],
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
     if (ctx.global.stackExplicit) throw usageError('authstack dev runs the local stack; --stack names a deployed one.', 'Run authstack dev without --stack');
-    const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project] = await Promise.all([
+    const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project, { withExtensions }] = await Promise.all([
       import('../local/supervisor.js'),
       import('../local/cognito.js'),
       import('../deploy/package-root.js'),
       import('../deploy/bundle.js'),
       ctx.project(),
+      import('../local/services/extensions.js'),
     ]);
     const started = performance.now();
     const apiPort = options.port ?? envPort(ctx, 'AUTHSTACK_PORT', 3000);
@@ -53,60 +75,64 @@ export default defineCommand({
     let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
     const srcDir = join(root, 'src', 'lambda');
     if (options.watch && !existsSync(srcDir)) {
-      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', { hint: 'Run dev --watch from a clone of authstack' });
+      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', {
+        hint: 'Run dev --watch from a clone of authstack',
+      });
     }
     if (options.watch || !existsSync(bundlePath)) {
       // Watching rebuilds from source; so does a checkout that was never built.
       bundlePath = join(buildDir, 'dev-handler.mjs');
       await bundle.writeLambdaBundle(bundlePath);
     }
+    // The services of the registry and the functions of the model, with what AUTHSTACK_DEV_EXTENSIONS adds.
+    const local = await withExtensions(project.model, ctx.env, ctx.cwd);
     const requestLines = lineBatcher(ctx.out);
     // Stopped by Ctrl-C (or SIGTERM) is the interruption, as for any command; with --run, the command's code.
     let exitCode: number = EXIT.interrupted;
-    let stack: LocalStack | undefined;
-    const restoreStdout = captureFunctionLogs(ctx.out, (entry) => stack?.functionLog(entry));
-    // Whatever fails from here on, stdout is given back and a started stack is stopped: its open ports would
-    // otherwise keep the process alive after the error was printed.
+    // The stack stops what it started when a service fails to start; once it runs, whatever fails stops it (its
+    // open ports would otherwise keep the process alive after the error was printed).
+    const stack = await startLocalStack({
+      dir: ctx.state.dir,
+      apiPort,
+      cognitoPort,
+      reset: options.reset,
+      // The pool, client and groups a deploy of this project gets; dev's own flags win.
+      settings: { pool: localPool(project.model), client: localClient(project.model) },
+      model: local.model,
+      services: local.services,
+      bundleFor: (fn) => functionBundle(ctx, bundle, fn),
+      groups: options.groups ?? project.model.groups,
+      corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
+      oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
+      bundlePath,
+      // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
+      console: options.console ? undefined : false,
+      watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
+      onEvent: (e) => printEvent(ctx.out, e, requestLines),
+    }).catch(async (err: { code?: string; port?: number }) => {
+      if (err?.code !== 'PORT_IN_USE' || err.port === undefined) throw err;
+      throw await portInUse(ctx, err.port, err.port === cognitoPort ? '--cognito-port' : '--port');
+    });
+    let forgetPorts = async (): Promise<void> => {};
     try {
-      stack = await startLocalStack({
-        dir: ctx.state.dir,
-        apiPort,
-        cognitoPort,
-        reset: options.reset,
-        // The pool, client and groups a deploy of this project gets; dev's own flags win.
-        settings: { pool: localPool(project.model), client: localClient(project.model) },
-        groups: options.groups ?? project.model.groups,
-        corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
-        oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
-        bundlePath,
-        // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
-        console: options.console ? undefined : false,
-        watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
-        onEvent: (e) => printEvent(ctx.out, e, requestLines),
-      }).catch(async (err: { code?: string; port?: number }) => {
-        if (err?.code !== 'PORT_IN_USE' || err.port === undefined) throw err;
-        throw await portInUse(ctx, err.port, err.port === cognitoPort ? '--cognito-port' : '--port');
+      forgetPorts = await recordDevPorts(ctx, [new URL(stack.apiUrl).port, new URL(stack.cognitoEndpoint).port].map(Number), stack.apiUrl);
+      await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, {
+        mode: 0o600,
       });
-      const forgetPorts = await recordDevPorts(ctx, [new URL(stack.apiUrl).port, new URL(stack.cognitoEndpoint).port].map(Number), stack.apiUrl);
-      try {
-        await writeJsonFile(runningFile(ctx), { pid: process.pid, apiUrl: stack.apiUrl, cognitoEndpoint: stack.cognitoEndpoint } satisfies RunningDev, { mode: 0o600 });
-        if (seedFile) await seedLocalPool(ctx, stack, seedFile);
-        await announce(ctx, stack, started);
-        if (options.run !== undefined) {
-          exitCode = await runDevCommand(ctx, options.run, localTarget(stack));
-        } else {
-          await new Promise<void>((resolve) => {
-            if (ctx.signal.aborted) return resolve();
-            ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-          });
-        }
-        ctx.out.info('Stopping…');
-      } finally {
-        await stack.stop();
-        await Promise.all([rm(runningFile(ctx), { force: true }), forgetPorts()]);
+      if (seedFile) await seedLocalPool(ctx, stack, seedFile);
+      await announce(ctx, stack, started);
+      if (options.run !== undefined) {
+        exitCode = await runDevCommand(ctx, options.run, localTarget(stack));
+      } else {
+        await new Promise<void>((resolve) => {
+          if (ctx.signal.aborted) return resolve();
+          ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
       }
+      ctx.out.info('Stopping…');
     } finally {
-      restoreStdout();
+      await stack.stop();
+      await Promise.all([rm(runningFile(ctx), { force: true }), forgetPorts()]);
     }
     ctx.out.info('Stopped.');
     return ctx.signal.aborted ? EXIT.interrupted : exitCode;
@@ -196,7 +222,18 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
   if (ctx.out.json) {
     // One line of JSON as soon as it is ready, so scripts can read the URLs; the document is complete.
     const { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer } = stack;
-    const doc: DevResult = { apiUrl, cognitoEndpoint, userPoolId, clientId, region, dataDir, issuer, signInUrl: signInUrl(stack.hostedUi, clientId), ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}), readyMs: ms };
+    const doc: DevResult = {
+      apiUrl,
+      cognitoEndpoint,
+      userPoolId,
+      clientId,
+      region,
+      dataDir,
+      issuer,
+      signInUrl: signInUrl(stack.hostedUi, clientId),
+      ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}),
+      readyMs: ms,
+    };
     ctx.out.result(doc);
     return;
   }
@@ -204,10 +241,8 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
   ctx.out.info(
     [
       `${c.green('✔')} authstack dev ready in ${ms} ms`,
-      `  API      ${c.cyan(stack.apiUrl)}   (try: authstack health)`,
-      `  Cognito  ${stack.cognitoEndpoint}   pool ${stack.userPoolId}, client ${stack.clientId}`,
-      `  Sign-in  ${signInUrl(stack.hostedUi, stack.clientId)}`,
-      ...(stack.consoleUrl ? [`  Console  ${c.cyan(stack.consoleUrl)}   (users, mailbox, requests)`] : []),
+      // What each service contributes, in the order the stack lists them: the API first, as it always came.
+      ...orderedOutputs(stack).map((o) => `  ${o.label.padEnd(8)} ${o.highlight ? c.cyan(o.value) : o.value}${o.note ? `   ${o.note}` : ''}`),
       `  Data     ${stack.dataDir}`,
       c.dim('  Confirmation codes are printed here and kept in the local mailbox. Ctrl-C to stop.'),
     ].join('\n'),
@@ -240,9 +275,14 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
     case 'request': {
       const r = e.request;
       const status = r.status >= 500 ? c.red(String(r.status)) : r.status >= 400 ? c.yellow(String(r.status)) : c.green(String(r.status));
-      requestLine(`${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : r.errorCode ? `  ${c.yellow(r.errorCode)}` : ''}`);
+      requestLine(
+        `${c.dim(r.method.padEnd(6))} ${r.path} ${status} ${c.dim(`${r.ms.toFixed(1)} ms`)}${r.error ? `  ${c.red(r.error)}` : r.errorCode ? `  ${c.yellow(r.errorCode)}` : ''}`,
+      );
       break;
     }
+    case 'log':
+      for (const line of e.text.split('\n')) if (line) printFunctionLine(out, e.functionId, line);
+      break;
     case 'reload-failed':
       out.warn(e.text);
       break;
@@ -251,39 +291,39 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
   }
 }
 
+/** The services' lines of the ready message: the API's first, then the others in start order. */
+function orderedOutputs(stack: LocalStack) {
+  const outputs = stack.services.flatMap((s) => s.outputs);
+  return [...outputs.filter((o) => o.label === 'API'), ...outputs.filter((o) => o.label !== 'API')];
+}
+
+/** A function's bundle for the local runtime: a JavaScript entry as it is, anything else built once, as deploy builds it. */
+async function functionBundle(ctx: Context, bundle: typeof import('../deploy/bundle.js'), fn: FunctionModel): Promise<string> {
+  const entry = resolve(ctx.projectDir, fn.entry);
+  if (/\.(mjs|js)$/.test(entry)) return entry;
+  const outfile = join(ctx.state.dir, 'build', 'functions', fn.id, 'index.mjs');
+  await bundle.writeLambdaBundle(outfile, { entry, minify: false });
+  return outfile;
+}
+
 /**
- * Plays the Lambda runtime's part for the function's stdout: its JSON log lines would go to CloudWatch. The
+ * Plays the Lambda runtime's part for a function's output: its JSON log lines would go to CloudWatch. The
  * per-request line repeats what the gateway already printed, so it shows only with --verbose; error lines always
- * show, on stderr, readably. A line that names an error also goes to `onEntry` (the local console shows the code
- * with its request). Returns a function that restores stdout.
+ * show, on stderr, readably, with the function they came from.
  */
-function captureFunctionLogs(out: Output, onEntry: (entry: Record<string, unknown>) => void): () => void {
-  const original = process.stdout.write;
-  const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      // Most lines are the per-request record of a success the gateway already printed: skip those without parsing them.
-      const hasError = line.includes('"error":');
-      if (!out.verbose && !hasError && line.includes('"msg":"request"') && line.startsWith('{"level":"info"')) continue;
-      let entry: { level?: string; msg?: string; [k: string]: unknown } | undefined;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        entry = undefined;
-      }
-      if (hasError && entry && typeof entry === 'object') onEntry(entry);
-      if (entry?.msg === 'request' && entry.level !== 'error' && !out.verbose) continue;
-      out.info(out.c.dim(`λ ${entry ? summariseLogLine(entry) : line}`));
-    }
-    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  };
-  process.stdout.write = write as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
-  };
+function printFunctionLine(out: Output, functionId: string, line: string): void {
+  // Most lines are the per-request record of a success the gateway already printed: skip those without parsing them.
+  const hasError = line.includes('"error":');
+  if (!out.verbose && !hasError && line.includes('"msg":"request"') && line.startsWith('{"level":"info"')) return;
+  let entry: { level?: string; msg?: string; [k: string]: unknown } | undefined;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    entry = undefined;
+  }
+  if (entry === null || typeof entry !== 'object') entry = undefined;
+  if (entry?.msg === 'request' && entry.level !== 'error' && !out.verbose) return;
+  out.info(out.c.dim(`λ ${entry ? summariseLogLine(entry) : line}  [${functionId}]`));
 }
 
 function summariseLogLine(entry: Record<string, unknown>): string {

@@ -28,10 +28,11 @@ import {
 } from './cognito-local-modules.js';
 import { withOrigins } from './cognito-tokens.js';
 import { closeServer, listen } from './errors.js';
+import { TOO_LARGE, cors, readBody, sendJsonText, splitUrl } from './http/index.js';
 import { realClock } from '../core/clock.js';
 import { writeFileAtomic } from '../core/files.js';
 import { MAILBOX_FILE, Mailbox, type MailboxKind, type MailboxMessage } from './mailbox.js';
-import { createOAuthServer, type OAuthServer } from './oauth/server.js';
+import { createOAuthServer, type OAuthServer, type OAuthServerOptions } from './oauth/server.js';
 import type { HostedUi } from '../core/hosted-ui.js';
 import { describePasswordPolicy, type PasswordPolicy } from '../core/password-policy.js';
 import { cognitoPasswordPolicy, defaultStackModel, type StackModel } from '../core/stack-model.js';
@@ -60,6 +61,13 @@ export interface LocalCognitoOptions {
   settings?: { pool: LocalPoolSettings; client: LocalClientSettings };
   /** Called after every operation that succeeded (API, hosted pages or `dispatch`), with its name. Must not throw. */
   onOperation?: (target: string) => void;
+  /** The mailbox the pool's messages go to. Default: one opened on `dataDir`. */
+  mailbox?: Mailbox;
+  /**
+   * Serve the hosted sign-in on the same port. Default true; the local stack mounts it as a service of its own
+   * (`hostedSignIn()` gives what it needs).
+   */
+  hostedSignIn?: boolean;
 }
 
 /** A handler for extra routes on the local Cognito's server; false when the request is not its. */
@@ -81,8 +89,10 @@ export interface LocalCognito {
   passwordPolicy: PasswordPolicy;
   /** Runs a Cognito operation in-process, exactly as a request to the endpoint would (errors carry Cognito's `code`). */
   dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
-  /** Serves extra routes on this server, ahead of Cognito's own (the local console). */
+  /** Serves extra routes on this server, ahead of Cognito's own (the hosted sign-in, the local console). */
   mount(route: LocalRoute): void;
+  /** What the hosted sign-in needs of this pool to serve its endpoints. */
+  hostedSignIn(): OAuthServerOptions;
   close(): Promise<void>;
 }
 
@@ -183,7 +193,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const ctx: CognitoLocalContext = { logger: silentLogger };
     const clock = opts.clock ?? { get: () => new Date(realClock.now()) };
     const triggers = { enabled: () => false };
-    const mailbox = await Mailbox.open(dataDir);
+    const mailbox = opts.mailbox ?? (await Mailbox.open(dataDir));
     const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
     const services: Services = {
       clock,
@@ -228,7 +238,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     };
     dispatch = run;
     jwks = JSON.stringify({ keys: [modules.publicJwk] });
-    oauth = createOAuthServer({
+    const hostedSignIn = (): OAuthServerOptions => ({
       baseUrl: issuerDomain,
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
@@ -238,6 +248,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       passwordPolicy: describePasswordPolicy(settings.pool.Policies.PasswordPolicy),
       now: context.now,
     });
+    if (opts.hostedSignIn !== false) oauth = createOAuthServer(hostedSignIn());
     return {
       endpoint: issuerDomain,
       region: LOCAL_REGION,
@@ -250,6 +261,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       passwordPolicy: settings.pool.Policies.PasswordPolicy,
       dispatch: run,
       mount: (route) => void routes.push(route),
+      hostedSignIn,
       async close() {
         await closeServer(server);
         await mailbox.flush();
@@ -330,49 +342,37 @@ function handle(
   dispatch: Dispatch | undefined,
   jwks: string,
 ): void {
-  res.setHeader('access-control-allow-origin', '*');
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, {
-      'access-control-allow-methods': 'GET,POST,OPTIONS',
-      'access-control-allow-headers': '*',
-    });
-    res.end();
-    return;
-  }
-  const path = (req.url ?? '/').split('?', 1)[0]!;
+  if (cors(req, res, { methods: 'GET,POST,OPTIONS' })) return;
+  const { path } = splitUrl(req.url);
   if (req.method === 'GET') {
-    if (path === '/health') return sendJson(res, 200, '{"ok":true}');
+    if (path === '/health') return sendJsonText(res, 200, '{"ok":true}', requestIdHeader());
     // The issuer's openid-configuration is the hosted sign-in's (oauth/server.ts).
-    if (/^\/[\w-]+\/\.well-known\/jwks\.json$/.test(path) && jwks) return sendJson(res, 200, jwks);
-    return sendJson(res, 404, '{"message":"Not Found"}');
+    if (/^\/[\w-]+\/\.well-known\/jwks\.json$/.test(path) && jwks) return sendJsonText(res, 200, jwks, requestIdHeader());
+    return sendJsonText(res, 404, '{"message":"Not Found"}', requestIdHeader());
   }
-  if (req.method !== 'POST' || path !== '/') return sendJson(res, 404, '{"message":"Not Found"}');
+  if (req.method !== 'POST' || path !== '/') return sendJsonText(res, 404, '{"message":"Not Found"}', requestIdHeader());
 
   const header = req.headers['x-amz-target'];
   const target = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  });
-  req.on('end', () => {
+  readBody(req, { limit: MAX_BODY, drain: true }).then((body) => {
     if (!target) return sendError(res, new UnknownOperationException());
-    if (size > MAX_BODY) return sendError(res, new SerializationException('Request body too large', 413));
+    if (body === TOO_LARGE) return sendError(res, new SerializationException('Request body too large', 413));
     if (!dispatch) return sendError(res, new ServiceUnavailableException());
-    let body: Record<string, unknown>;
+    let input: Record<string, unknown>;
     try {
-      const text = Buffer.concat(chunks).toString('utf8');
-      body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+      const text = body.toString('utf8');
+      input = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
       return sendError(res, new SerializationException('The request body is not valid JSON'));
     }
-    dispatch(target, body).then(
-      (output) => sendJson(res, 200, JSON.stringify(output ?? {}, epochSeconds), 'application/x-amz-json-1.1'),
+    dispatch(target, input).then(
+      (output) => sendJsonText(res, 200, JSON.stringify(output ?? {}, epochSeconds), { ...requestIdHeader(), 'content-type': AMZ_JSON }),
       (error: unknown) => sendError(res, asCognitoError(error)),
     );
-  });
+  }, () => res.destroy());
 }
+
+const AMZ_JSON = 'application/x-amz-json-1.1';
 
 /** Cognito's JSON protocol sends dates as epoch seconds. */
 function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
@@ -380,18 +380,10 @@ function epochSeconds(this: Record<string, unknown>, key: string, value: unknown
   return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
 }
 
-function sendJson(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(body);
-}
+const requestIdHeader = () => ({ 'x-amzn-requestid': randomUUID() });
 
 function sendError(res: ServerResponse, error: CognitoError): void {
-  res.setHeader('x-amzn-errortype', error.code);
-  sendJson(res, error.status, JSON.stringify(error.body()), 'application/x-amz-json-1.1');
+  sendJsonText(res, error.status, JSON.stringify(error.body()), { ...requestIdHeader(), 'content-type': AMZ_JSON, 'x-amzn-errortype': error.code });
 }
 
 const silentLogger: CognitoLocalLogger = {

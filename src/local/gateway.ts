@@ -1,13 +1,18 @@
 /**
- * The local API Gateway: each HTTP request becomes a REST API proxy event (payload format 1.0) for a
- * `{proxy+}` resource with an `ANY` method (and `/` for the root), the handler runs in-process, and its result is
- * written back the way API Gateway does, including its 502 for a malformed result or a failed invocation.
+ * The local API Gateway: each HTTP request is matched to one of the model's routes (a method and an API Gateway
+ * resource path such as `/{proxy+}` or `/notes/{id}`), becomes a REST API proxy event (payload format 1.0) and is
+ * run by the function runtime; the result is written back the way API Gateway does, including its 502 for a
+ * malformed result or a failed invocation, its 504 past the integration timeout, and its 403 "Missing
+ * Authentication Token" for a path and method no route has.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import type { LambdaContext, ProxyEvent, ProxyHandler, ProxyResult } from '../lambda/types.js';
+import type { ProxyEvent, ProxyResult } from '../lambda/types.js';
+import type { RouteModel } from '../core/stack-model.js';
 import { closeServer, listen } from './errors.js';
+import type { FunctionInvoker, InvokeOutcome } from './functions/types.js';
+import { TOO_LARGE, readBody, splitUrl } from './http/index.js';
 
 /** API Gateway's request payload quota for REST APIs (10 MB). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -21,15 +26,17 @@ export interface GatewayOptions {
   host?: string;
   /** The stage name in `requestContext.stage` and `requestContext.path`. Default `local`. */
   stage?: string;
-  /** Loads the handler; called at start and again on the first request after `reload()`. */
-  loadHandler: () => Promise<ProxyHandler>;
+  /** The API's routes (the stack model's). */
+  routes: readonly RouteModel[];
+  /** Runs the function a route names: the only way the gateway reaches a function. */
+  functions: FunctionInvoker;
   /**
    * Content types whose bodies reach the handler base64-encoded (`isBase64Encoded: true`), like the API's
    * `binaryMediaTypes`; `type/*` wildcards allowed. Default: octet-stream, images, audio, video, pdf, zip,
    * multipart/form-data.
    */
   binaryMediaTypes?: readonly string[];
-  /** How long the handler may run before API Gateway's 504. Default 29 000 ms. */
+  /** How long an invocation may take before API Gateway's 504. Default 29 000 ms. */
   timeoutMs?: number;
   /** Called once per request after the response is written (for the dev console). */
   onRequest?: (entry: GatewayRequestLog) => void;
@@ -41,6 +48,10 @@ export interface GatewayRequestLog {
   status: number;
   ms: number;
   requestId: string;
+  /** The function the route ran, when one did. */
+  functionId?: string;
+  /** What the function wrote to stdout and stderr during this request. */
+  log?: string;
   /** Why API Gateway answered 502/504 instead of the handler: what CloudWatch would have logged. */
   error?: string;
   /** Why the API refused a request (4xx): the `error.code` of its JSON answer, e.g. `UsernameExists`. */
@@ -50,128 +61,177 @@ export interface GatewayRequestLog {
 export interface Gateway {
   /** e.g. `http://127.0.0.1:3000` (no stage prefix, no trailing slash). */
   url: string;
-  /** Loads the handler again (e.g. after a rebuild); requests wait for the new one. */
-  reload(): void;
   close(): Promise<void>;
 }
 
-const DEFAULT_BINARY_TYPES = [
-  'application/octet-stream',
-  'image/*',
-  'audio/*',
-  'video/*',
-  'application/pdf',
-  'application/zip',
-  'multipart/form-data',
-];
+const DEFAULT_BINARY_TYPES = ['application/octet-stream', 'image/*', 'audio/*', 'video/*', 'application/pdf', 'application/zip', 'multipart/form-data'];
 
 const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
 const TIMEOUT_BODY = '{"message": "Endpoint request timed out"}';
 const TOO_LARGE_BODY = '{"message":"Request Too Long"}';
+const MISSING_TOKEN_BODY = '{"message":"Missing Authentication Token"}';
 const RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const LOCAL_FUNCTION = 'authstack-local';
-
-class TimedOut extends Error {}
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   const stage = opts.stage ?? 'local';
   const timeoutMs = opts.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const isBinary = binaryMatcher(opts.binaryMediaTypes ?? DEFAULT_BINARY_TYPES);
-
-  let handler: Promise<ProxyHandler> | undefined;
-  const load = (): Promise<ProxyHandler> => {
-    const loading = opts.loadHandler();
-    // A failed load is retried on the next request rather than cached (the next rebuild may fix it).
-    loading.catch(() => {
-      if (handler === loading) handler = undefined;
-    });
-    return (handler = loading);
-  };
+  const match = routeMatcher(opts.routes);
 
   let localPort = 0;
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = performance.now();
     const requestId = randomUUID();
     const method = req.method ?? 'GET';
-    // Split by hand, not with `new URL`, which would resolve dot segments API Gateway passes on as sent.
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const query = q === -1 ? '' : url.slice(q + 1);
-    const log = (status: number, error?: string, errorCode?: string): void =>
-      opts.onRequest?.({ method, path, status, ms: performance.now() - start, requestId, ...(error ? { error } : {}), ...(errorCode ? { errorCode } : {}) });
+    const { path, query } = splitUrl(req.url);
+    const log = (status: number, extra?: Partial<GatewayRequestLog>): void =>
+      opts.onRequest?.({ method, path, status, ms: performance.now() - start, requestId, ...extra });
 
-    const body = await readBody(req);
+    const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES });
     if (body === TOO_LARGE) {
       tooLarge(req, res, requestId);
       log(413);
       return;
     }
-    const event = buildEvent(req, body, path, query, method, requestId, stage, localPort, isBinary);
+    const route = match(method, path);
+    if (!route) {
+      // What a REST API answers for a path and method it has no method for.
+      writeGatewayError(res, 403, MISSING_TOKEN_BODY, requestId, 'MissingAuthenticationTokenException');
+      log(403);
+      return;
+    }
+    const functionId = route.functionId;
+    const event = buildEvent(req, body.length === 0 ? null : body, path, query, method, requestId, stage, localPort, isBinary, route);
+    const outcome = await withIntegrationTimeout(opts.functions.invoke(functionId, requestId, JSON.stringify(event)), timeoutMs);
+    if (outcome === TIMED_OUT) {
+      writeGatewayError(res, 504, TIMEOUT_BODY, requestId, 'IntegrationTimeout');
+      log(504, { functionId, error: `Execution failed due to a timeout error (integration timeout ${timeoutMs} ms)` });
+      return;
+    }
+    if (!outcome.ok) {
+      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException');
+      log(502, { functionId, error: outcome.error, ...(outcome.log ? { log: outcome.log } : undefined) });
+      return;
+    }
     let result: unknown;
     try {
-      result = await run(await (handler ?? load()), event, requestId, timeoutMs);
-    } catch (error) {
-      const status = error instanceof TimedOut ? 504 : 502;
-      writeGatewayError(res, status, status === 504 ? TIMEOUT_BODY : INTERNAL_ERROR_BODY, requestId);
-      log(status, describe(error));
-      return;
+      result = JSON.parse(outcome.result);
+    } catch {
+      result = undefined;
     }
     const problem = malformation(result);
     if (problem) {
-      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId);
-      log(502, `Malformed Lambda proxy response: ${problem}`);
+      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException');
+      log(502, { functionId, error: `Malformed Lambda proxy response: ${problem}`, ...(outcome.log ? { log: outcome.log } : undefined) });
       return;
     }
     const status = writeResult(res, result as ProxyResult, requestId, method === 'HEAD');
-    log(status, undefined, status >= 400 && status < 500 ? errorCodeOf(result as ProxyResult) : undefined);
+    const errorCode = status >= 400 && status < 500 ? errorCodeOf(result as ProxyResult) : undefined;
+    log(status, { functionId, ...(outcome.log ? { log: outcome.log } : undefined), ...(errorCode ? { errorCode } : undefined) });
   }
 
   // A request that fails before an answer (the client went away mid-body) just has its connection closed.
   const server = createServer({ keepAlive: true }, (req, res) => void serve(req, res).catch(() => res.destroy()));
   server.keepAliveTimeout = 60_000;
-
-  const [port] = await Promise.all([
-    listen(server, opts.port, host, 'api'),
-    load().catch(async (error: unknown) => {
-      await closeServer(server);
-      throw error;
-    }),
-  ]);
-  localPort = port;
+  // A client that half-closes after its request (shutdown(SHUT_WR), `socket.end(body)`) still gets its answer, as
+  // from API Gateway: without this, node:http drops a response not written by the time the request's end arrives,
+  // and a function's answer comes from another thread.
+  (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
+  localPort = await listen(server, opts.port, host, 'api');
 
   return {
-    url: `http://${host}:${port}`,
-    reload() {
-      load().catch(() => undefined);
-    },
+    url: `http://${host}:${localPort}`,
     close: () => closeServer(server),
   };
 }
 
-const TOO_LARGE = Symbol('too large');
+const TIMED_OUT = Symbol('timed out');
 
-/** The request body (null when there is none), or TOO_LARGE past API Gateway's payload quota. */
-function readBody(req: IncomingMessage): Promise<Buffer | null | typeof TOO_LARGE> {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) return Promise.resolve(TOO_LARGE);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_PAYLOAD_BYTES) {
-        // Stop buffering: the answer is a 413 and the connection is closed.
-        req.pause();
-        resolve(TOO_LARGE);
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size === 0 ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function withIntegrationTimeout(invocation: Promise<InvokeOutcome>, ms: number): Promise<InvokeOutcome | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A route compiled for matching: its path's segments, each literal, `{name}` or (last) `{name+}`. */
+interface CompiledRoute {
+  route: RouteModel;
+  segments: readonly { literal?: string; param?: string; greedy?: boolean }[];
+}
+
+export interface MatchedRoute extends RouteModel {
+  /** The path parameters, decoded; null when the path has none (as API Gateway sends them). */
+  pathParameters: Record<string, string> | null;
+}
+
+/**
+ * The route API Gateway would pick for a method and path: among those whose path matches and whose method is the
+ * request's (or ANY), the most specific, segment by segment (a literal before `{name}`, `{name}` before `{name+}`),
+ * and a method of its own before ANY.
+ */
+export function routeMatcher(routes: readonly RouteModel[]): (method: string, path: string) => MatchedRoute | undefined {
+  const compiled: CompiledRoute[] = routes.map((route) => ({
+    route,
+    segments:
+      route.path === '/'
+        ? []
+        : route.path
+            .slice(1)
+            .split('/')
+            .map((segment) => {
+              const m = /^\{([^{}+]+)(\+)?\}$/.exec(segment);
+              return m ? { param: m[1]!, greedy: m[2] === '+' } : { literal: segment };
+            }),
+  }));
+  return (method, path) => {
+    const parts = path === '/' || path === '' ? [] : path.slice(1).split('/');
+    let best: { route: RouteModel; rank: number[]; params: Record<string, string> | null } | undefined;
+    for (const c of compiled) {
+      if (c.route.method !== 'ANY' && c.route.method !== method) continue;
+      const found = matchSegments(c, parts);
+      if (!found) continue;
+      const better = !best || compareRanks(found.rank, best.rank) > 0 || (compareRanks(found.rank, best.rank) === 0 && best.route.method === 'ANY');
+      if (better) best = { route: c.route, ...found };
+    }
+    return best ? { ...best.route, pathParameters: best.params } : undefined;
+  };
+}
+
+function matchSegments(c: CompiledRoute, parts: readonly string[]): { rank: number[]; params: Record<string, string> | null } | undefined {
+  let params: Record<string, string> | null = null;
+  const rank: number[] = [];
+  for (let i = 0; i < c.segments.length; i++) {
+    const segment = c.segments[i]!;
+    if (segment.greedy) {
+      if (i >= parts.length) return undefined;
+      (params ??= {})[segment.param!] = decode(parts.slice(i).join('/'));
+      rank.push(0);
+      return { rank, params };
+    }
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    if (segment.literal !== undefined) {
+      if (segment.literal !== part) return undefined;
+      rank.push(2);
+    } else {
+      if (part === '') return undefined;
+      (params ??= {})[segment.param!] = decode(part);
+      rank.push(1);
+    }
+  }
+  return parts.length === c.segments.length ? { rank, params } : undefined;
+}
+
+/** Positive when `a` is the more specific match. */
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? -1;
+    const y = b[i] ?? -1;
+    if (x !== y) return x - y;
+  }
+  return 0;
 }
 
 /** The REST API proxy event API Gateway would send for this request. */
@@ -185,6 +245,10 @@ export function buildEvent(
   stage: string,
   localPort: number,
   isBinary: (contentType: string | undefined) => boolean,
+  route: Pick<MatchedRoute, 'path' | 'pathParameters'> = {
+    path: path === '/' || path === '' ? '/' : '/{proxy+}',
+    pathParameters: path === '/' || path === '' ? null : { proxy: decode(path.slice(1)) },
+  },
 ): ProxyEvent {
   // rawHeaders keeps the client's spelling and every duplicate, as API Gateway does; `headers` keeps the last.
   const raw = req.rawHeaders;
@@ -244,7 +308,7 @@ export function buildEvent(
   }
 
   const isRoot = path === '/' || path === '';
-  const resource = isRoot ? '/' : '/{proxy+}';
+  const resource = route.path;
   const now = Date.now();
   let bodyText: string | null = null;
   let isBase64Encoded = false;
@@ -260,7 +324,7 @@ export function buildEvent(
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
-    pathParameters: isRoot ? null : { proxy: decode(path.slice(1)) },
+    pathParameters: route.pathParameters,
     stageVariables: null,
     requestContext: {
       resourceId: 'local',
@@ -299,53 +363,6 @@ export function buildEvent(
     body: bodyText,
     isBase64Encoded,
   };
-}
-
-function run(handler: ProxyHandler, event: ProxyEvent, requestId: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => reject(new TimedOut(`Handler did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const settle = (error: unknown, result?: unknown): void => {
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(result);
-    };
-    // Lambda's Node.js runtime still offers the legacy done/fail/succeed: they end the invocation like a callback.
-    const context: LambdaContext = {
-      awsRequestId: requestId,
-      functionName: LOCAL_FUNCTION,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${LOCAL_FUNCTION}`,
-      memoryLimitInMB: '128',
-      logGroupName: `/aws/lambda/${LOCAL_FUNCTION}`,
-      logStreamName: 'local',
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: (error, result) => settle(error, result),
-      fail: (error) => settle(error ?? new Error('context.fail')),
-      succeed: (result: unknown) => settle(undefined, result),
-    };
-    invokeHandler(handler, event, context).then(
-      (result) => settle(undefined, result),
-      (error: unknown) => settle(error),
-    );
-  });
-}
-
-/** Lambda's Node.js runtime accepts both async handlers and `(event, context, callback)` ones. */
-function invokeHandler(handler: ProxyHandler, event: ProxyEvent, context: LambdaContext): Promise<unknown> {
-  if (handler.length < 3) {
-    try {
-      return Promise.resolve(handler(event, context));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-  return new Promise((resolve, reject) => {
-    const callback = (error: unknown, result: unknown): void => (error ? reject(error) : resolve(result));
-    const returned = (handler as unknown as (e: unknown, c: unknown, cb: typeof callback) => unknown)(event, context, callback);
-    if (returned && typeof (returned as Promise<unknown>).then === 'function') (returned as Promise<unknown>).then(resolve, reject);
-  });
 }
 
 /** Writes a well-formed proxy result (see `malformation`) as API Gateway does; returns the status. */
@@ -417,7 +434,7 @@ function isScalar(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-function writeGatewayError(res: ServerResponse, status: number, body: string, requestId: string): void {
+function writeGatewayError(res: ServerResponse, status: number, body: string, requestId: string, errorType: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -426,7 +443,7 @@ function writeGatewayError(res: ServerResponse, status: number, body: string, re
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(body)),
     'x-amzn-RequestId': requestId,
-    'x-amzn-ErrorType': status === 504 ? 'IntegrationTimeout' : 'InternalServerErrorException',
+    'x-amzn-ErrorType': errorType,
   });
   res.end(body);
 }
@@ -481,12 +498,6 @@ function requestTime(now: number): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   const date = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}`;
   return `${date}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof TimedOut) return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 /** The `error.code` of a JSON error answer (the API's error shape), if it has one. */

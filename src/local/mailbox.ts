@@ -40,6 +40,7 @@ export class Mailbox {
   private messages: MailboxMessage[];
   /** Writes are chained so that two deliveries in a row never rename over each other out of order. */
   private writing: Promise<void> = Promise.resolve();
+  private readonly listeners: ((message: MailboxMessage) => void)[] = [];
 
   private constructor(dataDir: string, messages: MailboxMessage[]) {
     this.file = join(dataDir, MAILBOX_FILE);
@@ -57,7 +58,14 @@ export class Mailbox {
     const snapshot: MailboxFile = { messages: this.messages.slice() };
     const write = this.writing.then(() => writeFileAtomic(this.file, `${JSON.stringify(snapshot, null, 2)}\n`, { mode: 0o600 }));
     this.writing = write.catch(() => undefined);
-    return write;
+    return write.then(() => {
+      for (const listener of this.listeners) listener(message);
+    });
+  }
+
+  /** Calls `listener` for every message from now on, once it is on disk. Listeners must not throw. */
+  onDeliver(listener: (message: MailboxMessage) => void): void {
+    this.listeners.push(listener);
   }
 
   list(): readonly MailboxMessage[] {

@@ -150,7 +150,9 @@ function renderRequests(requests) {
     el('tr', { 'data-status': String(r.status) },
       el('td', { class: 'time', text: time(r.at) }),
       el('td', {}, el('code', { text: r.method })),
-      el('td', {}, el('code', { text: r.path }), r.code || r.error ? el('div', { class: 'attrs', text: [r.code, r.error].filter(Boolean).join(' · ') }) : null),
+      el('td', {}, el('code', { text: r.path }),
+        r.code || r.error ? el('div', { class: 'attrs', text: [r.code, r.error].filter(Boolean).join(' · ') }) : null,
+        r.functionId ? el('details', { class: 'fn' }, el('summary', { text: 'λ ' + r.functionId + (r.log ? ' output' : '') }), r.log ? el('pre', { text: r.log }) : null) : null),
       el('td', {}, el('span', { class: 'badge ' + (r.status >= 500 ? 'bad' : r.status >= 400 ? 'warn' : 'ok'), text: String(r.status) })),
       el('td', { class: 'ms', text: r.ms.toFixed(1) + ' ms' }))));
 }

@@ -13,8 +13,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { PoolUser } from '../../core/users.js';
 import type { GatewayRequestLog } from '../gateway.js';
+import type { ConsolePanel } from '../services/types.js';
 import type { Mailbox, MailboxMessage } from '../mailbox.js';
 import { consolePage } from './page.js';
+import { sendJson as sendJsonAnswer, serveSafely, splitUrl, type ErrorAnswer } from '../http/index.js';
 
 export const CONSOLE_PATH = '/_authstack/';
 const API = '/_authstack/api/';
@@ -49,6 +51,8 @@ export interface ConsoleOptions {
   mailbox: Mailbox;
   /** Shown on the page. */
   apiUrl: string;
+  /** The panels the local stack's services contribute (`/_authstack/api/panels`), read on each request. */
+  panels?: () => readonly ConsolePanel[];
   /**
    * Answer peers and Host names that are not loopback. Only for a stack bound to another interface with the
    * console asked for explicitly; the cross-site checks stay on.
@@ -190,6 +194,14 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       if (method !== 'GET') throw methodNotAllowed('GET');
       return sendJson(res, 200, { userPoolId: opts.userPoolId, users: await listUsers() });
     }
+    if (route === 'panels' || route.startsWith('panels/')) {
+      if (method !== 'GET') throw methodNotAllowed('GET');
+      const panels = opts.panels?.() ?? [];
+      if (route === 'panels') return sendJson(res, 200, { panels: panels.map(({ id, title }) => ({ id, title })) });
+      const panel = panels.find((p) => p.id === route.slice('panels/'.length));
+      if (!panel) throw new HttpError(404, 'NotFound', `No console panel at ${path}.`);
+      return sendJson(res, 200, { id: panel.id, title: panel.title, data: await panel.read() });
+    }
     const match = /^users\/([^/]+)(?:\/([a-z-]+))?$/.exec(route);
     if (!match) throw new HttpError(404, 'NotFound', `No console API at ${path}.`);
     let username: string;
@@ -229,9 +241,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
 
   return {
     handle(req, res) {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
+      const { path, query } = splitUrl(req.url);
       if (path !== '/_authstack' && !path.startsWith(CONSOLE_PATH)) return false;
       const refused = refusal(req, path.startsWith(API), opts.allowRemote === true);
       if (refused) {
@@ -249,17 +259,12 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
         }
         return true;
       }
-      api(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1))).catch((error: unknown) => {
-        if (res.headersSent) return void res.destroy();
-        if (error instanceof HttpError) {
-          sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
-        } else {
-          sendJson(res, 500, { error: { code: 'InternalError', message: error instanceof Error ? error.message : String(error) } });
-        }
-      });
+      serveSafely(res, () => api(req, res, path, new URLSearchParams(query)), errorAnswer);
       return true;
     },
     recordRequest(request) {
+      // The function's own output for this request came with it: its request line names the error code.
+      for (const line of request.log?.split('\n') ?? []) if (line.includes('"error":')) this.recordFunctionLog(parseLine(line));
       const code = codes.get(request.requestId);
       if (code !== undefined) codes.delete(request.requestId);
       requests.push(code === undefined ? request : { ...request, code });
@@ -280,6 +285,15 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       streams.clear();
     },
   };
+}
+
+function parseLine(line: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 interface CognitoUser {
@@ -362,16 +376,16 @@ function isoDate(value: Date | string | number): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonAnswer(res, status, body, { ...JSON_HEADERS, ...headers });
+}
+
+/** The console API's error answers: its own errors with their status, anything else a 500. */
+function errorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers: { ...JSON_HEADERS, ...error.headers } };
+  return { status: 500, body: { error: { code: 'InternalError', message: error instanceof Error ? error.message : String(error) } }, headers: JSON_HEADERS };
 }
 
 function sendPage(res: ServerResponse, isHead: boolean, opts: ConsoleOptions): void {

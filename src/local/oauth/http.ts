@@ -1,6 +1,8 @@
 /** The plain HTTP the hosted sign-in speaks: cookies, form bodies, redirects, and its HTML and JSON answers. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { TOO_LARGE, readBody, sendJson as sendJsonAnswer } from '../http/index.js';
+
 const MAX_FORM = 64 * 1024;
 
 export type Params = URLSearchParams;
@@ -20,17 +22,9 @@ export function appendCookie(res: ServerResponse, cookie: string): void {
 }
 
 /** The urlencoded form of the body; undefined when it is larger than any form of ours. */
-export function readForm(req: IncomingMessage): Promise<Params | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_FORM) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_FORM ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
+export async function readForm(req: IncomingMessage): Promise<Params | undefined> {
+  const body = await readBody(req, { limit: MAX_FORM, drain: true });
+  return body === TOO_LARGE ? undefined : new URLSearchParams(body.toString('utf8'));
 }
 
 export function isForm(req: IncomingMessage): boolean {
@@ -86,14 +80,9 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
+/** Cognito's JSON answers; single-page apps call the token, userInfo and discovery endpoints from the browser. */
+export const JSON_HEADERS = { 'content-type': 'application/json;charset=UTF-8', 'access-control-allow-origin': '*' } as const;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json;charset=UTF-8',
-    'content-length': Buffer.byteLength(text),
-    // Single-page apps call the token, userInfo and discovery endpoints from the browser, as on Cognito.
-    'access-control-allow-origin': '*',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonAnswer(res, status, body, { ...JSON_HEADERS, ...headers });
 }

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { OAuthContext } from './context.js';
 import { OAuthError } from './errors.js';
-import { messageOf, sendJson, type Params } from './http.js';
+import { serveSafely } from '../http/index.js';
+import { JSON_HEADERS, messageOf, sendJson, type Params } from './http.js';
 
 export interface Endpoint {
   /** The path it serves; a function of the context for a path under the pool's issuer. */
@@ -34,12 +35,11 @@ export function createRouter(c: OAuthContext, endpoints: readonly Endpoint[]): (
       sendJson(res, 405, { error: 'invalid_request' });
       return true;
     }
-    Promise.resolve()
-      .then(() => endpoint.serve(c, req, res, url.searchParams))
-      .catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: messageOf(error) });
-        else res.destroy();
-      });
+    serveSafely(
+      res,
+      () => endpoint.serve(c, req, res, url.searchParams),
+      (error) => ({ status: 500, body: { error: 'server_error', error_description: messageOf(error) }, headers: JSON_HEADERS }),
+    );
     return true;
   };
 }

@@ -6,6 +6,7 @@ import { profileText } from '../../../src/commands/profile.js';
 import { userLines } from '../../../src/commands/users.js';
 import { smokeRow } from '../../../src/commands/smoke.js';
 import { startGateway } from '../../../src/local/gateway.js';
+import { inProcessFunctions } from '../../helpers/in-process-functions.js';
 import type { GatewayRequestLog } from '../../../src/local/gateway.js';
 import type { ProxyHandler } from '../../../src/lambda/types.js';
 
@@ -72,7 +73,7 @@ describe('small things that add up', () => {
   it('the local gateway\'s request log says why the API refused a request: its error code', async () => {
     const log: GatewayRequestLog[] = [];
     const handler = (async () => ({ statusCode: 409, body: JSON.stringify({ error: { code: 'UsernameExists', message: 'taken' } }) })) as unknown as ProxyHandler;
-    const gateway = await startGateway({ port: 0, stage: 'local', loadHandler: async () => handler, onRequest: (entry) => log.push(entry) });
+    const gateway = await startGateway({ port: 0, stage: 'local', ...inProcessFunctions(handler), onRequest: (entry) => log.push(entry) });
     try {
       await (await fetch(`${gateway.url}/user`, { method: 'POST', body: '{}' })).text();
       expect(log).toEqual([expect.objectContaining({ method: 'POST', path: '/user', status: 409, errorCode: 'UsernameExists' })]);

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { LambdaContext, ProxyEvent, ProxyHandler, ProxyResult } from '../../../src/lambda/types.js';
 import { PortInUseError } from '../../../src/local/errors.js';
-import { MAX_PAYLOAD_BYTES, startGateway, type Gateway, type GatewayRequestLog } from '../../../src/local/gateway.js';
+import { MAX_PAYLOAD_BYTES, routeMatcher, startGateway, type Gateway, type GatewayRequestLog } from '../../../src/local/gateway.js';
+import type { FunctionInvoker } from '../../../src/local/functions/types.js';
+import { inProcessFunctions } from '../../helpers/in-process-functions.js';
 
 const INTERNAL_ERROR = '{"message": "Internal server error"}';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,7 +34,7 @@ async function gatewayWith(
   const gateway = await startGateway({
     port: 0,
     stage: 'test',
-    loadHandler: async () => recording,
+    ...inProcessFunctions(recording),
     onRequest: (entry) => log.push(entry),
     ...extra,
   });
@@ -47,10 +49,7 @@ interface Reply {
   body: Buffer;
 }
 
-function send(
-  url: string,
-  opts: { method?: string; path?: string; headers?: OutgoingHttpHeaders; body?: Buffer | string } = {},
-): Promise<Reply> {
+function send(url: string, opts: { method?: string; path?: string; headers?: OutgoingHttpHeaders; body?: Buffer | string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const req = httpRequest(
@@ -58,9 +57,7 @@ function send(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }),
-        );
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
       },
     );
     req.on('error', reject);
@@ -192,9 +189,12 @@ describe('local API Gateway: writing the result', () => {
     ['a body that is an object', () => ({ statusCode: 200, body: { a: 1 } })],
     ['an unexpected key', () => ({ statusCode: 200, body: '{}', extra: true })],
     ['no result at all', () => undefined],
-    ['a thrown error', () => {
-      throw new Error('boom');
-    }],
+    [
+      'a thrown error',
+      () => {
+        throw new Error('boom');
+      },
+    ],
     ['a rejected promise', () => Promise.reject(new Error('async boom'))],
   ])('answers 502 Internal server error for %s', async (_, handler) => {
     const { gateway, log } = await gatewayWith(handler);
@@ -212,19 +212,9 @@ describe('local API Gateway: writing the result', () => {
     expect(reply.status).toBe(504);
     expect(JSON.parse(reply.body.toString())).toEqual({ message: 'Endpoint request timed out' });
   });
-
-  it('accepts a callback-style handler as the Lambda runtime does', async () => {
-    const handler = ((_event: ProxyEvent, _context: LambdaContext, callback: (e: unknown, r: ProxyResult) => void) => {
-      callback(null, { statusCode: 202, body: 'cb' });
-    }) as unknown as ProxyHandler;
-    const gateway = await startGateway({ port: 0, loadHandler: async () => handler });
-    open.push(gateway);
-    const reply = await send(gateway.url, { path: '/cb' });
-    expect([reply.status, reply.body.toString()]).toEqual([202, 'cb']);
-  });
 });
 
-describe('local API Gateway: limits, reloads and ports', () => {
+describe('local API Gateway: limits and ports', () => {
   it('rejects a body over 10 MB with 413 without invoking the handler', async () => {
     const { gateway, calls } = await gatewayWith(() => ok());
     const declared = await new Promise<number>((resolve, reject) => {
@@ -271,48 +261,70 @@ describe('local API Gateway: limits, reloads and ports', () => {
     expect(calls[0]!.event.body!.length).toBe(MAX_PAYLOAD_BYTES);
   });
 
-  it('serves the new handler after reload, and keeps retrying a handler that failed to load', async () => {
-    const broken = async (): Promise<ProxyHandler> => {
-      throw new Error('syntax error in bundle');
-    };
-    // Loads: at start, at reload, when the next request retries, when the one after retries.
-    const versions: Array<() => Promise<ProxyHandler>> = [
-      async () => async () => ok('v1'),
-      broken,
-      broken,
-      async () => async () => ok('v2'),
-    ];
-    let loads = 0;
-    const gateway = await startGateway({ port: 0, loadHandler: () => versions[Math.min(loads++, 3)]!() });
-    open.push(gateway);
-    expect((await send(gateway.url, { path: '/v' })).body.toString()).toBe('v1');
-
-    gateway.reload();
-    const failed = await send(gateway.url, { path: '/v' });
-    expect([failed.status, failed.body.toString()]).toEqual([502, INTERNAL_ERROR]);
-    expect((await send(gateway.url, { path: '/v' })).body.toString()).toBe('v2');
-  });
-
   it('fails to start with PortInUseError when its port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const error = await startGateway({ port, loadHandler: async () => async () => ok() }).catch((e: unknown) => e);
+      const error = await startGateway({ port, ...inProcessFunctions(() => ok()) }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortInUseError);
       expect(error).toMatchObject({ code: 'PORT_IN_USE', port, service: 'api' });
     } finally {
       blocker.close();
     }
   });
+});
 
-  it('fails to start when the handler cannot be loaded, leaving the port free', async () => {
-    const error = await startGateway({
-      port: 0,
-      loadHandler: async () => {
-        throw new Error('no bundle');
+describe('local API Gateway: routes', () => {
+  /** A gateway over these routes whose invoker answers with the function id and the event's route fields. */
+  async function routed(routes: { method: string; path: string; functionId: string }[]) {
+    const log: GatewayRequestLog[] = [];
+    const functions: FunctionInvoker = {
+      async invoke(functionId, _requestId, eventJson) {
+        const { resource, pathParameters } = JSON.parse(eventJson) as ProxyEvent;
+        return { ok: true, result: JSON.stringify(ok(JSON.stringify({ functionId, resource, pathParameters }))), log: `ran ${functionId}\n` };
       },
-    }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe('no bundle');
+    };
+    const gateway = await startGateway({ port: 0, routes, functions, onRequest: (e) => log.push(e) });
+    open.push(gateway);
+    const get = async (path: string, method = 'GET') => {
+      const reply = await send(gateway.url, { path, method });
+      return { status: reply.status, body: JSON.parse(reply.body.toString()) as unknown, type: reply.headers['x-amzn-errortype'] };
+    };
+    return { get, log };
+  }
+
+  // A REST API answers a path and method it has no method for with 403 "Missing Authentication Token":
+  // https://repost.aws/knowledge-center/api-gateway-authentication-token-errors
+  it('answers 403 Missing Authentication Token for a path or method no route has, invoking nothing', async () => {
+    const { get, log } = await routed([{ method: 'GET', path: '/notes', functionId: 'notes' }]);
+    expect(await get('/nothing')).toEqual({ status: 403, body: { message: 'Missing Authentication Token' }, type: 'MissingAuthenticationTokenException' });
+    expect((await get('/notes', 'DELETE')).status).toBe(403);
+    expect(log.map((e) => [e.status, e.functionId])).toEqual([
+      [403, undefined],
+      [403, undefined],
+    ]);
+  });
+
+  it('runs the function of the most specific route, with its resource and decoded path parameters', async () => {
+    const { get, log } = await routed([
+      { method: 'ANY', path: '/{proxy+}', functionId: 'api' },
+      { method: 'ANY', path: '/notes/{id}', functionId: 'any-note' },
+      { method: 'GET', path: '/notes/{id}', functionId: 'get-note' },
+      { method: 'GET', path: '/notes/latest', functionId: 'latest' },
+    ]);
+    expect((await get('/notes/a%20b')).body).toEqual({ functionId: 'get-note', resource: '/notes/{id}', pathParameters: { id: 'a b' } });
+    expect((await get('/notes/a', 'PUT')).body).toMatchObject({ functionId: 'any-note' });
+    expect((await get('/notes/latest')).body).toMatchObject({ functionId: 'latest', pathParameters: null });
+    expect((await get('/notes/a/b')).body).toEqual({ functionId: 'api', resource: '/{proxy+}', pathParameters: { proxy: 'notes/a/b' } });
+    // The root is not under /{proxy+}: it has a route of its own, or none.
+    expect((await get('/')).status).toBe(403);
+    expect(log[0]).toMatchObject({ functionId: 'get-note', log: 'ran get-note\n' });
+  });
+
+  it('matches the built-in routes as before: the root and every path to the api function', () => {
+    const match = routeMatcher(inProcessFunctions(() => ok()).routes);
+    expect(match('GET', '/')).toMatchObject({ functionId: 'api', path: '/', pathParameters: null });
+    expect(match('POST', '/user/profile/')).toMatchObject({ functionId: 'api', path: '/{proxy+}', pathParameters: { proxy: 'user/profile/' } });
   });
 });

@@ -96,12 +96,13 @@ describe('local stack supervisor', () => {
     expect(request?.text).toMatch(/^GET \/app\/health 200 \d+\.\d ms$/);
   });
 
-  it('stops both servers, frees both ports and restores the environment', async () => {
+  it('stops both servers and frees both ports; the handler\'s environment is its own, never this process\'s', async () => {
     const before = Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]));
     const { stack } = await start();
     const apiPort = Number(new URL(stack.apiUrl).port);
     const cognitoPort = Number(new URL(stack.cognitoEndpoint).port);
-    expect(process.env.USER_POOL_ID).toBe(stack.userPoolId);
+    expect((await echo(stack)).env.USER_POOL_ID).toBe(stack.userPoolId);
+    expect(Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]))).toEqual(before);
 
     await stack.stop();
     await stack.stop();
