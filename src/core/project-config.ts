@@ -9,7 +9,7 @@ import { EXIT, UserError } from './errors.js';
 import { fileError, isErrno, isRecord } from './files.js';
 import { isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
-import { LOG_RETENTION_DAYS, MAX_GROUPS, valueRule, type StackSettings } from './stack-model.js';
+import { LOG_RETENTION_DAYS, MAX_GROUPS, MFA_SETTINGS, valueRule, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
 
@@ -123,6 +123,7 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
     requireSymbols: boolean,
   }),
   deletionProtection: oneOf(['ACTIVE', 'INACTIVE']),
+  mfa: oneOf(MFA_SETTINGS),
   sesIdentityArn: string({ test: (v) => SES_ARN.test(v), says: 'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)' }),
   sesFromAddress: string({ test: (v) => SES_FROM.test(v), says: 'an email address, optionally with a display name' }),
   accessTokenValidityMinutes: integer(5, 1440),

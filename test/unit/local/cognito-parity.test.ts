@@ -153,7 +153,11 @@ const REQUESTS: Record<string, () => Promise<Record<string, unknown>>> = {
   },
   AdminUserGlobalSignOut: async () => ({ ...ids(), Username: (await signedIn()).email }),
   AdminInitiateAuth: async () => ({ ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: await confirmed(), PASSWORD } }),
-  AdminRespondToAuthChallenge: async () => ({ ...ids(), ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', ChallengeResponses: { USERNAME: await invited(), NEW_PASSWORD: PASSWORD }, Session: 'x' }),
+  AdminRespondToAuthChallenge: async () => {
+    const email = await invited();
+    const challenge = await ok('AdminInitiateAuth', { ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' } });
+    return { ...ids(), ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD } };
+  },
   AdminDeleteUser: async () => ({ ...ids(), Username: await confirmed() }),
   AdminSetUserMFAPreference: async () => ({ ...ids(), Username: await confirmed(), SoftwareTokenMfaSettings: { Enabled: false } }),
   AdminListDevices: async () => ({ ...ids(), Username: await confirmed() }),
