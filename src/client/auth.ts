@@ -114,19 +114,29 @@ function toSession(username: string, result: AuthResult | undefined, now: number
 export type AuthFlow = 'srp' | 'password';
 export const AUTH_FLOWS: readonly AuthFlow[] = ['srp', 'password'];
 
+/** A sign-in step Cognito answered: tokens, or the next challenge with its session. */
+export interface ChallengeStep {
+  ChallengeName?: string;
+  ChallengeParameters?: Record<string, string>;
+  Session?: string;
+  AuthenticationResult?: AuthResult;
+}
+/** Answers a challenge that follows the password (client/mfa.ts: the TOTP ones), or returns the step as it is. */
+export type ChallengeAnswer = (step: ChallengeStep) => Promise<ChallengeStep>;
+
 /** Signs in and saves the session (never printed). */
-export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
-  const session = await authenticate(ctx, target, username, password, flow);
+export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', answer?: ChallengeAnswer): Promise<Session> {
+  const session = await authenticate(ctx, target, username, password, flow, answer);
   await ctx.sessions.set(sessionKey(target), session);
   return session;
 }
 
 /** Signs in without saving anything (smoke tests keep the user's own session untouched). */
-export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp'): Promise<Session> {
+export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', answer?: ChallengeAnswer): Promise<Session> {
   const { client, sdk } = await cognitoClient(ctx, target);
   const initiate = (input: ConstructorParameters<typeof sdk.InitiateAuthCommand>[0]) =>
     cognitoSend(ctx, (abortSignal) => client.send(new sdk.InitiateAuthCommand(input), { abortSignal }));
-  let out: { ChallengeName?: string; ChallengeParameters?: Record<string, string>; Session?: string; AuthenticationResult?: AuthResult };
+  let out: ChallengeStep;
   try {
     if (flow === 'password') {
       out = await initiate({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } });
@@ -159,6 +169,7 @@ export async function authenticate(ctx: Context, target: Target, username: strin
   } catch (err) {
     throw flowError(cognitoError(err, username), flow);
   }
+  if (out.ChallengeName && answer) out = await answer(out);
   if (out.ChallengeName) {
     throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });
   }

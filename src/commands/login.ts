@@ -19,6 +19,7 @@ const loginFlags = {
   },
   browser: { type: 'switch', description: 'sign in on the hosted sign-in page in a browser (authorization code + PKCE)' },
   open: { type: 'negated-switch', description: 'with --browser: print the sign-in URL instead of opening a browser' },
+  mfaCode: { type: 'value', placeholder: 'code', description: 'the authenticator app\'s 6-digit code when Cognito asks for one (- reads it from stdin)' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -31,6 +32,7 @@ export default defineCommand({
     'authstack login --browser',
     'printf %s "$PASSWORD" | authstack login ada@example.com --password-stdin',
     'authstack login ada@example.com --auth-flow password',
+    'AUTHSTACK_PASSWORD=... authstack login ada@example.com --mfa-code 123456',
   ],
   async run({ args, options }, ctx) {
     if (options.browser) {
@@ -43,7 +45,8 @@ export default defineCommand({
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { cognito: true });
     const password = await readPassword(ctx, options, { confirm: false });
-    const session = await login(ctx, target, email, password, options.authFlow);
+    const { mfaChallengeAnswer } = await import('../client/mfa.js');
+    const session = await login(ctx, target, email, password, options.authFlow, mfaChallengeAnswer(ctx, target, email, { code: options.mfaCode }));
     report(ctx, target, email, options.authFlow, session.expiresAt);
   },
 });
