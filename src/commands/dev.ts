@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { UserError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
-import { corsOrigin, groupList, port } from '../core/parse.js';
+import { corsOrigin, groupList, oneOf, port } from '../core/parse.js';
+import { MFA_CONFIGURATION, MFA_SETTINGS, type MfaSetting } from '../core/stack-model.js';
 import type { Context } from '../core/context.js';
 import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
@@ -13,6 +14,13 @@ import type { DevResult } from './results.js';
 import type { Target } from '../core/targets.js';
 import { checkedSeed } from './users.js';
 import { redirectUrlFlags } from './target-flags.js';
+
+const mfaFlag = {
+  type: 'value',
+  placeholder: 'setting',
+  description: 'two-factor sign-in for the local pool: off, optional or required (as deploy --mfa)',
+  parse: oneOf<MfaSetting>('--mfa', MFA_SETTINGS),
+} as const;
 
 export default defineCommand({
   name: 'dev',
@@ -25,6 +33,7 @@ export default defineCommand({
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
     corsOrigin: { type: 'value', placeholder: 'origin', description: 'the origin browsers may call the API from (default: *, or CORS_ALLOW_ORIGIN)', parse: corsOrigin },
     groups: { type: 'value', placeholder: 'names', description: 'user pool groups to create when missing, comma-separated (as deploy --groups)', parse: groupList },
+    mfa: mfaFlag,
     seed: { type: 'value', placeholder: 'file', description: 'create the users of a seed file when missing (as users import; existing users are left as they are)' },
     ...redirectUrlFlags,
   },
@@ -66,7 +75,7 @@ export default defineCommand({
         cognitoPort: options.cognitoPort,
         reset: options.reset,
         // The pool, client and groups a deploy of this project gets; dev's own flags win.
-        settings: { pool: localPool(project.model), client: localClient(project.model) },
+        settings: { pool: { ...localPool(project.model), ...(options.mfa ? { MfaConfiguration: MFA_CONFIGURATION[options.mfa] } : {}) }, client: localClient(project.model) },
         groups: options.groups ?? project.model.groups,
         corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
         oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },

@@ -14,6 +14,7 @@ import { UserError, interruptedError } from '../core/errors.js';
 import { changeRows, dangerousChanges, replacementRefused } from './change-set.js';
 import { checkDelegation, delegationError, findHostedZone, type ResolveNs } from './domain.js';
 import { Interrupted, eventMark, firstFailure, isFailureStatus, isTerminal, watchStack, type WatchResult } from './events.js';
+import { mfaChange, templateMfa } from './mfa-change.js';
 import { mayCompareTemplate, needsFunction, planAfterEmptyChangeSet, planDeploy, type DeployFacts } from './plan.js';
 import { LOGICAL_IDS, OUTPUTS, PARAMETERS, withApiDeploymentHash } from './template.js';
 
@@ -147,7 +148,11 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
   // The facts the plan needs, read lazily: the deployed template text and parameters are the record of the last
   // deploy, and Lambda's own CodeSha256 that of the code, so this works from any machine without local state.
   let facts: DeployFacts = { stack, desired, templateSha256, codeSha256, execute };
-  if (stack && mayCompareTemplate(facts)) facts = { ...facts, deployedTemplateSha256: sha256Hex(await deps.cfn.getTemplate(stackName)) };
+  // The deployed template is read for the comparison, and when this one sets MFA (a change to it may be refused).
+  const deployedBody = stack && (mayCompareTemplate(facts) || (templateMfa(templateBody) ?? 'OFF') !== 'OFF') ? await deps.cfn.getTemplate(stackName) : undefined;
+  if (stack && mayCompareTemplate(facts)) facts = { ...facts, deployedTemplateSha256: sha256Hex(deployedBody ?? '') };
+  const mfa = deployedBody === undefined ? undefined : mfaChange(deployedBody, templateBody);
+  if (mfa) deps.emit({ type: 'info', message: mfa.note });
   let fn = stack && needsFunction(facts) ? await currentFunction(stack, deps) : undefined;
   if (fn) facts = { ...facts, functionCodeSha256: fn.codeSha256 };
 
