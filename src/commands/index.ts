@@ -20,7 +20,7 @@ import whoami from './whoami.js';
 import { change as passwordChange, forgot as passwordForgot, reset as passwordReset } from './password.js';
 import { deleteAccount } from './account.js';
 import { usersCommands } from './users.js';
-import { mfaCommands } from './mfa.js';
+import { mfaCommands, usersMfaReset } from './mfa.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
@@ -29,7 +29,7 @@ import { mfaCommands } from './mfa.js';
  */
 export const commands: readonly CommandDef[] = [
   dev, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
-  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...mfaCommands, ...usersCommands,
+  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...mfaCommands, ...usersCommands, usersMfaReset,
 ];
 
 /** What `--help` says of each command group (`authstack users --help` lists its subcommands). */
@@ -39,4 +39,5 @@ export const commandGroups: Readonly<Record<string, string>> = {
   mfa: 'two-factor sign-in with an authenticator app (TOTP) for the signed-in user',
   users: 'administer the pool\'s users: list, show, create, confirm, disable, delete, groups (IAM credentials on AWS)',
   'users groups': 'a user\'s groups, and the pool\'s',
+  'users mfa': 'a user\'s two-factor sign-in, as an administrator',
 };

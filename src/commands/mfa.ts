@@ -1,6 +1,7 @@
 import { defineCommand } from '../core/command.js';
 import { confirmOrRefuse } from '../core/confirm.js';
 import { UserError, usageError } from '../core/errors.js';
+import { checkEmail } from '../core/parse.js';
 import { freshSession } from '../client/auth.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
@@ -99,6 +100,29 @@ export const mfaDisable = defineCommand({
     await mfa.setTotp(ctx, target, session.accessToken, false);
     const doc: MfaStatusResult = { username: session.username, totp: 'off' };
     ctx.out.result(doc, (c) => `${c.green('✔')} Two-factor sign-in is off for ${session.username}`);
+  },
+});
+
+export const usersMfaReset = defineCommand({
+  name: 'users mfa reset',
+  description: 'turn a user\'s two-factor sign-in off as an administrator (a lost phone); asks first',
+  args: { email: { description: 'the user\'s email address', required: true } },
+  options: { yes: { type: 'switch', short: 'y', description: 'do not ask (for scripts)' }, ...targetFlags },
+  examples: ['authstack users mfa reset ada@example.com', 'authstack users mfa reset ada@example.com --yes'],
+  async run({ args, options }, ctx) {
+    const email = checkEmail(args.email);
+    const target = await resolveTarget(ctx, options);
+    if (!options.yes) {
+      const ok = await confirmOrRefuse(ctx, `Turn two-factor sign-in off for ${email}? They sign in with the password alone, or set up a new app where MFA is required.`, {
+        doing: 'reset the user\'s two-factor sign-in',
+        hint: 'Pass --yes',
+      });
+      if (!ok) throw new UserError('aborted', 'Nothing was changed.', { code: 'Aborted' });
+    }
+    const admin = await (await import('../client/users.js')).userAdmin(ctx, target);
+    await admin.resetMfa(email);
+    const doc: MfaStatusResult = { username: email, totp: 'off' };
+    ctx.out.result(doc, (c) => `${c.green('✔')} Two-factor sign-in is off for ${email}; they can set it up again with authstack mfa setup`);
   },
 });
 

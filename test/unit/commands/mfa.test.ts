@@ -4,12 +4,15 @@
  * secret the command printed, as an authenticator app would from the QR code.
  */
 import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildStackModel, type MfaSetting } from '../../../src/core/stack-model.js';
 import { TOTP_PERIOD_SECONDS, totpCode } from '../../../src/core/totp.js';
 import { AUTH_SESSION_TTL_MS } from '../../../src/local/cognito/auth-sessions.js';
 import { localClient, localPool, startLocalCognito, type LocalCognito } from '../../../src/local/cognito.js';
+import { ProjectState } from '../../../src/core/targets.js';
 import { clientFor } from '../../helpers/local-cognito.js';
 import { tempDir } from '../../helpers/local-temp.js';
 import { runCli, type Answers } from '../../helpers/run-cli.js';
@@ -23,24 +26,27 @@ const clock = { get: () => new Date(now) };
 interface Pool {
   cognito: LocalCognito;
   client: CognitoIdentityProviderClient;
-  env: NodeJS.ProcessEnv;
+  /** The project folder whose recorded local target is this pool (as `authstack dev` records it). */
+  cwd: string;
 }
 const pools: Partial<Record<MfaSetting, Pool>> = {};
 let dir: Awaited<ReturnType<typeof tempDir>>;
 
 async function start(mfa: MfaSetting): Promise<Pool> {
   const model = buildStackModel({ mfa });
-  const cognito = await startLocalCognito({ port: 0, dataDir: `${dir.path}/${mfa}`, clock, settings: { pool: localPool(model), client: localClient(model) } });
-  const env = {
-    AUTHSTACK_COGNITO_ENDPOINT: cognito.endpoint,
-    AUTHSTACK_USER_POOL_ID: cognito.userPoolId,
-    AUTHSTACK_USER_POOL_CLIENT_ID: cognito.clientId,
-    AUTHSTACK_PASSWORD: PASSWORD,
-    AWS_REGION: cognito.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  };
-  return { cognito, client: clientFor(cognito), env };
+  const cwd = join(dir.path, mfa);
+  const cognito = await startLocalCognito({ port: 0, dataDir: join(cwd, '.authstack', 'local'), clock, settings: { pool: localPool(model), client: localClient(model) } });
+  await new ProjectState(cwd).saveTarget({
+    name: 'local',
+    kind: 'local',
+    apiUrl: 'http://127.0.0.1:9',
+    region: cognito.region,
+    userPoolId: cognito.userPoolId,
+    clientId: cognito.clientId,
+    cognitoEndpoint: cognito.endpoint,
+    localDataDir: join(cwd, '.authstack', 'local'),
+  });
+  return { cognito, client: clientFor(cognito), cwd };
 }
 
 beforeAll(async () => {
@@ -74,8 +80,8 @@ function userCli(pool: Pool) {
   return (argv: string[], opts: { stdin?: string; answers?: (printed: () => string) => Answers } = {}) => {
     let printed = '';
     return runCli(argv, {
-      cwd: dir.path,
-      env: { ...pool.env, AUTHSTACK_CONFIG_DIR: config },
+      cwd: pool.cwd,
+      env: { AUTHSTACK_PASSWORD: PASSWORD, AUTHSTACK_CONFIG_DIR: config },
       stdin: opts.stdin,
       answers: opts.answers?.(() => printed),
       onOutput: (s) => (printed += s),
@@ -194,6 +200,31 @@ describe('authstack login with TOTP on', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('expired');
     expect(r.stderr).toContain(`authstack login ${email}`);
+  });
+});
+
+describe('authstack users mfa reset', () => {
+  it("shows the user's MFA in users show, turns it off after asking (--yes for scripts), and login then takes the password alone", async () => {
+    const { email, run } = await userWithTotp(pools.optional!);
+    expect((await run(['users', 'show', email, '--json'])).json().mfa).toBe('totp');
+    expect((await run(['users', 'show', email])).stdout).toMatch(/mfa\s+authenticator app \(TOTP\)/);
+    expect((await run(['users', 'mfa', 'reset', email])).code).toBe(4);
+    const reset = await run(['users', 'mfa', 'reset', email, '--yes', '--json']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.json()).toEqual({ username: email, totp: 'off' });
+    expect((await run(['users', 'show', email, '--json'])).json().mfa).toBe('off');
+    expect((await run(['login', email])).code).toBe(0);
+  });
+
+  it('where MFA is required, the reset user sets a new app up at the next login', async () => {
+    const email = await confirmedUser(pools.required!);
+    const run = userCli(pools.required!);
+    expect((await run(['login', email], { answers: (printed) => ({ 'First code': () => totpCode(secretIn(printed()), now) }) })).code).toBe(0);
+    expect((await run(['users', 'mfa', 'reset', email, '--yes'])).code).toBe(0);
+    now += STEP_MS;
+    const again = await run(['login', email], { answers: (printed) => ({ 'First code': () => totpCode(secretIn(printed()), now) }) });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('set up an authenticator app');
   });
 });
 
