@@ -3,7 +3,7 @@
  * against local Cognitos (MFA optional, MFA required) on a clock the tests move. The codes are computed from the
  * secret the command printed, as an authenticator app would from the QR code.
  */
-import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminConfirmSignUpCommand, type CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
