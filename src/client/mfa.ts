@@ -6,7 +6,7 @@
 import type { Context } from '../core/context.js';
 import { UserError } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
-import { groupedSecret, totpUri } from '../core/totp.js';
+import { groupedSecret, totpCode, totpUri } from '../core/totp.js';
 import { cognitoClient, cognitoError, cognitoSend, type ChallengeAnswer, type ChallengeStep } from './auth.js';
 
 /** How many codes a sign-in or setup takes before it stops: Cognito spends a session after a few wrong ones. */
@@ -214,5 +214,33 @@ export function mfaChallengeAnswer(ctx: Context, target: Target, username: strin
     const verified = await withCodes(ctx, source, 'First code from the app', (code) => verifyToken(ctx, target, { session }, code));
     session = verified.session ?? session;
     return respond({ ChallengeName: 'MFA_SETUP', Session: session, ChallengeResponses: { USERNAME: user } });
+  };
+}
+
+/**
+ * The answer for a user whose secret nobody else holds (smoke's own user): MFA_SETUP with a new secret and a code
+ * computed from it, as an authenticator app would, so a run passes on a pool that requires MFA.
+ */
+export function computedMfaAnswer(ctx: Context, target: Target, username: string): ChallengeAnswer {
+  return async (step) => {
+    if (step.ChallengeName !== 'MFA_SETUP') return step;
+    const { client, sdk } = await cognitoClient(ctx, target);
+    const associated = await associateToken(ctx, target, { session: step.Session ?? '' });
+    const verified = await verifyToken(ctx, target, { session: associated.session ?? '' }, totpCode(associated.secret, ctx.clock.now()));
+    try {
+      return (await cognitoSend(ctx, (abortSignal) =>
+        client.send(
+          new sdk.RespondToAuthChallengeCommand({
+            ClientId: target.clientId,
+            ChallengeName: 'MFA_SETUP',
+            Session: verified.session,
+            ChallengeResponses: { USERNAME: step.ChallengeParameters?.USER_ID_FOR_SRP ?? username },
+          }),
+          { abortSignal },
+        ),
+      )) as ChallengeStep;
+    } catch (err) {
+      throw mfaError(err, username);
+    }
   };
 }
