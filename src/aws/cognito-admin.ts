@@ -16,6 +16,7 @@ import {
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
+  AdminSetUserMFAPreferenceCommand,
   DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   ListGroupsCommand,
@@ -113,6 +114,8 @@ export interface UserAdminApi {
   deleteUser(username: string): Promise<void>;
   resetPassword(username: string): Promise<void>;
   signOut(username: string): Promise<void>;
+  /** Turns the user's TOTP off (AdminSetUserMFAPreference): a lost phone; where MFA is required they set up a new one at the next sign-in. */
+  resetMfa(username: string): Promise<void>;
   addToGroup(username: string, group: string): Promise<void>;
   removeFromGroup(username: string, group: string): Promise<void>;
   listGroups(username?: string): Promise<string[]>;
@@ -178,7 +181,8 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
         if (errorName(err) === 'UserNotFoundException') return undefined;
         throw userAdminError(err, `read the user ${username}`, where, { user: username });
       }
-      return { ...toPoolUser(out), groups: await api.listGroups(username) };
+      const mfa = (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') ? 'totp' : 'off';
+      return { ...toPoolUser(out), mfa, groups: await api.listGroups(username) };
     },
     async createUser({ email, password, attributes, temporary }) {
       const extra = Object.entries(attributes ?? {}).filter(([name]) => name !== 'email' && name !== 'email_verified').map(([Name, Value]) => ({ Name, Value }));
@@ -221,6 +225,9 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
     },
     async signOut(username) {
       await call(`sign out ${username}`, { user: username }, new AdminUserGlobalSignOutCommand({ ...base, Username: username }));
+    },
+    async resetMfa(username) {
+      await call(`reset the MFA of ${username}`, { user: username }, new AdminSetUserMFAPreferenceCommand({ ...base, Username: username, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }));
     },
     async addToGroup(username, group) {
       await call(`add ${username} to ${group}`, { user: username, group }, new AdminAddUserToGroupCommand({ ...base, Username: username, GroupName: group }));

@@ -114,13 +114,25 @@ function toSession(username: string, result: AuthResult | undefined, now: number
 export type AuthFlow = 'srp' | 'password';
 export const AUTH_FLOWS: readonly AuthFlow[] = ['srp', 'password'];
 
+/** A sign-in step Cognito answered: tokens, or the next challenge with its session. */
+export interface ChallengeStep {
+  ChallengeName?: string;
+  ChallengeParameters?: Record<string, string>;
+  Session?: string;
+  AuthenticationResult?: AuthResult;
+}
+/** Answers a challenge that follows the password (client/mfa.ts: the TOTP ones), or returns the step as it is. */
+export type ChallengeAnswer = (step: ChallengeStep) => Promise<ChallengeStep>;
+
 /**
- * What sign-in does when Cognito answers NEW_PASSWORD_REQUIRED (a user an admin created, signing in with the
- * temporary password): `newPassword` is asked for the password to set, already checked against the pool's policy.
- * Without it the challenge is an error saying how to answer it.
+ * What sign-in does with the challenges Cognito may answer the password with. `newPassword`: asked for the password
+ * to set on NEW_PASSWORD_REQUIRED (a user an admin created, signing in with the temporary password), already checked
+ * against the pool's policy; without it that challenge is an error saying how to answer it. `answer`: the
+ * challenges after it (TOTP: SOFTWARE_TOKEN_MFA, MFA_SETUP).
  */
 export interface SignInOptions {
   newPassword?: () => Promise<string>;
+  answer?: ChallengeAnswer;
 }
 
 /** Signs in and saves the session (never printed). */
@@ -135,7 +147,7 @@ export async function authenticate(ctx: Context, target: Target, username: strin
   const { client, sdk } = await cognitoClient(ctx, target);
   const initiate = (input: ConstructorParameters<typeof sdk.InitiateAuthCommand>[0]) =>
     cognitoSend(ctx, (abortSignal) => client.send(new sdk.InitiateAuthCommand(input), { abortSignal }));
-  let out: { ChallengeName?: string; ChallengeParameters?: Record<string, string>; Session?: string; AuthenticationResult?: AuthResult };
+  let out: ChallengeStep;
   try {
     if (flow === 'password') {
       out = await initiate({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: target.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } });
@@ -190,6 +202,7 @@ export async function authenticate(ctx: Context, target: Target, username: strin
       throw mapped.code === 'InvalidPassword' ? new UserError('usage', mapped.message, { code: mapped.code }) : mapped;
     }
   }
+  if (out.ChallengeName && options.answer) out = await options.answer(out);
   if (out.ChallengeName) {
     throw new UserError('auth', `Cognito asked for the ${out.ChallengeName} challenge, which authstack does not handle.`, { code: 'ChallengeRequired' });
   }

@@ -96,7 +96,7 @@ export function amplifyConfig(target: FrontendTarget, pool: PoolDescription): Re
             requireNumbers: policy.require_numbers,
             requireSpecialCharacters: policy.require_symbols,
           },
-          mfa: { status: mfa === 'NONE' ? 'off' : mfa === 'REQUIRED' ? 'on' : 'optional', smsEnabled: false, totpEnabled: false },
+          mfa: { status: mfa === 'NONE' ? 'off' : mfa === 'REQUIRED' ? 'on' : 'optional', smsEnabled: false, totpEnabled: mfa !== 'NONE' },
         },
       },
       API: { REST: { [API_NAME]: { endpoint: api.endpoint, region: api.region } } },
@@ -113,7 +113,7 @@ export function amplifyConfig(target: FrontendTarget, pool: PoolDescription): Re
       username_attributes: usernameAttributes,
       user_verification_types: [...(pool.AutoVerifiedAttributes ?? [])],
       mfa_configuration: mfa,
-      mfa_methods: [],
+      mfa_methods: mfa === 'NONE' ? [] : ['TOTP'],
       ...(target.hostedUi
         ? {
             oauth: {

@@ -7,7 +7,7 @@ import { checkHealth } from '../core/health.js';
 import { isDomainPrefix } from '../core/hosted-ui.js';
 import { table } from '../core/output.js';
 import { passwordPolicyOf } from '../core/password-policy.js';
-import { DEFAULTS, LOG_RETENTION_DAYS, buildStackModel, buildStackSettings, valueRule, type StackSettings } from '../core/stack-model.js';
+import { DEFAULTS, LOG_RETENTION_DAYS, MFA_SETTINGS, buildStackModel, buildStackSettings, valueRule, type StackSettings } from '../core/stack-model.js';
 import { stackSettingsFromGlobal, type ProjectConfig } from '../core/project-config.js';
 import type { DeployResult } from './results.js';
 import { redirectUrlFlags } from './target-flags.js';
@@ -57,6 +57,7 @@ export const templateFlags = {
   groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
   ...redirectUrlFlags,
   authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+  mfa: { type: 'value', placeholder: 'setting', description: 'two-factor sign-in with an authenticator app: off, optional or required (default: off)', parse: oneOf('--mfa', MFA_SETTINGS) },
 } as const satisfies OptionSpecs;
 
 /** The settings `templateFlags` give, over the configuration file's. */
@@ -70,6 +71,7 @@ export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): 
     authDomainPrefix: options.authDomainPrefix,
     callbackUrls: options.callbackUrl,
     logoutUrls: options.logoutUrl,
+    mfa: options.mfa,
   };
 }
 

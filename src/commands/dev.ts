@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { EXIT, UserError, usageError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
-import { corsOrigin, groupList, port } from '../core/parse.js';
+import { corsOrigin, groupList, oneOf, port } from '../core/parse.js';
+import { MFA_CONFIGURATION, MFA_SETTINGS, type MfaSetting } from '../core/stack-model.js';
 import type { Context } from '../core/context.js';
 import { signInUrl } from '../core/hosted-ui.js';
 import type { Output } from '../core/output.js';
@@ -16,6 +17,13 @@ import { checkedSeed } from './users.js';
 import { redirectUrlFlags } from './target-flags.js';
 import { devRunFlags, runDevCommand } from './dev-run.js';
 import { portInUse, recordDevPorts } from './dev-ports.js';
+
+const mfaFlag = {
+  type: 'value',
+  placeholder: 'setting',
+  description: 'two-factor sign-in for the local pool: off, optional or required (as deploy --mfa)',
+  parse: oneOf<MfaSetting>('--mfa', MFA_SETTINGS),
+} as const;
 
 export default defineCommand({
   name: 'dev',
@@ -38,6 +46,7 @@ export default defineCommand({
       description: 'user pool groups to create when missing, comma-separated (as deploy --groups)',
       parse: groupList,
     },
+    mfa: mfaFlag,
     seed: {
       type: 'value',
       placeholder: 'file',
@@ -97,7 +106,10 @@ export default defineCommand({
       cognitoPort,
       reset: options.reset,
       // The pool, client and groups a deploy of this project gets; dev's own flags win.
-      settings: { pool: localPool(project.model), client: localClient(project.model) },
+      settings: {
+        pool: { ...localPool(project.model), ...(options.mfa ? { MfaConfiguration: MFA_CONFIGURATION[options.mfa] } : {}) },
+        client: localClient(project.model),
+      },
       model: local.model,
       services: local.services,
       bundleFor: (fn) => functionBundle(ctx, bundle, fn),

@@ -22,6 +22,7 @@ import routes from './routes.js';
 import { change as passwordChange, forgot as passwordForgot, reset as passwordReset } from './password.js';
 import { deleteAccount } from './account.js';
 import { usersCommands } from './users.js';
+import { mfaCommands, usersMfaReset } from './mfa.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
@@ -30,13 +31,15 @@ import { usersCommands } from './users.js';
  */
 export const commands: readonly CommandDef[] = [
   init, dev, routes, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
-  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands,
+  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...mfaCommands, ...usersCommands, usersMfaReset,
 ];
 
 /** What `--help` says of each command group (`authstack users --help` lists its subcommands). */
 export const commandGroups: Readonly<Record<string, string>> = {
   password: 'forgotten passwords, resets and changes (the user\'s own, through Cognito\'s public APIs)',
   account: 'the signed-in user\'s own account',
+  mfa: 'two-factor sign-in with an authenticator app (TOTP) for the signed-in user',
   users: 'administer the pool\'s users: list, show, create, confirm, disable, delete, groups (IAM credentials on AWS)',
   'users groups': 'a user\'s groups, and the pool\'s',
+  'users mfa': 'a user\'s two-factor sign-in, as an administrator',
 };

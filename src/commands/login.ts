@@ -19,6 +19,7 @@ const loginFlags = {
   },
   browser: { type: 'switch', description: 'sign in on the hosted sign-in page in a browser (authorization code + PKCE)' },
   open: { type: 'negated-switch', description: 'with --browser: print the sign-in URL instead of opening a browser' },
+  mfaCode: { type: 'value', placeholder: 'code', description: 'the authenticator app\'s 6-digit code when Cognito asks for one (- reads it from stdin)' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -32,6 +33,7 @@ export default defineCommand({
     'printf %s "$PASSWORD" | authstack login ada@example.com --password-stdin',
     'printf "%s\\n%s" "$TEMPORARY" "$NEW" | authstack login ada@example.com --password-stdin   # an invited user',
     'authstack login ada@example.com --auth-flow password',
+    'AUTHSTACK_PASSWORD=... authstack login ada@example.com --mfa-code 123456',
   ],
   async run({ args, options }, ctx) {
     if (options.browser) {
@@ -44,7 +46,11 @@ export default defineCommand({
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { cognito: true });
     const { password, piped } = await readLoginPassword(ctx, options);
-    const session = await login(ctx, target, email, password, options.authFlow, { newPassword: () => newPasswordFor(ctx, target, email, piped) });
+    const { mfaChallengeAnswer } = await import('../client/mfa.js');
+    const session = await login(ctx, target, email, password, options.authFlow, {
+      newPassword: () => newPasswordFor(ctx, target, email, piped),
+      answer: mfaChallengeAnswer(ctx, target, email, { code: options.mfaCode }),
+    });
     report(ctx, target, email, options.authFlow, session.expiresAt);
   },
 });

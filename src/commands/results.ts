@@ -342,3 +342,21 @@ export interface InitResult {
   /** Files that existed and were left as they are. */
   kept: string[];
 }
+
+/** `authstack mfa setup --json` (the secret to enter, then `mfa verify <code>`) and `mfa verify --json`. */
+export interface MfaSetupResult {
+  username: string;
+  /** `pending`: associated, waiting for `authstack mfa verify <code>`; `on`: verified, on and preferred. */
+  totp: 'pending' | 'on';
+  /** The base32 secret and the `otpauth://` URI for the app (only while pending). */
+  secret?: string;
+  uri?: string;
+}
+
+/** `authstack mfa status --json` and `mfa disable --json`. */
+export interface MfaStatusResult {
+  username: string;
+  totp: 'on' | 'off';
+  /** Cognito's PreferredMfaSetting, e.g. `SOFTWARE_TOKEN_MFA`. */
+  preferred?: string;
+}

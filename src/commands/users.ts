@@ -41,6 +41,7 @@ export function userLines(u: UserResult): string {
     ['status', u.status ?? ''],
     ['enabled', String(u.enabled)],
     ['groups', (u.groups ?? []).join(', ')],
+    ...(u.mfa ? [['mfa', u.mfa === 'totp' ? 'authenticator app (TOTP)' : 'off'] as [string, string]] : []),
     ['created', u.created ?? ''],
     ['modified', u.modified ?? ''],
     ...Object.entries(u.attributes).filter(([k]) => k !== 'email').map(([k, v]) => [`  ${k}`, v] as [string, string]),

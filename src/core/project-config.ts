@@ -11,7 +11,7 @@ import { OAUTH_SCOPES, isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
 import { checkResourceServers, checkRoutes, crossCheckRoutes } from './routes.js';
 import { checkRouteHandlers } from './route-handlers.js';
-import { LOG_RETENTION_DAYS, MAX_GROUPS, valueRule, type StackSettings } from './stack-model.js';
+import { LOG_RETENTION_DAYS, MAX_GROUPS, MFA_SETTINGS, valueRule, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
 
@@ -125,6 +125,7 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
     requireSymbols: boolean,
   }),
   deletionProtection: oneOf(['ACTIVE', 'INACTIVE']),
+  mfa: oneOf(MFA_SETTINGS),
   sesIdentityArn: string({ test: (v) => SES_ARN.test(v), says: 'an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)' }),
   sesFromAddress: string({ test: (v) => SES_FROM.test(v), says: 'an email address, optionally with a display name' }),
   accessTokenValidityMinutes: integer(5, 1440),

@@ -54,12 +54,18 @@ export interface PasswordPolicySettings {
   readonly temporaryPasswordValidityDays: number;
 }
 
+/** The configuration's words for MFA (`mfa`, `--mfa`), and Cognito's for the same settings. */
+export const MFA_SETTINGS = ['off', 'optional', 'required'] as const;
+export type MfaSetting = (typeof MFA_SETTINGS)[number];
+export type MfaConfiguration = 'OFF' | 'OPTIONAL' | 'ON';
+export const MFA_CONFIGURATION: Readonly<Record<MfaSetting, MfaConfiguration>> = { off: 'OFF', optional: 'OPTIONAL', required: 'ON' };
+
 export interface PoolSettings {
   /** ACTIVE refuses deletion of the pool until it is set to INACTIVE. */
   readonly deletionProtection: 'ACTIVE' | 'INACTIVE';
   readonly passwordPolicy: PasswordPolicySettings;
-  /** Multi-factor sign-in is not offered. */
-  readonly mfa: 'OFF';
+  /** Multi-factor sign-in with an authenticator app (TOTP): not offered (OFF, the default), OPTIONAL or required (ON). */
+  readonly mfa: MfaConfiguration;
   /** Users sign in with their email address, which Cognito verifies. */
   readonly usernameAttributes: readonly ['email'];
   /** A verified SES identity sends the emails; absent: Cognito's own sender. */
@@ -225,6 +231,8 @@ export interface StackSettings {
   groups?: readonly string[];
   passwordPolicy?: Partial<Omit<PasswordPolicySettings, 'temporaryPasswordValidityDays'>>;
   deletionProtection?: 'ACTIVE' | 'INACTIVE';
+  /** Two-factor sign-in with TOTP. Default `off`. */
+  mfa?: MfaSetting;
   sesIdentityArn?: string;
   sesFromAddress?: string;
   accessTokenValidityMinutes?: number;
@@ -276,7 +284,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     pool: {
       deletionProtection: s.deletionProtection ?? DEFAULTS.pool.deletionProtection,
       passwordPolicy: { ...DEFAULTS.pool.passwordPolicy, ...s.passwordPolicy },
-      mfa: DEFAULTS.pool.mfa,
+      mfa: s.mfa ? MFA_CONFIGURATION[s.mfa] : DEFAULTS.pool.mfa,
       usernameAttributes: DEFAULTS.pool.usernameAttributes,
       ...(ses ? { ses } : {}),
     },

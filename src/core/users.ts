@@ -10,6 +10,8 @@ export interface PoolUser {
   created?: string;
   modified?: string;
   attributes: Record<string, string>;
+  /** Two-factor sign-in: `totp` when the user's authenticator app is on (`users show`; not `users list`, whose Cognito call does not say). */
+  mfa?: 'totp' | 'off';
   /** The user's groups (`users show`, `users create`; not `users list`). */
   groups?: string[];
 }

@@ -20,6 +20,7 @@ import type { BuiltAsset } from './build-functions.js';
 import { codeOnlyDifference, mayCompareTemplate, planDeploy, type DeployFacts } from './plan.js';
 import { LOGICAL_IDS, PARAMETERS, parseTemplate } from './template.js';
 import { API_FUNCTION_ID } from '../core/stack-model.js';
+import { mfaChange, templateMfa } from './mfa-change.js';
 
 export interface DeployStackOptions {
   /** CloudFormation stack name. */
@@ -154,13 +155,16 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
   });
 
   // The deployed template text and parameters are the record of the last deploy, code included (each zip is
-  // named by its hash), so this works from any machine without local state.
+  // named by its hash), so this works from any machine without local state. It is read for the comparison, and
+  // when this template sets MFA (a change to it may be refused).
   let facts: DeployFacts = { stack, desired, templateSha256 };
-  if (stack && mayCompareTemplate(facts)) {
-    const deployedBody = await deps.cfn.getTemplate(stackName);
+  const deployedBody = stack && (mayCompareTemplate(facts) || (templateMfa(templateBody) ?? 'OFF') !== 'OFF') ? await deps.cfn.getTemplate(stackName) : undefined;
+  if (stack && deployedBody !== undefined && mayCompareTemplate(facts)) {
     facts = { ...facts, deployedTemplateSha256: sha256Hex(deployedBody) };
     if (facts.deployedTemplateSha256 !== templateSha256) facts = { ...facts, codeOnly: codeOnlyFunctions(deployedBody, templateBody) };
   }
+  const mfa = deployedBody === undefined ? undefined : mfaChange(deployedBody, templateBody);
+  if (mfa) deps.emit({ type: 'info', message: mfa.note });
   const plan = planDeploy(facts);
   if (plan.kind === 'no-changes') {
     deps.emit({ type: 'info', message: `No changes: stack ${stackName} already runs this template (its code included) and these parameters.` });

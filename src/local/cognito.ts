@@ -17,6 +17,7 @@ import {
   asCognitoError,
   type CognitoError,
 } from './cognito/errors.js';
+import { syncPoolMfa } from './cognito/pool-mfa.js';
 import { createDispatch, type Dispatch } from './cognito/registry.js';
 import {
   loadCognitoLocal,
@@ -306,10 +307,13 @@ async function ensurePool(
       if (JSON.stringify(pool.options.Policies) !== JSON.stringify(settings.pool.Policies)) {
         await route('UpdateUserPool')(ctx, { UserPoolId: recorded.userPoolId, Policies: settings.pool.Policies });
       }
+      const options = (await services.cognito.getUserPool(ctx, recorded.userPoolId)).options;
+      await syncPoolMfa(route, ctx, recorded.userPoolId, options, settings.pool.MfaConfiguration);
       return recorded;
     }
   }
   const pool = (await route('CreateUserPool')(ctx, settings.pool)) as { UserPool: { Id: string } };
+  await syncPoolMfa(route, ctx, pool.UserPool.Id, {}, settings.pool.MfaConfiguration);
   const client = (await route('CreateUserPoolClient')(ctx, { ...settings.client, UserPoolId: pool.UserPool.Id })) as {
     UserPoolClient: { ClientId: string };
   };

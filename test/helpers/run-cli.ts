@@ -61,7 +61,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<CliResul
   };
 }
 
-export type Answers = Record<string, string | boolean | readonly string[]>;
+/** An answer, a list answered in order, or a function called when the prompt is shown (e.g. a code that depends on what the run printed). */
+export type Answers = Record<string, string | boolean | readonly string[] | (() => string)>;
 
 /**
  * Answers prompts from a script. Checked questions behave as the real prompter's: each answer goes through
@@ -77,6 +78,7 @@ export function scriptedPrompter(answers: Answers): Prompter & { asked: string[]
     if (key === undefined) throw new Error(`Unexpected prompt: "${message}"`);
     const value = answers[key]!;
     if (typeof value === 'string' || typeof value === 'boolean') return value;
+    if (typeof value === 'function') return value();
     const i = used.get(key) ?? 0;
     used.set(key, i + 1);
     if (i >= value.length) throw new Error(`No answer left for "${message}"`);

@@ -38,6 +38,8 @@ export function poolResources(model: StackModel): Record<string, CfnResource> {
       UsernameConfiguration: { CaseSensitive: false },
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      // TOTP is the one second factor (no SMS: no SMS role, no costs). MFA off writes nothing: Cognito's default.
+      ...(model.pool.mfa === 'OFF' ? {} : { MfaConfiguration: model.pool.mfa, EnabledMfas: ['SOFTWARE_TOKEN_MFA'] }),
       Policies: {
         PasswordPolicy: {
           MinimumLength: ref(P.passwordMinimumLength),

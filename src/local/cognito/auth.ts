@@ -8,6 +8,7 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from './errors.js';
+import { mfaChallenge } from './mfa.js';
 
 /** The flows InitiateAuth knows, each with the ExplicitAuthFlows entry that allows it. */
 const AUTH_FLOWS: Record<string, string> = {
@@ -47,13 +48,16 @@ export async function signIn(c: OperationContext, pool: UserPoolService, user: L
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
-/** What follows a proved password, by the user's state: tokens, or the challenge or refusal Cognito answers. */
+/**
+ * What follows a proved password, by the user's state: tokens, or the challenge (a new password, a TOTP code, a TOTP
+ * setup) or refusal Cognito answers.
+ */
 export async function afterPassword(c: OperationContext, pool: UserPoolService, user: LocalUser, client: AppClient): Promise<AuthResult> {
   if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
   if (user.UserStatus === 'UNCONFIRMED') throw new UserNotConfirmedException();
   if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
   if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(c, pool, user, client.ClientId);
-  return signIn(c, pool, user, client);
+  return mfaChallenge(c, pool, user, client.ClientId) ?? signIn(c, pool, user, client);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

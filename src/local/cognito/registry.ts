@@ -8,9 +8,12 @@ import { CognitoError, NotAuthorizedException } from './errors.js';
 import { adminAddUserToGroup } from './operations/admin-add-user-to-group.js';
 import { adminInitiateAuth } from './operations/admin-initiate-auth.js';
 import { adminRemoveUserFromGroup } from './operations/admin-remove-user-from-group.js';
+import { adminRespondToAuthChallenge } from './operations/admin-respond-to-auth-challenge.js';
+import { adminSetUserMFAPreference } from './operations/admin-set-user-mfa-preference.js';
 import { adminResetUserPassword } from './operations/admin-reset-user-password.js';
 import { adminSetUserPassword } from './operations/admin-set-user-password.js';
 import { adminUserGlobalSignOut } from './operations/admin-user-global-sign-out.js';
+import { associateSoftwareToken } from './operations/associate-software-token.js';
 import { changePassword } from './operations/change-password.js';
 import { confirmForgotPassword } from './operations/confirm-forgot-password.js';
 import { confirmSignUp } from './operations/confirm-sign-up.js';
@@ -23,7 +26,9 @@ import { listUsers } from './operations/list-users.js';
 import { resendConfirmationCode } from './operations/resend-confirmation-code.js';
 import { respondToAuthChallenge } from './operations/respond-to-auth-challenge.js';
 import { revokeToken } from './operations/revoke-token.js';
+import { setUserMFAPreference } from './operations/set-user-mfa-preference.js';
 import { signUp } from './operations/sign-up.js';
+import { verifySoftwareToken } from './operations/verify-software-token.js';
 
 // Each handler keeps its SDK types; the registry only needs to call it with a body off the wire.
 type AnyOperation = Operation<never, object>;
@@ -48,10 +53,15 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   AdminAddUserToGroup: adminAddUserToGroup,
   AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
   AdminSetUserPassword: adminSetUserPassword,
+  AssociateSoftwareToken: associateSoftwareToken,
+  VerifySoftwareToken: verifySoftwareToken,
+  SetUserMFAPreference: setUserMFAPreference,
+  AdminSetUserMFAPreference: adminSetUserMFAPreference,
+  AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
 };
 
 /** Operations that check their access token themselves (they need its claims). */
-const CHECK_OWN_TOKEN = new Set(['GlobalSignOut', 'ChangePassword']);
+const CHECK_OWN_TOKEN = new Set(['GlobalSignOut', 'ChangePassword', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'SetUserMFAPreference']);
 
 /** Runs one operation (`SignUp`, `GetUser`, ...) with AWS's behaviour; errors carry Cognito's `code`. */
 export type Dispatch = (target: string, req: Request) => Promise<unknown>;

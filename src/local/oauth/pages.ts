@@ -12,8 +12,11 @@ export interface PageOptions {
   notice?: string;
   /** Pre-filled email. */
   username?: string;
-  /** The session of the challenge a form answers (a new password), carried in a hidden field. */
+  /** The session of the challenge a form answers (a new password, a TOTP code), carried in a hidden field. */
   session?: string;
+  /** A TOTP setup's secret, and its QR code as inline SVG (made by the qrcode library, not from user input). */
+  secret?: string;
+  qrSvg?: string;
 }
 
 const STYLE = `
@@ -184,5 +187,47 @@ export function errorPage(error: string, description: string): string {
     description,
     `<p><code>error=${escapeHtml(error)}</code></p>`,
     { query: '', csrf: '' },
+  );
+}
+
+const codeField = (opts: PageOptions): string =>
+  `<label for="code">Code from your authenticator app</label>
+<input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required autofocus${described(opts)}>`;
+
+const challengeFields = (opts: PageOptions): string =>
+  `<input type="hidden" name="username" value="${escapeHtml(opts.username ?? '')}">
+<input type="hidden" name="session" value="${escapeHtml(opts.session ?? '')}">`;
+
+/** The second step of a sign-in with TOTP on (Cognito's SOFTWARE_TOKEN_MFA). */
+export function mfaCodePage(opts: PageOptions): string {
+  return layout(
+    'Two-factor sign-in',
+    'Enter the 6-digit code your authenticator app shows',
+    `<form method="post" action="${path('/mfa', opts.query)}" novalidate>
+${csrfField(opts)}
+${challengeFields(opts)}
+${codeField(opts)}
+<button type="submit" name="signInSubmitButton">Sign in</button>
+</form>`,
+    opts,
+  );
+}
+
+/** The TOTP setup a pool that requires MFA asks of a user without it (Cognito's MFA_SETUP): QR code, secret, first code. */
+export function mfaSetupPage(opts: PageOptions): string {
+  const secret = escapeHtml((opts.secret ?? '').replace(/(.{4})(?=.)/g, '$1 '));
+  return layout(
+    'Set up two-factor sign-in',
+    'Scan the QR code with an authenticator app, then enter the code it shows',
+    `<figure style="margin:0;text-align:center"><div role="img" aria-label="QR code of the authenticator app secret" style="width:12rem;margin:0 auto">${opts.qrSvg ?? ''}</div>
+<figcaption class="hint">Or enter this secret by hand: <code id="secret">${secret}</code></figcaption></figure>
+<form method="post" action="${path('/mfaSetup', opts.query)}" novalidate>
+${csrfField(opts)}
+${challengeFields(opts)}
+<input type="hidden" name="secret" value="${escapeHtml(opts.secret ?? '')}">
+${codeField(opts)}
+<button type="submit">Verify and sign in</button>
+</form>`,
+    opts,
   );
 }

@@ -20,6 +20,7 @@ import { forceChangePassword } from './endpoints/force-change-password.js';
 import { forgotPassword } from './endpoints/forgot-password.js';
 import { login } from './endpoints/login.js';
 import { logout } from './endpoints/logout.js';
+import { mfaCode, mfaSetup } from './endpoints/mfa.js';
 import { revoke } from './endpoints/revoke.js';
 import { signup } from './endpoints/signup.js';
 import { token } from './endpoints/token.js';
@@ -38,6 +39,8 @@ const ENDPOINTS: readonly Endpoint[] = [
   error,
   login,
   forceChangePassword,
+  mfaCode,
+  mfaSetup,
   signup,
   confirmUser,
   forgotPassword,

@@ -22,6 +22,7 @@ describe('command options and arguments are typed from their declaration', () =>
       console: boolean;
       corsOrigin: string | undefined;
       groups: string[] | undefined;
+      mfa: 'off' | 'optional' | 'required' | undefined;
       seed: string | undefined;
       callbackUrl: string[] | undefined;
       logoutUrl: string[] | undefined;

@@ -153,7 +153,11 @@ const REQUESTS: Record<string, () => Promise<Record<string, unknown>>> = {
   },
   AdminUserGlobalSignOut: async () => ({ ...ids(), Username: (await signedIn()).email }),
   AdminInitiateAuth: async () => ({ ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: await confirmed(), PASSWORD } }),
-  AdminRespondToAuthChallenge: async () => ({ ...ids(), ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', ChallengeResponses: { USERNAME: await invited(), NEW_PASSWORD: PASSWORD }, Session: 'x' }),
+  AdminRespondToAuthChallenge: async () => {
+    const email = await invited();
+    const challenge = await ok('AdminInitiateAuth', { ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' } });
+    return { ...ids(), ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD } };
+  },
   AdminDeleteUser: async () => ({ ...ids(), Username: await confirmed() }),
   AdminSetUserMFAPreference: async () => ({ ...ids(), Username: await confirmed(), SoftwareTokenMfaSettings: { Enabled: false } }),
   AdminListDevices: async () => ({ ...ids(), Username: await confirmed() }),
@@ -225,6 +229,8 @@ describe('docs/cognito-parity.md: the hosted sign-in', () => {
     'GET /forgotPassword': () => [`/forgotPassword?${query()}`, {}],
     'GET /confirmForgotPassword': () => [`/confirmForgotPassword?${query()}`, {}],
     'POST /forceChangePassword': () => [`/forceChangePassword?${query()}`, form({})],
+    'POST /mfa': () => [`/mfa?${query()}`, form({})],
+    'POST /mfaSetup': () => [`/mfaSetup?${query()}`, form({})],
     'POST /oauth2/token': () => ['/oauth2/token', form({ grant_type: 'authorization_code', client_id: local.cognito.clientId, code: 'none' })],
     'POST /oauth2/revoke': () => ['/oauth2/revoke', form({ client_id: local.cognito.clientId, token: 'not-a-token' })],
     'GET /oauth2/userInfo': () => ['/oauth2/userInfo', { headers: { authorization: 'Bearer not-a-token' } }],

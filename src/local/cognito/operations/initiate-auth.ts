@@ -1,6 +1,6 @@
 /**
- * InitiateAuth with the flows the app client allows: USER_PASSWORD_AUTH (through cognito-local, with Cognito's
- * user lookup, disabled-user and new-password checks), USER_SRP_AUTH (the PASSWORD_VERIFIER challenge, also for
+ * InitiateAuth with the flows the app client allows: USER_PASSWORD_AUTH (Cognito's user lookup, disabled-user,
+ * new-password and MFA challenges), USER_SRP_AUTH (the PASSWORD_VERIFIER challenge, also for
  * an unknown user when the client hides users) and REFRESH_TOKEN_AUTH (tokens of the same sign-in).
  */
 import { randomBytes } from 'node:crypto';
@@ -9,9 +9,9 @@ import type { InitiateAuthCommandInput, InitiateAuthCommandOutput } from '@aws-s
 
 import { srpVerifier, startSrpServer } from '../../../core/srp.js';
 import type { AppClient } from '../../cognito-local-modules.js';
-import { assertFlowAllowed, newPasswordChallenge, refresh, unknownUser } from '../auth.js';
+import { afterPassword, assertFlowAllowed, refresh, unknownUser } from '../auth.js';
 import { requireParameters, stringMap, type AuthResult, type Operation, type OperationContext } from '../context.js';
-import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
+import { InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException } from '../errors.js';
 import { SRP_CHALLENGE_TTL_MS } from '../srp-challenges.js';
 
 type Output = Omit<InitiateAuthCommandOutput, '$metadata'>;
@@ -27,13 +27,10 @@ export const initiateAuth: Operation<InitiateAuthCommandInput, InitiateAuthComma
       const user = await c.findUser(pool, params.USERNAME);
       if (!user) throw unknownUser(client);
       if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
-      // cognito-local asks an invited user for a new password without checking the temporary one; Cognito checks it.
-      if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
-        if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
-        return newPasswordChallenge(c, pool, user, client.ClientId) as Output;
-      }
-      const result = await c.local('InitiateAuth', { ...input, AuthParameters: { ...params, USERNAME: user.Username } });
-      return c.recordIssued(result as Output);
+      // As cognito-local orders it: a user whose password an administrator reset is told so first.
+      if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
+      if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
+      return c.recordIssued((await afterPassword(c, pool, user, client)) as Output);
     }
     case 'USER_SRP_AUTH':
       return (await srpChallenge(c, client, params)) as Output;

@@ -1,7 +1,8 @@
 /**
- * RespondToAuthChallenge: PASSWORD_VERIFIER (the SRP password claim, checked as Cognito checks it) and
- * NEW_PASSWORD_REQUIRED (the invited user's own password, against the policy, with the session Cognito issued);
- * cognito-local answers the rest (its MFA challenges).
+ * RespondToAuthChallenge: PASSWORD_VERIFIER (the SRP password claim, checked as Cognito checks it),
+ * NEW_PASSWORD_REQUIRED (the invited user's own password, against the policy, with the session Cognito issued),
+ * SOFTWARE_TOKEN_MFA (a TOTP code) and MFA_SETUP (the session a verified setup gave); cognito-local answers the rest
+ * (SMS_MFA, SELECT_MFA_TYPE: the pool offers neither).
  */
 import type {
   RespondToAuthChallengeCommandInput,
@@ -12,6 +13,16 @@ import { parseSrpTimestamp, srpVerifier, verifyPasswordClaim } from '../../../co
 import { afterPassword, signIn } from '../auth.js';
 import { requireParameters, stringMap, type AuthResult, type Operation, type OperationContext } from '../context.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
+import {
+  MFA_SETUP,
+  MFA_SETUP_VERIFIED,
+  SOFTWARE_TOKEN_MFA,
+  acceptSignInCode,
+  countWrongAnswer,
+  mfaChallenge,
+  withPreference,
+  type MfaUser,
+} from '../mfa.js';
 
 type Output = Omit<RespondToAuthChallengeCommandOutput, '$metadata'>;
 
@@ -21,6 +32,8 @@ export const respondToAuthChallenge: Operation<RespondToAuthChallengeCommandInpu
 ) => {
   if (input.ChallengeName === 'PASSWORD_VERIFIER') return c.recordIssued((await passwordVerifier(c, input)) as Output);
   if (input.ChallengeName === 'NEW_PASSWORD_REQUIRED') return c.recordIssued((await newPassword(c, input)) as Output);
+  if (input.ChallengeName === SOFTWARE_TOKEN_MFA) return c.recordIssued((await softwareTokenCode(c, input)) as Output);
+  if (input.ChallengeName === MFA_SETUP) return c.recordIssued((await mfaSetupDone(c, input)) as Output);
   return c.recordIssued((await c.local('RespondToAuthChallenge', input)) as Output);
 };
 
@@ -78,5 +91,46 @@ async function newPassword(c: OperationContext, input: RespondToAuthChallengeCom
   c.authSessions.end(input.Session);
   const confirmed = { ...user, Password: answers.NEW_PASSWORD ?? '', UserStatus: 'CONFIRMED', UserLastModifiedDate: c.services.clock.get() };
   await pool.saveUser(c.ctx, confirmed);
-  return signIn(c, pool, confirmed, client);
+  return mfaChallenge(c, pool, confirmed, client.ClientId) ?? signIn(c, pool, confirmed, client);
+}
+
+/** The user a challenge's session was issued to, when the answer names the same user. */
+async function challengedUser(c: OperationContext, input: RespondToAuthChallengeCommandInput, challenge: string, codeName?: string) {
+  const client = await c.appClient(input.ClientId);
+  const answers = stringMap(input.ChallengeResponses);
+  requireParameters(answers, codeName ? ['USERNAME', codeName] : ['USERNAME']);
+  if (!input.Session) throw new InvalidParameterException('Missing required parameter Session');
+  const username = c.authSessions.check(input.Session, client.ClientId, challenge);
+  const pool = await c.poolForClient(client.ClientId);
+  const user = (await pool.getUserByUsername(c.ctx, username)) as MfaUser | null;
+  const named = await c.findUser(pool, answers.USERNAME);
+  if (!user || named?.Username !== user.Username) throw new NotAuthorizedException('Invalid session for the user.');
+  if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
+  return { client, pool, user, session: input.Session, answers };
+}
+
+/**
+ * A TOTP code after the password: valid on the local Cognito's clock and not used before. A wrong one is
+ * CodeMismatchException and the session takes another try, up to three; the right one ends the session.
+ */
+async function softwareTokenCode(c: OperationContext, input: RespondToAuthChallengeCommandInput): Promise<AuthResult> {
+  const { client, pool, user, session, answers } = await challengedUser(c, input, SOFTWARE_TOKEN_MFA, 'SOFTWARE_TOKEN_MFA_CODE');
+  let signedIn: MfaUser;
+  try {
+    signedIn = await acceptSignInCode(c, pool, user, answers.SOFTWARE_TOKEN_MFA_CODE);
+  } catch (error) {
+    countWrongAnswer(c, session);
+    throw error;
+  }
+  c.authSessions.end(session);
+  return signIn(c, pool, signedIn, client);
+}
+
+/** The end of MFA_SETUP: the session VerifySoftwareToken gave; TOTP is then the user's factor, on and preferred. */
+async function mfaSetupDone(c: OperationContext, input: RespondToAuthChallengeCommandInput): Promise<AuthResult> {
+  const { client, pool, user, session } = await challengedUser(c, input, MFA_SETUP_VERIFIED);
+  const enabled = withPreference(user, { Enabled: true, PreferredMfa: true });
+  await pool.saveUser(c.ctx, enabled);
+  c.authSessions.end(session);
+  return signIn(c, pool, enabled, client);
 }

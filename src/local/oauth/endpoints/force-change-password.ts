@@ -7,6 +7,7 @@ import { codeOf, messageOf, redirect } from '../http.js';
 import { newPasswordPage, signInPage } from '../pages.js';
 import type { Endpoint } from '../router.js';
 import { finishSignIn } from './login.js';
+import { mfaStep } from './mfa.js';
 import { pageEndpoint } from './page.js';
 
 const form = pageEndpoint('/forceChangePassword', newPasswordPage, async (c, req, res, request, fields) => {
@@ -22,7 +23,8 @@ const form = pageEndpoint('/forceChangePassword', newPasswordPage, async (c, req
       ClientId: c.client.clientId,
       Session: session,
       ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
-    })) as { AuthenticationResult?: { RefreshToken?: string } };
+    })) as { ChallengeName?: string; Session?: string; AuthenticationResult?: { RefreshToken?: string } };
+    if (await mfaStep(c, req, res, request, username, result)) return;
     const refreshToken = result.AuthenticationResult?.RefreshToken;
     if (!refreshToken) throw new Error('This sign-in needs a step the local pages do not offer.');
     finishSignIn(c, res, request, refreshToken, username);

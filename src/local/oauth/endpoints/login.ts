@@ -1,12 +1,14 @@
 /**
  * /login: the sign-in page and its form, through InitiateAuth (USER_PASSWORD_AUTH). A user who must choose a new
- * password (an administrator created them) is asked for it; an unconfirmed one is sent to confirm.
+ * password (an administrator created them) is asked for it; one with TOTP is asked for the code, or to set it up
+ * where the pool requires MFA; an unconfirmed one is sent to confirm.
  */
 import type { ServerResponse } from 'node:http';
 
 import type { AuthorizeRequest, OAuthContext } from '../context.js';
 import { codeOf, messageOf, redirect, withUsername } from '../http.js';
 import { newPasswordPage, signInPage } from '../pages.js';
+import { mfaStep } from './mfa.js';
 import { pageEndpoint } from './page.js';
 
 interface SignInResult {
@@ -32,6 +34,7 @@ export const login = pageEndpoint('/login', signInPage, async (c, req, res, requ
     if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
       return c.render(req, res, request, newPasswordPage, { username, session: result.Session });
     }
+    if (await mfaStep(c, req, res, request, username, result)) return;
     const refreshToken = result.AuthenticationResult?.RefreshToken;
     if (!refreshToken) throw Object.assign(new Error('This sign-in needs a step the local pages do not offer.'), { code: 'NotSupported' });
     finishSignIn(c, res, request, refreshToken, username);
