@@ -17,7 +17,7 @@ import {
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsFactory } from '../core/aws.js';
-import { UserError } from '../core/errors.js';
+import { UserError, errorMessage } from '../core/errors.js';
 import { awsError, call, errorName, type AwsCallSettings } from './errors.js';
 
 export interface StackSummary {
@@ -146,7 +146,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
           tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
         };
       } catch (err) {
-        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
+        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test(errorMessage(err))) return undefined;
         throw awsError(err, `describe the stack ${stackName}`, where);
       }
     },
@@ -205,7 +205,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
         if (errorName(err) === 'TimeoutError') {
           throw new UserError('deployment', `The change set for ${stackName} was still being computed after ${options.maxWaitSeconds} s.`, { code: 'ChangeSetTimeout' });
         }
-        if (/"state":"FAILURE"/.test(String((err as Error)?.message))) return undefined;
+        if (/"state":"FAILURE"/.test(errorMessage(err))) return undefined;
         throw awsError(err, 'wait for the change set', where);
       });
       if (options.signal?.aborted && !result) throw new WaitAborted();
@@ -248,7 +248,7 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
         const res = await client.send(new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: logicalId }));
         return res.StackResourceDetail?.PhysicalResourceId || undefined;
       } catch (err) {
-        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test((err as Error).message)) return undefined;
+        if (errorName(err) === 'ValidationError' && DOES_NOT_EXIST.test(errorMessage(err))) return undefined;
         throw awsError(err, `look up ${logicalId} in ${stackName}`, where);
       }
     },

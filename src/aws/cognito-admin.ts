@@ -33,7 +33,7 @@ import type { AwsFactory } from '../core/aws.js';
 import type { PoolUser } from '../core/users.js';
 
 export type { PoolUser };
-import { UserError } from '../core/errors.js';
+import { UserError, errorMessage } from '../core/errors.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
 export interface UserPoolInfo {
@@ -124,7 +124,7 @@ export interface UserAdminApi {
 /** What the pool said no to, as one line; the rest goes through awsError. */
 function userAdminError(err: unknown, what: string, where: AwsCallSettings, subject?: { user?: string; group?: string }): UserError {
   const name = errorName(err);
-  const message = (err as Error)?.message ?? String(err);
+  const message = errorMessage(err);
   switch (name) {
     case 'UserNotFoundException':
       return new UserError('aws', `No user ${subject?.user ?? ''} in the user pool.`.replace('  ', ' '), { code: 'UserNotFound', hint: 'See authstack users list' });

@@ -2,7 +2,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { flagName, type CommandDef, type CommandInput, type OptionSpec } from '../core/command.js';
 import { createContext, type ContextInit } from './create-context.js';
 import type { Context, GlobalOptions } from '../core/context.js';
-import { EXIT, UserError, errorLine, interruptedError, isUserError } from '../core/errors.js';
+import { EXIT, UserError, errorLine, interruptedError, isUserError, thrownName } from '../core/errors.js';
 import { Output, type OutputStreams } from '../core/output.js';
 import type { Prompter } from '../core/prompts.js';
 import type { AwsFactory } from '../core/aws.js';
@@ -119,7 +119,7 @@ export function reportError(err: unknown, out: Output): number {
   const missing = missingModule(err);
   if (missing) return printError(out, missing);
   // Ctrl-C at a prompt that was not the project's own (the prompter maps its own): the same interruption.
-  if ((err as Error)?.name === 'ExitPromptError') return printError(out, interruptedError());
+  if (thrownName(err) === 'ExitPromptError') return printError(out, interruptedError());
   const detail = err instanceof Error ? err.message : String(err);
   if (out.json) {
     if (!out.hasResult) out.result({ error: { code: 'InternalError', message: `Unexpected error: ${detail}` } });

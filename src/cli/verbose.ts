@@ -3,6 +3,7 @@
  * and URL, or the AWS service and operation, then the status and the time it took.
  */
 import type { AwsFactory } from '../core/aws.js';
+import { errorMessage } from '../core/errors.js';
 
 type Log = (line: string) => void;
 
@@ -17,7 +18,7 @@ export function verboseFetch(inner: typeof fetch, log: Log): typeof fetch {
       log(`→ ${method} ${url} ${res.status} (${elapsed(started)})`);
       return res;
     } catch (err) {
-      log(`→ ${method} ${url} failed: ${(err as Error)?.message ?? String(err)} (${elapsed(started)})`);
+      log(`→ ${method} ${url} failed: ${errorMessage(err)} (${elapsed(started)})`);
       throw err;
     }
   }) as typeof fetch;

@@ -3,9 +3,10 @@
  * reset with the emailed code, password change, and deleting the account. The same calls locally and on AWS.
  */
 import type { Context } from '../core/context.js';
-import { UserError } from '../core/errors.js';
+import { UserError, errorMessage, thrownName } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
 import { cognitoClient, cognitoError, cognitoSend } from './auth.js';
+import { isRecord } from '../core/files.js';
 
 /** Where Cognito says it sent a code (`destination` masked: a***@e***); all null when it does not say. */
 export interface CodeDelivery {
@@ -16,8 +17,8 @@ export interface CodeDelivery {
 
 /** Cognito's reasons for refusing a code or a new password, as one line and what to do next. */
 export function accountError(err: unknown, email?: string): UserError {
-  const name = (err as { name?: string })?.name ?? '';
-  const message = (err as Error)?.message ?? String(err);
+  const name = thrownName(err) ?? '';
+  const message = errorMessage(err);
   const who = email ?? '<email>';
   switch (name) {
     case 'CodeMismatchException':
@@ -76,8 +77,8 @@ export async function deleteOwnAccount(ctx: Context, target: Target, accessToken
 export function readClaims(token: string | undefined): Record<string, unknown> | undefined {
   if (!token) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return isRecord(claims) ? claims : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.js';
 import { secondsSetting } from '../core/parse.js';
-import { UserError, interruptedError } from '../core/errors.js';
+import { UserError, interruptedError, errorMessage, thrownName, thrownCode, thrownCause } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
 import type { CognitoClientOptions } from '../core/aws.js';
 import { sessionKey, type Session } from '../core/sessions.js';
@@ -38,8 +38,8 @@ const UNREACHABLE_HINT = 'For the local stack, start "authstack dev"; otherwise 
 /** Cognito's own reasons, turned into one line and what to do next. */
 export function cognitoError(err: unknown, username?: string): UserError {
   if (err instanceof UserError) return err;
-  const name = (err as { name?: string })?.name ?? 'Error';
-  const message = (err as Error)?.message ?? String(err);
+  const name = thrownName(err) ?? 'Error';
+  const message = errorMessage(err);
   const code = name.replace(/Exception$/, '');
   switch (name) {
     case 'NotAuthorizedException':
@@ -62,7 +62,7 @@ export function cognitoError(err: unknown, username?: string): UserError {
     case 'CredentialsProviderError':
       return new UserError('aws', 'No AWS credentials found.', { code: 'NoCredentials', hint: 'Set AWS_PROFILE or run aws configure' });
   }
-  const netCode = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  const netCode = thrownCode(err) ?? thrownCode(thrownCause(err));
   if ((netCode !== undefined && NETWORK_CODES.has(netCode)) || name === 'TimeoutError') {
     return new UserError('network', `Cannot reach Cognito (${netCode ?? 'timed out'}).`, {
       code: 'Unreachable',
@@ -250,7 +250,7 @@ export async function refresh(ctx: Context, target: Target, session: Session): P
       ),
     );
   } catch (err) {
-    if ((err as Error)?.name === 'NotAuthorizedException') {
+    if (thrownName(err) === 'NotAuthorizedException') {
       throw new UserError('auth', 'The session has expired or was signed out.', { code: 'SessionExpired', hint: `Run authstack login ${session.username}` });
     }
     throw cognitoError(err, session.username);

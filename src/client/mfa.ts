@@ -4,7 +4,7 @@
  * with the challenge's session). The same Cognito calls against AWS and the local stack.
  */
 import type { Context } from '../core/context.js';
-import { UserError } from '../core/errors.js';
+import { UserError, errorMessage, thrownName } from '../core/errors.js';
 import type { Target } from '../core/targets.js';
 import { groupedSecret, totpCode, totpUri } from '../core/totp.js';
 import { cognitoClient, cognitoError, cognitoSend, type ChallengeAnswer, type ChallengeStep } from './auth.js';
@@ -27,8 +27,8 @@ export interface TotpSecret {
 
 /** Cognito's MFA refusals in one line each, with what to do next. */
 export function mfaError(err: unknown, username?: string): UserError {
-  const name = (err as { name?: string })?.name;
-  const message = (err as Error)?.message ?? String(err);
+  const name = thrownName(err);
+  const message = errorMessage(err);
   switch (name) {
     case 'CodeMismatchException':
     case 'EnableSoftwareTokenMFAException':
@@ -109,8 +109,8 @@ export async function setTotp(ctx: Context, target: Target, accessToken: string,
       ),
     );
   } catch (err) {
-    if (!enabled && (err as Error)?.name === 'InvalidParameterException') {
-      throw new UserError('refused', `Cognito refused to turn TOTP off: ${(err as Error).message}`, {
+    if (!enabled && thrownName(err) === 'InvalidParameterException') {
+      throw new UserError('refused', `Cognito refused to turn TOTP off: ${errorMessage(err)}`, {
         code: 'MfaRequired',
         hint: 'The user pool requires MFA; an administrator can reset the user\'s factor: authstack users mfa reset <email>',
       });

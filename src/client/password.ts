@@ -1,5 +1,5 @@
 import type { Context } from '../core/context.js';
-import { UserError, usageError } from '../core/errors.js';
+import { UserError, usageError, errorMessage } from '../core/errors.js';
 import { brokenPasswordRules, describePasswordPolicy, missingInWords, passwordPolicyOf, type PasswordPolicy } from '../core/password-policy.js';
 import type { Target } from '../core/targets.js';
 
@@ -92,7 +92,7 @@ export async function passwordPolicyFor(ctx: Context, target: Target): Promise<P
     const { UserPool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: target.userPoolId }), { abortSignal: AbortSignal.timeout(5000) });
     return passwordPolicyOf(UserPool as Parameters<typeof passwordPolicyOf>[0]);
   } catch (err) {
-    ctx.out.debug(`Could not read the password policy of ${target.userPoolId}: ${(err as Error).message ?? String(err)}`);
+    ctx.out.debug(`Could not read the password policy of ${target.userPoolId}: ${errorMessage(err)}`);
     return undefined;
   }
 }

@@ -5,6 +5,7 @@ import { freshSession } from '../client/auth.js';
 import { resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
 import type { ProfileResult } from './results.js';
+import { isRecord } from '../core/files.js';
 
 export default defineCommand({
   name: 'profile',
@@ -31,7 +32,7 @@ export function profileText(profile: ProfileResult, c: ChalkInstance): string {
   const head = `${c.bold(profile.email ?? profile.username)}${profile.sub ? c.dim(`  (sub ${profile.sub})`) : ''}${profile.email_verified ? '' : c.yellow('  email not verified')}`;
   const { email: _email, sub: _sub, email_verified: _verified, ...rest } = profile;
   const rows: Array<[string, unknown]> = Object.entries(rest).flatMap(([k, v]) =>
-    k === 'attributes' && v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
+    k === 'attributes' && isRecord(v) ? Object.entries(v).map(([ak, av]) => [`  ${ak}`, av] as [string, unknown]) : [[k, v] as [string, unknown]],
   );
   // A field with nothing in it (no groups) is left out rather than printed as an empty line.
   const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));

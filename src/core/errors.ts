@@ -109,3 +109,31 @@ function oneLine(text: string): string {
 function hintSentence(hint: string): string {
   return /[.!?]$/.test(hint) ? hint : `${hint}.`;
 }
+
+/** A property of a thrown value, whatever was thrown (SDK errors, errors of another realm, strings). */
+function thrownField(err: unknown, key: string): unknown {
+  return typeof err === 'object' && err !== null && key in err ? Reflect.get(err, key) : undefined;
+}
+
+/** The thrown value's `message`, or the value itself as text. */
+export function errorMessage(err: unknown): string {
+  const message = thrownField(err, 'message');
+  return typeof message === 'string' ? message : String(err);
+}
+
+/** The thrown value's `name` (`NotAuthorizedException`, `ExitPromptError`), when it has one. */
+export function thrownName(err: unknown): string | undefined {
+  const name = thrownField(err, 'name');
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The thrown value's `code` (`ENOENT`, `ECONNREFUSED`), when it has one. */
+export function thrownCode(err: unknown): string | undefined {
+  const code = thrownField(err, 'code');
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The thrown value's `cause` (what Node's fetch wraps: the socket error with its code). */
+export function thrownCause(err: unknown): unknown {
+  return thrownField(err, 'cause');
+}

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, UserError, errorMessage, thrownCode } from './errors.js';
 
 export interface WriteOptions {
   /** File mode, e.g. 0o600 for secrets. Default 0o644. */
@@ -151,7 +151,7 @@ function corruptFile(path: string, what: string): UserError {
 }
 
 export function fileError(action: string, path: string, err: unknown): UserError {
-  const code = (err as NodeJS.ErrnoException)?.code;
+  const code = thrownCode(err);
   const reason =
     code === 'EACCES' || code === 'EPERM'
       ? 'permission denied'
@@ -161,12 +161,12 @@ export function fileError(action: string, path: string, err: unknown): UserError
           ? 'read-only file system'
           : code === 'ENOTDIR'
             ? 'a parent is not a folder'
-            : ((err as Error)?.message ?? String(err));
+            : errorMessage(err);
   return new UserError('state', `Could not ${action} ${path}: ${reason}.`, { code: 'FileError', cause: err, details: { path } });
 }
 
 export function isErrno(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+  return thrownCode(err) === code;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { thrownName, errorMessage, thrownCause, thrownCode } from './errors.js';
 
 /** What one `GET /app/health` (or a series of them) found. Also the shape `--json` prints it in. */
 export interface HealthCheck {
@@ -102,9 +103,9 @@ async function attempt(url: string, options: HealthCheckOptions): Promise<Omit<H
 
 /** Why a `fetch` failed, in a few words: `connection refused`, `host not found`, `timed out`, `interrupted`. */
 export function networkReason(err: unknown): string {
-  const inner = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const inner = thrownCause(err);
   // fetch refuses some ports outright (6000, 10080, ...: the fetch standard's "bad ports") with a bare TypeError.
-  const cause = inner?.code ?? (inner?.message === 'bad port' ? 'bad port' : (err as Error)?.name);
+  const cause = thrownCode(inner) ?? (inner !== undefined && errorMessage(inner) === 'bad port' ? 'bad port' : thrownName(err));
   switch (cause) {
     case 'bad port':
       return 'fetch refuses to connect to this port; use another one';

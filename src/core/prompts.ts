@@ -1,4 +1,4 @@
-import { UserError, interruptedError } from './errors.js';
+import { UserError, interruptedError, thrownName } from './errors.js';
 
 export interface Choice<T> {
   name: string;
@@ -43,7 +43,7 @@ export function inquirerPrompter(signal?: AbortSignal, streams?: PromptStreams):
     try {
       return await run({ signal: controller.signal, ...streams });
     } catch (err) {
-      const name = (err as Error)?.name;
+      const name = thrownName(err);
       const failure = gaveUp?.();
       if (name === 'AbortPromptError' && failure) throw failure;
       if (name === 'ExitPromptError' || name === 'AbortPromptError') throw interruptedError();

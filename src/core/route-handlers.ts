@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseHandler, type RouteSettings } from './routes.js';
+import { errorMessage } from './errors.js';
 
 /** Every problem with the routes' handlers, each naming the route's key; empty when all exist. */
 export async function checkRouteHandlers(projectDir: string, routes: Readonly<Record<string, RouteSettings>>): Promise<string[]> {
@@ -62,7 +63,7 @@ async function moduleExports(projectDir: string, path: string): Promise<{ export
     return { exports: output?.exports ?? [] };
   } catch (err) {
     const first = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
-    if (!first) return { error: `cannot be read: ${(err as Error).message}` };
+    if (!first) return { error: `cannot be read: ${errorMessage(err)}` };
     const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
     return { error: `${where}${first.text}` };
   }

@@ -8,6 +8,7 @@
  * build and one uploaded zip (the same hash), so a file of five handlers is built and uploaded once. Lambda's
  * `Handler` setting names one export of the bundle, so functions of one file differ only there.
  */
+import { isRecord } from './files.js';
 
 /** The methods a route may name. OPTIONS is not one: every user path answers the CORS preflight itself. */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'ANY'] as const;
@@ -114,11 +115,11 @@ export function parseHandler(handler: string): { file: string; export: string } 
 function checkAccess(value: unknown, key: string, problems: string[]): RouteAccess | undefined {
   if (value === 'public' || value === 'signed-in') return { kind: value };
   const says = `"${key}" must be "public", "signed-in", {"scopes": [...]} or {"groups": [...]}, got ${JSON.stringify(value)}`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(says);
+  if (!isRecord(value)) return void problems.push(says);
   const keys = Object.keys(value);
   if (keys.length !== 1 || (keys[0] !== 'scopes' && keys[0] !== 'groups')) return void problems.push(says);
   const kind = keys[0];
-  const list = (value as Record<string, unknown>)[kind];
+  const list = value[kind];
   if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
     return void problems.push(`"${key}.${kind}" must be a list of at least one name`);
   }
@@ -133,11 +134,11 @@ export function checkResourceServers(value: unknown, key: string, problems: stri
   for (const [id, server] of Object.entries(value)) {
     const at = `${key}.${id}`;
     if (!RESOURCE_SERVER_ID.test(id)) problems.push(`"${at}": a resource server identifier is 1 to 256 printable characters without " or \\`);
-    if (typeof server !== 'object' || server === null || Array.isArray(server)) {
+    if (!isRecord(server)) {
       problems.push(`"${at}" must be an object with "scopes" (and optionally "name")`);
       continue;
     }
-    const { name, scopes, ...rest } = server as Record<string, unknown>;
+    const { name, scopes, ...rest } = server;
     for (const k of Object.keys(rest)) problems.push(`"${at}.${k}" is not a setting authstack knows (known: name, scopes)`);
     if (name !== undefined && (typeof name !== 'string' || !/^[\w\s+=,.@-]{1,256}$/.test(name))) problems.push(`"${at}.name" must be 1 to 256 letters, digits, spaces or + = , . @ -`);
     if (typeof scopes !== 'object' || scopes === null || Array.isArray(scopes) || Object.keys(scopes).length === 0) {
@@ -177,11 +178,11 @@ export function checkRoutes(value: unknown, key: string, problems: string[]): Re
     const twin = seen.get(shape);
     if (twin) problems.push(`"${at}" is declared twice: "${key}.${twin}" is the same method and path`);
     seen.set(shape, routeKey);
-    if (typeof route !== 'object' || route === null || Array.isArray(route)) {
+    if (!isRecord(route)) {
       problems.push(`"${at}" must be an object with "handler" and "access"`);
       continue;
     }
-    const { handler, access, ...rest } = route as Record<string, unknown>;
+    const { handler, access, ...rest } = route;
     for (const k of Object.keys(rest)) problems.push(`"${at}.${k}" is not a setting authstack knows (known: handler, access)`);
     if (typeof handler !== 'string' || !parseHandler(handler)) {
       problems.push(`"${at}.handler" must name a file in the project and its export, such as "api/notes.ts#get", got ${JSON.stringify(handler)}`);

@@ -3,8 +3,9 @@
  * whole file is checked before anything is created, and every problem is reported with the entry and the line it
  * is on, so a malformed file imports nothing.
  */
-import { UserError } from './errors.js';
+import { UserError, errorMessage } from './errors.js';
 import { brokenPasswordRules, missingInWords, type PasswordPolicy } from './password-policy.js';
+import { isRecord } from './files.js';
 
 export interface SeedUser {
   email: string;
@@ -61,8 +62,8 @@ export function parseSeedFile(text: string, file: string, pool: SeedPoolFacts = 
   data.forEach((raw: unknown, i) => {
     const at = { entry: i + 1, ...(lines[i] ? { line: lines[i] } : {}) };
     const problem = (message: string) => problems.push({ ...at, message });
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return problem('must be an object with at least "email"');
-    const entry = raw as Record<string, unknown>;
+    if (!isRecord(raw)) return problem('must be an object with at least "email"');
+    const entry = raw;
     for (const key of Object.keys(entry)) if (!FIELDS.has(key)) problem(`unknown field "${key}" (fields: ${[...FIELDS].join(', ')})`);
     const email = typeof entry.email === 'string' ? entry.email.trim() : undefined;
     if (email === undefined) problem('"email" is missing or not a string');
@@ -197,7 +198,7 @@ export function jsonSyntaxError(text: string): { line: number; message: string }
     if (i < text.length) fail('the end of the file');
   } catch (err) {
     const offset = (err as { offset?: number }).offset ?? i;
-    return { line: text.slice(0, offset).split('\n').length, message: (err as Error).message };
+    return { line: text.slice(0, offset).split('\n').length, message: errorMessage(err) };
   }
   return { line: 1, message: 'not valid JSON' };
 }

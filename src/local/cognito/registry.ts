@@ -29,6 +29,7 @@ import { revokeToken } from './operations/revoke-token.js';
 import { setUserMFAPreference } from './operations/set-user-mfa-preference.js';
 import { signUp } from './operations/sign-up.js';
 import { verifySoftwareToken } from './operations/verify-software-token.js';
+import { thrownCode } from '../../core/errors.js';
 
 // Each handler keeps its SDK types; the registry only needs to call it with a body off the wire.
 type AnyOperation = Operation<never, object>;
@@ -82,7 +83,7 @@ export function createDispatch(c: OperationContext): Dispatch {
       return await (operation ? (operation as Operation<Request, object>)(c, req) : c.local(target, req));
     } catch (error) {
       // cognito-local reports a wrong password as InvalidPasswordException; Cognito says NotAuthorized.
-      if ((error as { code?: string }).code === 'InvalidPasswordException' && !(error instanceof CognitoError)) {
+      if (thrownCode(error) === 'InvalidPasswordException' && !(error instanceof CognitoError)) {
         throw new NotAuthorizedException();
       }
       throw error;

@@ -17,6 +17,7 @@ import type { ConsolePanel } from '../services/types.js';
 import type { Mailbox, MailboxMessage } from '../mailbox.js';
 import { consolePage } from './page.js';
 import { sendJson as sendJsonAnswer, serveSafely, splitUrl, type ErrorAnswer } from '../http/index.js';
+import { isRecord } from '../../core/files.js';
 
 export const CONSOLE_PATH = '/_authstack/';
 const API = '/_authstack/api/';
@@ -290,7 +291,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
 function parseLine(line: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(line);
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    return isRecord(value) ? value : {};
   } catch {
     return {};
   }

@@ -3,12 +3,13 @@ import type { GetUserCommandInput, GetUserCommandOutput } from '@aws-sdk/client-
 
 import type { Operation } from '../context.js';
 import { UserNotFoundException } from '../errors.js';
+import { thrownCode } from '../../../core/errors.js';
 
 export const getUser: Operation<GetUserCommandInput, GetUserCommandOutput> = async (c, input) => {
   try {
     return (await c.local('GetUser', input)) as Omit<GetUserCommandOutput, '$metadata'>;
   } catch (error) {
-    if ((error as { code?: string }).code === 'UserNotFoundException') throw new UserNotFoundException();
+    if (thrownCode(error) === 'UserNotFoundException') throw new UserNotFoundException();
     throw error;
   }
 };
