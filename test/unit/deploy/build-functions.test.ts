@@ -33,7 +33,7 @@ async function sampleApp(prefix = 'authstack-build-'): Promise<{ dir: string; mo
   await cp(STARTER, project.dir, { recursive: true });
   await writeFile(join(project.dir, 'api/notes.ts'), `${await readFile(join(project.dir, 'api/notes.ts'), 'utf8')}\nexport const removeNote: RouteHandler = async () => ({ statusCode: 204, body: '' });\n`);
   const config = JSON.parse(await readFile(join(project.dir, 'authstack.config.json'), 'utf8')) as { routes: Record<string, unknown> };
-  const model = buildStackModel({ groups: ['admin'], routes: { ...(config.routes as never), 'DELETE /notes/{id}': { handler: 'api/notes.ts#removeNote', access: { groups: ['admin'] } } } });
+  const model = buildStackModel({ groups: ['admin'], routes: { ...(config.routes as Record<string, never>), 'DELETE /notes/{id}': { handler: 'api/notes.ts#removeNote', access: { groups: ['admin'] } } } });
   return { ...project, model };
 }
 
@@ -72,9 +72,10 @@ describe('buildFunctions', () => {
 
 describe('buildFunctions: the project\'s handlers', () => {
   it('builds one zip per handler file, shared by that file\'s functions, each export wrapped under its own name, with its source map', async () => {
-    tmp = await sampleApp();
-    const built = await buildFunctions(tmp.model, { projectDir: tmp.dir, apiZip: API_ZIP });
-    const ids = tmp.model.functions.filter((f) => f.source).map((f) => [f.id, f.source!.file] as const);
+    const app = await sampleApp();
+    tmp = app;
+    const built = await buildFunctions(app.model, { projectDir: app.dir, apiZip: API_ZIP });
+    const ids = app.model.functions.filter((f) => f.source).map((f) => [f.id, f.source!.file] as const);
     expect(ids).toEqual([
       ['api-hello-hello', 'api/hello.ts'],
       ['api-notes-getnote', 'api/notes.ts'],
@@ -89,19 +90,21 @@ describe('buildFunctions: the project\'s handlers', () => {
     const map = JSON.parse(notes['index.mjs.map']!) as { sources: string[] };
     expect(map.sources).toEqual(expect.arrayContaining(['api/notes.ts', 'authstack/src/runtime/user-handler.ts']));
     // Each function's Code names its file's zip; its Handler the export.
-    const R = synthesize(tmp.model, built).Resources;
+    const R = synthesize(app.model, built).Resources;
     expect(R.ApiNotesRemovenoteFunction!.Properties).toMatchObject({ Handler: 'index.removeNote', Code: { S3Key: assetKey(built['api-notes-getnote']!) } });
     expect(R.ApiHelloHelloFunction!.Properties!.Code).toMatchObject({ S3Key: assetKey(built['api-hello-hello']!) });
   });
 
   it('gives the same bytes for the same source, wherever the project lives, and new bytes for that file alone when it changes', async () => {
-    tmp = await sampleApp();
-    other = await sampleApp('authstack-elsewhere-');
-    const first = await buildFunctions(tmp.model, { projectDir: tmp.dir, apiZip: API_ZIP });
-    const moved = await buildFunctions(other.model, { projectDir: other.dir, apiZip: API_ZIP });
+    const app = await sampleApp();
+    tmp = app;
+    const moved_ = await sampleApp('authstack-elsewhere-');
+    other = moved_;
+    const first = await buildFunctions(app.model, { projectDir: app.dir, apiZip: API_ZIP });
+    const moved = await buildFunctions(moved_.model, { projectDir: moved_.dir, apiZip: API_ZIP });
     for (const id of Object.keys(first)) expect(moved[id]!.sha256, id).toBe(first[id]!.sha256);
-    await writeFile(join(tmp.dir, 'api/hello.ts'), (await readFile(join(tmp.dir, 'api/hello.ts'), 'utf8')).replace('Hello, ', 'Hi, '));
-    const changed = await buildFunctions(tmp.model, { projectDir: tmp.dir, apiZip: API_ZIP });
+    await writeFile(join(app.dir, 'api/hello.ts'), (await readFile(join(app.dir, 'api/hello.ts'), 'utf8')).replace('Hello, ', 'Hi, '));
+    const changed = await buildFunctions(app.model, { projectDir: app.dir, apiZip: API_ZIP });
     expect(changed['api-hello-hello']!.sha256).not.toBe(first['api-hello-hello']!.sha256);
     expect(changed['api-notes-getnote']!.sha256).toBe(first['api-notes-getnote']!.sha256);
     expect(changed.api!.sha256).toBe(first.api!.sha256);
