@@ -59,6 +59,26 @@ describe('deploying the sample app authstack init writes', () => {
     }
   });
 
+  it('authstack routes then lists each route with its full URL on the recorded AWS target (the stack\'s ApiUrl output and the path)', async () => {
+    w = await deployWorld();
+    await initSample();
+    const deployed = await w.deploy(['--json']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const apiUrl = String(deployed.json().outputs.ApiUrl);
+    expect(apiUrl).toMatch(/^https:\/\/[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com\/prod\/$/);
+    const r = await w.run(['routes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.json() as { method: string; path: string; access: string; url: string | null }[];
+    const base = apiUrl.replace(/\/$/, '');
+    expect(rows.filter((row) => row.access !== 'built-in')).toEqual([
+      { method: 'GET', path: '/hello', access: 'public', handler: 'api/hello.ts#hello', url: `${base}/hello` },
+      { method: 'GET', path: '/notes/{id}', access: 'signed-in', handler: 'api/notes.ts#getNote', url: `${base}/notes/{id}` },
+    ]);
+    expect(rows.find((row) => row.path === '/user/profile')).toMatchObject({ url: `${base}/user/profile` });
+    const text = await w.run(['routes']);
+    expect(text.stdout).toMatch(new RegExp(`GET\\s+/notes/\\{id\\}\\s+signed-in\\s+api/notes\\.ts#getNote\\s+${base.replace(/[.]/g, '\\.')}/notes/\\{id\\}`));
+  });
+
   it('deploys a template valid against the CloudFormation schemas, every reference resolved, and cfn-lint clean', async (ctx) => {
     w = await deployWorld();
     await initSample();
