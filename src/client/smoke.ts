@@ -19,6 +19,36 @@ export interface SmokeOptions {
   readCode?: (email: string) => Promise<string | undefined>;
   /** How long to wait for the local mailbox to receive the code. Default 5 s. */
   mailboxTimeoutMs?: number;
+  /**
+   * A route of the project that only a signed-in user may call (`protectedRoute` picks one from the project's
+   * routes): smoke checks API Gateway's authorizer refuses it no token and a bad token, and admits the user.
+   * Absent: those checks are skipped, with a note.
+   */
+  protectedRoute?: ProtectedRoute;
+}
+
+/** A signed-in route as smoke calls it: the method and a path with every parameter filled in. */
+export interface ProtectedRoute {
+  readonly method: string;
+  /** As declared: `/notes/{id}`. */
+  readonly route: string;
+  /** As called: `/notes/smoke`. */
+  readonly path: string;
+}
+
+/** The value a path parameter gets in smoke's call: the handler answers what it answers for it (404 is fine). */
+const PARAMETER_VALUE = 'smoke';
+
+/**
+ * The route smoke checks the authorizer on: a GET (or ANY) route open to any signed-in user (the ID token, API
+ * Gateway's default; scope and group routes would refuse the smoke user for reasons of their own), one without
+ * path parameters first, else the first with each parameter filled in.
+ */
+export function protectedRoute(routes: readonly { method: string; path: string; access?: { kind: string } }[]): ProtectedRoute | undefined {
+  const candidates = routes.filter((r) => r.access?.kind === 'signed-in' && (r.method === 'GET' || r.method === 'ANY'));
+  const pick = candidates.find((r) => !r.path.includes('{')) ?? candidates[0];
+  if (!pick) return undefined;
+  return { method: 'GET', route: pick.path, path: pick.path.replace(/\{[^}]+\}/g, PARAMETER_VALUE) };
 }
 
 export interface SmokeStep {
@@ -62,6 +92,7 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   let created = false;
   let signupTried = false;
   let accessToken = '';
+  let idToken = '';
 
   const step = async (name: string, fn: () => Promise<string | void>): Promise<void> => {
     if (failed) {
@@ -115,7 +146,9 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   await step('login', async () => {
     // On a pool that requires MFA the new user sets TOTP up with a secret only this run knows.
     const { computedMfaAnswer } = await import('./mfa.js');
-    accessToken = (await authenticate(ctx, target, username, password, 'srp', { answer: computedMfaAnswer(ctx, target, username) })).accessToken;
+    const session = await authenticate(ctx, target, username, password, 'srp', { answer: computedMfaAnswer(ctx, target, username) });
+    accessToken = session.accessToken;
+    idToken = session.idToken ?? '';
   });
   for (const base of options.urls) {
     await step(at(base, 'profile'), async () => {
@@ -131,6 +164,31 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   await step('profile with a tampered token is refused', async () => {
     expectStatus(await api(main, { method: 'GET', path: '/user/profile', token: tamper(accessToken) }), 401);
   });
+  const route = options.protectedRoute;
+  if (route) {
+    const name = `${route.method} ${route.route}`;
+    const call = (token?: string) => callRoute(ctx, target, main, route, token);
+    // API Gateway's Cognito authorizer answers 401 {"message":"Unauthorized"} to a missing or invalid token.
+    await step(`${name} without a token is refused`, async () => {
+      expectStatus(await call(), 401);
+    });
+    await step(`${name} with a tampered token is refused`, async () => {
+      expectStatus(await call(tamper(idToken)), 401);
+    });
+    await step(`${name} admits the signed-in user`, async () => {
+      if (!idToken) throw new StepFailure('the sign-in gave no ID token');
+      const res = await call(idToken);
+      if (res.status === 401 || res.status === 403) {
+        const { code, message } = apiErrorOf(res);
+        throw new StepFailure(`expected the handler's answer, got ${res.status} ${code}: ${message}`);
+      }
+      return `HTTP ${res.status}`;
+    });
+  } else {
+    const s: SmokeStep = { name: 'signed-in route', status: 'skipped', ms: 0, message: 'the project declares no signed-in GET route to check' };
+    steps.push(s);
+    onStep(s);
+  }
   await step('wrong password is refused', async () => {
     try {
       await authenticate(ctx, target, username, `${password}x`);
@@ -156,6 +214,33 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   });
   const failedStep = steps.find((s) => s.status === 'failed')?.name;
   return { ok: !failedStep, target: target.name, username, steps, failedStep, totalMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * Calls the project's route with the token as the whole Authorization header, as API Gateway's Cognito
+ * authorizer documents it (the identity token itself, no `Bearer ` prefix).
+ */
+async function callRoute(ctx: Context, target: Target, base: string, route: ProtectedRoute, token: string | undefined): Promise<ApiResponse> {
+  const url = base + route.path;
+  const started = performance.now();
+  let res: Response;
+  try {
+    res = await ctx.fetch(url, {
+      method: route.method,
+      headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: token }) },
+      signal: AbortSignal.any([AbortSignal.timeout(15_000), ctx.signal]),
+    });
+  } catch (err) {
+    throw unreachableBecause(target, url, (err as Error)?.message ?? String(err));
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text, ms: Math.round(performance.now() - started) };
 }
 
 function expectStatus(res: ApiResponse, status: number): void {

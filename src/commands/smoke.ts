@@ -5,7 +5,7 @@ import { EXIT, UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/files.js';
 import { httpUrl } from '../core/parse.js';
 import { junitXml } from '../client/junit.js';
-import { runSmoke, type SmokeStep } from '../client/smoke.js';
+import { protectedRoute, runSmoke, type SmokeStep } from '../client/smoke.js';
 import { describeTarget, resolveTarget } from '../client/target.js';
 import { targetFlags } from './target-flags.js';
 import type { SmokeResult } from './results.js';
@@ -32,7 +32,9 @@ export default defineCommand({
     };
     const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
     const readCode = mailboxDir ? async (email: string) => (await import('../local/mailbox.js')).readLatestCode(mailboxDir, email) : undefined;
-    const report: SmokeResult = await runSmoke(ctx, target, { email: options.email, urls, readCode }, print);
+    // The project's own signed-in route, if it declares one: smoke checks the authorizer in front of it too.
+    const { model } = await ctx.project();
+    const report: SmokeResult = await runSmoke(ctx, target, { email: options.email, urls, readCode, protectedRoute: protectedRoute(model.routes) }, print);
     if (options.junit) await writeFileAtomic(resolve(ctx.cwd, options.junit), junitXml(report));
     const passed = report.steps.filter((s) => s.status === 'passed').length;
     ctx.out.result(report, (cc) =>

@@ -1,16 +1,21 @@
 /**
  * Each declared function built into its deployment zip, known by its content hash: what `synthesize` names in the
  * template and what deploy uploads. The built-in API ships prebuilt (`dist/lambda.zip`, the same bytes on every
- * install, so the same hash); `--zip` replaces it; any other function is bundled from its entry with esbuild into
- * a deterministic zip (`bundle.ts`), so unchanged source gives an unchanged hash and no new upload.
+ * install, so the same hash); `--zip` replaces it. The project's handlers are built one bundle per handler file:
+ * the entry `bundleEntrySource` writes (each export the file's functions run, inside the wrapper that checks group
+ * rules), bundled with esbuild with a source map beside it, zipped deterministically, and shared by every function
+ * of that file. So a change to one file changes the hash, and so the `Code`, of that file's functions alone, and
+ * unchanged source gives an unchanged hash and no new upload. Any other function is bundled from its entry.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { fileError } from '../core/files.js';
-import { API_FUNCTION_ID, type StackModel } from '../core/stack-model.js';
+import { API_FUNCTION_ID, type FunctionModel, type StackModel } from '../core/stack-model.js';
+import { bundleEntrySource, type RouteGroups } from '../runtime/user-handler.js';
 import type { FunctionAsset } from './assets.js';
+import { packageRoot } from './package-root.js';
 
 /** A function's zip, ready to upload. */
 export interface BuiltAsset extends FunctionAsset {
@@ -31,6 +36,17 @@ export interface BuildFunctionsOptions {
   readonly apiZip: { readonly zip: Uint8Array; readonly file: string };
   /** Builds a function other than the API from its entry (default: esbuild through `bundle.ts`). */
   readonly bundle?: (entry: string) => Promise<Uint8Array>;
+  /** Builds a project handler file's bundle (default: `bundleHandlerFile`). */
+  readonly bundleHandlers?: (build: HandlerFileBuild) => Promise<Uint8Array>;
+}
+
+/** One handler file of the project and the exports its functions run. */
+export interface HandlerFileBuild {
+  readonly projectDir: string;
+  /** Relative to the project, `/`-separated: `api/notes.ts`. */
+  readonly file: string;
+  /** Export name → the group rule of each route it serves. */
+  readonly exports: Readonly<Record<string, RouteGroups>>;
 }
 
 export function assetOf(functionId: string, zip: Uint8Array, source: string): BuiltAsset {
@@ -49,16 +65,110 @@ export async function readZip(file: string): Promise<{ zip: Uint8Array; file: st
 /** Every function of the model, by id, built (the API's zip as given). Bundles run one at a time: two cores. */
 export async function buildFunctions(model: StackModel, options: BuildFunctionsOptions): Promise<BuiltAssets> {
   const built: Record<string, BuiltAsset> = {};
+  // The project's functions by handler file, in the order the files are first named.
+  const byFile = new Map<string, FunctionModel[]>();
+  for (const fn of model.functions) if (fn.source) byFile.set(fn.source.file, [...(byFile.get(fn.source.file) ?? []), fn]);
+  const files = new Map<string, Uint8Array>();
+  for (const [file, fns] of byFile) {
+    const exports = Object.fromEntries(fns.map((fn) => [fn.source!.export, fn.source!.groups]));
+    files.set(file, await (options.bundleHandlers ?? bundleHandlerFile)({ projectDir: options.projectDir, file, exports }));
+  }
   for (const fn of model.functions) {
     if (fn.id === API_FUNCTION_ID) {
       built[fn.id] = assetOf(fn.id, options.apiZip.zip, options.apiZip.file);
-      continue;
+    } else if (fn.source) {
+      built[fn.id] = assetOf(fn.id, files.get(fn.source.file)!, fn.source.file);
+    } else {
+      const entry = path.resolve(options.projectDir, fn.entry);
+      built[fn.id] = assetOf(fn.id, await (options.bundle ?? bundleEntry)(entry), entry);
     }
-    const entry = path.resolve(options.projectDir, fn.entry);
-    const zip = await (options.bundle ?? bundleEntry)(entry);
-    built[fn.id] = assetOf(fn.id, zip, entry);
   }
   return built;
+}
+
+/** The wrapper every project handler runs inside: shipped as TypeScript source in the package (`files`). */
+export function handlerWrapperPath(): string {
+  return path.join(packageRoot(), 'src', 'runtime', 'user-handler.ts');
+}
+
+const WRAPPER_SPECIFIER = 'authstack:handler-wrapper';
+
+type EsbuildError = { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> };
+
+/**
+ * A handler file's deployment zip: `index.mjs` (every export named, each wrapped) and `index.mjs.map`, which it
+ * links, so a trace read with `--enable-source-maps` (the template sets it in the function's NODE_OPTIONS) names the user's TypeScript file and line. The map's sources
+ * are relative to the project, authstack's own wrapper as `authstack/src/runtime/user-handler.ts` when the package
+ * lives outside it, so the bytes do not depend on where either folder is. Whitespace and syntax are minified, names
+ * are not: a trace keeps the handler's function names even where no source map is read.
+ */
+export async function bundleHandlerFile(input: HandlerFileBuild): Promise<Uint8Array> {
+  const [{ build }, { REQUIRE_BANNER, zipBundle }] = await Promise.all([importEsbuild(input.file), import('./bundle.js')]);
+  const outfile = path.join(input.projectDir, 'index.mjs');
+  let outputFiles: Array<{ path: string; contents: Uint8Array }>;
+  try {
+    ({ outputFiles } = await build({
+      absWorkingDir: input.projectDir,
+      stdin: {
+        // The wrapper by a name of its own, resolved below: the entry's text (in the map) holds no absolute path.
+        contents: bundleEntrySource(`./${input.file}`, input.exports, WRAPPER_SPECIFIER),
+        resolveDir: input.projectDir,
+        sourcefile: 'authstack-entry.js',
+        loader: 'js',
+      },
+      // Nothing is written (write: false): the path only anchors the map's relative sources.
+      outfile,
+      write: false,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      mainFields: ['module', 'main'],
+      minifyWhitespace: true,
+      minifySyntax: true,
+      treeShaking: true,
+      legalComments: 'none',
+      sourcemap: 'linked',
+      charset: 'utf8',
+      banner: { js: REQUIRE_BANNER },
+      plugins: [{ name: 'authstack-wrapper', setup: (b) => b.onResolve({ filter: /^authstack:handler-wrapper$/ }, () => ({ path: handlerWrapperPath() })) }],
+      logLevel: 'silent',
+    }));
+  } catch (err) {
+    const first = (err as EsbuildError)?.errors?.[0];
+    if (!first) throw err;
+    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    throw new UserError('usage', `Could not build ${input.file}: ${where}${first.text}`, { code: 'BuildFailed', cause: err });
+  }
+  const files = outputFiles.map((f) => {
+    const name = path.basename(f.path);
+    const contents = name.endsWith('.map') ? Buffer.from(portableSourceMap(Buffer.from(f.contents).toString('utf8'), input.projectDir)) : Buffer.from(f.contents);
+    return { path: name, contents };
+  });
+  return zipBundle(files);
+}
+
+/** The map with authstack's own sources outside the project named from the package root. */
+function portableSourceMap(text: string, projectDir: string): string {
+  const map = JSON.parse(text) as { sources: string[] };
+  const root = packageRoot();
+  map.sources = map.sources.map((source) => {
+    const abs = path.resolve(projectDir, source);
+    const inPackage = !path.relative(root, abs).startsWith('..');
+    return source.startsWith('..') && inPackage ? `authstack/${path.relative(root, abs).split(path.sep).join('/')}` : source;
+  });
+  return JSON.stringify(map);
+}
+
+async function importEsbuild(what: string): Promise<typeof import('esbuild')> {
+  try {
+    return await import('esbuild');
+  } catch (err) {
+    if (/Cannot find (package|module) 'esbuild'/.test(String((err as Error)?.message))) {
+      throw new UserError('usage', `Building ${what} needs esbuild, which is not installed.`, { code: 'NoBundler', hint: 'npm install --save-dev esbuild' });
+    }
+    throw err;
+  }
 }
 
 async function bundleEntry(entry: string): Promise<Uint8Array> {

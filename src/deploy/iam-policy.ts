@@ -125,7 +125,7 @@ const STATEMENTS: StatementTemplate[] = [
   },
   {
     sid: 'FunctionLogs',
-    for: 'logs, and the stack (deploy, destroy)',
+    for: "logs, and the stack (deploy: each function's own log group and its retention; destroy)",
     actions: ['logs:FilterLogEvents', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
     resources: (a) => [a.logGroup],
   },
@@ -137,7 +137,8 @@ const STATEMENTS: StatementTemplate[] = [
   },
   {
     sid: 'FunctionRole',
-    for: 'the stack (deploy, destroy)',
+    // Each function has a role of its own (the API's and one per handler export), named <stack>-<logical id>-…
+    for: "the stack (deploy: each function's own role, passed to that function; destroy)",
     actions: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRoleDescription', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole'],
     resources: (a) => [a.role],
   },
@@ -194,7 +195,8 @@ const STATEMENTS: StatementTemplate[] = [
   },
   {
     sid: 'Api',
-    for: 'the stack (deploy, destroy)',
+    // The project's routes are resources, methods, a Cognito authorizer and gateway responses under /restapis/*.
+    for: "the stack (deploy: the REST API, the routes' methods and preflights, their Cognito authorizer, the gateway responses; destroy)",
     actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
     resources: (a) => [a.apiGateway('/restapis'), a.apiGateway('/restapis/*'), a.apiGateway('/domainnames'), a.apiGateway('/domainnames/*'), a.apiGateway('/tags/*')],
   },

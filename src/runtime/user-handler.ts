@@ -62,12 +62,13 @@ export function wrapHandler(handler: UserHandler, routes: RouteGroups, env: Read
 
 /**
  * The module a handler file's bundle is built from: each export a function serves, wrapped with its routes' group
- * rules. One bundle per file; each function's `Handler` is `index.<export>`.
+ * rules. One bundle per file; each function's `Handler` is `index.<export>`. The entry's own bindings carry a
+ * prefix no handler export would use, so an export named `user` or `wrapHandler` does not clash with them.
  */
 export function bundleEntrySource(file: string, exports: Readonly<Record<string, RouteGroups>>, wrapperPath: string): string {
-  const lines = [`import { wrapHandler } from ${JSON.stringify(wrapperPath)};`, `import * as user from ${JSON.stringify(file)};`];
+  const lines = [`import { wrapHandler as __authstackWrap } from ${JSON.stringify(wrapperPath)};`, `import * as __authstackUser from ${JSON.stringify(file)};`];
   for (const [name, routes] of Object.entries(exports)) {
-    const wrapped = `wrapHandler(user[${JSON.stringify(name)}], ${JSON.stringify(routes)})`;
+    const wrapped = `__authstackWrap(__authstackUser[${JSON.stringify(name)}], ${JSON.stringify(routes)})`;
     lines.push(name === 'default' ? `export default ${wrapped};` : `export const ${name} = ${wrapped};`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,27 +1,28 @@
 /**
  * The deploy scenarios against moto (a local fake of AWS, `moto_server`), through the real SDK clients the CLI
  * makes, pointed at it with the factory's endpoint setting: a first deploy, a repeat deploy of the same code, a
- * code change, and destroy. moto cannot be installed in CI (no Python package index there), so without
+ * code change, the sample app `authstack init` writes (its handlers bundled, a code change to one file), and destroy. moto cannot be installed in CI (no Python package index there), so without
  * `moto_server` on this machine every test here is skipped with that reason, listed in the run's summary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsFactory } from '../../src/aws/factory.js';
 import type { AwsFactory } from '../../src/core/aws.js';
 import * as CFN from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import * as S3 from '@aws-sdk/client-s3';
 import * as s3Module from '../../src/aws/s3.js';
 import { realClock } from '../../src/core/clock.js';
 import { buildStackModel } from '../../src/core/stack-model.js';
 import { publishAssets } from '../../src/deploy/artifact-bucket.js';
 import { services } from '../../src/deploy/aws-deps.js';
-import { assetOf } from '../../src/deploy/build-functions.js';
+import { assetOf, buildFunctions } from '../../src/deploy/build-functions.js';
 import { zipBundle } from '../../src/deploy/bundle.js';
 import { deployStack } from '../../src/deploy/deploy-stack.js';
 import { parseTemplate, templateParameterNames } from '../../src/deploy/template.js';
@@ -257,6 +258,100 @@ describe('deploy against moto', () => {
       const fnName = await functionName('fnonly');
       expect((await (await motoFactory().lambda()).send(new GetFunctionConfigurationCommand({ FunctionName: fnName }))).CodeSha256).toBe(b64(v2));
     });
+  });
+
+  it('deploys the sample app authstack init writes: its handlers\' functions run the zips stored by hash, the signed-in method is tied to Cognito; a repeat deploy is two reads', async (ctx) => {
+    ctx.skip(!MOTO, NO_MOTO);
+    const project = await tempDir('authstack-moto-sample-');
+    try {
+      // Made beforehand as above (moto's reading of the TLS-only policy); the earlier test may have made it already.
+      await signed(async () => (await motoFactory().s3()).send(new S3.CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined));
+      const init = await runCli(['init'], { cwd: project.dir });
+      expect(init.code, init.stderr).toBe(0);
+      await writeFile(join(project.dir, 'api.zip'), await readFile(join(tmp!.dir, await zipOf('sample-api.zip', 'api'))));
+      const argv = ['deploy', '--stack', 'sample', '--yes', '--zip', 'api.zip', '--no-health-check', '--poll-interval', '50ms', '--json'];
+      const run = (aws: AwsFactory) => signed(() => runCli(argv, { cwd: project.dir, aws }));
+      const first = await run(motoFactory());
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.json().outcome).toBe('created');
+      await signed(async () => {
+        // moto answers DescribeStackResources and ListStackResources on this stack with a 500 (the resources it does not
+        // implement have no physical id): the functions and the API are found by the names CloudFormation gave them.
+        const functions = (await (await motoFactory().lambda()).send(new ListFunctionsCommand({}))).Functions ?? [];
+        const auth = { Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=x' };
+        const apis = (await (await fetch(`${endpoint}/restapis`, { headers: auth })).json()) as { item: { id: string; name: string }[] };
+        const template = parseTemplate((await (await motoFactory().cloudformation()).send(new CFN.GetTemplateCommand({ StackName: 'sample' }))).TemplateBody!);
+        for (const id of ['ApiHelloHelloFunction', 'ApiNotesGetnoteFunction']) {
+          const key = (template.Resources[id]!.Properties!.Code as { S3Key: string }).S3Key;
+          const stored = await (await motoFactory().s3()).send(new S3.GetObjectCommand({ Bucket: BUCKET, Key: key }));
+          const bytes = Buffer.from(await stored.Body!.transformToByteArray());
+          const fn = functions.find((f) => f.FunctionName?.startsWith(`sample-${id}-`));
+          expect(fn?.CodeSha256, id).toBe(b64(bytes));
+          expect(fn?.Environment?.Variables?.NODE_OPTIONS).toBe('--enable-source-maps');
+        }
+        // moto's CloudFormation creates the methods (with their authorization type) but implements neither
+        // AWS::ApiGateway::Authorizer nor AWS::ApiGateway::GatewayResponse: the template it was given has them, and
+        // the fake AWS and the schema and cfn-lint tests check them (test/unit/deploy/deploy-routes.test.ts).
+        expect(Object.values(template.Resources).map((r) => r.Type)).toEqual(expect.arrayContaining(['AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::GatewayResponse']));
+        const apiId = apis.item.find((a) => a.name === 'sample-api')!.id;
+        const listed = (await (await fetch(`${endpoint}/restapis/${apiId}/resources?embed=methods`, { headers: auth })).json()) as { item: { path: string; resourceMethods?: Record<string, { authorizationType: string }> }[] };
+        const methods = Object.fromEntries(listed.item.flatMap((r) => Object.entries(r.resourceMethods ?? {}).map(([m, v]) => [`${m} ${r.path}`, v.authorizationType])));
+        expect(methods).toMatchObject({ 'GET /hello': 'NONE', 'OPTIONS /hello': 'NONE', 'GET /notes/{id}': 'COGNITO_USER_POOLS' });
+      });
+      const calls: string[] = [];
+      const again = await run(counted(motoFactory(), calls));
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.json().outcome).toBe('no-changes');
+      expect(calls).toEqual(['CloudFormation:DescribeStacks', 'CloudFormation:GetTemplate']);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('a code-only change to one handler file of the sample app modifies that file\'s functions alone, and Lambda then has the new zip', async (ctx) => {
+    ctx.skip(!MOTO, NO_MOTO);
+    // As above, moto evaluates no Conditions on update: this deploys the project functions' part of the template.
+    const project = await tempDir('authstack-moto-code-');
+    try {
+      await cp(fileURLToPath(new URL('../../starter', import.meta.url)), project.dir, { recursive: true });
+      const config = JSON.parse(await readFile(join(project.dir, 'authstack.config.json'), 'utf8')) as { routes: Record<string, never> };
+      const model = buildStackModel({ routes: config.routes });
+      const ids = ['ApiHelloHello', 'ApiNotesGetnote'];
+      const run = async () => {
+        const assets = await buildFunctions(model, { projectDir: project.dir, apiZip: { zip: Buffer.from('unused'), file: 'unused' } });
+        const { template } = synthesizeText(model, assets);
+        const keep = ids.flatMap((id) => [`${id}FunctionLogGroup`, `${id}FunctionRole`, `${id}Function`]);
+        const resources = Object.fromEntries(
+          keep.map((id) => {
+            const r = template.Resources[id]!;
+            return [id, r.Type === 'AWS::Lambda::Function' ? { ...r, Properties: { ...r.Properties, Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } } } } : r];
+          }),
+        );
+        const body = templateText({ ...template, Rules: undefined, Conditions: undefined, Outputs: undefined, Resources: resources });
+        const mine = Object.values(assets).filter((a) => a.functionId !== 'api');
+        const result = await signed(async () =>
+          deployStack(
+            { stackName: 'samplecode', region: REGION, templateBody: body, templateParameters: templateParameterNames(parseTemplate(body)), parameters: {}, assets: mine, yes: true, pollIntervalMs: 50 },
+            { ...(await services(motoFactory())), resolveNs: async () => [], clock: realClock, confirm: async () => true, emit: () => undefined },
+          ),
+        );
+        return { result, assets };
+      };
+      expect((await run()).result.outcome).toBe('created');
+      const notes = join(project.dir, 'api/notes.ts');
+      await writeFile(notes, (await readFile(notes, 'utf8')).replace('statusCode: 200', 'statusCode: 200 + 0'));
+      const { result, assets } = await run();
+      expect(result.outcome).toBe('code-only');
+      expect(result.changes.map((c) => `${c.action} ${c.logicalId}`)).toEqual(['Modify ApiNotesGetnoteFunction']);
+      await signed(async () => {
+        const resources = (await (await motoFactory().cloudformation()).send(new CFN.DescribeStackResourcesCommand({ StackName: 'samplecode' }))).StackResources ?? [];
+        const name = resources.find((r) => r.LogicalResourceId === 'ApiNotesGetnoteFunction')!.PhysicalResourceId!;
+        const fn = await (await motoFactory().lambda()).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+        expect(fn.CodeSha256).toBe(b64(Buffer.from(assets['api-notes-getnote']!.zip)));
+      });
+    } finally {
+      await project.cleanup();
+    }
   });
 
   it('destroy deletes the stack and leaves the artifact bucket and the code in it', async (ctx) => {

@@ -72,6 +72,9 @@ export function functionResources(fn: FunctionModel, asset: FunctionAsset): Reco
           [ENV.userPoolId]: ref(LOGICAL_IDS.userPool),
           [ENV.clientId]: ref(LOGICAL_IDS.userPoolClient),
           [ENV.corsOrigin]: ref(P.corsAllowOrigin),
+          // A project function ships its source map beside its bundle; Node reads it only when asked
+          // (`--enable-source-maps`, allowed in NODE_OPTIONS), and then traces name the user's TypeScript lines.
+          ...(fn.source ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
           ...fn.environment,
         },
       },

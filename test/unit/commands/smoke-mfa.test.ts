@@ -28,7 +28,8 @@ describe('smoke where MFA is required', () => {
     const doc = r.json();
     expect(doc.ok).toBe(true);
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name}: ${s.status}`)).toContain('login: passed');
-    expect(doc.steps.every((s: { status: string }) => s.status === 'passed')).toBe(true);
+    // Every step passes; the project declares no route of its own, so the signed-in route check is skipped.
+    expect(doc.steps.filter((s: { status: string }) => s.status !== 'passed').map((s: { name: string; status: string }) => `${s.name}: ${s.status}`)).toEqual(['signed-in route: skipped']);
     const users = await dev.run(['users', 'list', '--json']);
     expect(users.json().users).toEqual([]);
   });

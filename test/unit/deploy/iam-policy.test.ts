@@ -157,6 +157,55 @@ describe('authstack iam-policy', () => {
     expect(isAllowed(policy, 's3:DeleteBucket', bucket)).toBe(false);
   });
 
+  it('allows what CloudFormation does with the deployer\'s credentials for the project\'s routes: each function, its own role (PassRole), log group and permission, the authorizer, methods and gateway responses', async () => {
+    w = await deployWorld();
+    expect((await w.run(['init'])).code).toBe(0);
+    expect((await w.deploy()).code).toBe(0);
+    const stack = w.aws.cfn.get('authstack')!;
+    const phys = (id: string) => stack.resources.get(id)!.physicalId;
+    const api = phys('Api');
+    const apigw = (path: string) => `arn:aws:apigateway:${REGION}::${path}`;
+    // The calls CloudFormation makes to create each resource (each service's API reference; API Gateway's IAM
+    // actions are the HTTP verb on the resource path, "Control access for managing an API").
+    const needed = [...stack.resources.values()].flatMap((r): { action: string; resource: string }[] => {
+      const p = r.properties as Record<string, any>;
+      switch (r.type) {
+        case 'AWS::Lambda::Function':
+          return [
+            { action: 'lambda:CreateFunction', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${r.physicalId}` },
+            { action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${r.physicalId}` },
+            // The role by its name (the fake's Fn::GetAtt Arn is not shaped as IAM's arn:aws:iam::<account>:role/<name>).
+            { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/${String(p.Role).split(':').at(-1)!}` },
+            { action: 's3:GetObject', resource: `arn:aws:s3:::${String(p.Code.S3Bucket)}/${String(p.Code.S3Key)}` },
+          ];
+        case 'AWS::IAM::Role':
+          return ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'].map((action) => ({ action, resource: `arn:aws:iam::${ACCOUNT}:role/${r.physicalId}` }));
+        case 'AWS::Logs::LogGroup':
+          return ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'].map((action) => ({ action, resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${String(p.LogGroupName)}` }));
+        case 'AWS::Lambda::Permission':
+          return [{ action: 'lambda:AddPermission', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${String(p.FunctionName)}` }];
+        case 'AWS::ApiGateway::Authorizer':
+          return [{ action: 'apigateway:POST', resource: apigw(`/restapis/${api}/authorizers`) }, { action: 'apigateway:PATCH', resource: apigw(`/restapis/${api}/authorizers/${r.physicalId}`) }];
+        case 'AWS::ApiGateway::GatewayResponse':
+          return [{ action: 'apigateway:PUT', resource: apigw(`/restapis/${api}/gatewayresponses/${String(p.ResponseType)}`) }];
+        case 'AWS::ApiGateway::Method':
+          return [{ action: 'apigateway:PUT', resource: apigw(`/restapis/${api}/resources/${String(p.ResourceId)}/methods/${String(p.HttpMethod)}`) }];
+        case 'AWS::ApiGateway::Resource':
+          return [{ action: 'apigateway:POST', resource: apigw(`/restapis/${api}/resources/${String(p.ParentId)}`) }];
+        default:
+          return [];
+      }
+    });
+    const types = new Set([...stack.resources.values()].map((r) => r.type));
+    expect([...types]).toEqual(expect.arrayContaining(['AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::GatewayResponse', 'AWS::ApiGateway::Method']));
+    // Three functions (the API and two handlers), each with its own role and log group.
+    expect([...stack.resources.values()].filter((r) => r.type === 'AWS::IAM::Role')).toHaveLength(3);
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    expect(needed.filter((n) => !isAllowed(policy, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
+    // Passing a role of another stack to a function stays refused.
+    expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/other-ApiNotesGetnoteFunctionRole-X`)).toBe(false);
+  });
+
   it('would catch a call the policy does not allow, and names nothing of another stack', () => {
     const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
     expect(refused(policy, [{ service: 'lambda', operation: 'InvokeFunction', input: { FunctionName: 'authstack-Function-1' } }])).toEqual([
