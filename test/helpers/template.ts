@@ -9,3 +9,15 @@ export const TEST_ASSET_SHA256 = 'ab'.repeat(32);
 export function generatedTemplate(model: StackModel = buildStackModel(), sha256: string = TEST_ASSET_SHA256): { body: string; template: CfnTemplate } {
   return synthesizeText(model, Object.fromEntries(model.functions.map((fn) => [fn.id, { sha256 }])));
 }
+
+/** The routes `authstack init` writes, plus a scope route and a group route. */
+export const SAMPLE_ROUTES = {
+  groups: ['admin'],
+  resourceServers: { notes: { name: 'Notes', scopes: { read: 'Read notes', write: 'Write notes' } } },
+  routes: {
+    'GET /hello': { handler: 'api/hello.ts#hello', access: 'public' },
+    'GET /notes/{id}': { handler: 'api/notes.ts#get', access: 'signed-in' },
+    'POST /notes': { handler: 'api/notes.ts#create', access: { scopes: ['notes/write'] } },
+    'DELETE /notes/{id}': { handler: 'api/notes.ts#remove', access: { groups: ['admin'] } },
+  },
+} as const;

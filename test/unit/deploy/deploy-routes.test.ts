@@ -4,11 +4,8 @@
  * (schema-valid, every reference resolved, cfn-lint clean), a code-only change to one handler file changing only that
  * file's functions, a no-op redeploy two reads, and a handler that does not build stopping everything before AWS.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path, { join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkReferences } from '../../helpers/cfn-refs.js';
 import { PropertiesValidator, loadResourceSchemas, validateTemplateProperties } from '../../helpers/cfn-schema.js';
@@ -79,7 +76,7 @@ describe('deploying the sample app authstack init writes', () => {
     expect(text.stdout).toMatch(new RegExp(`GET\\s+/notes/\\{id\\}\\s+signed-in\\s+api/notes\\.ts#getNote\\s+${base.replace(/[.]/g, '\\.')}/notes/\\{id\\}`));
   });
 
-  it('deploys a template valid against the CloudFormation schemas, every reference resolved, and cfn-lint clean', async (ctx) => {
+  it('deploys a template valid against the CloudFormation schemas, every reference resolved', async () => {
     w = await deployWorld();
     await initSample();
     expect((await w.deploy()).code).toBe(0);
@@ -87,16 +84,8 @@ describe('deploying the sample app authstack init writes', () => {
     const schemas = loadResourceSchemas();
     expect(validateTemplateProperties(deployed, new PropertiesValidator(schemas))).toEqual([]);
     expect(checkReferences(deployed, schemas)).toEqual([]);
-    const dir = mkdtempSync(path.join(tmpdir(), 'authstack-sample-lint-'));
-    try {
-      const file = path.join(dir, 'template.json');
-      writeFileSync(file, stack().templateBody);
-      const lint = spawnSync('cfn-lint', ['--format', 'json', '--include-checks', 'I', '--include-experimental', '--', file], { encoding: 'utf8', timeout: 120_000 });
-      if (lint.error || lint.status === 127) return ctx.skip('cfn-lint is not installed here (pip install cfn-lint); the deployed sample template was not linted');
-      expect(JSON.parse(lint.stdout || '[]')).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // cfn-lint: cfn-lint.test.ts lints the template of these routes (and a scope and a group route) in its one
+    // Python process, which costs ~3 s of CPU a start.
   });
 
   it('a code-only change to one handler file uploads that file\'s zip and modifies only its functions', async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
 import { parseTemplate } from '../../../src/deploy/template.js';
 import { buildStackModel } from '../../../src/core/stack-model.js';
-import { generatedTemplate } from '../../helpers/template.js';
+import { SAMPLE_ROUTES, generatedTemplate } from '../../helpers/template.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/template-0.1.0.yaml', import.meta.url));
 
@@ -114,6 +114,8 @@ let templateFile: string;
 let brokenFile: string;
 /** The template with MFA optional and required (TOTP), linted with the rest. */
 let mfaFiles: string[];
+/** The template of a project with routes (public, signed-in, scope and group ones: authorizer, methods, gateway responses). */
+let routesFile: string;
 /** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
 let both: Run;
 /** What cfn-lint printed: from the shared process, else from the `cfn-lint` command. */
@@ -133,8 +135,10 @@ beforeAll(async () => {
   mfaFiles = [path.join(dir, 'mfa-optional.json'), path.join(dir, 'mfa-required.json')];
   await writeFile(mfaFiles[0]!, generatedTemplate(buildStackModel({ mfa: 'optional' })).body);
   await writeFile(mfaFiles[1]!, generatedTemplate(buildStackModel({ mfa: 'required' })).body);
+  routesFile = path.join(dir, 'routes.json');
+  await writeFile(routesFile, generatedTemplate(buildStackModel(SAMPLE_ROUTES)).body);
   await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles]]));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile]]));
   NO_DECODER = missing(both);
   linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
@@ -180,6 +184,11 @@ describe('cfn-lint', () => {
   it('reports nothing on the templates with MFA optional and required (TOTP, no SMS configuration)', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
     for (const file of mfaFiles) expect(describeMatches(matchesFor(file)), path.basename(file)).toEqual([]);
+  });
+
+  it('reports nothing on the template of a project with its own routes (authorizer, methods, preflights, gateway responses, resource servers)', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
+    expect(describeMatches(matchesFor(routesFile))).toEqual([]);
   });
 
   it('would report a broken template, so a clean run means something', (ctx) => {
