@@ -241,6 +241,10 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       await page.goto(consoleUrl);
       expect(await page.$eval('h1', (h) => h.textContent)).toBe('authstack local console');
       await page.waitForSelector('#live.on');
+      // The services' own panels: the function runtime lists the stack's functions (the built-in API first).
+      await page.waitForSelector('#panels section[data-panel="functions"] tbody tr');
+      expect(await page.$eval('#panels section[data-panel="functions"] h2', (h) => h.textContent)).toBe('Functions');
+      expect(await page.$$eval('#panels section[data-panel="functions"] tbody tr td:first-child', (cells) => cells.map((c) => c.textContent))).toContain('api');
 
       // The page is open before the CLI acts: what follows arrives live.
       expect((await cli(['signup', ada, '--password-stdin'], PASSWORD)).code).toBe(0);

@@ -25,7 +25,8 @@ header a{color:#fff}
 #live.on{background:#067647}
 main{padding:1rem 1.5rem;display:grid;gap:1rem;grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
 section{background:#fff;border:1px solid #d0d5dd;border-radius:.5rem;padding:.75rem 1rem;overflow:auto}
-section.wide{grid-column:1/-1}
+section.wide,.panels{grid-column:1/-1}
+.panels{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
 h2{font-size:1rem;margin:0 0 .5rem}
 h2 .count{font-weight:400;color:#475467}
 table{border-collapse:collapse;width:100%;font-size:.875rem}
@@ -156,6 +157,33 @@ function renderRequests(requests) {
       el('td', {}, el('span', { class: 'badge ' + (r.status >= 500 ? 'bad' : r.status >= 400 ? 'warn' : 'ok'), text: String(r.status) })),
       el('td', { class: 'ms', text: r.ms.toFixed(1) + ' ms' }))));
 }
+/** A value of a service's panel: a table for a list of records, rows of name and value for a record, else text. */
+function panelBody(data) {
+  const cell = (v) => el('td', {}, typeof v === 'object' && v !== null ? el('code', { text: JSON.stringify(v) }) : el('span', { text: String(v) }));
+  const table = (columns, rows) => el('table', {}, el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', { scope: 'col', text: c })))), el('tbody', {}, ...rows));
+  if (Array.isArray(data) && data.length > 0 && data.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
+    const columns = [...new Set(data.flatMap((r) => Object.keys(r)))];
+    return table(columns, data.map((r) => el('tr', {}, ...columns.map((c) => cell(r[c] === undefined ? '' : r[c])))));
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const entries = Object.entries(data);
+    // A record holding one list (as {functions: [...]}) shows the list itself.
+    if (entries.length === 1 && Array.isArray(entries[0][1])) return panelBody(entries[0][1]);
+    return table(['Name', 'Value'], entries.map(([k, v]) => el('tr', {}, el('th', { scope: 'row', text: k }), cell(v))));
+  }
+  if (Array.isArray(data) && data.length === 0) return el('p', { class: 'empty', text: 'Nothing yet.' });
+  return el('pre', { text: typeof data === 'string' ? data : JSON.stringify(data, null, 2) });
+}
+async function loadPanels() {
+  const { panels } = await getJson('panels');
+  const read = await Promise.all(panels.map((p) => getJson('panels/' + encodeURIComponent(p.id))));
+  const text = JSON.stringify(read);
+  if (shown.panels === text) return;
+  shown.panels = text;
+  $('panels').replaceChildren(...read.map((p) =>
+    el('section', { 'data-panel': p.id, 'aria-labelledby': 'panel-' + p.id },
+      el('h2', { id: 'panel-' + p.id, text: p.title }), panelBody(p.data))));
+}
 const shown = {};
 /** Renders an answer unless it is what the table already shows, so rows (and buttons) stay put. */
 const unlessSame = (topic, render) => (items) => {
@@ -168,6 +196,8 @@ const LOADERS = {
   users: () => getJson('users').then((b) => b.users).then(unlessSame('users', renderUsers)),
   mailbox: () => getJson('mailbox').then((b) => b.messages).then(unlessSame('mailbox', renderMailbox)),
   requests: () => getJson('requests?limit=50').then((b) => b.requests).then(unlessSame('requests', renderRequests)),
+  // The panels the stack's services contribute (the function runtime's functions, and any service's own).
+  panels: loadPanels,
 };
 const loading = {};
 function load(topic) {
@@ -219,6 +249,7 @@ export function consolePage(opts: ConsolePageOptions): string {
 ${section('users', 'Users', ['Email', 'Status', 'Enabled', 'Groups', 'Attributes', 'Actions'], 'No users yet: <code>authstack signup &lt;email&gt;</code> creates one.', true)}
 ${section('mailbox', 'Mailbox', ['Time', 'To', 'Kind', 'Code'], 'Nothing sent yet. Codes Cognito would email land here, newest first.')}
 ${section('requests', 'API requests', ['Time', 'Method', 'Path', 'Status', 'Latency'], 'No API requests yet.')}
+<div id="panels" class="wide panels"></div>
 </main>
 <div id="status" role="status" aria-live="polite"></div>
 <dialog id="confirm-delete" aria-labelledby="delete-title">
