@@ -57,6 +57,8 @@ export interface LocalStorageOptions {
   readonly corsOrigins?: readonly string[];
   /** Called after an object is stored by PUT or POST (the bucket notification); not awaited by the request. */
   readonly onObjectCreated?: (key: string, event: ObjectCreatedEvent) => void | Promise<void>;
+  /** Only keys under this prefix fire onObjectCreated (the notification's prefix filter). Default: every key. */
+  readonly onObjectCreatedPrefix?: string;
   /** Where a failing onObjectCreated is reported. Default: stderr. */
   readonly onHookError?: (error: unknown, event: ObjectCreatedEvent) => void;
   /** Largest request body accepted. Default 64 MiB (S3's own limits are far larger; this is a local store). */
@@ -248,7 +250,7 @@ export async function startLocalStorage(opts: LocalStorageOptions): Promise<Loca
 
   const created = (bucket: string, info: ObjectInfo): void => {
     const hook = opts.onObjectCreated;
-    if (!hook) return;
+    if (!hook || !info.key.startsWith(opts.onObjectCreatedPrefix ?? '')) return;
     const event: ObjectCreatedEvent = { bucket, key: info.key, size: info.size, etag: info.etag, contentType: info.contentType };
     const run = (async () => {
       try {
