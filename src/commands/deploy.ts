@@ -57,6 +57,7 @@ export const templateFlags = {
   groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
   ...redirectUrlFlags,
   authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
+  pictures: { type: 'switch', description: 'turn profile pictures on (a private bucket, a CDN and the processing function), as "pictures": true does' },
 } as const satisfies OptionSpecs;
 
 /** The settings `templateFlags` give, over the configuration file's. */
@@ -70,6 +71,8 @@ export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): 
     authDomainPrefix: options.authDomainPrefix,
     callbackUrls: options.callbackUrl,
     logoutUrls: options.logoutUrl,
+    // Only ever on: the switch never turns off what the configuration turned on.
+    ...(options.pictures ? { pictures: true } : {}),
   };
 }
 

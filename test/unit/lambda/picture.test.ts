@@ -74,7 +74,7 @@ describe('pictures off', () => {
 });
 
 describe('POST /user/picture', () => {
-  it('answers a presigned POST for the user\'s own new key, ≤ 5 MB, the asked type, 5 minutes; S3 takes exactly that', async () => {
+  it("answers a presigned POST for the user's own new key, ≤ 5 MB, the asked type, 5 minutes; S3 takes exactly that", async () => {
     const res = await harness(env()).invoke({ method: 'POST', path: '/user/picture', headers: auth(), body: { content_type: 'image/png' } });
     expect(res.statusCode).toBe(200);
     const body = bodyOf(res);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
 import { parseTemplate } from '../../../src/deploy/template.js';
+import { buildStackModel } from '../../../src/core/stack-model.js';
 import { generatedTemplate } from '../../helpers/template.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/template-0.1.0.yaml', import.meta.url));
@@ -111,6 +112,8 @@ let legacy: string;
 let dir: string;
 let templateFile: string;
 let brokenFile: string;
+/** The template with pictures on (its bucket, CDN and processing function). */
+let picturesFile: string;
 /** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
 let both: Run;
 /** What cfn-lint printed: from the shared process, else from the `cfn-lint` command. */
@@ -127,10 +130,12 @@ beforeAll(async () => {
   templateFile = path.join(dir, 'authstack.json');
   brokenFile = path.join(dir, 'broken.json');
   await writeFile(templateFile, body);
+  picturesFile = path.join(dir, 'pictures.json');
+  await writeFile(picturesFile, generatedTemplate(buildStackModel({ pictures: true })).body);
   await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile]]));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, picturesFile]]));
   NO_DECODER = missing(both);
-  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile]) : fromSharedProcess(both);
+  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, picturesFile]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
 
@@ -169,6 +174,11 @@ describe('cfn-lint', () => {
   it('reports no error, no warning and no informational match on the generated template', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
     expect(describeMatches(matchesFor(templateFile))).toEqual([]);
+  });
+
+  it('reports nothing on the template with pictures on either', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
+    expect(describeMatches(matchesFor(picturesFile))).toEqual([]);
   });
 
   it('would report a broken template, so a clean run means something', (ctx) => {
