@@ -22,6 +22,7 @@ import routes from './routes.js';
 import { change as passwordChange, forgot as passwordForgot, reset as passwordReset } from './password.js';
 import { deleteAccount } from './account.js';
 import { usersCommands } from './users.js';
+import { pictureCommands } from './picture.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
@@ -30,7 +31,7 @@ import { usersCommands } from './users.js';
  */
 export const commands: readonly CommandDef[] = [
   init, dev, routes, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
-  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands,
+  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...usersCommands, ...pictureCommands,
 ];
 
 /** What `--help` says of each command group (`authstack users --help` lists its subcommands). */
@@ -39,4 +40,5 @@ export const commandGroups: Readonly<Record<string, string>> = {
   account: 'the signed-in user\'s own account',
   users: 'administer the pool\'s users: list, show, create, confirm, disable, delete, groups (IAM credentials on AWS)',
   'users groups': 'a user\'s groups, and the pool\'s',
+  picture: 'your profile picture: upload, URL, removal (stacks with pictures on)',
 };

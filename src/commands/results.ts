@@ -342,3 +342,18 @@ export interface InitResult {
   /** Files that existed and were left as they are. */
   kept: string[];
 }
+
+/** `picture set` (with the version and the bytes sent) and `picture url`. */
+export interface PictureResult {
+  /** The picture's public URL; null when there is none. */
+  picture: string | null;
+  version?: string;
+  bytes?: number;
+}
+
+/** `picture remove`. */
+export interface PictureRemoveResult {
+  picture: null;
+  /** Objects removed (the picture, its thumbnail, pending uploads). */
+  removed: number;
+}
