@@ -127,36 +127,40 @@ export function refusal(bytes: Uint8Array, limits: PictureLimits = DEFAULT_LIMIT
 export async function processUpload(key: string, deps: ProcessDeps): Promise<Outcome> {
   const upload = parseUploadKey(key);
   if (!upload) return { status: 'ignored', reason: 'not-an-upload' };
+  const bytes = await deps.storage.get(key);
+  if (!bytes) return { status: 'ignored', reason: 'gone' };
+  // Only a decision removes the raw upload: a failure (S3 or Cognito unavailable) leaves it for the notification's
+  // retry, and the bucket's lifecycle rule clears it if every retry fails.
+  const outcome = await decide(upload, bytes, deps);
+  await deps.storage.delete(key);
+  return outcome;
+}
+
+async function decide(upload: { sub: string; version: string }, bytes: Uint8Array, deps: ProcessDeps): Promise<Outcome> {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const { storage } = deps;
-  const bytes = await storage.get(key);
-  if (!bytes) return { status: 'ignored', reason: 'gone' };
+  const check = refusal(bytes, limits);
+  if ('reason' in check) return { status: 'dropped', reason: check.reason };
+  let encoded: Encoded;
   try {
-    const check = refusal(bytes, limits);
-    if ('reason' in check) return { status: 'dropped', reason: check.reason };
-    let encoded: Encoded;
-    try {
-      encoded = await encode(bytes, check.type, limits);
-    } catch {
-      // The decoder refuses (a panic in the WebAssembly module surfaces as a RuntimeError): a broken image.
-      return { status: 'dropped', reason: 'undecodable' };
-    }
-    const { sub, version } = upload;
-    await storage.put(pictureKey(sub, version), encoded.picture, 'image/jpeg', PICTURE_CACHE_CONTROL);
-    await storage.put(thumbnailKey(sub, version), encoded.thumbnail, 'image/jpeg', PICTURE_CACHE_CONTROL);
-    const existing = await storage.list(userPrefix(PUBLIC_PREFIX, sub));
-    const versions = existing.map((k) => [k, versionOfPublicKey(sub, k)] as const);
-    // Uploads may finish out of order: only the newest version stays, and only it sets the attribute.
-    if (versions.some(([, v]) => v !== undefined && v > version)) {
-      await storage.delete(pictureKey(sub, version));
-      await storage.delete(thumbnailKey(sub, version));
-      return { status: 'ignored', reason: 'superseded' };
-    }
-    const url = `${deps.publicBaseUrl}/${pictureKey(sub, version)}`;
-    await deps.setPicture(sub, url);
-    for (const [k, v] of versions) if (v !== undefined && v < version) await storage.delete(k);
-    return { status: 'processed', version, url, thumbnailUrl: `${deps.publicBaseUrl}/${thumbnailKey(sub, version)}` };
-  } finally {
-    await storage.delete(key);
+    encoded = await encode(bytes, check.type, limits);
+  } catch {
+    // The decoder refuses (a panic in the WebAssembly module surfaces as a RuntimeError): a broken image.
+    return { status: 'dropped', reason: 'undecodable' };
   }
+  const { sub, version } = upload;
+  await storage.put(pictureKey(sub, version), encoded.picture, 'image/jpeg', PICTURE_CACHE_CONTROL);
+  await storage.put(thumbnailKey(sub, version), encoded.thumbnail, 'image/jpeg', PICTURE_CACHE_CONTROL);
+  const existing = await storage.list(userPrefix(PUBLIC_PREFIX, sub));
+  const versions = existing.map((k) => [k, versionOfPublicKey(sub, k)] as const);
+  // Uploads may finish out of order: only the newest version stays, and only it sets the attribute.
+  if (versions.some(([, v]) => v !== undefined && v > version)) {
+    await storage.delete(pictureKey(sub, version));
+    await storage.delete(thumbnailKey(sub, version));
+    return { status: 'ignored', reason: 'superseded' };
+  }
+  const url = `${deps.publicBaseUrl}/${pictureKey(sub, version)}`;
+  await deps.setPicture(sub, url);
+  for (const [k, v] of versions) if (v !== undefined && v < version) await storage.delete(k);
+  return { status: 'processed', version, url, thumbnailUrl: `${deps.publicBaseUrl}/${thumbnailKey(sub, version)}` };
 }

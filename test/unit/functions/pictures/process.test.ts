@@ -146,6 +146,17 @@ describe('processUpload', () => {
     expect([...objects.keys()].sort()).toEqual([pictureKey(SUB, v3), thumbnailKey(SUB, v3)].sort());
   });
 
+  it('a failure to set the attribute keeps the raw upload for the retry, which then publishes it', async () => {
+    const { storage, objects } = memoryStorage({ [uploadKey(SUB, v1)]: await fixture('small.png') });
+    const failing = { storage, publicBaseUrl: CDN, setPicture: async () => Promise.reject(new Error('Cognito unavailable')) };
+    await expect(processUpload(uploadKey(SUB, v1), failing)).rejects.toThrow('Cognito unavailable');
+    expect(objects.has(uploadKey(SUB, v1))).toBe(true);
+    const { deps: d, pictures } = deps(storage);
+    expect((await processUpload(uploadKey(SUB, v1), d)).status).toBe('processed');
+    expect(pictures).toEqual([[SUB, `${CDN}/${pictureKey(SUB, v1)}`]]);
+    expect(objects.has(uploadKey(SUB, v1))).toBe(false);
+  });
+
   it('keys this stack did not make (another prefix, a malformed version) are left alone', async () => {
     const { storage, objects } = memoryStorage({ 'public/x.jpg': Buffer.from('x'), [`uploads/${SUB}/../../x`]: Buffer.from('x') });
     expect(await processUpload('public/x.jpg', deps(storage).deps)).toEqual({ status: 'ignored', reason: 'not-an-upload' });
