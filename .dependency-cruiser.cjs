@@ -4,7 +4,7 @@
  *   cli → commands → (client | deploy | local) → aws → core
  *
  * core depends on nothing of ours; the Lambda (src/lambda) depends on nothing outside itself, and the rest may
- * use only its shared types (src/lambda/types.ts).
+ * use only its shared types (src/lambda/types.ts) and the pictures' key layout (src/lambda/picture-keys.ts).
  */
 const layer = (name) => `^src/${name}/`;
 
@@ -29,7 +29,7 @@ module.exports = {
       from: { path: layer(from) },
       to: {
         path: `^src/(${layers.filter((l) => l !== from && !to.includes(l)).join('|')})/`,
-        pathNot: '^src/lambda/types\\.ts$',
+        pathNot: '^src/lambda/(types|picture-keys)\\.ts$',
       },
     })),
     {
@@ -45,6 +45,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/runtime/' },
       to: { path: '^src/', pathNot: '^src/(runtime/|lambda/types\\.ts$)' },
+    },
+    {
+      name: 'functions-are-self-contained',
+      comment: 'A built-in function (src/functions/<name>) ships in its own bundle: it imports only itself and the Lambda\'s shared types and key layout.',
+      severity: 'error',
+      from: { path: '^src/functions/' },
+      to: { path: '^src/', pathNot: '^src/(functions/|lambda/(types|picture-keys)\\.ts$)' },
     },
     {
       name: 'no-cycles',

@@ -100,6 +100,8 @@ export interface AuthstackConfig {
   resourceServers?: Readonly<Record<string, ResourceServerConfig>>;
   /** Seconds the routes' authorizer keeps its answer per token (default 300, at most 3600; 0: not kept). */
   authorizerCacheSeconds?: number;
+  /** Profile pictures: a private bucket, a CDN and the processing function (default false). */
+  pictures?: boolean | { corsOrigins?: readonly string[] };
 }
 
 /** Types a configuration object (editor completion and errors); returns it unchanged. */

@@ -58,6 +58,7 @@ export const templateFlags = {
   ...redirectUrlFlags,
   authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
   mfa: { type: 'value', placeholder: 'setting', description: 'two-factor sign-in with an authenticator app: off, optional or required (default: off)', parse: oneOf('--mfa', MFA_SETTINGS) },
+  pictures: { type: 'switch', description: 'turn profile pictures on (a private bucket, a CDN and the processing function), as "pictures": true does' },
 } as const satisfies OptionSpecs;
 
 /** The settings `templateFlags` give, over the configuration file's. */
@@ -72,6 +73,8 @@ export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): 
     callbackUrls: options.callbackUrl,
     logoutUrls: options.logoutUrl,
     mfa: options.mfa,
+    // Only ever on: the switch never turns off what the configuration turned on.
+    ...(options.pictures ? { pictures: true } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import { change as passwordChange, forgot as passwordForgot, reset as passwordRe
 import { deleteAccount } from './account.js';
 import { usersCommands } from './users.js';
 import { mfaCommands, usersMfaReset } from './mfa.js';
+import { pictureCommands } from './picture.js';
 
 /**
  * Every subcommand, in the order `--help` lists them. Command modules are light: each loads what it needs
@@ -31,7 +32,7 @@ import { mfaCommands, usersMfaReset } from './mfa.js';
  */
 export const commands: readonly CommandDef[] = [
   init, dev, routes, deploy, synth, status, outputs, logs, destroy, health, signup, validate, login, token, profile, logout, smoke, pkg, iamPolicy,
-  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...mfaCommands, ...usersCommands, usersMfaReset,
+  whoami, passwordForgot, passwordReset, passwordChange, deleteAccount, ...mfaCommands, ...usersCommands, usersMfaReset, ...pictureCommands,
 ];
 
 /** What `--help` says of each command group (`authstack users --help` lists its subcommands). */
@@ -42,4 +43,5 @@ export const commandGroups: Readonly<Record<string, string>> = {
   users: 'administer the pool\'s users: list, show, create, confirm, disable, delete, groups (IAM credentials on AWS)',
   'users groups': 'a user\'s groups, and the pool\'s',
   'users mfa': 'a user\'s two-factor sign-in, as an administrator',
+  picture: 'your profile picture: upload, URL, removal (stacks with pictures on)',
 };

@@ -360,3 +360,18 @@ export interface MfaStatusResult {
   /** Cognito's PreferredMfaSetting, e.g. `SOFTWARE_TOKEN_MFA`. */
   preferred?: string;
 }
+
+/** `picture set` (with the version and the bytes sent) and `picture url`. */
+export interface PictureResult {
+  /** The picture's public URL; null when there is none. */
+  picture: string | null;
+  version?: string;
+  bytes?: number;
+}
+
+/** `picture remove`. */
+export interface PictureRemoveResult {
+  picture: null;
+  /** Objects removed (the picture, its thumbnail, pending uploads). */
+  removed: number;
+}

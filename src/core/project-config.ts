@@ -141,6 +141,12 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
   resourceServers: checkResourceServers,
   // API Gateway's AuthorizerResultTtlInSeconds: 0 to 3600.
   authorizerCacheSeconds: integer(0, 3600),
+  pictures: (value, key, problems) =>
+    typeof value === 'boolean'
+      ? value
+      : isRecord(value)
+        ? object({ corsOrigins: list(string({ test: (v) => CORS_ORIGIN.test(v), says: '* or an origin such as https://app.example.com' }, (v) => v.trim().replace(/\/+$/, ''))) })(value, key, problems)
+        : void problems.push(`"${key}" must be true, false or an object such as { "corsOrigins": ["https://app.example.com"] }`),
 };
 
 /** Every problem of a parsed file, by key path; empty when it is valid. Also returns the checked settings. */

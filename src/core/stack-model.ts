@@ -170,7 +170,27 @@ export interface StackModel {
   /** The Cognito authorizer of the project's routes: seconds its answer is kept per token (0: not kept). */
   readonly authorizer: { readonly resultTtlInSeconds: number };
   readonly outputs: readonly StackOutputName[];
+  /** Profile pictures (a private bucket, a CDN, the processing function); absent when off. */
+  readonly pictures?: PicturesModel;
 }
+
+/** Profile pictures, when on. */
+export interface PicturesModel {
+  /** Origins a browser may upload from (the bucket's CORS rule). */
+  readonly corsOrigins: readonly string[];
+  /** The processing function (its own bundle, fired by the bucket's notification). */
+  readonly function: FunctionModel;
+}
+
+/** The `pictures` setting as an object (`true` is `{}`). */
+export interface PicturesSettings {
+  /** Origins a browser may upload from. Default: `corsOrigin` when it names one, else the callback URLs' origins. */
+  readonly corsOrigins?: readonly string[];
+}
+
+export const PICTURES_FUNCTION_ID = 'pictures';
+/** The processing function: decoding a 12 MP photo in WebAssembly wants memory (and the CPU that comes with it). */
+export const PICTURES_DEFAULTS = { entry: 'src/functions/pictures/handler.ts', handler: 'index.handler', memorySize: 1024, timeout: 60 } as const;
 
 /** The built-in API function's id. */
 export const API_FUNCTION_ID = 'api';
@@ -249,13 +269,18 @@ export interface StackSettings {
   resourceServers?: Readonly<Record<string, ResourceServerSettings>>;
   /** Seconds the routes' authorizer keeps its answer per token (default 300, at most 3600; 0 turns it off). */
   authorizerCacheSeconds?: number;
+  /** Profile pictures on (`true` or settings) or off (`false`, the default). */
+  pictures?: boolean | PicturesSettings;
 }
 
 /** Layers of settings as one (later ones win, key by key, the password policy's rules too). */
 export function buildStackSettings(...layers: readonly StackSettings[]): StackSettings {
   const s: StackSettings = {};
   for (const { passwordPolicy, ...rest } of layers) {
+    // `--pictures` (true) turns pictures on without dropping the configuration's settings for them.
+    const keepPictures = rest.pictures === true && typeof s.pictures === 'object' ? s.pictures : undefined;
     Object.assign(s, definedOnly(rest));
+    if (keepPictures) s.pictures = keepPictures;
     if (passwordPolicy) s.passwordPolicy = { ...s.passwordPolicy, ...definedOnly(passwordPolicy) };
   }
   return s;
@@ -319,6 +344,18 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     resourceServers,
     authorizer: { resultTtlInSeconds: s.authorizerCacheSeconds ?? AUTHORIZER_TTL.default },
     outputs: [...STACK_OUTPUTS],
+    ...(s.pictures ? { pictures: picturesModel(s) } : {}),
+  };
+}
+
+function picturesModel(s: StackSettings): PicturesModel {
+  const settings = typeof s.pictures === 'object' ? s.pictures : {};
+  const corsOrigin = s.corsOrigin ?? DEFAULTS.corsOrigin;
+  const callbackOrigins = (s.callbackUrls ?? DEFAULTS.client.callbackUrls).map((u) => new URL(u).origin);
+  const corsOrigins = settings.corsOrigins ?? (corsOrigin !== '*' ? [corsOrigin] : [...new Set(callbackOrigins)]);
+  return {
+    corsOrigins: [...corsOrigins],
+    function: { id: PICTURES_FUNCTION_ID, ...PICTURES_DEFAULTS, environment: {} },
   };
 }
 

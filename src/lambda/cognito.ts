@@ -5,6 +5,7 @@
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  DeleteUserAttributesCommand,
   GetUserCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
@@ -114,4 +115,9 @@ export async function getUser(pool: PoolConfig, accessToken: string, deadlineMs?
     if (a.Name) attributes[a.Name] = a.Value ?? '';
   }
   return { username: out.Username ?? '', attributes };
+}
+
+/** Removes attributes of the signed-in user (DELETE /user/picture clears `picture`). */
+export async function deleteUserAttributes(pool: PoolConfig, accessToken: string, names: string[], deadlineMs?: number): Promise<void> {
+  await client(pool).send(new DeleteUserAttributesCommand({ AccessToken: accessToken, UserAttributeNames: names }), options(deadlineMs));
 }

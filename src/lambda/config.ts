@@ -16,6 +16,12 @@ export interface LambdaConfig {
   readonly corsOrigin: string | undefined;
   /** Seconds a profile answer may be served from memory, as configured (see `profileCacheTtlMs`). */
   readonly profileCacheSeconds: string | undefined;
+  /** The pictures bucket; undefined when pictures are off. */
+  readonly picturesBucket: string | undefined;
+  readonly picturesUrl: string | undefined;
+  /** S3 endpoint override (the local S3); with it, the credentials in the same environment sign. */
+  readonly s3Endpoint: string | undefined;
+  readonly s3Credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
 }
 
 /** What the Cognito routes need: all present, or `MisconfiguredError`. */
@@ -44,6 +50,15 @@ function value(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** Only beside an endpoint override: on AWS the SDK finds the role's credentials itself. */
+function s3Credentials(env: Env): LambdaConfig['s3Credentials'] {
+  const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
+  const sessionToken = value(env, 'AWS_SESSION_TOKEN');
+  if (!value(env, ENV.s3Endpoint) || !accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 export function readConfig(env: Env = process.env): LambdaConfig {
   const cors = value(env, ENV.corsOrigin) ?? '*';
   return {
@@ -56,6 +71,10 @@ export function readConfig(env: Env = process.env): LambdaConfig {
     // A value with control characters or spaces would let the environment inject headers; refuse it outright.
     corsOrigin: /^[\x21-\x7e]+$/.test(cors) ? cors : undefined,
     profileCacheSeconds: value(env, ENV.profileCacheSeconds),
+    picturesBucket: value(env, ENV.picturesBucket),
+    picturesUrl: value(env, ENV.picturesUrl)?.replace(/\/+$/, ''),
+    s3Endpoint: value(env, ENV.s3Endpoint),
+    s3Credentials: s3Credentials(env),
   };
 }
 

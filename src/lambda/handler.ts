@@ -62,7 +62,7 @@ export function createHandler(options: HandlerOptions = {}): ProxyHandler {
   const profiles = createProfileCache<UserProfile>(options.profileCache);
 
   async function dispatch(request: ApiRequest, config: LambdaConfig, context: LambdaContext | undefined): Promise<ProxyResult> {
-    const found = match(request.method, request.path);
+    const found = match(request.method, request.path, { pictures: config.picturesBucket !== undefined });
     if (request.method === 'OPTIONS') return preflightResult(found.allow, config.corsOrigin);
     const handler = found.handler;
     if (!handler) throw new MethodNotAllowedError(found.allow);

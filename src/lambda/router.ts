@@ -1,6 +1,7 @@
 import { NotFoundError } from './errors.js';
 import type { RouteHandler } from './route.js';
 import { health } from './routes/health.js';
+import { deletePicture, postPicture } from './routes/picture.js';
 import { getProfile, postProfile } from './routes/profile.js';
 import { resend } from './routes/resend.js';
 import { signup } from './routes/signup.js';
@@ -13,6 +14,11 @@ const ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>> = new 
   ['/user/validate', { POST: validate }],
   ['/user/validate/resend', { POST: resend }],
   ['/user/profile', { GET: getProfile, POST: postProfile }],
+]);
+
+/** Routes that exist only when the stack has the part on; otherwise their paths are 404s like any unknown path. */
+const PICTURE_ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>> = new Map([
+  ['/user/picture', { POST: postPicture, DELETE: deletePicture }],
 ]);
 
 const MAX_PATH = 2048;
@@ -30,8 +36,9 @@ export interface RouteMatch {
 }
 
 /** Finds the route; throws 404 for an unknown path. */
-export function match(method: string, path: string): RouteMatch {
-  const methods = path.length <= MAX_PATH ? ROUTES.get(normalisePath(path)) : undefined;
+export function match(method: string, path: string, parts: { readonly pictures?: boolean } = {}): RouteMatch {
+  const normal = normalisePath(path);
+  const methods = path.length <= MAX_PATH ? (ROUTES.get(normal) ?? (parts.pictures ? PICTURE_ROUTES.get(normal) : undefined)) : undefined;
   if (!methods) throw new NotFoundError();
   const allow = [...Object.keys(methods), 'OPTIONS'];
   return { allow, handler: Object.hasOwn(methods, method) ? methods[method] : undefined };

@@ -31,6 +31,12 @@ export const ENV = {
    * off): the bound on how late a sign-out is seen. The local stack sets 0 unless it is set already.
    */
   profileCacheSeconds: 'PROFILE_CACHE_SECONDS',
+  /** The pictures bucket; set only when the stack has pictures on (otherwise /user/picture is a 404). */
+  picturesBucket: 'PICTURES_BUCKET',
+  /** Base URL the processed pictures are served from (the CDN). */
+  picturesUrl: 'PICTURES_URL',
+  /** Override for the S3 endpoint (the local S3, path-style). */
+  s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
 /** The body of `GET /user/profile` (and `POST /user/profile`). */
@@ -44,4 +50,6 @@ export interface ProfileBody {
   groups: string[];
   /** The user's other attributes. */
   attributes: Record<string, string>;
+  /** The user's picture URL (null when none); present only when the stack has pictures on. */
+  picture?: string | null;
 }

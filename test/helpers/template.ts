@@ -7,7 +7,8 @@ import type { CfnTemplate } from '../../src/deploy/template.js';
 export const TEST_ASSET_SHA256 = 'ab'.repeat(32);
 
 export function generatedTemplate(model: StackModel = buildStackModel(), sha256: string = TEST_ASSET_SHA256): { body: string; template: CfnTemplate } {
-  return synthesizeText(model, Object.fromEntries(model.functions.map((fn) => [fn.id, { sha256 }])));
+  const functions = [...model.functions, ...(model.pictures ? [model.pictures.function] : [])];
+  return synthesizeText(model, Object.fromEntries(functions.map((fn) => [fn.id, { sha256 }])));
 }
 
 /** The routes `authstack init` writes, plus a scope route and a group route. */

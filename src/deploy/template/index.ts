@@ -3,7 +3,7 @@
  * the same template, byte for byte, through `templateText`), so `authstack synth` needs no AWS call and a deploy of
  * an unchanged project sends an unchanged template (the no-op fast path holds).
  */
-import type { StackModel } from '../../core/stack-model.js';
+import { PICTURES_FUNCTION_ID, type StackModel } from '../../core/stack-model.js';
 import type { FunctionAsset } from '../assets.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { apiResources } from './api.js';
@@ -11,6 +11,7 @@ import { customDomainResources } from './custom-domain.js';
 import { functionResources } from './functions.js';
 import { equals, isSet, not, ref } from './intrinsics.js';
 import { outputs } from './outputs.js';
+import { withPictures } from './pictures.js';
 import { PARAMETER_GROUPS, parameters } from './parameters.js';
 import { POOL_CONDITIONS, groupConditions, poolResources } from './pool.js';
 import { PARAMETERS as P } from '../template.js';
@@ -32,7 +33,7 @@ export function synthesize(model: StackModel, assets: FunctionAssets): CfnTempla
     if (!asset) throw new Error(`no built asset for the function "${fn.id}"`);
     Object.assign(functions, functionResources(fn, asset));
   }
-  return {
+  const template: CfnTemplate = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: DESCRIPTION,
     Metadata: {
@@ -51,6 +52,8 @@ export function synthesize(model: StackModel, assets: FunctionAssets): CfnTempla
     Resources: { ...withResourceServers(model, poolResources(model)), ...functions, ...apiResources(model), ...customDomainResources() },
     Outputs: outputs(model),
   };
+  // Pictures only add resources (and the API's environment): without them the template is untouched.
+  return withPictures(template, model, assets[PICTURES_FUNCTION_ID]);
 }
 
 /** The text sent to CloudFormation: JSON, keys in the order the builders write them (fixed), two-space indent. */

@@ -13,7 +13,7 @@ function missingToken(): UnauthorizedError {
   return new UnauthorizedError('MissingToken', 'An access token is required.');
 }
 
-function tokenFromHeader(ctx: RouteContext): string {
+export function tokenFromHeader(ctx: RouteContext): string {
   const values = ctx.request.headerValues('authorization');
   if (values.length === 0) throw missingToken();
   if (new Set(values).size > 1) {
@@ -39,7 +39,8 @@ function tokenFromBody(ctx: RouteContext): string {
   return token;
 }
 
-async function profile(ctx: RouteContext, token: string) {
+/** The access token verified and, through GetUser (cached), not revoked: its claims and the user. */
+export async function signedInUser(ctx: RouteContext, token: string) {
   ctx.request.secrets.push(token);
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
     throw new UnauthorizedError('InvalidToken', 'The access token is invalid.', 'invalid_token');
@@ -54,6 +55,11 @@ async function profile(ctx: RouteContext, token: string) {
   const user = await ctx.profiles.get(token, claims.expiresAt, ttlMs, () =>
     callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs())),
   );
+  return { claims, user };
+}
+
+async function profile(ctx: RouteContext, token: string) {
+  const { claims, user } = await signedInUser(ctx, token);
   const { sub, email, email_verified: emailVerified, ...attributes } = user.attributes;
   return {
     status: 200,
@@ -64,9 +70,16 @@ async function profile(ctx: RouteContext, token: string) {
       email_verified: emailVerified === 'true',
       // The groups the token was issued with (Cognito puts them in cognito:groups; none means no group).
       groups: claims.groups,
-      attributes,
+      ...profilePicture(ctx, attributes),
     } satisfies ProfileBody,
   };
+}
+
+/** With pictures on, `picture` is its own field (null when none); otherwise it stays among the attributes. */
+function profilePicture(ctx: RouteContext, attributes: Record<string, string>): Pick<ProfileBody, 'attributes' | 'picture'> {
+  if (ctx.config.picturesBucket === undefined) return { attributes };
+  const { picture, ...rest } = attributes;
+  return { attributes: rest, picture: picture ?? null };
 }
 
 /**

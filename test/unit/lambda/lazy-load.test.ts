@@ -9,6 +9,10 @@ vi.mock('../../../src/lambda/cognito.js', async (importOriginal) => {
   loaded.add('cognito');
   return importOriginal();
 });
+vi.mock('../../../src/lambda/pictures.js', async (importOriginal) => {
+  loaded.add('pictures');
+  return importOriginal();
+});
 vi.mock('../../../src/lambda/tokens.js', async (importOriginal) => {
   loaded.add('tokens');
   return importOriginal();
@@ -36,5 +40,7 @@ describe('lazy loading', () => {
     const h = harness();
     await h.invoke({ path: '/user/profile', headers: { Authorization: 'Bearer a.b.c' } });
     expect(loaded.has('tokens')).toBe(true);
+    // The S3 client and the presigned-POST signer are the picture routes' alone.
+    expect(loaded.has('pictures')).toBe(false);
   });
 });

@@ -116,6 +116,8 @@ let brokenFile: string;
 let mfaFiles: string[];
 /** The template of a project with routes (public, signed-in, scope and group ones: authorizer, methods, gateway responses). */
 let routesFile: string;
+/** The template with pictures on (its bucket, CDN and processing function). */
+let picturesFile: string;
 /** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
 let both: Run;
 /** What cfn-lint printed: from the shared process, else from the `cfn-lint` command. */
@@ -137,10 +139,12 @@ beforeAll(async () => {
   await writeFile(mfaFiles[1]!, generatedTemplate(buildStackModel({ mfa: 'required' })).body);
   routesFile = path.join(dir, 'routes.json');
   await writeFile(routesFile, generatedTemplate(buildStackModel(SAMPLE_ROUTES)).body);
+  picturesFile = path.join(dir, 'pictures.json');
+  await writeFile(picturesFile, generatedTemplate(buildStackModel({ pictures: true })).body);
   await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile]]));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile]]));
   NO_DECODER = missing(both);
-  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles]) : fromSharedProcess(both);
+  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
 
@@ -189,6 +193,11 @@ describe('cfn-lint', () => {
   it('reports nothing on the template of a project with its own routes (authorizer, methods, preflights, gateway responses, resource servers)', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
     expect(describeMatches(matchesFor(routesFile))).toEqual([]);
+  });
+
+  it('reports nothing on the template with pictures on either', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
+    expect(describeMatches(matchesFor(picturesFile))).toEqual([]);
   });
 
   it('would report a broken template, so a clean run means something', (ctx) => {
