@@ -335,7 +335,7 @@ function printFunctionLine(out: Output, functionId: string, line: string): void 
   // A handler's trace (the wrapper logs a throw with its stack) reads as a trace, under its line.
   const { stack, ...rest } = entry ?? {};
   // The frames below the handler are the local runtime's (the worker's own code, Node's internals): left out.
-  const frames = typeof stack === 'string' ? stack.split('\n').filter((l) => !/\[worker eval\]|\(node:internal\/|\(node:async_hooks|\bnode:internal\//.test(l)) : [];
+  const frames = typeof stack === 'string' ? stack.split('\n').filter((l) => !/\[worker eval\]|\/runtime\/user-handler\.ts:|\(node:internal\/|\(node:async_hooks|\bnode:internal\//.test(l)) : [];
   const trace = frames.length > 0 ? `\n${frames.map((l) => `    ${l}`).join('\n')}` : '';
   out.info(out.c.dim(`λ ${entry ? summariseLogLine(trace ? rest : entry) : line}  [${functionId}]`) + trace);
 }
