@@ -189,7 +189,12 @@ describe('what the function is given, as API Gateway gives it', () => {
     const url = new URL(`${api}/me/a%20b?tag=one&tag=two&q=hello%20world&empty`);
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: ['Host', url.host, 'Authorization', `Bearer ${ids.id}`, 'X-Trace', 'abc', 'X-Trace', 'def'] },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          headers: ['Host', url.host, 'Authorization', `Bearer ${ids.id}`, 'X-Trace', 'abc', 'X-Trace', 'def'],
+        },
         (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c));
@@ -233,7 +238,11 @@ describe('scope and group routes', () => {
     const outside = await get('/admin/stats', bearer(ids.id));
     expect(outside.status).toBe(403);
     expect(outside.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    const cognito = new CognitoIdentityProviderClient({ endpoint: dev.target.cognitoEndpoint, region: dev.target.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: dev.target.cognitoEndpoint,
+      region: dev.target.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: dev.target.userPoolId, Username: EMAIL, GroupName: 'admin' }));
     } finally {
@@ -250,7 +259,10 @@ describe('scope and group routes', () => {
 
 describe('CORS', () => {
   it('a preflight is answered by the gateway itself: 204 with the origin, the methods and the Authorization header allowed', async () => {
-    const res = await fetch(`${api}/notes/42`, { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    const res = await fetch(`${api}/notes/42`, {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, OPTIONS');

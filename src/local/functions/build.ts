@@ -83,7 +83,11 @@ export function createDevBuilder(opts: DevBuildOptions): DevBuilder {
     const { file } = fn.source;
     let bundle = bundles.get(file);
     if (!bundle) {
-      const id = file.replace(/\.[^./]+$/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase();
+      const id = file
+        .replace(/\.[^./]+$/, '')
+        .replace(/[^A-Za-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .toLowerCase();
       const outfile = join(opts.outDir, id, 'index.mjs');
       bundle = { file, id, functionIds: [], outfile, options: {}, inputs: new Set([resolve(opts.projectDir, file)]) };
       bundles.set(file, bundle);
@@ -178,7 +182,8 @@ export function createDevBuilder(opts: DevBuildOptions): DevBuilder {
     folders() {
       const folders = new Set<string>();
       for (const bundle of bundles.values())
-        for (const input of bundle.inputs) if (!input.split(sep).includes('node_modules') && !relative(opts.projectDir, input).startsWith('..')) folders.add(dirname(input));
+        for (const input of bundle.inputs)
+          if (!input.split(sep).includes('node_modules') && !relative(opts.projectDir, input).startsWith('..')) folders.add(dirname(input));
       return [...folders].sort();
     },
     async dispose() {
@@ -199,7 +204,11 @@ const SETTLE_MS = 15;
  * Watches the folders of the files the bundles use; after each burst of changes, rebuilds the bundles that use a
  * changed file and hands over the outcomes. Never two rebuilds at once; changes during one are rebuilt after it.
  */
-export function watchBundles(builder: DevBuilder, onRebuilt: (outcomes: RebuildOutcome[]) => Promise<void> | void, onError: (error: unknown) => void): { close(): void } {
+export function watchBundles(
+  builder: DevBuilder,
+  onRebuilt: (outcomes: RebuildOutcome[]) => Promise<void> | void,
+  onError: (error: unknown) => void,
+): { close(): void } {
   const watchers = new Map<string, FSWatcher>();
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

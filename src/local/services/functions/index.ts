@@ -32,7 +32,8 @@ async function handlerBuilder(ctx: ServiceContext): Promise<DevBuilder | undefin
     await builder.build();
   } catch (error) {
     await builder.dispose();
-    if (error instanceof CompileError) throw new UserError('usage', error.message, { code: 'BuildFailed', hint: `Fix ${error.file}, then start authstack dev again` });
+    if (error instanceof CompileError)
+      throw new UserError('usage', error.message, { code: 'BuildFailed', hint: `Fix ${error.file}, then start authstack dev again` });
     throw error;
   }
   return builder;
@@ -143,7 +144,8 @@ export const functionsService = defineService<FunctionRuntime>({
         ? watchBundles(
             builder,
             (outcomes) => reloadRebuilt(ctx, runtime, outcomes),
-            (error) => ctx.emit({ type: 'reload-failed', error: String(error), text: `rebuilding failed: ${error instanceof Error ? error.message : String(error)}` }),
+            (error) =>
+              ctx.emit({ type: 'reload-failed', error: String(error), text: `rebuilding failed: ${error instanceof Error ? error.message : String(error)}` }),
           )
         : undefined;
     return {
