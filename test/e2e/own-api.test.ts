@@ -179,7 +179,7 @@ describe('a protected route refuses, with 401 {"message":"Unauthorized"}, and ne
   it('ran the function for none of them: the next admitted call is its first', async () => {
     const res = await get('/me/1', bearer(ids.id));
     expect(res.status).toBe(200);
-    expect((await res.json()).calls).toBe(1);
+    expect(((await res.json()) as { calls: number }).calls).toBe(1);
   });
 });
 
@@ -253,7 +253,8 @@ describe('scope and group routes', () => {
     expect(inside.status).toBe(200);
     expect(await inside.json()).toEqual({ admin: true });
     // As API Gateway flattens it for a REST API: the groups joined by commas, a string like every claim.
-    expect((await (await get('/me/1', bearer(ids.id))).json()).claims['cognito:groups']).toBe('admin');
+    const echoed = (await (await get('/me/1', bearer(ids.id))).json()) as { claims: Record<string, string> };
+    expect(echoed.claims['cognito:groups']).toBe('admin');
   });
 });
 
