@@ -11,7 +11,7 @@
 // --baseline     a built checkout to compare with (e.g. `git worktree add --detach ../base main`, node_modules,
 //                `npm run build` there): CLI start, dev start and local throughput of both trees side by side in
 //                one run, taking turns, with the ratio (section `side`; alone unless --only names others)
-// --only         comma-separated sections: startup,lambda,handler,throughput,start,footprint,deploy (their
+// --only         comma-separated sections: startup,lambda,handler,throughput,start,footprint,deploy,watch (their
 //                figures replace those sections in bench/results.json)
 import { cpus, platform, release, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,7 @@ const sections = [
   ['start', '5. Local stack start', async () => (await import('./lib/local-stack.mjs')).localStart(opts)],
   ['footprint', '6. Install footprint', async () => (await import('./lib/footprint.mjs')).footprint()],
   ['deploy', '7. Deploy fast paths', async () => (await import('./lib/deploy.mjs')).deployFastPaths()],
+  ['watch', '9. dev --watch: edit to serve', async () => (await import('./lib/watch.mjs')).editToServe({ rounds: quick ? 5 : 20 })],
   [
     'side',
     '8. This tree against a baseline tree',

@@ -117,11 +117,11 @@ export function httpGet(url, headers = {}) {
  * Starts `authstack dev` (of this tree, or the `bin` of another) on free ports and resolves once GET /app/health answers 200, with the milliseconds from
  * spawn to that answer. Its output is read and dropped (a full pipe would stall it), keeping the tail for errors.
  */
-export async function startDev(ws, { timeoutMs = 20_000, bin = BIN } = {}) {
+export async function startDev(ws, { timeoutMs = 20_000, bin = BIN, args = [] } = {}) {
   const apiPort = await freePort();
   const cognitoPort = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort)], {
+  const child = spawn(process.execPath, [bin, 'dev', '--port', String(apiPort), '--cognito-port', String(cognitoPort), ...args], {
     cwd: ws.cwd,
     env: ws.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { defineCommand } from '../core/command.js';
 import { EXIT, UserError, usageError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
@@ -31,7 +31,10 @@ export default defineCommand({
   options: {
     port: { type: 'value', short: 'p', placeholder: 'port', description: 'API port (default: AUTHSTACK_PORT, else 3000; 0 picks a free one)', parse: port('--port') },
     cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port (default: AUTHSTACK_COGNITO_PORT, else 9229)', parse: port('--cognito-port') },
-    watch: { type: 'switch', description: 'rebuild and reload the handler when src/lambda changes (from a clone)' },
+    watch: {
+      type: 'switch',
+      description: "rebuild and reload a route's handler when a file it uses changes (and, in a clone of authstack, the built-in API when src/lambda does)",
+    },
     reset: { type: 'switch', description: 'start with a fresh user pool (deletes local users and the mailbox)' },
     console: { type: 'negated-switch', description: 'do not serve the local console (users, mailbox, requests) at <cognito>/_authstack/' },
     corsOrigin: {
@@ -83,12 +86,10 @@ export default defineCommand({
     const buildDir = join(ctx.state.dir, 'build');
     let bundlePath = join(root, 'dist', 'lambda', 'index.mjs');
     const srcDir = join(root, 'src', 'lambda');
-    if (options.watch && !existsSync(srcDir)) {
-      throw new UserError('usage', '--watch needs the Lambda sources (src/lambda), which this installation does not have.', {
-        hint: 'Run dev --watch from a clone of authstack',
-      });
-    }
-    if (options.watch || !existsSync(bundlePath)) {
+    // The built-in API is rebuilt from its sources only in a clone of authstack; an installed package runs the
+    // bundle it shipped, and --watch is about the project's own handlers.
+    const watchApi = options.watch === true && existsSync(srcDir) && !root.split(sep).includes('node_modules');
+    if (watchApi || !existsSync(bundlePath)) {
       // Watching rebuilds from source; so does a checkout that was never built.
       bundlePath = join(buildDir, 'dev-handler.mjs');
       await bundle.writeLambdaBundle(bundlePath);
@@ -113,13 +114,20 @@ export default defineCommand({
       model: local.model,
       services: local.services,
       bundleFor: (fn) => functionBundle(ctx, bundle, fn),
+      // The project's routes' handlers: the entry deploy ships (the group rules' wrapper), with source maps.
+      handlers: {
+        projectDir: ctx.projectDir,
+        outDir: join(buildDir, 'handlers'),
+        wrapperPath: join(root, 'src', 'runtime', 'user-handler.ts'),
+        watch: options.watch === true,
+      },
       groups: options.groups ?? project.model.groups,
       corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
       oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
       bundlePath,
       // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
       console: options.console ? undefined : false,
-      watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
+      watch: watchApi ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
       onEvent: (e) => printEvent(ctx.out, e, requestLines),
     }).catch(async (err: { code?: string; port?: number }) => {
       if (err?.code !== 'PORT_IN_USE' || err.port === undefined) throw err;
@@ -296,6 +304,7 @@ function printEvent(out: Output, e: LocalStackEvent, requestLine: (line: string)
       for (const line of e.text.split('\n')) if (line) printFunctionLine(out, e.functionId, line);
       break;
     case 'reload-failed':
+    case 'handler-build-failed':
       out.warn(e.text);
       break;
     default:
@@ -335,7 +344,12 @@ function printFunctionLine(out: Output, functionId: string, line: string): void 
   }
   if (entry === null || typeof entry !== 'object') entry = undefined;
   if (entry?.msg === 'request' && entry.level !== 'error' && !out.verbose) return;
-  out.info(out.c.dim(`λ ${entry ? summariseLogLine(entry) : line}  [${functionId}]`));
+  // A handler's trace (the wrapper logs a throw with its stack) reads as a trace, under its line.
+  const { stack, ...rest } = entry ?? {};
+  // The frames below the handler are the local runtime's (the worker's own code, Node's internals): left out.
+  const frames = typeof stack === 'string' ? stack.split('\n').filter((l) => !/\[worker eval\]|\/runtime\/user-handler\.ts:|\(node:internal\/|\(node:async_hooks|\bnode:internal\//.test(l)) : [];
+  const trace = frames.length > 0 ? `\n${frames.map((l) => `    ${l}`).join('\n')}` : '';
+  out.info(out.c.dim(`λ ${entry ? summariseLogLine(trace ? rest : entry) : line}  [${functionId}]`) + trace);
 }
 
 function summariseLogLine(entry: Record<string, unknown>): string {

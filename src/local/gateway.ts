@@ -4,12 +4,18 @@
  * run by the function runtime; the result is written back the way API Gateway does, including its 502 for a
  * malformed result or a failed invocation, its 504 past the integration timeout, and its 403 "Missing
  * Authentication Token" for a path and method no route has.
+ *
+ * The project's own routes go through API Gateway's Cognito authorizer first (`authorizer/`): a refused token is
+ * its 401 or 403 and the function is not invoked; an admitted one's claims are `requestContext.authorizer.claims`.
+ * Their paths answer the CORS preflight themselves (the template's MOCK OPTIONS method), and once the project has
+ * routes, every answer of the gateway's own carries the CORS headers, as the template's gateway responses add them.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { ProxyEvent, ProxyResult } from '../lambda/types.js';
 import type { RouteModel } from '../core/stack-model.js';
+import { gatewayCorsHeaders, type LocalAuthorizer } from './authorizer/index.js';
 import { closeServer, listen } from './errors.js';
 import type { FunctionInvoker, InvokeOutcome } from './functions/types.js';
 import { TOO_LARGE, readBody, splitUrl } from './http/index.js';
@@ -40,6 +46,10 @@ export interface GatewayOptions {
   timeoutMs?: number;
   /** Called once per request after the response is written (for the dev console). */
   onRequest?: (entry: GatewayRequestLog) => void;
+  /** Checks the token of a protected route (one with an `access` rule other than public). Required when there is one. */
+  authorizer?: LocalAuthorizer;
+  /** The origin of the CORS headers on the gateway's own answers and preflights (the functions' CORS_ALLOW_ORIGIN). Default `*`. */
+  corsOrigin?: string;
 }
 
 export interface GatewayRequestLog {
@@ -78,7 +88,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stage = opts.stage ?? 'local';
   const timeoutMs = opts.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const isBinary = binaryMatcher(opts.binaryMediaTypes ?? DEFAULT_BINARY_TYPES);
-  const match = routeMatcher(opts.routes);
+  const userRoutes = opts.routes.filter((r) => r.access !== undefined);
+  if (!opts.authorizer && userRoutes.some((r) => r.access?.kind !== 'public')) {
+    throw new Error('the gateway has protected routes and no authorizer to check their tokens');
+  }
+  // A preflight per path of the project's routes, answered here as the template's MOCK method answers it.
+  const preflights = [...new Set(userRoutes.map((r) => r.path))].map((path): RouteModel => ({ method: 'OPTIONS', path, functionId: PREFLIGHT }));
+  const match = routeMatcher([...opts.routes, ...preflights]);
+  const cors = userRoutes.length > 0 ? gatewayCorsHeaders(opts.corsOrigin ?? '*') : undefined;
+  const allowed = (path: string): string =>
+    [...new Set(userRoutes.filter((r) => r.path === path).map((r) => (r.method === 'ANY' ? 'GET, POST, PUT, PATCH, DELETE, HEAD' : r.method)))].join(', ');
 
   let localPort = 0;
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,27 +110,46 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
     const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES });
     if (body === TOO_LARGE) {
-      tooLarge(req, res, requestId);
+      tooLarge(req, res, requestId, cors);
       log(413);
       return;
     }
     const route = match(method, path);
     if (!route) {
       // What a REST API answers for a path and method it has no method for.
-      writeGatewayError(res, 403, MISSING_TOKEN_BODY, requestId, 'MissingAuthenticationTokenException');
+      writeGatewayError(res, 403, MISSING_TOKEN_BODY, requestId, 'MissingAuthenticationTokenException', cors);
       log(403);
       return;
     }
+    if (route.functionId === PREFLIGHT) {
+      writePreflight(res, requestId, `${allowed(route.path)}, OPTIONS`, cors!);
+      log(204);
+      return;
+    }
     const functionId = route.functionId;
+    let claims: Readonly<Record<string, string>> | undefined;
+    if (route.access && route.access.kind !== 'public') {
+      const verdict = await opts.authorizer!.authorize(route.access, req.headers as Record<string, string | undefined>);
+      if (!verdict.ok) {
+        // As API Gateway: the function is not invoked.
+        const { statusCode, headers, body: text } = verdict.response;
+        res.writeHead(statusCode, { ...headers, 'Content-Length': String(Buffer.byteLength(text)), 'x-amzn-RequestId': requestId });
+        res.end(text);
+        log(statusCode, { functionId, errorCode: statusCode === 401 ? 'Unauthorized' : 'AccessDenied' });
+        return;
+      }
+      claims = verdict.claims;
+    }
     const event = buildEvent(req, body.length === 0 ? null : body, path, query, method, requestId, stage, localPort, isBinary, route);
+    if (claims) event.requestContext.authorizer = { claims };
     const outcome = await withIntegrationTimeout(opts.functions.invoke(functionId, requestId, JSON.stringify(event)), timeoutMs);
     if (outcome === TIMED_OUT) {
-      writeGatewayError(res, 504, TIMEOUT_BODY, requestId, 'IntegrationTimeout');
+      writeGatewayError(res, 504, TIMEOUT_BODY, requestId, 'IntegrationTimeout', cors);
       log(504, { functionId, error: `Execution failed due to a timeout error (integration timeout ${timeoutMs} ms)` });
       return;
     }
     if (!outcome.ok) {
-      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException');
+      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException', cors);
       log(502, { functionId, error: outcome.error, ...(outcome.log ? { log: outcome.log } : undefined) });
       return;
     }
@@ -123,7 +161,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const problem = malformation(result);
     if (problem) {
-      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException');
+      writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException', cors);
       log(502, { functionId, error: `Malformed Lambda proxy response: ${problem}`, ...(outcome.log ? { log: outcome.log } : undefined) });
       return;
     }
@@ -148,6 +186,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** The function id of the preflight routes the gateway answers itself. */
+const PREFLIGHT = '\0preflight';
 
 function withIntegrationTimeout(invocation: Promise<InvokeOutcome>, ms: number): Promise<InvokeOutcome | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
@@ -167,9 +207,10 @@ export interface MatchedRoute extends RouteModel {
 }
 
 /**
- * The route API Gateway would pick for a method and path: among those whose path matches and whose method is the
- * request's (or ANY), the most specific, segment by segment (a literal before `{name}`, `{name}` before `{name+}`),
- * and a method of its own before ANY.
+ * The route API Gateway would pick for a method and path. The resource first: among the paths that match, the
+ * most specific, segment by segment (a literal before `{name}`, `{name}` before `{name+}`); then that resource's
+ * method for the request (its own before ANY). A resource without that method is no match (API Gateway's 403
+ * "Missing Authentication Token"), even when a less specific resource has it: REST APIs do not fall back.
  */
 export function routeMatcher(routes: readonly RouteModel[]): (method: string, path: string) => MatchedRoute | undefined {
   const compiled: CompiledRoute[] = routes.map((route) => ({
@@ -188,12 +229,18 @@ export function routeMatcher(routes: readonly RouteModel[]): (method: string, pa
   return (method, path) => {
     const parts = path === '/' || path === '' ? [] : path.slice(1).split('/');
     let best: { route: RouteModel; rank: number[]; params: Record<string, string> | null } | undefined;
+    let bestPathRank: number[] | undefined;
     for (const c of compiled) {
-      if (c.route.method !== 'ANY' && c.route.method !== method) continue;
       const found = matchSegments(c, parts);
       if (!found) continue;
-      const better = !best || compareRanks(found.rank, best.rank) > 0 || (compareRanks(found.rank, best.rank) === 0 && best.route.method === 'ANY');
-      if (better) best = { route: c.route, ...found };
+      const byPath = bestPathRank === undefined ? 1 : compareRanks(found.rank, bestPathRank);
+      if (byPath < 0) continue;
+      if (byPath > 0) {
+        bestPathRank = found.rank;
+        best = undefined;
+      }
+      if (c.route.method !== 'ANY' && c.route.method !== method) continue;
+      if (!best || best.route.method === 'ANY') best = { route: c.route, ...found };
     }
     return best ? { ...best.route, pathParameters: best.params } : undefined;
   };
@@ -434,7 +481,7 @@ function isScalar(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-function writeGatewayError(res: ServerResponse, status: number, body: string, requestId: string, errorType: string): void {
+function writeGatewayError(res: ServerResponse, status: number, body: string, requestId: string, errorType: string, cors?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -444,17 +491,31 @@ function writeGatewayError(res: ServerResponse, status: number, body: string, re
     'Content-Length': String(Buffer.byteLength(body)),
     'x-amzn-RequestId': requestId,
     'x-amzn-ErrorType': errorType,
+    ...cors,
   });
   res.end(body);
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+/** The template's preflight method: a MOCK integration answering 204 with the CORS headers and the path's methods. */
+function writePreflight(res: ServerResponse, requestId: string, methods: string, cors: Record<string, string>): void {
+  res.writeHead(204, {
+    'Content-Type': 'application/json',
+    'x-amzn-RequestId': requestId,
+    ...cors,
+    'Access-Control-Allow-Methods': methods,
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string, cors?: Record<string, string>): void {
   // The rest of the body is not read: close the connection rather than drain up to gigabytes.
   res.writeHead(413, {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(TOO_LARGE_BODY)),
     'x-amzn-RequestId': requestId,
     'x-amzn-ErrorType': 'RequestTooLarge',
+    ...cors,
     Connection: 'close',
   });
   res.end(TOO_LARGE_BODY, () => req.destroy());

@@ -260,6 +260,10 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
       const old = this.current;
       this.current = fresh;
       if (old) {
+        // What was queued for it this turn still runs there: a retired environment sends nothing, and those
+        // invocations would wait for the gateway's time-out.
+        if (old.loaded) this.send(old);
+        else this.retire(old, 'the execution environment was replaced by a reload');
         old.retired = true;
         if (old.running.size === 0) void old.worker.terminate();
       }

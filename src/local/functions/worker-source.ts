@@ -16,6 +16,9 @@ export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { functionName, memorySize, url, handlerName } = workerData;
+// A bundle's inline source map turns its stack traces back into the handler's own file and line (Lambda's
+// NODE_OPTIONS=--enable-source-maps); on before anything loads, as maps are read when a module is.
+process.setSourceMapsEnabled(true);
 
 // The function's output is its own: written into the log of the invocation it was written during (followed
 // through its awaits), or sent on its own outside one.

@@ -20,8 +20,13 @@ export interface LocalStackOptions {
   reset?: boolean;
   /** The built API bundle (`.mjs` exporting `handler`), the same one deploy ships. */
   bundlePath: string;
-  /** The built bundle (`.mjs`) of each other function of the model. */
+  /** The built bundle (`.mjs`) of each other function of the model (those without a `source`). */
   bundleFor?: (fn: FunctionModel) => Promise<string> | string;
+  /**
+   * How the project's own handlers (functions with a `source`) are built: from the wrapper entry deploy ships,
+   * with source maps; with `watch`, each rebuilt when a file it uses changes and reloaded in fresh workers.
+   */
+  handlers?: { projectDir: string; outDir: string; wrapperPath: string; watch?: boolean };
   /** The stack model: its functions, routes, pool and client. Default: the model's defaults. */
   model?: StackModel;
   /** The services to start, in order. Default: the registry's (`services/registry.ts`). */
@@ -56,7 +61,11 @@ export type LocalStackEvent =
   | { type: 'log'; functionId: string; requestId?: string; text: string }
   | { type: 'rebuilding'; text: string }
   | { type: 'reloaded'; version: number; text: string }
-  | { type: 'reload-failed'; error: string; text: string };
+  | { type: 'reload-failed'; error: string; text: string }
+  /** A project handler file rebuilt after an edit; its functions serve the new code from the next request. */
+  | { type: 'handler-rebuilt'; file: string; functionIds: readonly string[]; ms: number; text: string }
+  /** A project handler file that no longer compiles (`file:line:column: message`); the last good build serves on. */
+  | { type: 'handler-build-failed'; file: string; error: string; text: string };
 
 export interface ServiceContext {
   /** The stack model the local stack runs: the same one deploy ships. */

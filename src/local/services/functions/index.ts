@@ -3,8 +3,10 @@
  * `functions/runtime.ts`), configured through the same environment variables the template sets, plus the local
  * overrides. Workers boot in `prepare`, beside the local Cognito; they load their bundles once its ids are known.
  */
+import { UserError } from '../../../core/errors.js';
 import { API_FUNCTION_ID, type FunctionModel } from '../../../core/stack-model.js';
 import { ENV } from '../../../lambda/types.js';
+import { CompileError, createDevBuilder, watchBundles, type DevBuilder, type RebuildOutcome } from '../../functions/build.js';
 import { createFunctionRuntime, type FunctionRuntime, type LocalFunction } from '../../functions/runtime.js';
 import type { CognitoService } from '../cognito/index.js';
 import { defineService, type ServiceContext } from '../types.js';
@@ -18,32 +20,90 @@ export function handlerExport(fn: FunctionModel): string {
   return dot === -1 ? fn.handler : fn.handler.slice(dot + 1);
 }
 
-const runtimes = new WeakMap<ServiceContext, Promise<FunctionRuntime>>();
+const runtimes = new WeakMap<ServiceContext, Promise<{ runtime: FunctionRuntime; builder?: DevBuilder }>>();
 
-function runtimeFor(ctx: ServiceContext): Promise<FunctionRuntime> {
+/** The project's handlers built once, before their workers start (the build runs beside the local Cognito's start). */
+async function handlerBuilder(ctx: ServiceContext): Promise<DevBuilder | undefined> {
+  const handlers = ctx.options.handlers;
+  const own = ctx.model.functions.filter((fn) => fn.source !== undefined);
+  if (!handlers || own.length === 0) return undefined;
+  const builder = createDevBuilder({ ...handlers, functions: own, incremental: handlers.watch === true });
+  try {
+    await builder.build();
+  } catch (error) {
+    await builder.dispose();
+    if (error instanceof CompileError)
+      throw new UserError('usage', error.message, { code: 'BuildFailed', hint: `Fix ${error.file}, then start authstack dev again` });
+    throw error;
+  }
+  return builder;
+}
+
+function runtimeFor(ctx: ServiceContext): Promise<{ runtime: FunctionRuntime; builder?: DevBuilder }> {
   let runtime = runtimes.get(ctx);
   if (!runtime) {
-    runtime = Promise.all(
-      ctx.model.functions.map(
-        async (fn): Promise<LocalFunction> => ({
-          id: fn.id,
-          bundlePath: fn.id === API_FUNCTION_ID ? ctx.options.bundlePath : await bundleOf(ctx, fn),
-          handlerName: handlerExport(fn),
-          environment: fn.environment,
-          memorySize: fn.memorySize,
-          timeoutMs: fn.timeout * 1000,
-        }),
-      ),
-    ).then((functions) =>
-      createFunctionRuntime({
-        functions,
-        onLog: (log) => ctx.emit({ type: 'log', functionId: log.functionId, text: log.text }),
+    runtime = handlerBuilder(ctx).then(async (builder) => ({
+      builder,
+      runtime: await runtimeOf(ctx, builder).catch(async (error: unknown) => {
+        await builder?.dispose();
+        throw error;
       }),
-    );
+    }));
     runtime.catch(() => undefined);
     runtimes.set(ctx, runtime);
   }
   return runtime;
+}
+
+async function runtimeOf(ctx: ServiceContext, builder: DevBuilder | undefined): Promise<FunctionRuntime> {
+  const functions = await Promise.all(
+    ctx.model.functions.map(
+      async (fn): Promise<LocalFunction> => ({
+        id: fn.id,
+        bundlePath: fn.id === API_FUNCTION_ID ? ctx.options.bundlePath : fn.source && builder ? builder.bundlePath(fn.id) : await bundleOf(ctx, fn),
+        handlerName: handlerExport(fn),
+        environment: fn.environment,
+        memorySize: fn.memorySize,
+        timeoutMs: fn.timeout * 1000,
+      }),
+    ),
+  );
+  return createFunctionRuntime({
+    functions,
+    onLog: (log) => ctx.emit({ type: 'log', functionId: log.functionId, text: log.text }),
+  });
+}
+
+/** After an edit: each rebuilt file's functions reloaded in fresh workers; a file that broke keeps its last build. */
+async function reloadRebuilt(ctx: ServiceContext, runtime: FunctionRuntime, outcomes: readonly RebuildOutcome[]): Promise<void> {
+  for (const outcome of outcomes) {
+    if (!outcome.ok) {
+      const more = outcome.error.errors.length > 1 ? ` (and ${outcome.error.errors.length - 1} more)` : '';
+      ctx.emit({
+        type: 'handler-build-failed',
+        file: outcome.file,
+        error: outcome.error.message,
+        text: `${outcome.error.message}${more}: still serving the last good build of ${outcome.file}`,
+      });
+      continue;
+    }
+    const started = performance.now();
+    try {
+      await Promise.all(outcome.functionIds.map((id) => runtime.reload(id)));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.emit({ type: 'reload-failed', error: message, text: `${outcome.file} rebuilt, but it does not load: ${message}` });
+      continue;
+    }
+    const ms = outcome.ms + (performance.now() - started);
+    ctx.emit({
+      type: 'handler-rebuilt',
+      file: outcome.file,
+      functionIds: outcome.functionIds,
+      ms,
+      text: `${outcome.file} rebuilt and reloaded in ${Math.round(ms)} ms (${outcome.functionIds.join(', ')})`,
+    });
+  }
 }
 
 async function bundleOf(ctx: ServiceContext, fn: FunctionModel): Promise<string> {
@@ -59,7 +119,7 @@ export const functionsService = defineService<FunctionRuntime>({
   },
   async start(ctx) {
     const { cognito } = ctx.use<CognitoService>('cognito');
-    const runtime = await runtimeFor(ctx);
+    const { runtime, builder } = await runtimeFor(ctx);
     const env = process.env;
     try {
       await runtime.start({
@@ -76,9 +136,18 @@ export const functionsService = defineService<FunctionRuntime>({
         ...(ctx.options.corsOrigin === undefined ? {} : { [ENV.corsOrigin]: ctx.options.corsOrigin }),
       });
     } catch (error) {
-      await runtime.close();
+      await Promise.all([runtime.close(), builder?.dispose()]);
       throw error;
     }
+    const watcher =
+      builder && ctx.options.handlers?.watch
+        ? watchBundles(
+            builder,
+            (outcomes) => reloadRebuilt(ctx, runtime, outcomes),
+            (error) =>
+              ctx.emit({ type: 'reload-failed', error: String(error), text: `rebuilding failed: ${error instanceof Error ? error.message : String(error)}` }),
+          )
+        : undefined;
     return {
       provides: runtime,
       consolePanels: [
@@ -88,7 +157,10 @@ export const functionsService = defineService<FunctionRuntime>({
           read: () => ({ functions: ctx.model.functions.map((f) => ({ id: f.id, handler: f.handler, memorySize: f.memorySize, timeout: f.timeout })) }),
         },
       ],
-      stop: () => runtime.close(),
+      stop: async () => {
+        watcher?.close();
+        await Promise.all([runtime.close(), builder?.dispose()]);
+      },
     };
   },
 });
