@@ -27,6 +27,19 @@ export type AuthstackConfig = StackSettings & { $schema?: string };
 
 export type { RouteAccessSetting as RouteAccess, RouteSettings as RouteConfig, ResourceServerSettings as ResourceServerConfig };
 
+export type {
+  ClaimValue,
+  CustomMessageEvent,
+  PostAuthenticationEvent,
+  PostConfirmationEvent,
+  PreAuthenticationEvent,
+  PreSignUpEvent,
+  PreTokenGenerationV2Event,
+  TriggerEventBase,
+  TriggerHandler,
+} from './runtime/trigger-events.js';
+export type { TriggerName, TriggerSettings as TriggersConfig } from './core/triggers.js';
+
 /** Types a configuration object (editor completion and errors); returns it unchanged. */
 export function defineConfig(config: AuthstackConfig): AuthstackConfig {
   return config;

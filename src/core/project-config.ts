@@ -9,8 +9,9 @@ import { EXIT, UserError } from './errors.js';
 import { fileError, isErrno, isRecord } from './files.js';
 import { OAUTH_SCOPES, isDomainPrefix } from './hosted-ui.js';
 import { isAwsRegion } from './parse.js';
-import { checkResourceServers, checkRoutes, crossCheckRoutes } from './routes.js';
+import { checkResourceServers, checkRoutes, crossCheckRoutes, handlerFunctionId } from './routes.js';
 import { checkRouteHandlers } from './route-handlers.js';
+import { checkTriggerHandlers, checkTriggers, triggerModels } from './triggers.js';
 import { LOG_RETENTION_DAYS, MAX_GROUPS, MFA_SETTINGS, valueRule, type StackSettings } from './stack-model.js';
 
 export const CONFIG_FILE = 'authstack.config.json';
@@ -147,6 +148,7 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
       : isRecord(value)
         ? object({ corsOrigins: list(string({ test: (v) => CORS_ORIGIN.test(v), says: '* or an origin such as https://app.example.com' }, (v) => v.trim().replace(/\/+$/, ''))) })(value, key, problems)
         : void problems.push(`"${key}" must be true, false or an object such as { "corsOrigins": ["https://app.example.com"] }`),
+  triggers: checkTriggers,
 };
 
 /** Every problem of a parsed file, by key path; empty when it is valid. Also returns the checked settings. */
@@ -159,6 +161,7 @@ export function checkProjectConfig(value: unknown): { config: ProjectConfig; pro
   if (checked.domain === '') delete checked.domain;
   if (checked.hostedZoneId === '') delete checked.hostedZoneId;
   if (checked.routes && problems.length === 0) problems.push(...crossCheckRoutes(checked as ProjectConfig, OAUTH_SCOPES));
+  if (checked.triggers && checked.routes && problems.length === 0) problems.push(...triggerIdClashes(checked as ProjectConfig));
   return { config: checked as ProjectConfig, problems };
 }
 
@@ -184,9 +187,20 @@ export async function readProjectConfig(projectDir: string): Promise<ProjectConf
   const { config, problems } = checkProjectConfig(value);
   if (problems.length > 0) throw invalid(file, '', problems.join('; '), 'Fix it (the README lists every key), then run again');
   // Handlers are checked for real (the file exists, it exports the name) before anything is built or deployed.
-  const missing = config.routes ? await checkRouteHandlers(projectDir, config.routes) : [];
+  const missing = [
+    ...(config.routes ? await checkRouteHandlers(projectDir, config.routes) : []),
+    ...(config.triggers ? await checkTriggerHandlers(projectDir, config.triggers) : []),
+  ];
   if (missing.length > 0) throw invalid(file, '', missing.join('; '), 'Fix the handler or the route, then run again');
   return config;
+}
+
+/** A route handler whose function id is a trigger's (`trigger/pre.ts#signUp`): they would be one function. */
+function triggerIdClashes(config: ProjectConfig): string[] {
+  const ids = new Set(triggerModels(config.triggers).map((t) => t.functionId));
+  return Object.entries(config.routes ?? {})
+    .filter(([, route]) => ids.has(handlerFunctionId(route.handler)))
+    .map(([key, route]) => `"routes.${key}.handler": "${route.handler}" would be the same function as a trigger's (${handlerFunctionId(route.handler)}); rename the file`);
 }
 
 function invalid(file: string, lead: string, what: string, hint: string): UserError {

@@ -44,7 +44,7 @@ export async function checkRouteHandlers(projectDir: string, routes: Readonly<Re
 }
 
 /** The module's export names as esbuild sees them, or its first compile error as `file:line:column: message`. */
-async function moduleExports(projectDir: string, path: string): Promise<{ exports: string[] } | { error: string }> {
+export async function moduleExports(projectDir: string, path: string): Promise<{ exports: string[] } | { error: string }> {
   const { build } = await import('esbuild');
   try {
     const result = await build({

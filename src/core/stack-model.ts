@@ -16,6 +16,7 @@ import {
   type RouteAccessSetting,
   type RouteSettings,
 } from './routes.js';
+import { TRIGGER_TIMEOUT_SECONDS, triggerModels, type TriggerModel, type TriggerName, type TriggerSettings } from './triggers.js';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -112,6 +113,11 @@ export interface FunctionModel {
    * it serves (`<METHOD> <path>` → groups; empty: no group rule), which the handler wrapper checks.
    */
   readonly source?: { readonly file: string; readonly export: string; readonly groups: Readonly<Record<string, readonly string[]>> };
+  /**
+   * A Cognito trigger's function: the trigger it runs. Its bundle is the handler file as it is (no HTTP wrapper), and
+   * it gets no pool id in its environment (the event carries it; the pool's LambdaConfig names the function).
+   */
+  readonly trigger?: TriggerName;
 }
 
 /** An API route: a method and path of the REST API, proxied to a function. */
@@ -169,6 +175,8 @@ export interface StackModel {
   readonly resourceServers: readonly ResourceServerModel[];
   /** The Cognito authorizer of the project's routes: seconds its answer is kept per token (0: not kept). */
   readonly authorizer: { readonly resultTtlInSeconds: number };
+  /** The project's Cognito triggers, each run by a function of `functions`. */
+  readonly triggers: readonly TriggerModel[];
   readonly outputs: readonly StackOutputName[];
   /** Profile pictures (a private bucket, a CDN, the processing function); absent when off. */
   readonly pictures?: PicturesModel;
@@ -271,6 +279,8 @@ export interface StackSettings {
   authorizerCacheSeconds?: number;
   /** Profile pictures on (`true` or settings) or off (`false`, the default). */
   pictures?: boolean | PicturesSettings;
+  /** The project's Cognito triggers: trigger name → handler (`auth/pre-sign-up.ts#handler`). */
+  triggers?: TriggerSettings;
 }
 
 /** Layers of settings as one (later ones win, key by key, the password policy's rules too). */
@@ -297,6 +307,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     scopes: Object.entries(server.scopes).map(([name, description]) => ({ name, description })),
   }));
   const user = userRoutes(s.routes ?? {}, { memorySize: s.memorySize ?? DEFAULTS.api.memorySize, timeout: s.timeout ?? DEFAULTS.api.timeout });
+  const triggers = triggerModels(s.triggers);
   const ses = s.sesIdentityArn ? { identityArn: s.sesIdentityArn, ...(s.sesFromAddress ? { fromAddress: s.sesFromAddress } : {}) } : undefined;
   return {
     stackName,
@@ -334,6 +345,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
         timeout: s.timeout ?? DEFAULTS.api.timeout,
       },
       ...user.functions,
+      ...triggers.map((t) => triggerFunction(t, s.memorySize ?? DEFAULTS.api.memorySize)),
     ],
     // The built-in API is one proxy: its handler routes its paths itself. The project's routes follow.
     routes: [
@@ -343,6 +355,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
     ],
     resourceServers,
     authorizer: { resultTtlInSeconds: s.authorizerCacheSeconds ?? AUTHORIZER_TTL.default },
+    triggers,
     outputs: [...STACK_OUTPUTS],
     ...(s.pictures ? { pictures: picturesModel(s) } : {}),
   };
@@ -389,6 +402,12 @@ function userRoutes(routes: Readonly<Record<string, RouteSettings>>, limits: { m
     source,
   }));
   return { functions: fns, routes: out };
+}
+
+/** A trigger's function: the handler file bundled as it is, with Cognito's time limit as its timeout. */
+function triggerFunction(trigger: TriggerModel, memorySize: number): FunctionModel {
+  const source = parseHandler(trigger.handler)!;
+  return { id: trigger.functionId, entry: source.file, handler: `index.${source.export}`, environment: {}, memorySize, timeout: TRIGGER_TIMEOUT_SECONDS, trigger: trigger.name };
 }
 
 /** The entries whose value is set: an absent setting and one set to undefined both keep the layer below. */

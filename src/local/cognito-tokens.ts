@@ -32,25 +32,41 @@ export interface OriginTokenGenerator extends TokenGenerator {
  * Wraps cognito-local's generator so that every token it hands out, through our flows or its own (admin sign-in,
  * new-password challenge), carries `origin_jti` and the origin's `auth_time`, re-signed with the same key.
  */
-export function withOrigins(generator: TokenGenerator, privateKeyPem: string): OriginTokenGenerator {
+export function withOrigins(generator: TokenGenerator, privateKeyPem: string, customise?: TokenCustomiser): OriginTokenGenerator {
   const key = createPrivateKey(privateKeyPem);
   return {
     async generate(ctx, user, groups, client, clientMetadata, source, origin) {
       const tokens = await generator.generate(ctx, user, groups, client, clientMetadata, source);
       const from = origin ?? { jti: randomUUID(), authTime: Number(payloadOf(tokens.AccessToken).auth_time) };
+      const access = payloadOf(tokens.AccessToken);
+      const id = payloadOf(tokens.IdToken);
+      // The pre token generation trigger's changes, to both tokens, before the origin is stamped (it may not change it).
+      const changes = await customise?.({ user, groups, client, clientMetadata, source, scopes: String(access.scope ?? '').split(' ').filter(Boolean) });
+      changes?.access(access);
+      changes?.id(id);
       // One header for all three: cognito-local signs its refresh token without the key id verifiers look up.
       const header = tokens.AccessToken.split('.')[0]!;
-      const stamp = (token: string, extra: Record<string, unknown> = {}): string =>
-        signJwt(header, { ...payloadOf(token), origin_jti: from.jti, auth_time: from.authTime, ...extra }, key);
+      const stamp = (payload: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+        signJwt(header, { ...payload, origin_jti: from.jti, auth_time: from.authTime, ...extra }, key);
       return {
-        AccessToken: stamp(tokens.AccessToken),
-        IdToken: stamp(tokens.IdToken),
+        AccessToken: stamp(access),
+        IdToken: stamp(id),
         // Cognito's refresh tokens are opaque; ours say which client they belong to, as Cognito knows.
-        RefreshToken: stamp(tokens.RefreshToken, { client_id: client.ClientId }),
+        RefreshToken: stamp(payloadOf(tokens.RefreshToken), { client_id: client.ClientId }),
       };
     },
   };
 }
+
+/** Changes to the claims of tokens about to be issued (the pre token generation trigger's), or undefined. */
+export type TokenCustomiser = (input: {
+  user: Parameters<TokenGenerator['generate']>[1];
+  groups: readonly string[];
+  client: Parameters<TokenGenerator['generate']>[3];
+  clientMetadata: Record<string, string> | undefined;
+  source: string;
+  scopes: readonly string[];
+}) => Promise<{ id(claims: Record<string, unknown>): void; access(claims: Record<string, unknown>): void } | undefined>;
 
 export interface AccessClaims {
   sub: string;

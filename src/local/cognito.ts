@@ -18,6 +18,8 @@ import {
   type CognitoError,
 } from './cognito/errors.js';
 import { syncPoolMfa } from './cognito/pool-mfa.js';
+import { LocalTriggers, withTriggerScope } from './cognito/triggers.js';
+import { cognitoLocalTriggers, customMessage, preTokenGeneration } from './cognito/trigger-points.js';
 import { createDispatch, type Dispatch } from './cognito/registry.js';
 import {
   loadCognitoLocal,
@@ -69,6 +71,8 @@ export interface LocalCognitoOptions {
    * (`hostedSignIn()` gives what it needs).
    */
   hostedSignIn?: boolean;
+  /** The project's Cognito triggers; their function runtime is attached once it runs. Default: none. */
+  triggers?: LocalTriggers;
 }
 
 /** A handler for extra routes on the local Cognito's server; false when the request is not its. */
@@ -94,6 +98,8 @@ export interface LocalCognito {
   mount(route: LocalRoute): void;
   /** What the hosted sign-in needs of this pool to serve its endpoints. */
   hostedSignIn(): OAuthServerOptions;
+  /** The project's Cognito triggers this pool fires. */
+  triggers: LocalTriggers;
   close(): Promise<void>;
 }
 
@@ -193,21 +199,30 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const modules = await modulesLoading;
     const ctx: CognitoLocalContext = { logger: silentLogger };
     const clock = opts.clock ?? { get: () => new Date(realClock.now()) };
-    const triggers = { enabled: () => false };
+    const userTriggers = opts.triggers ?? new LocalTriggers({ triggers: [], region: LOCAL_REGION });
+    // cognito-local's own targets fire pre sign-up and post confirmation through ours; its token generator fires none.
+    const triggers = cognitoLocalTriggers(userTriggers);
     const mailbox = opts.mailbox ?? (await Mailbox.open(dataDir));
-    const tokens = withOrigins(modules.createTokenGenerator(clock, triggers, issuerDomain), modules.privateKeyPem);
+    const tokens = withOrigins(modules.createTokenGenerator(clock, { enabled: () => false }, issuerDomain), modules.privateKeyPem, (input) =>
+      preTokenGeneration(userTriggers, input),
+    );
     const services: Services = {
       clock,
       cognito: await modules.createCognitoService(join(dataDir, DATA_FILES.cognitoDb), clock, ctx),
       config: { UserPoolDefaults: {}, TokenConfig: { IssuerDomain: issuerDomain } },
       messages: {
-        async deliver(_ctx, source, _clientId, _poolId, user, code, _metadata, details) {
+        async deliver(_ctx, source, clientId, poolId, user, code, metadata, details) {
+          // A user the pre sign-up trigger confirmed gets no sign-up code.
+          if (source === 'SignUp' && user.UserStatus === 'CONFIRMED') return;
+          const custom = await customMessage(userTriggers, { source, userPoolId: poolId, clientId, user, code, clientMetadata: metadata });
           const message: MailboxMessage = {
             to: details.Destination,
             username: user.Username,
             code,
             kind: KINDS[source] ?? 'signup',
             at: clock.get().toISOString(),
+            ...(custom?.subject === undefined ? {} : { subject: custom.subject }),
+            ...(custom?.text === undefined ? {} : { text: custom.text }),
           };
           await mailbox.deliver(message);
           opts.onCode?.(message);
@@ -224,7 +239,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       scopes: [...settings.client.AllowedOAuthScopes],
     };
     const { userPoolId, clientId } = await ensurePool(modules, services, ctx, dataDir, settings);
-    const context = await createOperationContext({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens });
+    const context = await createOperationContext({ modules, services, ctx, issuer: `${issuerDomain}/${userPoolId}`, dataDir, tokens, triggers: userTriggers });
     const operations = createDispatch(context);
     for (const GroupName of opts.groups ?? []) {
       // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
@@ -244,7 +259,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${issuerDomain}/${userPoolId}/.well-known/jwks.json`,
       client: { clientId, ...hostedUi },
-      dispatch: run,
+      // The hosted pages' calls fire the triggers as the hosted sign-in (pre token generation's HostedAuth).
+      dispatch: (target, req, via) => withTriggerScope({ hosted: true, ...via }, () => run(target, req)),
       signingKeyPem: modules.privateKeyPem,
       passwordPolicy: describePasswordPolicy(settings.pool.Policies.PasswordPolicy),
       now: context.now,
@@ -263,6 +279,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
       dispatch: run,
       mount: (route) => void routes.push(route),
       hostedSignIn,
+      triggers: userTriggers,
       async close() {
         await closeServer(server);
         await mailbox.flush();

@@ -24,6 +24,9 @@ export interface MailboxMessage {
   kind: MailboxKind;
   /** ISO 8601 time of delivery. */
   at: string;
+  /** The custom message trigger's subject and text (code filled in), when the project declares one. */
+  subject?: string;
+  text?: string;
 }
 
 export const MAILBOX_FILE = 'mailbox.json';

@@ -13,6 +13,8 @@ import type { UserHandler } from '../../src/runtime/user-handler.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameConfig: Same<Required<Shipped.AuthstackConfig>['routes'], Required<AuthstackConfig>['routes']> = true;
+const sameTriggers: Same<Required<Shipped.AuthstackConfig>['triggers'], Required<AuthstackConfig>['triggers']> = true;
+const sameEvents: Same<[Shipped.PreSignUpEvent, Shipped.PostConfirmationEvent, Shipped.PreAuthenticationEvent, Shipped.PostAuthenticationEvent, Shipped.PreTokenGenerationV2Event, Shipped.CustomMessageEvent, Shipped.TriggerHandler<Shipped.PreSignUpEvent>], [import('../../src/index.js').PreSignUpEvent, import('../../src/index.js').PostConfirmationEvent, import('../../src/index.js').PreAuthenticationEvent, import('../../src/index.js').PostAuthenticationEvent, import('../../src/index.js').PreTokenGenerationV2Event, import('../../src/index.js').CustomMessageEvent, import('../../src/index.js').TriggerHandler<import('../../src/index.js').PreSignUpEvent>]> = true;
 const sameAccess: Same<Shipped.RouteAccess, import('../../src/core/routes.js').RouteAccessSetting> = true;
 // A handler typed with the shipped types is one the wrapper runs, and the claims are strings in both.
 const runs = (h: Shipped.RouteHandler): UserHandler => h as unknown as UserHandler;
@@ -34,11 +36,12 @@ const SAMPLE = defineConfig({
     'POST /notes': { handler: 'api/notes.ts#create', access: { scopes: ['notes/write'] } },
     'DELETE /notes/{id}': { handler: 'api/notes.ts#remove', access: { groups: ['admin'] } },
   },
+  triggers: { preSignUp: 'auth/pre-sign-up.ts#handler', preTokenGeneration: 'auth/pre-token-generation.ts#handler' },
 });
 
 describe('the public types and schema', () => {
   it('declares the same types in index.d.ts as in the source (checked at compile time)', () => {
-    expect([sameConfig, sameAccess, claims]).toEqual([true, true, true]);
+    expect([sameConfig, sameAccess, claims, sameTriggers, sameEvents]).toEqual([true, true, true, true, true]);
     expect([runs, shippedConfigIsSource, sourceConfigIsShipped, sourceHandlerFits].every((f) => typeof f === 'function')).toBe(true);
   });
 
@@ -58,6 +61,8 @@ describe('the public types and schema', () => {
     [{ routes: { 'GET /x': { handler: 'x.ts#a' } } }],
     [{ stackname: 'typo' }],
     [{ authorizerCacheSeconds: 4000 }],
+    [{ triggers: { preSignup: 'x.ts#a' } }],
+    [{ triggers: { preSignUp: 'x.ts' } }],
   ])('refuses in the schema what the check refuses: %j', (config) => {
     expect(checkProjectConfig(config).problems).not.toEqual([]);
     expect(validate(config)).toBe(false);

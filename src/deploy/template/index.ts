@@ -16,6 +16,7 @@ import { PARAMETER_GROUPS, parameters } from './parameters.js';
 import { POOL_CONDITIONS, groupConditions, poolResources } from './pool.js';
 import { PARAMETERS as P } from '../template.js';
 import { withResourceServers } from './routes.js';
+import { triggerFunctionResources, withTriggers } from './triggers.js';
 
 export { parameterValues } from './parameters.js';
 export { functionIds } from './functions.js';
@@ -31,7 +32,7 @@ export function synthesize(model: StackModel, assets: FunctionAssets): CfnTempla
   for (const fn of model.functions) {
     const asset = assets[fn.id];
     if (!asset) throw new Error(`no built asset for the function "${fn.id}"`);
-    Object.assign(functions, functionResources(fn, asset));
+    Object.assign(functions, fn.trigger ? triggerFunctionResources(fn, asset) : functionResources(fn, asset));
   }
   const template: CfnTemplate = {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -49,7 +50,7 @@ export function synthesize(model: StackModel, assets: FunctionAssets): CfnTempla
       },
     },
     Conditions: { HasDomain: isSet(P.domainName), ...POOL_CONDITIONS, ...groupConditions() },
-    Resources: { ...withResourceServers(model, poolResources(model)), ...functions, ...apiResources(model), ...customDomainResources() },
+    Resources: { ...withTriggers(model, withResourceServers(model, poolResources(model))), ...functions, ...apiResources(model), ...customDomainResources() },
     Outputs: outputs(model),
   };
   // Pictures only add resources (and the API's environment): without them the template is untouched.

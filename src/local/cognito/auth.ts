@@ -9,6 +9,7 @@ import {
   UserNotFoundException,
 } from './errors.js';
 import { mfaChallenge } from './mfa.js';
+import { postAuthentication } from './trigger-points.js';
 
 /** The flows InitiateAuth knows, each with the ExplicitAuthFlows entry that allows it. */
 const AUTH_FLOWS: Record<string, string> = {
@@ -41,9 +42,10 @@ export function unknownUser(client: AppClient): Error {
 }
 
 /** Tokens for a user who just proved who they are, as cognito-local's own flows issue them. */
-export async function signIn(c: OperationContext, pool: UserPoolService, user: LocalUser, client: AppClient): Promise<AuthResult> {
+export async function signIn(c: OperationContext, pool: UserPoolService, user: LocalUser, client: AppClient, source = 'Authentication'): Promise<AuthResult> {
+  await postAuthentication(c.triggers, pool.options.Id, user, client.ClientId);
   const groups = await pool.listUserGroupMembership(c.ctx, user);
-  const tokens = await c.tokens.generate(c.ctx, user, groups, client, undefined, 'Authentication');
+  const tokens = await c.tokens.generate(c.ctx, user, groups, client, undefined, source);
   await pool.storeRefreshToken(c.ctx, tokens.RefreshToken, user);
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }

@@ -25,6 +25,7 @@ import {
   ResourceNotFoundException,
 } from './errors.js';
 import { SrpChallenges } from './srp-challenges.js';
+import { LocalTriggers } from './triggers.js';
 
 export const REVOCATIONS_FILE = 'revocations.json';
 
@@ -52,6 +53,8 @@ export interface OperationContext {
   readonly authSessions: AuthSessions;
   /** The generator `services` hands cognito-local, which stamps every token with its origin. */
   readonly tokens: OriginTokenGenerator;
+  /** The project's Cognito triggers (none declared: each fire is a no-op). */
+  readonly triggers: LocalTriggers;
   /** Runs cognito-local's own operation, for what it already does as Cognito does. */
   local(target: string, req: unknown): Promise<unknown>;
   poolForClient(clientId: unknown): Promise<UserPoolService>;
@@ -81,6 +84,7 @@ export async function createOperationContext(opts: {
   issuer: string;
   dataDir: string;
   tokens: OriginTokenGenerator;
+  triggers?: LocalTriggers;
 }): Promise<OperationContext> {
   const { modules, services, ctx } = opts;
   const now = (): number => services.clock.get().getTime();
@@ -101,6 +105,7 @@ export async function createOperationContext(opts: {
     srp: new SrpChallenges(),
     authSessions: new AuthSessions(now),
     tokens: opts.tokens,
+    triggers: opts.triggers ?? new LocalTriggers({ triggers: [], region: 'local' }),
 
     local(target, req) {
       let route = routes.get(target);

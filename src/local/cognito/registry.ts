@@ -6,6 +6,7 @@
 import type { Operation, OperationContext, Request } from './context.js';
 import { CognitoError, NotAuthorizedException } from './errors.js';
 import { adminAddUserToGroup } from './operations/admin-add-user-to-group.js';
+import { adminCreateUser } from './operations/admin-create-user.js';
 import { adminInitiateAuth } from './operations/admin-initiate-auth.js';
 import { adminRemoveUserFromGroup } from './operations/admin-remove-user-from-group.js';
 import { adminRespondToAuthChallenge } from './operations/admin-respond-to-auth-challenge.js';
@@ -49,6 +50,7 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   ConfirmForgotPassword: confirmForgotPassword,
   ListUsers: listUsers,
   AdminInitiateAuth: adminInitiateAuth,
+  AdminCreateUser: adminCreateUser,
   AdminResetUserPassword: adminResetUserPassword,
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
   AdminAddUserToGroup: adminAddUserToGroup,

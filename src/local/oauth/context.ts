@@ -27,7 +27,7 @@ export interface OAuthServerOptions {
   jwksUri: string;
   client: OAuthClient;
   /** Runs a Cognito operation with the local Cognito's behaviour; fails with an error carrying Cognito's `code`. */
-  dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
+  dispatch(target: string, req: Record<string, unknown>, via?: { tokenSource?: 'HostedAuth' }): Promise<unknown>;
   /** cognito-local's signing key (PEM), which the JWKS publishes. */
   signingKeyPem: string;
   /** The password policy, in words, for the sign-up and reset pages. */
@@ -92,7 +92,7 @@ export interface OAuthContext {
   currentSession(req: IncomingMessage): Session | undefined;
   startSession(res: ServerResponse, session: Omit<Session, 'expiresAt'>): Session;
   /** The tokens for a grant: InitiateAuth's, with the granted scopes in the access token and nonce in the ID token. */
-  tokensFor(refreshToken: string, scopes: string[], nonce?: string): Promise<Record<string, unknown>>;
+  tokensFor(refreshToken: string, scopes: string[], nonce?: string, via?: { tokenSource?: 'HostedAuth' }): Promise<Record<string, unknown>>;
   render(req: IncomingMessage, res: ServerResponse, request: AuthorizeRequest, page: Page, extra?: Partial<PageOptions>, status?: number): void;
 }
 
@@ -191,12 +191,12 @@ export function createOAuthContext(opts: OAuthServerOptions): OAuthContext {
       return started;
     },
 
-    async tokensFor(refreshToken, scopes, nonce) {
-      const result = (await opts.dispatch('InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        ClientId: client.clientId,
-        AuthParameters: { REFRESH_TOKEN: refreshToken },
-      })) as { AuthenticationResult: { AccessToken: string; IdToken: string; ExpiresIn?: number } };
+    async tokensFor(refreshToken, scopes, nonce, via) {
+      const result = (await opts.dispatch(
+        'InitiateAuth',
+        { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } },
+        via,
+      )) as { AuthenticationResult: { AccessToken: string; IdToken: string; ExpiresIn?: number } };
       const auth = result.AuthenticationResult;
       const accessToken = signer.resign(auth.AccessToken, (claims) => {
         claims.scope = scopes.join(' ');

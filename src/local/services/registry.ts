@@ -8,6 +8,7 @@ import { functionsService } from './functions/index.js';
 import { gatewayService } from './gateway/index.js';
 import { mailboxService } from './mailbox/index.js';
 import { oauthService } from './oauth/index.js';
+import { triggersService } from './triggers/index.js';
 import type { LocalService } from './types.js';
 
 export const SERVICES: readonly LocalService[] = [
@@ -15,6 +16,7 @@ export const SERVICES: readonly LocalService[] = [
   cognitoService, // the user pool and app client
   oauthService, // the hosted sign-in, on the pool's port
   functionsService, // the model's functions, each in workers of its own
+  triggersService, // the project's Cognito triggers → the functions
   gatewayService, // the model's routes → the functions
   consoleService, // users, mailbox, requests, panels
 ];

@@ -8,6 +8,7 @@ import type { AdminInitiateAuthCommandInput, AdminInitiateAuthCommandOutput } fr
 import { afterPassword, unknownUser } from '../auth.js';
 import { stringMap, type Operation } from '../context.js';
 import { NotAuthorizedException, PasswordResetRequiredException, ResourceNotFoundException } from '../errors.js';
+import { preAuthentication } from '../trigger-points.js';
 
 type Output = Omit<AdminInitiateAuthCommandOutput, '$metadata'>;
 
@@ -23,6 +24,7 @@ export const adminInitiateAuth: Operation<AdminInitiateAuthCommandInput, AdminIn
   if (!user) throw unknownUser(client);
   if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
   if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
+  await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, input.ClientMetadata);
   if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
   return c.recordIssued((await afterPassword(c, pool, user, client)) as Output);
 };

@@ -13,6 +13,7 @@ import { afterPassword, assertFlowAllowed, refresh, unknownUser } from '../auth.
 import { requireParameters, stringMap, type AuthResult, type Operation, type OperationContext } from '../context.js';
 import { InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException } from '../errors.js';
 import { SRP_CHALLENGE_TTL_MS } from '../srp-challenges.js';
+import { preAuthentication } from '../trigger-points.js';
 
 type Output = Omit<InitiateAuthCommandOutput, '$metadata'>;
 
@@ -29,11 +30,12 @@ export const initiateAuth: Operation<InitiateAuthCommandInput, InitiateAuthComma
       if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
       // As cognito-local orders it: a user whose password an administrator reset is told so first.
       if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
+      await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, input.ClientMetadata);
       if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
       return c.recordIssued((await afterPassword(c, pool, user, client)) as Output);
     }
     case 'USER_SRP_AUTH':
-      return (await srpChallenge(c, client, params)) as Output;
+      return (await srpChallenge(c, client, params, input.ClientMetadata)) as Output;
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {
       const tokens = await refresh(c, client, params.REFRESH_TOKEN);
@@ -46,7 +48,7 @@ export const initiateAuth: Operation<InitiateAuthCommandInput, InitiateAuthComma
 };
 
 /** The PASSWORD_VERIFIER challenge; an unknown user gets one that looks like any other and that no answer can meet. */
-async function srpChallenge(c: OperationContext, client: AppClient, params: Record<string, string | undefined>): Promise<AuthResult> {
+async function srpChallenge(c: OperationContext, client: AppClient, params: Record<string, string | undefined>, clientMetadata?: unknown): Promise<AuthResult> {
   requireParameters(params, ['USERNAME', 'SRP_A']);
   const username = params.USERNAME ?? '';
   const srpA = params.SRP_A ?? '';
@@ -54,6 +56,8 @@ async function srpChallenge(c: OperationContext, client: AppClient, params: Reco
   const pool = await c.poolForClient(client.ClientId);
   const user = await c.findUser(pool, username);
   if (!user && client.PreventUserExistenceErrors !== 'ENABLED') throw unknownUser(client);
+  // Cognito fires pre authentication as the SRP sign-in starts, before the password claim.
+  if (user) await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, clientMetadata);
   const userId = user?.Username ?? username;
   const salt = c.srp.saltFor(pool.options.Id, userId);
   const password = user?.Password ?? randomBytes(32).toString('hex');

@@ -91,7 +91,7 @@ async function newPassword(c: OperationContext, input: RespondToAuthChallengeCom
   c.authSessions.end(input.Session);
   const confirmed = { ...user, Password: answers.NEW_PASSWORD ?? '', UserStatus: 'CONFIRMED', UserLastModifiedDate: c.services.clock.get() };
   await pool.saveUser(c.ctx, confirmed);
-  return mfaChallenge(c, pool, confirmed, client.ClientId) ?? signIn(c, pool, confirmed, client);
+  return mfaChallenge(c, pool, confirmed, client.ClientId) ?? signIn(c, pool, confirmed, client, 'NewPasswordChallenge');
 }
 
 /** The user a challenge's session was issued to, when the answer names the same user. */

@@ -4,6 +4,7 @@ import type { SignUpCommandInput, SignUpCommandOutput } from '@aws-sdk/client-co
 import { isEmail, maskEmail } from '../codes.js';
 import type { Operation } from '../context.js';
 import { InvalidParameterException, UsernameExistsException } from '../errors.js';
+import { attributeMap, withTriggerScope } from '../triggers.js';
 
 export const signUp: Operation<SignUpCommandInput, SignUpCommandOutput> = async (c, input) => {
   const pool = await c.poolForClient(input.ClientId);
@@ -13,7 +14,11 @@ export const signUp: Operation<SignUpCommandInput, SignUpCommandOutput> = async 
   }
   c.checkPassword(pool, input.Password);
   if (await c.findUser(pool, username)) throw new UsernameExistsException();
-  const result = (await c.local('SignUp', input)) as Omit<SignUpCommandOutput, '$metadata'>;
+  // cognito-local fires the pre sign-up trigger (ours) before it saves the user; it does not pass ValidationData on.
+  const validationData = Array.isArray(input.ValidationData) ? attributeMap(input.ValidationData.map((a) => ({ Name: String(a.Name), Value: a.Value }))) : undefined;
+  const result = (await withTriggerScope(validationData ? { validationData } : {}, () => c.local('SignUp', input))) as Omit<SignUpCommandOutput, '$metadata'>;
+  // A user the trigger confirmed was sent no code.
+  if (result.UserConfirmed) delete result.CodeDeliveryDetails;
   if (result.CodeDeliveryDetails?.Destination) {
     result.CodeDeliveryDetails.Destination = maskEmail(result.CodeDeliveryDetails.Destination);
   }

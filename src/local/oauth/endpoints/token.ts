@@ -54,7 +54,8 @@ async function authorizationCode(c: OAuthContext, form: Params, clientId: string
     grant.redirectUri === form.get('redirect_uri') &&
     (grant.codeChallenge === undefined ? verifier === null : verifier !== null && pkceMatches(verifier, grant.codeChallenge));
   if (!valid) throw new OAuthError('invalid_grant');
-  const body = await c.tokensFor(grant.refreshToken, grant.scopes, grant.nonce).catch(() => {
+  // The code exchange issues the hosted sign-in's tokens (pre token generation's TokenGeneration_HostedAuth).
+  const body = await c.tokensFor(grant.refreshToken, grant.scopes, grant.nonce, { tokenSource: 'HostedAuth' }).catch(() => {
     throw new OAuthError('invalid_grant');
   });
   c.grantedScopes.set(grant.refreshToken, grant.scopes);

@@ -1,6 +1,7 @@
 /** The local Cognito as a service: the user pool and app client of the model, on their own port. */
-import { localClient, localPool, startLocalCognito, type LocalCognito } from '../../cognito.js';
+import { LOCAL_REGION, localClient, localPool, startLocalCognito, type LocalCognito } from '../../cognito.js';
 import type { Mailbox } from '../../mailbox.js';
+import { LocalTriggers } from '../../cognito/triggers.js';
 import { defineService } from '../types.js';
 
 export interface CognitoService {
@@ -24,6 +25,8 @@ export const cognitoService = defineService<CognitoService>({
       oauth: o.oauth,
       settings: o.settings ?? { pool: localPool(ctx.model), client: localClient(ctx.model) },
       mailbox: ctx.use<Mailbox>('mailbox'),
+      // Fired from the start; their runtime is attached by the triggers service (a call waits for it until then).
+      triggers: new LocalTriggers({ triggers: ctx.model.triggers, region: LOCAL_REGION }),
       // Mounted by the oauth service.
       hostedSignIn: false,
       onOperation: (target) => {

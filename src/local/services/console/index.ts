@@ -8,6 +8,7 @@ import type { Mailbox } from '../../mailbox.js';
 import type { CognitoService } from '../cognito/index.js';
 import type { GatewayService } from '../gateway/index.js';
 import { defineService } from '../types.js';
+import { invocationAsRequest, type TriggersService } from '../triggers/index.js';
 
 export const consoleService = defineService({
   name: 'console',
@@ -33,6 +34,9 @@ export const consoleService = defineService({
       if (changesUsers(target)) localConsole.notify('users');
     });
     gateway.onRequest((request) => localConsole.recordRequest({ at: new Date().toISOString(), ...request }));
+    // The Cognito triggers' invocations join the request list, when that service runs.
+    const triggers = ctx.started().find((s) => s.name === 'triggers')?.service.provides as TriggersService | undefined;
+    triggers?.onInvocation((i) => localConsole.recordRequest({ at: new Date().toISOString(), ...invocationAsRequest(i) }));
     const url = `${cognito.endpoint}${CONSOLE_PATH}`;
     return {
       url,
