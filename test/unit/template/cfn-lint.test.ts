@@ -8,6 +8,7 @@ import { parseCfnYaml } from '../../../src/deploy/cfn-yaml.js';
 import { parseTemplate } from '../../../src/deploy/template.js';
 import { buildStackModel } from '../../../src/core/stack-model.js';
 import { SAMPLE_ROUTES, generatedTemplate } from '../../helpers/template.js';
+import { TRIGGER_NAMES } from '../../../src/core/triggers.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/template-0.1.0.yaml', import.meta.url));
 
@@ -116,6 +117,8 @@ let brokenFile: string;
 let mfaFiles: string[];
 /** The template of a project with routes (public, signed-in, scope and group ones: authorizer, methods, gateway responses). */
 let routesFile: string;
+/** The template with every Cognito trigger declared (functions, permissions, LambdaConfig, V2 pre token generation). */
+let triggersFile: string;
 /** The template with pictures on (its bucket, CDN and processing function). */
 let picturesFile: string;
 /** The shared process's run: decoded texts and cfn-lint's report, or a failure to start (no cfnlint module). */
@@ -141,10 +144,12 @@ beforeAll(async () => {
   await writeFile(routesFile, generatedTemplate(buildStackModel(SAMPLE_ROUTES)).body);
   picturesFile = path.join(dir, 'pictures.json');
   await writeFile(picturesFile, generatedTemplate(buildStackModel({ pictures: true })).body);
+  triggersFile = path.join(dir, 'triggers.json');
+  await writeFile(triggersFile, generatedTemplate(buildStackModel({ triggers: Object.fromEntries(TRIGGER_NAMES.map((name) => [name, `auth/${name}.ts#handler`])) })).body);
   await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile]]));
+  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile]]));
   NO_DECODER = missing(both);
-  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile]) : fromSharedProcess(both);
+  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile]) : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
 
@@ -198,6 +203,11 @@ describe('cfn-lint', () => {
   it('reports nothing on the template with pictures on either', (ctx) => {
     ctx.skip(NO_LINT, NO_CFN_LINT);
     expect(describeMatches(matchesFor(picturesFile))).toEqual([]);
+  });
+
+  it('reports nothing on the template with every trigger declared, circular dependencies included', (ctx) => {
+    ctx.skip(NO_LINT, NO_CFN_LINT);
+    expect(describeMatches(matchesFor(triggersFile))).toEqual([]);
   });
 
   it('would report a broken template, so a clean run means something', (ctx) => {
