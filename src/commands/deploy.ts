@@ -220,6 +220,7 @@ export default defineCommand({
         clientId: outputs[OUTPUTS.userPoolClientId]!,
         stackName,
         customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
+        ...(outputs.PicturesUrl ? { picturesUrl: outputs.PicturesUrl.replace(/\/+$/, '') } : {}),
         hostedUi: hostedUiFromOutputs(outputs),
         passwordPolicy: passwordPolicyOf(userPoolSettings(template, result.stackParameters)),
       });

@@ -47,6 +47,8 @@ export default defineCommand({
       parse: groupList,
     },
     mfa: mfaFlag,
+    pictures: { type: 'switch', description: 'turn profile pictures on (a local S3, its CDN path and the processing function), as "pictures": true does' },
+    storagePort: { type: 'value', placeholder: 'port', description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9230)', parse: port('--storage-port') },
     seed: {
       type: 'value',
       placeholder: 'file',
@@ -94,7 +96,8 @@ export default defineCommand({
       await bundle.writeLambdaBundle(bundlePath);
     }
     // The services of the registry and the functions of the model, with what AUTHSTACK_DEV_EXTENSIONS adds.
-    const local = await withExtensions(project.model, ctx.env, ctx.cwd);
+    const model = options.pictures ? await picturesModel(ctx) : project.model;
+    const local = await withExtensions(model, ctx.env, ctx.cwd);
     const requestLines = lineBatcher(ctx.out);
     // Stopped by Ctrl-C (or SIGTERM) is the interruption, as for any command; with --run, the command's code.
     let exitCode: number = EXIT.interrupted;
@@ -117,6 +120,9 @@ export default defineCommand({
       corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
       oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
       bundlePath,
+      ...(model.pictures
+        ? { picturesBundlePath: await picturesBundle(root, buildDir, bundle), storagePort: options.storagePort ?? envPort(ctx, 'AUTHSTACK_STORAGE_PORT', 9230) }
+        : {}),
       // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
       console: options.console ? undefined : false,
       watch: options.watch ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
@@ -195,6 +201,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The shipped processing function (dist/pictures/), or, in a checkout that was never built, one built now. */
+async function picturesBundle(root: string, buildDir: string, bundle: typeof import('../deploy/bundle.js')): Promise<string> {
+  const shipped = join(root, 'dist', 'pictures', 'index.mjs');
+  if (existsSync(shipped)) return shipped;
+  const built = join(buildDir, 'pictures', 'index.mjs');
+  await bundle.writeBundleFiles(built, (await bundle.buildPicturesBundle()).files);
+  return built;
+}
+
+/** `dev --pictures`: the configuration's model with pictures on (the configuration's settings for them kept). */
+async function picturesModel(ctx: Context) {
+  const [{ buildStackModel }, { stackSettingsFromGlobal }, { config }] = await Promise.all([
+    import('../core/stack-model.js'),
+    import('../core/project-config.js'),
+    ctx.project(),
+  ]);
+  return buildStackModel(config, stackSettingsFromGlobal(ctx.global), { pictures: true });
+}
+
 function localTarget(stack: LocalStack): Target {
   return {
     name: 'local',
@@ -207,6 +232,7 @@ function localTarget(stack: LocalStack): Target {
     localDataDir: stack.dataDir,
     hostedUi: stack.hostedUi,
     passwordPolicy: stack.passwordPolicy,
+    ...(stack.picturesUrl ? { picturesUrl: stack.picturesUrl } : {}),
   };
 }
 

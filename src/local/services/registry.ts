@@ -8,12 +8,14 @@ import { functionsService } from './functions/index.js';
 import { gatewayService } from './gateway/index.js';
 import { mailboxService } from './mailbox/index.js';
 import { oauthService } from './oauth/index.js';
+import { storageService } from './storage/index.js';
 import type { LocalService } from './types.js';
 
 export const SERVICES: readonly LocalService[] = [
   mailboxService, // the pool's messages, on disk
   cognitoService, // the user pool and app client
   oauthService, // the hosted sign-in, on the pool's port
+  storageService, // the pictures bucket, its CDN path and processing (pictures on)
   functionsService, // the model's functions, each in workers of its own
   gatewayService, // the model's routes → the functions
   consoleService, // users, mailbox, requests, panels
