@@ -117,6 +117,15 @@ describe('authstack dev --pictures', () => {
     expect(await profilePicture(victim)).toBeNull();
   });
 
+  it("the console shows each user's picture: the users it lists carry it, and its page may load images from the CDN", async () => {
+    const base = `${local.cognitoEndpoint}/_authstack`;
+    const { users } = (await (await fetch(`${base}/api/users`)).json()) as { users: { email?: string; attributes: Record<string, string> }[] };
+    expect(users.find((u) => u.email === 'ada@example.com')?.attributes.picture).toMatch(new RegExp(`^${local.picturesUrl}/public/`));
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-security-policy')).toContain(`img-src 'self' data: ${new URL(local.picturesUrl!).origin};`);
+    expect(await page.text()).toContain("el('img', { class: 'picture'");
+  });
+
   it('keeps the objects under .authstack/local/storage', async () => {
     const files = await readdir(join(ws.cwd, '.authstack', 'local', 'storage', 'authstack-local-pictures'));
     // Ada's picture and its thumbnail: each object's bytes and its metadata beside them.

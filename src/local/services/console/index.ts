@@ -7,7 +7,10 @@ import { CONSOLE_PATH, changesUsers, createConsole, isLoopback } from '../../con
 import type { Mailbox } from '../../mailbox.js';
 import type { CognitoService } from '../cognito/index.js';
 import type { GatewayService } from '../gateway/index.js';
+import type { StorageService } from '../storage/index.js';
 import { defineService } from '../types.js';
+
+const pictures = (storage: StorageService | undefined) => (storage?.pictures ? { picturesUrl: storage.pictures.cdnUrl } : {});
 
 export const consoleService = defineService({
   name: 'console',
@@ -24,6 +27,7 @@ export const consoleService = defineService({
       mailbox,
       apiUrl: gateway.url,
       allowRemote: !isLoopback(ctx.host),
+      ...pictures(ctx.started().some((s) => s.name === 'storage') ? ctx.use<StorageService>('storage') : undefined),
       // Read when asked, so panels of services started after this one would show too.
       panels: () => ctx.started().flatMap(({ service }) => service.consolePanels ?? []),
     });
