@@ -24,7 +24,7 @@ export default defineCommand({
     const model = buildStackModel(config, stackSettingsFromGlobal(ctx.global), templateFlagSettings(options));
     // The API function's asset is the zip this version ships, as deploy's is.
     const shipped = await loadShippedLambda();
-    const pictures = model.pictures ? { pictures: { sha256: (await loadShippedPictures()).sha256 } } : {};
+    const pictures: Record<string, { sha256: string }> = model.pictures ? { pictures: { sha256: (await loadShippedPictures()).sha256 } } : {};
     const { body, template } = synthesizeText(model, { api: { sha256: shipped.sha256 }, ...pictures });
     const file = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
     if (file) {

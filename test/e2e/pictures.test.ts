@@ -126,6 +126,20 @@ describe('authstack dev --pictures', () => {
     expect(await page.text()).toContain("el('img', { class: 'picture'");
   });
 
+  it('smoke uploads a tiny JPEG with GPS, fetches it through the CDN without metadata, removes it, and leaves nothing', async () => {
+    const r = await run(['smoke', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = r.json() as { ok: boolean; steps: { name: string; status: string; message?: string }[] };
+    expect(report.ok).toBe(true);
+    const names = report.steps.map((s) => s.name);
+    expect(names.slice(names.indexOf('picture upload'), names.indexOf('picture remove') + 1)).toEqual(['picture upload', 'picture through the CDN, without metadata', 'picture remove']);
+    const served = report.steps.find((s) => s.name === 'picture through the CDN, without metadata')!;
+    expect(served).toMatchObject({ status: 'passed', message: expect.stringMatching(new RegExp(`^${local.picturesUrl}/public/`)) });
+    // Removed: the CDN no longer has it.
+    expect((await fetch(served.message!)).status).toBe(403);
+    expect(report.steps.find((s) => s.name === 'picture remove')).toMatchObject({ status: 'passed', message: '2 objects removed' });
+  });
+
   it('keeps the objects under .authstack/local/storage', async () => {
     const files = await readdir(join(ws.cwd, '.authstack', 'local', 'storage', 'authstack-local-pictures'));
     // Ada's picture and its thumbnail: each object's bytes and its metadata beside them.
