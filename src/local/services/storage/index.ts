@@ -39,7 +39,11 @@ export interface StorageService {
   };
 }
 
-/** An S3 event notification as S3 sends it to Lambda (event message structure, version 2.1); keys form-encoded. */
+/**
+ * An S3 event notification as S3 sends it to Lambda: the event message structure, version 2.1
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html); the key URL-encoded
+ * as S3 encodes it (a space is `+`).
+ */
 export function s3EventRecord(event: ObjectCreatedEvent, region: string, at: Date): unknown {
   return {
     Records: [
