@@ -48,7 +48,7 @@ export default defineCommand({
     },
     mfa: mfaFlag,
     pictures: { type: 'switch', description: 'turn profile pictures on (a local S3, its CDN path and the processing function), as "pictures": true does' },
-    storagePort: { type: 'value', placeholder: 'port', description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9230)', parse: port('--storage-port') },
+    storagePort: { type: 'value', placeholder: 'port', description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9231)', parse: port('--storage-port') },
     seed: {
       type: 'value',
       placeholder: 'file',
@@ -121,7 +121,7 @@ export default defineCommand({
       oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
       bundlePath,
       ...(model.pictures
-        ? { picturesBundlePath: await picturesBundle(root, buildDir, bundle), storagePort: options.storagePort ?? envPort(ctx, 'AUTHSTACK_STORAGE_PORT', 9230) }
+        ? { picturesBundlePath: await picturesBundle(root, buildDir, bundle), storagePort: options.storagePort ?? envPort(ctx, 'AUTHSTACK_STORAGE_PORT', 9231) }
         : {}),
       // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
       console: options.console ? undefined : false,
