@@ -142,10 +142,10 @@ await writeFile(
   )}\n`,
 );
 
-// The picture processing function, the same way: dist/pictures/ (index.mjs and photon's .wasm beside it) is what
-// `dev --pictures` runs, dist/pictures.zip what `deploy --pictures` uploads, its SHA-256 in dist/pictures.json.
+// The picture processing function: dist/pictures.zip (index.mjs and photon's .wasm beside it), its SHA-256 in
+// dist/pictures.json. Shipped once, zipped (photon's 1.8 MB of WebAssembly twice would double the package): deploy
+// uploads it, `dev --pictures` runs its files, unpacked into the project's .authstack/build/.
 const pictures = await buildPicturesBundle();
-await writeBundleFiles(join(dist, 'pictures', 'index.mjs'), pictures.files);
 const picturesZip = await zipBundle(pictures.files);
 await writeFile(join(dist, 'pictures.zip'), picturesZip);
 await writeFile(

@@ -201,13 +201,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The shipped processing function (dist/pictures/), or, in a checkout that was never built, one built now. */
+/**
+ * The processing function deploy ships (dist/pictures.zip, checked against its SHA-256), unpacked once per version
+ * into .authstack/build/; in a checkout that was never built, one built now.
+ */
 async function picturesBundle(root: string, buildDir: string, bundle: typeof import('../deploy/bundle.js')): Promise<string> {
-  const shipped = join(root, 'dist', 'pictures', 'index.mjs');
-  if (existsSync(shipped)) return shipped;
-  const built = join(buildDir, 'pictures', 'index.mjs');
-  await bundle.writeBundleFiles(built, (await bundle.buildPicturesBundle()).files);
-  return built;
+  const [{ loadShippedPictures, shippedPicturesPaths }, { readZipEntries }] = await Promise.all([import('../deploy/artifact.js'), import('../deploy/unzip.js')]);
+  if (!existsSync(shippedPicturesPaths(root).zip)) {
+    const built = join(buildDir, 'pictures', 'index.mjs');
+    await bundle.writeBundleFiles(built, (await bundle.buildPicturesBundle()).files);
+    return built;
+  }
+  const shipped = await loadShippedPictures(root);
+  const entry = join(buildDir, `pictures-${shipped.sha256.slice(0, 16)}`, 'index.mjs');
+  // The entry is written last (writeBundleFiles), so a present entry means a complete folder.
+  if (!existsSync(entry)) await bundle.writeBundleFiles(entry, readZipEntries(shipped.zip));
+  return entry;
 }
 
 /** `dev --pictures`: the configuration's model with pictures on (the configuration's settings for them kept). */

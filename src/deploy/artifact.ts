@@ -52,10 +52,10 @@ export async function loadShippedLambda(root: string = packageRoot()): Promise<S
   return { zip, sha256, size: zip.length, bundleSize, file: paths.zip };
 }
 
-/** The picture processing function as the build ships it: dist/pictures/ (what dev runs) and dist/pictures.zip. */
-export function shippedPicturesPaths(root: string = packageRoot()): { zip: string; manifest: string; bundle: string } {
+/** The picture processing function as the build ships it: dist/pictures.zip (what deploy uploads and dev unpacks). */
+export function shippedPicturesPaths(root: string = packageRoot()): { zip: string; manifest: string } {
   const dist = path.join(root, 'dist');
-  return { zip: path.join(dist, 'pictures.zip'), manifest: path.join(dist, 'pictures.json'), bundle: path.join(dist, 'pictures', 'index.mjs') };
+  return { zip: path.join(dist, 'pictures.zip'), manifest: path.join(dist, 'pictures.json') };
 }
 
 /** Reads the shipped pictures zip and checks it against the SHA-256 the build recorded. */

@@ -185,7 +185,7 @@ export const PHOTON_WASM_FILE = 'photon_rs_bg.wasm';
  * The picture processing function's bundle: `index.mjs` (its Lambda entry, the SDK clients and photon's JavaScript
  * in one file: photon is loaded only on the first real image, so a dropped upload never compiles the WebAssembly)
  * and photon's `.wasm` beside it. One file, no chunks: photon's wrapper finds its `.wasm` through the bundle's own
- * folder. The same files run locally (dist/pictures/) and are zipped for Lambda (dist/pictures.zip).
+ * folder. Zipped for Lambda (dist/pictures.zip); `dev` runs the same files, unpacked.
  */
 export async function buildPicturesBundle(opts: Pick<BundleOptions, 'minify'> = {}): Promise<LambdaBundle> {
   const root = packageRoot();

@@ -31,3 +31,15 @@ describe('the pictures function bundle', () => {
     }
   });
 });
+
+describe('reading the zip back (what dev runs from the shipped zip)', () => {
+  it('gives the very files that were zipped, in order, and refuses what is not a zip', async () => {
+    const { readZipEntries } = await import('../../../src/deploy/unzip.js');
+    const files = [
+      { path: 'index.mjs', contents: Buffer.from('export const handler = () => 1;\n'.repeat(50)) },
+      { path: 'x/photon_rs_bg.wasm', contents: Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) },
+    ];
+    expect(readZipEntries(await zipBundle(files))).toEqual(files);
+    expect(() => readZipEntries(Buffer.from('not a zip'))).toThrow(/not a zip/);
+  });
+});

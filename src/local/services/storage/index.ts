@@ -17,7 +17,6 @@ import { createFunctionRuntime, type FunctionRuntime } from '../../functions/run
 import { type ObjectCreatedEvent, startLocalStorage } from '../../storage/index.js';
 import type { CognitoService } from '../cognito/index.js';
 import { defineService, type ServiceContext } from '../types.js';
-import { handlerExport } from '../functions/index.js';
 
 /** The only credentials the local S3 accepts; every local function signs with them (never with a real key). */
 export const LOCAL_STORAGE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -115,7 +114,8 @@ async function start(ctx: ServiceContext) {
         {
           id: pictures.function.id,
           bundlePath,
-          handlerName: handlerExport(pictures.function),
+          // `index.handler`: the export after the file.
+          handlerName: pictures.function.handler.slice(pictures.function.handler.lastIndexOf('.') + 1),
           environment: pictures.function.environment,
           memorySize: pictures.function.memorySize,
           timeoutMs: pictures.function.timeout * 1000,
