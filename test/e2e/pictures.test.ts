@@ -124,6 +124,10 @@ describe('authstack dev --pictures', () => {
     const page = await fetch(`${base}/`);
     expect(page.headers.get('content-security-policy')).toContain(`img-src 'self' data: ${new URL(local.picturesUrl!).origin};`);
     expect(await page.text()).toContain("el('img', { class: 'picture'");
+    // The page's script is still valid JavaScript with that rendering in it.
+    const html = await (await fetch(`${base}/`)).text();
+    const script = /<script[^>]*>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(() => new Function(script)).not.toThrow();
   });
 
   it('smoke uploads a tiny JPEG with GPS, fetches it through the CDN without metadata, removes it, and leaves nothing', async () => {

@@ -127,7 +127,7 @@ function renderUsers(users) {
       el('td', {}, el('span', { class: 'badge ' + (user.enabled ? 'ok' : 'bad'), text: user.enabled ? 'enabled' : 'disabled' })),
       el('td', { text: user.groups.length ? user.groups.join(', ') : '—' }),
       el('td', {}, el('ul', { class: 'attrs' }, ...attrs.map(([name, value]) => el('li', {}, el('code', { text: name }), ': ' + value)))),
-      el('td', {}, /^https?:\/\//.test(user.attributes.picture || '') ? el('img', { class: 'picture', src: user.attributes.picture, alt: 'picture of ' + name, width: '48', height: '48' }) : '—'),
+      el('td', {}, ['http:', 'https:'].includes((user.attributes.picture || '').split('//')[0]) ? el('img', { class: 'picture', src: user.attributes.picture, alt: 'picture of ' + name, width: '48', height: '48' }) : '—'),
       el('td', { class: 'actions' },
         user.status === 'UNCONFIRMED' ? button('confirm', 'Confirm') : null,
         user.enabled ? button('disable', 'Disable') : button('enable', 'Enable'),
