@@ -279,6 +279,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
       issuer,
       signInUrl: signInUrl(stack.hostedUi, clientId),
       ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}),
+      ...(stack.picturesUrl ? { picturesUrl: stack.picturesUrl } : {}),
       readyMs: ms,
     };
     ctx.out.result(doc);
