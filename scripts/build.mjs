@@ -119,7 +119,7 @@ export async function run(argv = process.argv.slice(2)) {
 // The Lambda, built once here and shipped: dist/lambda/ is what `authstack dev` runs, dist/lambda.zip (the same
 // files, zipped deterministically) is what `deploy` uploads and `package` writes, and dist/lambda.json records
 // the zip's SHA-256, so every install of this version deploys these very bytes.
-const { buildLambdaBundle, writeBundleFiles, zipBundle } = await import(pathToFileURL(join(dist, 'deploy-bundle.mjs')).href);
+const { buildLambdaBundle, buildPicturesBundle, writeBundleFiles, zipBundle } = await import(pathToFileURL(join(dist, 'deploy-bundle.mjs')).href);
 const lambda = await buildLambdaBundle();
 await writeBundleFiles(join(dist, 'lambda', 'index.mjs'), lambda.files);
 const zip = await zipBundle(lambda.files);
@@ -140,6 +140,17 @@ await writeFile(
     null,
     2,
   )}\n`,
+);
+
+// The picture processing function: dist/pictures.zip (index.mjs and photon's .wasm beside it), its SHA-256 in
+// dist/pictures.json. Shipped once, zipped (photon's 1.8 MB of WebAssembly twice would double the package): deploy
+// uploads it, `dev --pictures` runs its files, unpacked into the project's .authstack/build/.
+const pictures = await buildPicturesBundle();
+const picturesZip = await zipBundle(pictures.files);
+await writeFile(join(dist, 'pictures.zip'), picturesZip);
+await writeFile(
+  join(dist, 'pictures.json'),
+  `${JSON.stringify({ version: pkg.version, sha256: createHash('sha256').update(picturesZip).digest('hex'), size: picturesZip.length }, null, 2)}\n`,
 );
 
 async function thirdPartyLicenses(inputs) {

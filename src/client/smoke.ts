@@ -25,6 +25,8 @@ export interface SmokeOptions {
    * Absent: those checks are skipped, with a note.
    */
   protectedRoute?: ProtectedRoute;
+  /** How long to wait for the processing function to publish the smoke picture (pictures on). Default 60 s. */
+  pictureTimeoutMs?: number;
 }
 
 /** A signed-in route as smoke calls it: the method and a path with every parameter filled in. */
@@ -189,6 +191,42 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
     steps.push(s);
     onStep(s);
   }
+  // Pictures on: a tiny JPEG with GPS in its EXIF goes up through the presigned POST, comes back through the CDN
+  // with no metadata, and is removed.
+  let pictureUploaded = false;
+  if (target.picturesUrl) {
+    const cdn = target.picturesUrl;
+    const pictures = await import('./picture.js');
+    const { SMOKE_JPEG, jpegMetadata } = await import('./smoke-picture.js');
+    let version = '';
+    let pictureUrl = '';
+    await step('picture upload', async () => {
+      const upload = await pictures.requestUpload(ctx, { ...target, apiUrl: main }, accessToken, 'image/jpeg');
+      pictureUploaded = true;
+      await pictures.postPicture(ctx, upload, SMOKE_JPEG, 'smoke.jpg');
+      version = upload.version;
+      return `${SMOKE_JPEG.length} bytes with EXIF GPS`;
+    });
+    await step('picture through the CDN, without metadata', async () => {
+      pictureUrl = await pictures.waitForPicture(ctx, { ...target, apiUrl: main }, accessToken, version, { timeoutMs: options.pictureTimeoutMs ?? 60_000, everyMs: 250 });
+      if (!pictureUrl.startsWith(`${cdn}/`)) throw new StepFailure(`the picture ${pictureUrl} is not under the CDN URL ${cdn}`);
+      const res = await ctx.fetch(pictureUrl, { signal: AbortSignal.any([AbortSignal.timeout(30_000), ctx.signal]) });
+      if (res.status !== 200) throw new StepFailure(`expected HTTP 200 from the CDN, got ${res.status}`);
+      const left = jpegMetadata(new Uint8Array(await res.arrayBuffer()));
+      if (left.length > 0) throw new StepFailure(`the served picture still carries ${left.join(', ')}`);
+      if (!/immutable/.test(res.headers.get('cache-control') ?? '')) throw new StepFailure(`Cache-Control is "${res.headers.get('cache-control') ?? ''}", not immutable`);
+      return pictureUrl;
+    });
+    await step('picture remove', async () => {
+      const removed = await pictures.removePicture(ctx, { ...target, apiUrl: main }, accessToken);
+      pictureUploaded = false;
+      return `${removed} objects removed`;
+    });
+  } else {
+    const s: SmokeStep = { name: 'picture', status: 'skipped', ms: 0, message: 'the target has pictures off' };
+    steps.push(s);
+    onStep(s);
+  }
   await step('wrong password is refused', async () => {
     try {
       await authenticate(ctx, target, username, `${password}x`);
@@ -204,6 +242,8 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
   await step('cleanup', async () => {
     // A sign-up that failed may still have created the user (a timeout after Cognito acted), so try then too.
     if (!signupTried) return 'nothing to delete';
+    // A picture left by a failed step goes first: deleting the user leaves the bucket's objects.
+    if (pictureUploaded && accessToken) await (await import('./picture.js')).removePicture(ctx, { ...target, apiUrl: main }, accessToken).catch(() => 0);
     try {
       await adminCall(ctx, target, 'AdminDeleteUser', username);
     } catch (err) {

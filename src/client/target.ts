@@ -36,6 +36,7 @@ export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs:
     localDataDir: sameCognito ? recorded.localDataDir : undefined,
     stackName: recorded?.stackName,
     customDomainUrl: apiUrl === undefined ? recorded?.customDomainUrl : undefined,
+    picturesUrl: apiUrl === undefined ? recorded?.picturesUrl : undefined,
     hostedUi: sameCognito ? recorded.hostedUi : undefined,
     passwordPolicy: sameCognito && (userPoolId === undefined || userPoolId === recorded.userPoolId) ? recorded.passwordPolicy : undefined,
   };

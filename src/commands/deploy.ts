@@ -153,7 +153,12 @@ export default defineCommand({
 
     const [{ deployStack }, { deployPrinter }, { buildFunctions }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js'), import('../deploy/build-functions.js')]);
     // Each function's zip, named in the template by its hash: the API's is the one this version ships (or --zip's).
-    const assets = await buildFunctions(model, { projectDir: ctx.projectDir, apiZip: await loadApiZip(ctx, options.zip) });
+    const assets = await buildFunctions(model, {
+      projectDir: ctx.projectDir,
+      apiZip: await loadApiZip(ctx, options.zip),
+      // Pictures on: the processing function's zip this version ships (its bundle and photon's .wasm).
+      ...(model.pictures ? { picturesZip: await (await import('../deploy/artifact.js')).loadShippedPictures() } : {}),
+    });
     const { body, template } = synthesizeText(model, assets);
     const aws_ = await services(aws);
     const printer = deployPrinter(ctx.out, ctx.clock.now);
@@ -220,6 +225,7 @@ export default defineCommand({
         clientId: outputs[OUTPUTS.userPoolClientId]!,
         stackName,
         customDomainUrl: outputs[OUTPUTS.customDomainUrl]?.replace(/\/+$/, ''),
+        ...(outputs.PicturesUrl ? { picturesUrl: outputs.PicturesUrl.replace(/\/+$/, '') } : {}),
         hostedUi: hostedUiFromOutputs(outputs),
         passwordPolicy: passwordPolicyOf(userPoolSettings(template, result.stackParameters)),
       });

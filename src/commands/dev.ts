@@ -50,6 +50,8 @@ export default defineCommand({
       parse: groupList,
     },
     mfa: mfaFlag,
+    pictures: { type: 'switch', description: 'turn profile pictures on (a local S3, its CDN path and the processing function), as "pictures": true does' },
+    storagePort: { type: 'value', placeholder: 'port', description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9231)', parse: port('--storage-port') },
     seed: {
       type: 'value',
       placeholder: 'file',
@@ -95,7 +97,8 @@ export default defineCommand({
       await bundle.writeLambdaBundle(bundlePath);
     }
     // The services of the registry and the functions of the model, with what AUTHSTACK_DEV_EXTENSIONS adds.
-    const local = await withExtensions(project.model, ctx.env, ctx.cwd);
+    const model = options.pictures ? await picturesModel(ctx) : project.model;
+    const local = await withExtensions(model, ctx.env, ctx.cwd);
     const requestLines = lineBatcher(ctx.out);
     // Stopped by Ctrl-C (or SIGTERM) is the interruption, as for any command; with --run, the command's code.
     let exitCode: number = EXIT.interrupted;
@@ -125,6 +128,9 @@ export default defineCommand({
       corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
       oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
       bundlePath,
+      ...(model.pictures
+        ? { picturesBundlePath: await picturesBundle(root, buildDir, bundle), storagePort: options.storagePort ?? envPort(ctx, 'AUTHSTACK_STORAGE_PORT', 9231) }
+        : {}),
       // Off with --no-console; otherwise the stack's rule: served on a loopback interface only.
       console: options.console ? undefined : false,
       watch: watchApi ? { srcDir, rebuild: () => bundle.writeLambdaBundle(bundlePath) } : undefined,
@@ -203,6 +209,34 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The processing function deploy ships (dist/pictures.zip, checked against its SHA-256), unpacked once per version
+ * into .authstack/build/; in a checkout that was never built, one built now.
+ */
+async function picturesBundle(root: string, buildDir: string, bundle: typeof import('../deploy/bundle.js')): Promise<string> {
+  const [{ loadShippedPictures, shippedPicturesPaths }, { readZipEntries }] = await Promise.all([import('../deploy/artifact.js'), import('../deploy/unzip.js')]);
+  if (!existsSync(shippedPicturesPaths(root).zip)) {
+    const built = join(buildDir, 'pictures', 'index.mjs');
+    await bundle.writeBundleFiles(built, (await bundle.buildPicturesBundle()).files);
+    return built;
+  }
+  const shipped = await loadShippedPictures(root);
+  const entry = join(buildDir, `pictures-${shipped.sha256.slice(0, 16)}`, 'index.mjs');
+  // The entry is written last (writeBundleFiles), so a present entry means a complete folder.
+  if (!existsSync(entry)) await bundle.writeBundleFiles(entry, readZipEntries(shipped.zip));
+  return entry;
+}
+
+/** `dev --pictures`: the configuration's model with pictures on (the configuration's settings for them kept). */
+async function picturesModel(ctx: Context) {
+  const [{ buildStackModel }, { stackSettingsFromGlobal }, { config }] = await Promise.all([
+    import('../core/stack-model.js'),
+    import('../core/project-config.js'),
+    ctx.project(),
+  ]);
+  return buildStackModel(config, stackSettingsFromGlobal(ctx.global), { pictures: true });
+}
+
 function localTarget(stack: LocalStack): Target {
   return {
     name: 'local',
@@ -215,6 +249,7 @@ function localTarget(stack: LocalStack): Target {
     localDataDir: stack.dataDir,
     hostedUi: stack.hostedUi,
     passwordPolicy: stack.passwordPolicy,
+    ...(stack.picturesUrl ? { picturesUrl: stack.picturesUrl } : {}),
   };
 }
 
@@ -252,6 +287,7 @@ async function announce(ctx: Context, stack: LocalStack, started: number): Promi
       issuer,
       signInUrl: signInUrl(stack.hostedUi, clientId),
       ...(stack.consoleUrl ? { consoleUrl: stack.consoleUrl } : {}),
+      ...(stack.picturesUrl ? { picturesUrl: stack.picturesUrl } : {}),
       readyMs: ms,
     };
     ctx.out.result(doc);

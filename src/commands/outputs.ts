@@ -92,6 +92,7 @@ export function localOutputs(local: Target): OutputsResult {
           LogoutUrls: ui.logoutUrls.join(','),
         }
       : {}),
+    ...(local.picturesUrl ? { PicturesUrl: local.picturesUrl } : {}),
     CognitoEndpoint: local.cognitoEndpoint,
     DataDir: local.localDataDir,
   };

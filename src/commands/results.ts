@@ -165,6 +165,8 @@ export interface DevResult {
   signInUrl: string;
   /** The local console (users, mailbox, API requests); absent with --no-console. */
   consoleUrl?: string;
+  /** The pictures' CDN base URL (the AWS target's `PicturesUrl`); only with pictures on. */
+  picturesUrl?: string;
   /** Milliseconds from start to ready. */
   readyMs: number;
 }

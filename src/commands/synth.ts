@@ -20,11 +20,12 @@ export default defineCommand({
   },
   examples: ['authstack synth', 'authstack synth --out template.json', 'authstack synth --cors-origin https://app.example.com --json'],
   async run({ options }, ctx) {
-    const [{ synthesizeText }, { loadShippedLambda }, { config }] = await Promise.all([import('../deploy/template/index.js'), import('../deploy/artifact.js'), ctx.project()]);
+    const [{ synthesizeText }, { loadShippedLambda, loadShippedPictures }, { config }] = await Promise.all([import('../deploy/template/index.js'), import('../deploy/artifact.js'), ctx.project()]);
     const model = buildStackModel(config, stackSettingsFromGlobal(ctx.global), templateFlagSettings(options));
     // The API function's asset is the zip this version ships, as deploy's is.
     const shipped = await loadShippedLambda();
-    const { body, template } = synthesizeText(model, { api: { sha256: shipped.sha256 } });
+    const pictures: Record<string, { sha256: string }> = model.pictures ? { pictures: { sha256: (await loadShippedPictures()).sha256 } } : {};
+    const { body, template } = synthesizeText(model, { api: { sha256: shipped.sha256 }, ...pictures });
     const file = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
     if (file) {
       try {
@@ -33,7 +34,7 @@ export default defineCommand({
         throw fileError('write', file, err);
       }
     }
-    const doc: SynthResult = { stackName: model.stackName, ...(file ? { file } : {}), assets: { api: { sha256: shipped.sha256 } }, template };
+    const doc: SynthResult = { stackName: model.stackName, ...(file ? { file } : {}), assets: { api: { sha256: shipped.sha256 }, ...pictures }, template };
     ctx.out.result(doc, (c) => (file ? `${c.green('✔')} Wrote the template of ${model.stackName} to ${file}` : body.trimEnd()));
   },
 });

@@ -26,6 +26,8 @@ export interface Target {
   hostedUi?: HostedUi;
   /** The user pool's password policy, so new passwords are checked before they are sent. */
   passwordPolicy?: PasswordPolicy;
+  /** The profile pictures' CDN base URL (`PicturesUrl`), when the stack has pictures on. */
+  picturesUrl?: string;
   updatedAt?: string;
 }
 

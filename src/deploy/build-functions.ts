@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { fileError } from '../core/files.js';
-import { API_FUNCTION_ID, type FunctionModel, type StackModel } from '../core/stack-model.js';
+import { API_FUNCTION_ID, PICTURES_FUNCTION_ID, type FunctionModel, type StackModel } from '../core/stack-model.js';
 import { bundleEntrySource, type RouteGroups } from '../runtime/user-handler.js';
 import type { FunctionAsset } from './assets.js';
 import { packageRoot } from './package-root.js';
@@ -34,6 +34,8 @@ export interface BuildFunctionsOptions {
   readonly projectDir: string;
   /** The API's zip: the shipped one, or `--zip`'s. */
   readonly apiZip: { readonly zip: Uint8Array; readonly file: string };
+  /** The picture processing function's zip (the shipped `dist/pictures.zip`), used when the model has pictures on. */
+  readonly picturesZip?: { readonly zip: Uint8Array; readonly file: string };
   /** Builds a function other than the API from its entry (default: esbuild through `bundle.ts`). */
   readonly bundle?: (entry: string) => Promise<Uint8Array>;
   /** Builds a project handler file's bundle (default: `bundleHandlerFile`). */
@@ -83,6 +85,7 @@ export async function buildFunctions(model: StackModel, options: BuildFunctionsO
       built[fn.id] = assetOf(fn.id, await (options.bundle ?? bundleEntry)(entry), entry);
     }
   }
+  if (model.pictures && options.picturesZip) built[PICTURES_FUNCTION_ID] = assetOf(PICTURES_FUNCTION_ID, options.picturesZip.zip, options.picturesZip.file);
   return built;
 }
 

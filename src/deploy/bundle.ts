@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from './package-root.js';
 
@@ -175,4 +176,52 @@ export async function writeBundleFiles(outfile: string, files: readonly BundleFi
     await writeFile(tmp, file.contents);
     await rename(tmp, target);
   }
+}
+
+/** photon's WebAssembly, which its CommonJS wrapper reads from beside itself (`__dirname`): beside index.mjs. */
+export const PHOTON_WASM_FILE = 'photon_rs_bg.wasm';
+
+/**
+ * The picture processing function's bundle: `index.mjs` (its Lambda entry, the SDK clients and photon's JavaScript
+ * in one file: photon is loaded only on the first real image, so a dropped upload never compiles the WebAssembly)
+ * and photon's `.wasm` beside it. One file, no chunks: photon's wrapper finds its `.wasm` through the bundle's own
+ * folder. Zipped for Lambda (dist/pictures.zip); `dev` runs the same files, unpacked.
+ */
+export async function buildPicturesBundle(opts: Pick<BundleOptions, 'minify'> = {}): Promise<LambdaBundle> {
+  const root = packageRoot();
+  const { build } = await import('esbuild');
+  const outdir = path.join(root, '.pictures-bundle');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { index: path.join(root, 'src', 'functions', 'pictures', 'handler.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: false,
+    write: false,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    minify: opts.minify ?? true,
+    treeShaking: true,
+    legalComments: 'none',
+    sourcemap: false,
+    charset: 'utf8',
+    banner: {
+      js: `${REQUIRE_BANNER} import { fileURLToPath as __authstackFileURLToPath } from 'url'; const __dirname = __authstackFileURLToPath(new URL('.', import.meta.url));`,
+    },
+    logLevel: 'silent',
+  });
+  const entry = result.outputFiles.find((f) => path.basename(f.path) === BUNDLE_FILE_NAME);
+  if (!entry || result.outputFiles.length !== 1) throw new Error('esbuild produced no single index.mjs for the pictures bundle');
+  const photonDir = path.dirname(createRequire(path.join(root, 'package.json')).resolve('@silvia-odwyer/photon-node'));
+  const wasm = await readFile(path.join(photonDir, PHOTON_WASM_FILE));
+  return {
+    code: Buffer.from(entry.contents),
+    files: [
+      { path: BUNDLE_FILE_NAME, contents: Buffer.from(entry.contents) },
+      { path: PHOTON_WASM_FILE, contents: wasm },
+    ],
+  };
 }

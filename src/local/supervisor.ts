@@ -13,6 +13,7 @@ import type { FunctionRuntime } from './functions/runtime.js';
 import type { CognitoService } from './services/cognito/index.js';
 import type { GatewayService } from './services/gateway/index.js';
 import { SERVICES } from './services/registry.js';
+import type { StorageService } from './services/storage/index.js';
 import type { LocalStackOptions, ServiceContext, ServiceOutput, StartedService } from './services/types.js';
 
 export { PortInUseError, HandlerLoadError } from './errors.js';
@@ -34,6 +35,8 @@ export interface LocalStack {
   dataDir: string;
   /** The local console's page, when it is served. */
   consoleUrl?: string;
+  /** The local CDN's base URL for profile pictures, when pictures are on. */
+  picturesUrl?: string;
   /** Milliseconds from the call to ready. */
   startupMs: number;
   /** What each service serves and contributes, in start order (dev's ready message lists their outputs). */
@@ -86,6 +89,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const gateway = ctx.use<GatewayService>('gateway');
   const functions = ctx.use<FunctionRuntime>('functions');
   const consoleUrl = byName.get('console')?.url;
+  const picturesUrl = (byName.get('storage')?.provides as StorageService | undefined)?.pictures?.cdnUrl;
   const watcher = opts.watch ? watchSources(opts.watch, reload) : undefined;
 
   async function reload(): Promise<void> {
@@ -116,6 +120,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     passwordPolicy: cognito.passwordPolicy,
     dataDir,
     ...(consoleUrl ? { consoleUrl } : {}),
+    ...(picturesUrl ? { picturesUrl } : {}),
     startupMs: performance.now() - started,
     services: running.map(({ name, service }) => ({ name, ...(service.url ? { url: service.url } : {}), outputs: service.outputs ?? [] })),
     stop() {

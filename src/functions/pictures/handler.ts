@@ -93,6 +93,9 @@ export async function handleEvent(event: S3Event, env: Env = process.env): Promi
   return outcomes;
 }
 
+/** The processing itself, for the bundle's own check (a fresh process runs it from the built files). */
+export { processUpload } from './process.js';
+
 export const handler = async (event: S3Event): Promise<void> => {
   await handleEvent(event);
 };

@@ -40,6 +40,7 @@ code,.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .badge.warn{background:#fef0c7;color:#93370d}
 .badge.bad{background:#fee4e2;color:#b42318}
 .attrs{margin:0;padding:0;list-style:none;font-size:.78rem;color:#475467}
+img.picture{border-radius:50%;object-fit:cover;background:#eef}
 .actions{white-space:nowrap}
 button{font:inherit;font-size:.8rem;padding:.2rem .55rem;margin:0 .25rem .25rem 0;border:1px solid #98a2b3;border-radius:.3rem;background:#fff;color:#1b1f24;cursor:pointer}
 button:hover{background:#f2f4f7}
@@ -126,6 +127,7 @@ function renderUsers(users) {
       el('td', {}, el('span', { class: 'badge ' + (user.enabled ? 'ok' : 'bad'), text: user.enabled ? 'enabled' : 'disabled' })),
       el('td', { text: user.groups.length ? user.groups.join(', ') : '—' }),
       el('td', {}, el('ul', { class: 'attrs' }, ...attrs.map(([name, value]) => el('li', {}, el('code', { text: name }), ': ' + value)))),
+      el('td', {}, ['http:', 'https:'].includes((user.attributes.picture || '').split('//')[0]) ? el('img', { class: 'picture', src: user.attributes.picture, alt: 'picture of ' + name, width: '48', height: '48' }) : '—'),
       el('td', { class: 'actions' },
         user.status === 'UNCONFIRMED' ? button('confirm', 'Confirm') : null,
         user.enabled ? button('disable', 'Disable') : button('enable', 'Enable'),
@@ -246,7 +248,7 @@ export function consolePage(opts: ConsolePageOptions): string {
 <span id="live" role="status">connecting…</span>
 </header>
 <main>
-${section('users', 'Users', ['Email', 'Status', 'Enabled', 'Groups', 'Attributes', 'Actions'], 'No users yet: <code>authstack signup &lt;email&gt;</code> creates one.', true)}
+${section('users', 'Users', ['Email', 'Status', 'Enabled', 'Groups', 'Attributes', 'Picture', 'Actions'], 'No users yet: <code>authstack signup &lt;email&gt;</code> creates one.', true)}
 ${section('mailbox', 'Mailbox', ['Time', 'To', 'Kind', 'Code'], 'Nothing sent yet. Codes Cognito would email land here, newest first.')}
 ${section('requests', 'API requests', ['Time', 'Method', 'Path', 'Status', 'Latency'], 'No API requests yet.')}
 <div id="panels" class="wide panels"></div>

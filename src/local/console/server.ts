@@ -46,6 +46,8 @@ export interface ConsoleUser extends PoolUser {
 export type ConsoleTopic = 'users' | 'mailbox' | 'requests';
 
 export interface ConsoleOptions {
+  /** Where the users' pictures are served from (the local CDN), so the page may show them. */
+  picturesUrl?: string;
   /** The local Cognito's operations, in-process. */
   dispatch(target: string, req: Record<string, unknown>): Promise<unknown>;
   userPoolId: string;
@@ -397,7 +399,7 @@ function sendPage(res: ServerResponse, isHead: boolean, opts: ConsoleOptions): v
     'content-length': Buffer.byteLength(html),
     'cache-control': 'no-store',
     // Nothing but this page's own inline style and script, and its own origin to talk to; never in a frame.
-    'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:${opts.picturesUrl ? ` ${new URL(opts.picturesUrl).origin}` : ''}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',

@@ -9,12 +9,14 @@ import { gatewayService } from './gateway/index.js';
 import { mailboxService } from './mailbox/index.js';
 import { oauthService } from './oauth/index.js';
 import { triggersService } from './triggers/index.js';
+import { storageService } from './storage/index.js';
 import type { LocalService } from './types.js';
 
 export const SERVICES: readonly LocalService[] = [
   mailboxService, // the pool's messages, on disk
   cognitoService, // the user pool and app client
   oauthService, // the hosted sign-in, on the pool's port
+  storageService, // the pictures bucket, its CDN path and processing (pictures on)
   functionsService, // the model's functions, each in workers of its own
   triggersService, // the project's Cognito triggers → the functions
   gatewayService, // the model's routes → the functions

@@ -20,6 +20,10 @@ export interface LocalStackOptions {
   reset?: boolean;
   /** The built API bundle (`.mjs` exporting `handler`), the same one deploy ships. */
   bundlePath: string;
+  /** The picture processing function's built bundle (its `index.mjs`, photon's `.wasm` beside it); needed when the model has pictures on. */
+  picturesBundlePath?: string;
+  /** Port of the local S3 (pictures on). 0 picks a free one. Default 0. */
+  storagePort?: number;
   /** The built bundle (`.mjs`) of each other function of the model (those without a `source`). */
   bundleFor?: (fn: FunctionModel) => Promise<string> | string;
   /**

@@ -23,6 +23,8 @@ describe('command options and arguments are typed from their declaration', () =>
       corsOrigin: string | undefined;
       groups: string[] | undefined;
       mfa: 'off' | 'optional' | 'required' | undefined;
+      pictures: true | undefined;
+      storagePort: number | undefined;
       seed: string | undefined;
       callbackUrl: string[] | undefined;
       logoutUrl: string[] | undefined;

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkProjectConfig } from '../../../src/core/project-config.js';
 import { buildStackModel, buildStackSettings } from '../../../src/core/stack-model.js';
-import { hasStackTrace } from '../../helpers/lambda-events.js';
 import { runCli, tempDir } from '../../helpers/run-cli.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -31,13 +30,6 @@ describe('the pictures setting', () => {
     const settings = buildStackSettings({ pictures: { corsOrigins: ['https://app.example.com'] } }, { pictures: true });
     expect(buildStackModel(settings).pictures?.corsOrigins).toEqual(['https://app.example.com']);
     expect(buildStackModel({ corsOrigin: 'https://app.example.com', pictures: true }).pictures?.corsOrigins).toEqual(['https://app.example.com']);
-  });
-
-  it('synth --pictures without a built pictures bundle fails with one line and exit 2, no stack trace', async () => {
-    const r = await runCli(['synth', '--pictures'], { cwd: tmp.dir, env: {} });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Pictures are on, but this authstack build ships no bundle of the pictures function');
-    expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
   it('a config file with a bad pictures value is refused naming the key', async () => {

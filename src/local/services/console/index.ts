@@ -7,8 +7,11 @@ import { CONSOLE_PATH, changesUsers, createConsole, isLoopback } from '../../con
 import type { Mailbox } from '../../mailbox.js';
 import type { CognitoService } from '../cognito/index.js';
 import type { GatewayService } from '../gateway/index.js';
+import type { StorageService } from '../storage/index.js';
 import { defineService } from '../types.js';
 import { invocationAsRequest, type TriggersService } from '../triggers/index.js';
+
+const pictures = (storage: StorageService | undefined) => (storage?.pictures ? { picturesUrl: storage.pictures.cdnUrl } : {});
 
 export const consoleService = defineService({
   name: 'console',
@@ -25,6 +28,7 @@ export const consoleService = defineService({
       mailbox,
       apiUrl: gateway.url,
       allowRemote: !isLoopback(ctx.host),
+      ...pictures(ctx.started().some((s) => s.name === 'storage') ? ctx.use<StorageService>('storage') : undefined),
       // Read when asked, so panels of services started after this one would show too.
       panels: () => ctx.started().flatMap(({ service }) => service.consolePanels ?? []),
     });

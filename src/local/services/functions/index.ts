@@ -9,6 +9,7 @@ import { ENV } from '../../../lambda/types.js';
 import { CompileError, createDevBuilder, watchBundles, type DevBuilder, type RebuildOutcome } from '../../functions/build.js';
 import { createFunctionRuntime, type FunctionRuntime, type LocalFunction } from '../../functions/runtime.js';
 import type { CognitoService } from '../cognito/index.js';
+import type { StorageService } from '../storage/index.js';
 import { defineService, type ServiceContext } from '../types.js';
 
 /** Credentials the Lambda runtime always provides; the SDK in the handler needs some, the local Cognito ignores them. */
@@ -134,6 +135,8 @@ export const functionsService = defineService<FunctionRuntime>({
         // sign-out is seen at once, unless PROFILE_CACHE_SECONDS is set to try the AWS behaviour.
         ...(env[ENV.profileCacheSeconds] === undefined ? { [ENV.profileCacheSeconds]: '0' } : {}),
         ...(ctx.options.corsOrigin === undefined ? {} : { [ENV.corsOrigin]: ctx.options.corsOrigin }),
+        // Pictures on: the bucket, the CDN URL, the local S3's endpoint and the credentials it accepts.
+        ...(ctx.started().some((s) => s.name === 'storage') ? ctx.use<StorageService>('storage').pictures?.environment : undefined),
       });
     } catch (error) {
       await Promise.all([runtime.close(), builder?.dispose()]);
