@@ -99,7 +99,8 @@ beforeAll(async () => {
   await mkdir(join(ws.cwd, 'node_modules', 'authstack'), { recursive: true });
   await writeFile(join(ws.cwd, 'node_modules', 'authstack', 'package.json'), JSON.stringify({ name: 'authstack', type: 'module', types: './index.d.ts' }));
   await writeFile(join(ws.cwd, 'node_modules', 'authstack', 'index.d.ts'), await readFile(new URL('../../index.d.ts', import.meta.url), 'utf8'));
-  // A variable of the CLI's own environment: the stack's functions see it, a trigger (as on AWS) does not.
+  // A variable of the CLI's own environment: the stack's functions see it, a trigger (as on AWS) does not. The
+  // environment check below reads what post authentication wrote at the sign-ins before it.
   process.env.AUTHSTACK_TRIGGERS_CANARY = 'the CLI environment';
   dev = await startDevInProcess(ws.cwd, ['--watch'], { env: ws.env });
   const r = await dev.run(['outputs', '--format', 'amplify']);
