@@ -191,23 +191,21 @@ describe('pre token generation V2 on every token issue', () => {
     expect(claims(tokens!.accessToken.toString())).toMatchObject({ tenant: 'acme', source: 'TokenGeneration_RefreshTokens' });
   });
 
+  it("reaches a protected route through the local gateway: requestContext.authorizer.claims holds the trigger's claims, as strings", async () => {
+    const { tokens } = await fetchAuthSession();
+    const res = await fetch(`${dev.target.apiUrl}/me`, { headers: { Authorization: tokens!.idToken!.toString() } });
+    expect(res.status).toBe(200);
+    // API Gateway's Cognito authorizer passes every claim as a string (the REST API's claims map).
+    expect(await res.json()).toMatchObject({ tenant: 'acme', level: '3', source: 'TokenGeneration_RefreshTokens', email });
+    expect((await fetch(`${dev.target.apiUrl}/me`)).status).toBe(401);
+  });
+
   it("reaches a protected route's claims: API Gateway's Cognito authorizer (the local one the gateway runs) admits the token and passes the claim", async () => {
     const { tokens } = await fetchAuthSession();
     const issuer = `${dev.target.cognitoEndpoint}/${dev.target.userPoolId}`;
     const authorizer = createLocalAuthorizer({ issuer, jwksUri: `${issuer}/.well-known/jwks.json`, clientIds: [dev.target.clientId], now: Date.now, corsOrigin: '*' });
     const result = await authorizer.authorize({ kind: 'signed-in' }, { Authorization: tokens!.idToken!.toString() });
     expect(result).toMatchObject({ ok: true, claims: { tenant: 'acme', email, source: 'TokenGeneration_RefreshTokens' } });
-    await signOut();
-  });
-
-  it("reaches a protected route through the local gateway: requestContext.authorizer.claims holds the trigger's claims, as strings", async () => {
-    await signIn({ username: email, password: PASSWORD });
-    const { tokens } = await fetchAuthSession();
-    const res = await fetch(`${dev.target.apiUrl}/me`, { headers: { Authorization: tokens!.idToken!.toString() } });
-    expect(res.status).toBe(200);
-    // API Gateway's Cognito authorizer passes every claim as a string (the REST API's claims map).
-    expect(await res.json()).toMatchObject({ tenant: 'acme', level: '3', source: 'TokenGeneration_Authentication', email });
-    expect((await fetch(`${dev.target.apiUrl}/me`)).status).toBe(401);
     await signOut();
   });
 
