@@ -15,6 +15,7 @@ import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.
 import { workspace } from '../helpers/e2e.js';
 import { PageClient } from '../helpers/hosted-ui.js';
 import { createLocalAuthorizer } from '../../src/local/authorizer/index.js';
+import { LAMBDA_OWN_VARIABLES } from '../../src/local/functions/runtime.js';
 
 const PASSWORD = 'Corr3ct-horse!';
 const unique = (tag: string, domain = 'example.com') => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@${domain}`;
@@ -44,7 +45,7 @@ export const handler = async (event: PreSignUpEvent) => {
 };
 `,
   'auth/post-confirmation.ts': `import { appendFileSync } from 'node:fs';
-// The bundle runs from .authstack/build/functions/<id>/index.mjs: the project is four folders up.
+// The bundle runs from .authstack/build/handlers/<bundle>/index.mjs: the project is four folders up.
 export const handler = async (event: any) => {
   appendFileSync(new URL('../../../../confirmed.log', import.meta.url), JSON.stringify({ source: event.triggerSource, email: event.request.userAttributes.email, sub: event.request.userAttributes.sub }) + '\\n');
   return event;
@@ -55,8 +56,11 @@ export const handler = async (event: any) => {
   return event;
 };
 `,
-  'auth/post-authentication.ts': `export const handler = async (event: any) => {
+  'auth/post-authentication.ts': `import { writeFileSync } from 'node:fs';
+export const handler = async (event: any) => {
   console.log('signed in', event.request.userAttributes.email, event.triggerSource);
+  // What the function's environment holds, for the test to compare with what Lambda gives a trigger.
+  writeFileSync(new URL('../../../../trigger-env.json', import.meta.url), JSON.stringify({ env: process.env, region: event.region, userPoolId: event.userPoolId }));
   return event;
 };
 `,
@@ -64,7 +68,7 @@ export const handler = async (event: any) => {
 export const handler = async (event: PreTokenGenerationV2Event) => {
   event.response = {
     claimsAndScopeOverrideDetails: {
-      idTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme', source: event.triggerSource, sub: 'not-allowed' } },
+      idTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme', level: 3, source: event.triggerSource, sub: 'not-allowed' } },
       accessTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme', source: event.triggerSource }, scopesToAdd: ['acme/read'] },
     },
   };
@@ -95,7 +99,10 @@ beforeAll(async () => {
   await mkdir(join(ws.cwd, 'node_modules', 'authstack'), { recursive: true });
   await writeFile(join(ws.cwd, 'node_modules', 'authstack', 'package.json'), JSON.stringify({ name: 'authstack', type: 'module', types: './index.d.ts' }));
   await writeFile(join(ws.cwd, 'node_modules', 'authstack', 'index.d.ts'), await readFile(new URL('../../index.d.ts', import.meta.url), 'utf8'));
-  dev = await startDevInProcess(ws.cwd, [], { env: ws.env });
+  // A variable of the CLI's own environment: the stack's functions see it, a trigger (as on AWS) does not. The
+  // environment check below reads what post authentication wrote at the sign-ins before it.
+  process.env.AUTHSTACK_TRIGGERS_CANARY = 'the CLI environment';
+  dev = await startDevInProcess(ws.cwd, ['--watch'], { env: ws.env });
   const r = await dev.run(['outputs', '--format', 'amplify']);
   expect(r.code, r.stderr).toBe(0);
   outputs = JSON.parse(await readFile(join(ws.cwd, 'amplify_outputs.json'), 'utf8'));
@@ -106,6 +113,7 @@ afterAll(async () => {
   await signOut().catch(() => undefined);
   await dev?.stop();
   await ws?.cleanup();
+  delete process.env.AUTHSTACK_TRIGGERS_CANARY;
 });
 
 function claims(jwt: string): Record<string, unknown> {
@@ -183,6 +191,15 @@ describe('pre token generation V2 on every token issue', () => {
     expect(claims(tokens!.accessToken.toString())).toMatchObject({ tenant: 'acme', source: 'TokenGeneration_RefreshTokens' });
   });
 
+  it("reaches a protected route through the local gateway: requestContext.authorizer.claims holds the trigger's claims, as strings", async () => {
+    const { tokens } = await fetchAuthSession();
+    const res = await fetch(`${dev.target.apiUrl}/me`, { headers: { Authorization: tokens!.idToken!.toString() } });
+    expect(res.status).toBe(200);
+    // API Gateway's Cognito authorizer passes every claim as a string (the REST API's claims map).
+    expect(await res.json()).toMatchObject({ tenant: 'acme', level: '3', source: 'TokenGeneration_RefreshTokens', email });
+    expect((await fetch(`${dev.target.apiUrl}/me`)).status).toBe(401);
+  });
+
   it("reaches a protected route's claims: API Gateway's Cognito authorizer (the local one the gateway runs) admits the token and passes the claim", async () => {
     const { tokens } = await fetchAuthSession();
     const issuer = `${dev.target.cognitoEndpoint}/${dev.target.userPoolId}`;
@@ -241,5 +258,50 @@ describe('pre and post authentication, and the CLI', () => {
     expect(log).toMatch(/TRIGGER\s+preSignUp PreSignUp_SignUp 400 [\d.]+ ms\s+PreSignUp failed with error/);
     expect(log).toMatch(/TRIGGER\s+postAuthentication PostAuthentication_Authentication 200/);
     expect(log).toContain('signed in');
+  });
+});
+
+describe("a trigger's function as Lambda runs it", () => {
+  it("sees only Lambda's own variables: no pool or client id, none of the API's variables, nothing of the CLI's environment (the event carries the pool id)", async () => {
+    const { env, region, userPoolId } = JSON.parse(await readFile(join(ws.cwd, 'trigger-env.json'), 'utf8')) as { env: Record<string, string>; region: string; userPoolId: string };
+    expect(userPoolId).toBe(dev.target.userPoolId);
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+    expect(env).toMatchObject({ AWS_REGION: region, AWS_LAMBDA_FUNCTION_NAME: 'authstack-local-trigger-post-authentication', _HANDLER: 'index.handler' });
+    const lambdas = new Set([...LAMBDA_OWN_VARIABLES, '_HANDLER', 'AWS_EXECUTION_ENV']);
+    expect(Object.keys(env).filter((name) => !lambdas.has(name) && !name.startsWith('AWS_LAMBDA_'))).toEqual([]);
+    expect(JSON.stringify(env)).not.toContain(dev.target.userPoolId);
+  });
+});
+
+describe('dev --watch', () => {
+  const file = () => join(ws.cwd, 'auth', 'pre-sign-up.ts');
+  const refusal = async () => (await thrown(signUp({ username: unique('watch', 'blocked.example'), password: PASSWORD, options: { userAttributes: { email: unique('watch', 'blocked.example') } } }))).message;
+
+  /** Polls (the watcher is asynchronous) until `check` holds. */
+  async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+    const started = performance.now();
+    while (!(await check())) {
+      if (performance.now() - started > 20_000) throw new Error('still not so after 20 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('reloads an edited trigger: its bundle is rebuilt and the next invocation runs the new code', async () => {
+    const before = dev.output().length;
+    const source = await readFile(file(), 'utf8');
+    await writeFile(file(), source.replace('are not allowed', 'are closed'));
+    await until(() => /auth\/pre-sign-up\.ts rebuilt and reloaded in \d+ ms \(trigger-pre-sign-up\)/.test(dev.output().slice(before)));
+    expect(await refusal()).toBe('PreSignUp failed with error Sign-ups from blocked.example are closed.');
+    expect(dev.output().slice(before)).not.toMatch(/auth\/(post|custom|pre-token)[a-z-]*\.ts rebuilt/);
+  });
+
+  it('a compile error prints the file and line and keeps the last good build running', async () => {
+    const good = await readFile(file(), 'utf8');
+    const before = dev.output().length;
+    await writeFile(file(), `${good}\nexport const broken = ;\n`);
+    await until(() => /still serving the last good build of auth\/pre-sign-up\.ts/.test(dev.output().slice(before)));
+    expect(dev.output().slice(before)).toMatch(/auth\/pre-sign-up\.ts:\d+:\d+: Unexpected ";"/);
+    expect(await refusal()).toBe('PreSignUp failed with error Sign-ups from blocked.example are closed.');
+    await writeFile(file(), good);
   });
 });

@@ -26,8 +26,12 @@ export const PRE_TOKEN_GENERATION_VERSION = 'V2_0';
 /** The feature plan V2_0 needs (Lite offers only V1_0, ID token claims). */
 export const TRIGGER_POOL_TIER = 'ESSENTIALS';
 
-/** Variables that name the pool or its client: a trigger's function may not have them (the pool refers to it). */
-const POOL_VARIABLES: readonly string[] = [ENV.userPoolId, ENV.clientId];
+/**
+ * The API's variables a trigger's function does not get: the pool's and its client's ids (the pool refers to the
+ * function, so the function may not refer to the pool) and the API's CORS origin (Cognito calls it, not a browser).
+ * What is left is the trigger's declared environment, and Lambda's own variables; `authstack dev` gives it the same.
+ */
+const API_VARIABLES: readonly string[] = [ENV.userPoolId, ENV.clientId, ENV.corsOrigin];
 
 /** A trigger's function: its log group, role and function, with no variable that refers to the pool. */
 export function triggerFunctionResources(fn: FunctionModel, asset: FunctionAsset): Record<string, CfnResource> {
@@ -35,9 +39,10 @@ export function triggerFunctionResources(fn: FunctionModel, asset: FunctionAsset
   const ids = functionIds(fn);
   const props = resources[ids.function]!.Properties!;
   const variables = Object.fromEntries(
-    Object.entries((props.Environment as { Variables: Record<string, unknown> }).Variables).filter(([name]) => !POOL_VARIABLES.includes(name)),
+    Object.entries((props.Environment as { Variables: Record<string, unknown> }).Variables).filter(([name]) => !API_VARIABLES.includes(name)),
   );
-  props.Environment = { Variables: variables };
+  if (Object.keys(variables).length > 0) props.Environment = { Variables: variables };
+  else delete props.Environment;
   props.Description = { 'Fn::Sub': `authstack \${AWS::StackName} Cognito trigger ${fn.trigger ?? fn.id}` };
   resources[ids.permission] = {
     Type: 'AWS::Lambda::Permission',

@@ -8,6 +8,9 @@
  * and the build's metafile says which files each bundle uses, so an edit rebuilds the bundles that use the edited
  * file and no other. `watchBundles` watches exactly the folders those files are in (not node_modules), so a
  * project with a large dependency tree costs no more than a small one.
+ *
+ * A Cognito trigger's file is bundled as it is (no wrapper: Cognito calls it with its own event), one bundle for the
+ * triggers a file exports, rebuilt and watched alike.
  */
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -24,7 +27,10 @@ export interface DevBuildOptions {
   readonly outDir: string;
   /** The handler wrapper's source (`src/runtime/user-handler.ts` of the installed package). */
   readonly wrapperPath: string;
-  /** The project's functions (those with a `source`); others are ignored. */
+  /**
+   * The project's functions: those with a `source` (route handlers, bundled inside the wrapper) and Cognito triggers'
+   * (bundled from their file as it is: Cognito calls them with its own event); others are ignored.
+   */
   readonly functions: readonly FunctionModel[];
   /** Keep an esbuild context per bundle for fast rebuilds (`dev --watch`). Default false: build once. */
   readonly incremental?: boolean;
@@ -67,6 +73,8 @@ interface Bundle {
   /** The handler file, relative to the project. */
   file: string;
   id: string;
+  /** The file as it is (a Cognito trigger's), not inside the route handlers' wrapper. */
+  plain: boolean;
   functionIds: string[];
   outfile: string;
   options: BuildOptions;
@@ -78,34 +86,44 @@ export function createDevBuilder(opts: DevBuildOptions): DevBuilder {
   const bundles = new Map<string, Bundle>();
   const byFunction = new Map<string, Bundle>();
   const exportsOf = new Map<string, Record<string, RouteGroups>>();
+  const ids = new Set<string>();
   for (const fn of opts.functions) {
-    if (!fn.source) continue;
-    const { file } = fn.source;
-    let bundle = bundles.get(file);
+    const file = fn.source?.file ?? (fn.trigger ? fn.entry : undefined);
+    if (file === undefined) continue;
+    // A trigger's bundle is its file alone; a file that is also a route's handler has a bundle of each kind.
+    const key = fn.source ? file : `trigger:${file}`;
+    let bundle = bundles.get(key);
     if (!bundle) {
-      const id = file
+      const base = file
         .replace(/\.[^./]+$/, '')
         .replace(/[^A-Za-z0-9]+/g, '-')
         .replace(/^-+|-+$/g, '')
         .toLowerCase();
+      let id = fn.source ? base : `trigger-${base}`;
+      for (let n = 2; ids.has(id); n++) id = `${fn.source ? base : `trigger-${base}`}-${n}`;
+      ids.add(id);
       const outfile = join(opts.outDir, id, 'index.mjs');
-      bundle = { file, id, functionIds: [], outfile, options: {}, inputs: new Set([resolve(opts.projectDir, file)]) };
-      bundles.set(file, bundle);
-      exportsOf.set(file, {});
+      bundle = { file, id, plain: !fn.source, functionIds: [], outfile, options: {}, inputs: new Set([resolve(opts.projectDir, file)]) };
+      bundles.set(key, bundle);
+      exportsOf.set(key, {});
     }
     bundle.functionIds.push(fn.id);
-    exportsOf.get(file)![fn.source.export] = fn.source.groups;
+    if (fn.source) exportsOf.get(key)![fn.source.export] = fn.source.groups;
     byFunction.set(fn.id, bundle);
   }
-  for (const bundle of bundles.values()) {
+  for (const [key, bundle] of bundles) {
     bundle.options = {
       absWorkingDir: opts.projectDir,
-      stdin: {
-        contents: bundleEntrySource(resolve(opts.projectDir, bundle.file), exportsOf.get(bundle.file)!, opts.wrapperPath),
-        resolveDir: opts.projectDir,
-        sourcefile: `${bundle.file}#entry`,
-        loader: 'ts',
-      },
+      ...(bundle.plain
+        ? { entryPoints: [resolve(opts.projectDir, bundle.file)] }
+        : {
+            stdin: {
+              contents: bundleEntrySource(resolve(opts.projectDir, bundle.file), exportsOf.get(key)!, opts.wrapperPath),
+              resolveDir: opts.projectDir,
+              sourcefile: `${bundle.file}#entry`,
+              loader: 'ts' as const,
+            },
+          }),
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -31,6 +31,11 @@ export interface LocalFunction {
   handlerName: string;
   /** Its own variables (the model's), over the runtime's shared ones. */
   environment: Readonly<Record<string, string>>;
+  /**
+   * Sees only what Lambda sets (`LAMBDA_OWN_VARIABLES`, taken from the shared ones, and `lambdaVariables`) and its
+   * own `environment`: neither the CLI's environment nor the stack's variables (a Cognito trigger's, as on AWS).
+   */
+  isolated?: boolean;
   /** MB: `context.memoryLimitInMB`, and the worker's heap limit. */
   memorySize: number;
   /** How long an invocation may run before it fails with Lambda's "Task timed out". */
@@ -63,10 +68,20 @@ export interface FunctionRuntime extends FunctionInvoker {
   close(): Promise<void>;
 }
 
+/**
+ * The variables Lambda gives every function whose values come from outside it: the region, the credentials (of its
+ * role on AWS; here the ones dev was given, or placeholders) and the unreserved PATH and LANG.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+export const LAMBDA_OWN_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'PATH', 'LANG'] as const;
+
 /** Lambda's Node.js environment variables, as each function's runtime sets them. */
 function lambdaVariables(fn: LocalFunction): Record<string, string> {
   const name = functionName(fn.id);
   return {
+    _HANDLER: `index.${fn.handlerName}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
@@ -78,6 +93,17 @@ function lambdaVariables(fn: LocalFunction): Record<string, string> {
 /** The name a function has locally (`context.functionName`): the built-in API keeps the name it always had. */
 export function functionName(id: string): string {
   return id === 'api' ? 'authstack-local' : `authstack-local-${id}`;
+}
+
+/** Of `shared`, only Lambda's own variables (the default region is the region, as Lambda sets it). */
+function ownVariables(shared: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const name of LAMBDA_OWN_VARIABLES) {
+    const value = shared[name];
+    if (value !== undefined) own[name] = value;
+  }
+  if (own.AWS_REGION !== undefined) own.AWS_DEFAULT_REGION = own.AWS_REGION;
+  return own;
 }
 
 interface Pending {
@@ -184,7 +210,9 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
 
     /** Gives a booted worker the environment; it then loads the bundle. */
     init(env: Environment): Environment {
-      env.worker.postMessage({ t: 'init', env: { ...process.env, ...environment, ...lambdaVariables(this.fn), ...this.fn.environment } });
+      const shared = { ...process.env, ...environment };
+      const base = this.fn.isolated ? ownVariables(shared) : shared;
+      env.worker.postMessage({ t: 'init', env: { ...base, ...lambdaVariables(this.fn), ...this.fn.environment } });
       return env;
     }
 

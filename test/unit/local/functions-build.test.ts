@@ -23,10 +23,23 @@ const fn = (id: string, file: string, name: string, groups: Record<string, strin
   source: { file, export: name, groups },
 });
 
+/** A Cognito trigger's function, as the stack model has it: no `source`, the file as its entry. */
+const trigger = (id: string, file: string, name: string, triggerName: FunctionModel['trigger']): FunctionModel => ({
+  id,
+  entry: file,
+  handler: `index.${name}`,
+  environment: {},
+  memorySize: 128,
+  timeout: 5,
+  trigger: triggerName,
+});
+
 const FUNCTIONS = [
   fn('api-notes-get', 'api/notes.ts', 'get', { 'GET /notes/{id}': [] }),
   fn('api-notes-admin', 'api/notes.ts', 'admin', { 'GET /notes/admin': ['admin'] }),
   fn('api-hello-hello', 'api/hello.ts', 'hello', { 'GET /hello': [] }),
+  trigger('trigger-pre-sign-up', 'auth/triggers.ts', 'preSignUp', 'preSignUp'),
+  trigger('trigger-post-confirmation', 'auth/triggers.ts', 'postConfirmation', 'postConfirmation'),
 ];
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -45,6 +58,12 @@ beforeAll(async () => {
     `import { word } from './lib/words';\nimport { dep } from 'dep';\nexport const get = async () => ({ statusCode: 200, body: word + ' ' + dep });\nexport const admin = async () => ({ statusCode: 200, body: 'admin' });\n`,
   );
   await writeFile(at('api', 'hello.ts'), `export const hello = async () => ({ statusCode: 200, body: 'hello v1' });\n`);
+  await mkdir(at('auth'), { recursive: true });
+  await writeFile(at('auth', 'domain.ts'), 'export const domain: string = "example.com";\n');
+  await writeFile(
+    at('auth', 'triggers.ts'),
+    `import { domain } from './domain';\nexport const preSignUp = async (event: any) => ({ ...event, seen: domain });\nexport const postConfirmation = async (event: any) => event;\n`,
+  );
   builder = createDevBuilder({ projectDir: tmp.dir, outDir: at('.authstack', 'build'), wrapperPath: WRAPPER, functions: FUNCTIONS, incremental: true });
   await builder.build();
 });
@@ -79,6 +98,19 @@ describe('the dev builder', () => {
     expect(admitted).toEqual({ statusCode: 200, body: 'admin' });
   });
 
+  it("builds a trigger's file as it is (Cognito's event in, the event out, no HTTP wrapper), one bundle for its triggers", async () => {
+    expect(builder.bundlePath('trigger-pre-sign-up')).toBe(builder.bundlePath('trigger-post-confirmation'));
+    const event = { triggerSource: 'PreSignUp_SignUp', request: { userAttributes: {} }, response: {} };
+    expect(await call('trigger-pre-sign-up', 'preSignUp', event)).toEqual({ ...event, seen: 'example.com' });
+  });
+
+  it("rebuilds a trigger's bundle (and only it) when a file it uses changes", async () => {
+    await writeFile(at('auth', 'domain.ts'), 'export const domain: string = "example.org";\n');
+    const outcomes = await builder.rebuild([at('auth', 'domain.ts')]);
+    expect(outcomes.map((o) => [o.file, o.ok, o.functionIds])).toEqual([['auth/triggers.ts', true, ['trigger-pre-sign-up', 'trigger-post-confirmation']]]);
+    expect(await call('trigger-pre-sign-up', 'preSignUp', {})).toEqual({ seen: 'example.org' });
+  });
+
   it("writes an inline source map that names the handler's own file", async () => {
     const code = await readFile(builder.bundlePath('api-hello-hello'), 'utf8');
     const map = JSON.parse(Buffer.from(/sourceMappingURL=data:application\/json;base64,(\S+)/.exec(code)![1]!, 'base64').toString());
@@ -86,7 +118,7 @@ describe('the dev builder', () => {
   });
 
   it('watches the folders of the project files the bundles use, not node_modules', () => {
-    expect(builder.folders()).toEqual([at('api'), at('api', 'lib')]);
+    expect(builder.folders()).toEqual([at('api'), at('api', 'lib'), at('auth')]);
   });
 
   it('rebuilds only the bundles that use a changed file (a helper counts), and none for a file no bundle uses', async () => {
@@ -108,6 +140,12 @@ describe('the dev builder', () => {
     expect(outcome.error.message).toBe('api/hello.ts:2:23: Unexpected ";"');
     expect(await readFile(builder.bundlePath('api-hello-hello'), 'utf8')).toBe(before);
     await writeFile(at('api', 'hello.ts'), `export const hello = async () => ({ statusCode: 200, body: 'hello v1' });\n`);
+  await mkdir(at('auth'), { recursive: true });
+  await writeFile(at('auth', 'domain.ts'), 'export const domain: string = "example.com";\n');
+  await writeFile(
+    at('auth', 'triggers.ts'),
+    `import { domain } from './domain';\nexport const preSignUp = async (event: any) => ({ ...event, seen: domain });\nexport const postConfirmation = async (event: any) => event;\n`,
+  );
     expect((await builder.rebuild([at('api', 'hello.ts')]))[0]?.ok).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { HandlerLoadError } from '../../../src/local/errors.js';
-import { createFunctionRuntime, type FunctionLog, type FunctionRuntime, type LocalFunction } from '../../../src/local/functions/runtime.js';
+import { createFunctionRuntime, LAMBDA_OWN_VARIABLES, type FunctionLog, type FunctionRuntime, type LocalFunction } from '../../../src/local/functions/runtime.js';
 import type { InvokeOutcome } from '../../../src/local/functions/types.js';
 import { tempDir } from '../../helpers/local-temp.js';
 
@@ -55,6 +55,36 @@ describe('local function runtime: isolation', () => {
     expect(result(await runtime.invoke('b', 'r2', EVENT))).toEqual({ shared: 'stack', own: 'b', leak: null, name: 'authstack-local-b' });
     expect(result(await runtime.invoke('a', 'r3', EVENT))).toMatchObject({ leak: 'set by authstack-local-a' });
     expect(process.env).toEqual(before);
+  });
+
+  it("an isolated function (a Cognito trigger's) sees only Lambda's own variables and its declared ones: not the stack's, not the CLI's", async () => {
+    const probe = `export const handler = async () => ({ ...process.env });`;
+    process.env.AUTHSTACK_TEST_CANARY = 'from the CLI';
+    try {
+      const runtime = await started([await fn('trigger-pre-sign-up', probe, { isolated: true, environment: { DECLARED: 'yes' } })], {
+        USER_POOL_ID: 'local_pool',
+        USER_POOL_CLIENT_ID: 'client',
+        COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      });
+      const env = result(await runtime.invoke('trigger-pre-sign-up', 'r1', EVENT)) as Record<string, string>;
+      // Lambda's runtime variables: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+      expect(env).toMatchObject({
+        DECLARED: 'yes',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_LAMBDA_FUNCTION_NAME: 'authstack-local-trigger-pre-sign-up',
+        _HANDLER: 'index.handler',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      });
+      const allowed = new Set<string>([...LAMBDA_OWN_VARIABLES, 'DECLARED', '_HANDLER', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_INITIALIZATION_TYPE']);
+      expect(Object.keys(env).filter((name) => !allowed.has(name) && !name.startsWith('AWS_LAMBDA_'))).toEqual([]);
+    } finally {
+      delete process.env.AUTHSTACK_TEST_CANARY;
+    }
   });
 
   it('captures what the function writes, per invocation, without patching the CLI process.stdout', async () => {

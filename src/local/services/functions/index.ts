@@ -26,7 +26,8 @@ const runtimes = new WeakMap<ServiceContext, Promise<{ runtime: FunctionRuntime;
 /** The project's handlers built once, before their workers start (the build runs beside the local Cognito's start). */
 async function handlerBuilder(ctx: ServiceContext): Promise<DevBuilder | undefined> {
   const handlers = ctx.options.handlers;
-  const own = ctx.model.functions.filter((fn) => fn.source !== undefined);
+  // Route handlers and Cognito triggers: the project's own files, rebuilt by --watch.
+  const own = ctx.model.functions.filter((fn) => fn.source !== undefined || fn.trigger !== undefined);
   if (!handlers || own.length === 0) return undefined;
   const builder = createDevBuilder({ ...handlers, functions: own, incremental: handlers.watch === true });
   try {
@@ -61,9 +62,12 @@ async function runtimeOf(ctx: ServiceContext, builder: DevBuilder | undefined): 
     ctx.model.functions.map(
       async (fn): Promise<LocalFunction> => ({
         id: fn.id,
-        bundlePath: fn.id === API_FUNCTION_ID ? ctx.options.bundlePath : fn.source && builder ? builder.bundlePath(fn.id) : await bundleOf(ctx, fn),
+        bundlePath:
+          fn.id === API_FUNCTION_ID ? ctx.options.bundlePath : (fn.source || fn.trigger) && builder ? builder.bundlePath(fn.id) : await bundleOf(ctx, fn),
         handlerName: handlerExport(fn),
         environment: fn.environment,
+        // A trigger's function on AWS has none of the stack's variables (the pool refers to it): locally neither.
+        ...(fn.trigger ? { isolated: true } : {}),
         memorySize: fn.memorySize,
         timeoutMs: fn.timeout * 1000,
       }),
