@@ -61,7 +61,7 @@ describe('authstack users on AWS: the admin requests', () => {
   // ListUsers' UserType carries no MFA settings (only the legacy SMS MFAOptions); AdminGetUser's UserMFASettingList does
   // ("ListUsers", "AdminGetUser" in the Cognito API reference).
   const listed = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ Username: `u${i}`, Enabled: true, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: `user${i}@example.com` }] }));
+    Array.from({ length: n }, (_, i) => ({ Username: `u${i}`, Enabled: true, UserStatus: 'CONFIRMED' as const, Attributes: [{ Name: 'email', Value: `user${i}@example.com` }] }));
 
   it('list on a pool with MFA off makes no AdminGetUser call: one DescribeUserPool, every row mfa off', async () => {
     cognito.on(ListUsersCommand).resolves({ Users: listed(7) }).on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OFF' } });
