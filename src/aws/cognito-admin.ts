@@ -26,6 +26,7 @@ import {
   type AdminGetUserCommandOutput,
   type AdminListGroupsForUserCommandOutput,
   type CognitoIdentityProviderClient,
+  type DescribeUserPoolCommandOutput,
   type ListGroupsCommandOutput,
   type ListUsersCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -106,6 +107,10 @@ export interface UserAdminApi {
   listUsers(opts: { filter?: string; limit?: number; nextToken?: string }): Promise<{ users: PoolUser[]; nextToken?: string }>;
   /** The user with its groups, or undefined when there is none. */
   getUser(username: string): Promise<PoolUser | undefined>;
+  /** The pool's MfaConfiguration (DescribeUserPool): OFF, OPTIONAL or ON. */
+  poolMfa(): Promise<PoolMfa>;
+  /** The user's MFA (AdminGetUser: ListUsers does not return it), or undefined when there is no such user. */
+  userMfa(username: string): Promise<PoolUser['mfa'] | undefined>;
   createUser(user: NewUser): Promise<PoolUser>;
   setPassword(username: string, password: string, permanent?: boolean): Promise<void>;
   confirm(username: string): Promise<void>;
@@ -120,6 +125,8 @@ export interface UserAdminApi {
   removeFromGroup(username: string, group: string): Promise<void>;
   listGroups(username?: string): Promise<string[]>;
 }
+
+export type PoolMfa = 'OFF' | 'OPTIONAL' | 'ON';
 
 /** What the pool said no to, as one line; the rest goes through awsError. */
 function userAdminError(err: unknown, what: string, where: AwsCallSettings, subject?: { user?: string; group?: string }): UserError {
@@ -142,6 +149,11 @@ function userAdminError(err: unknown, what: string, where: AwsCallSettings, subj
       }
   }
   return awsError(err, what, where);
+}
+
+/** TOTP on when Cognito lists it among the user's MFA settings (UserMFASettingList). */
+function mfaOf(out: { UserMFASettingList?: string[] } | undefined): 'totp' | 'off' {
+  return (out?.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') ? 'totp' : 'off';
 }
 
 function toPoolUser(u: { Username?: string; UserStatus?: string; Enabled?: boolean; UserCreateDate?: Date; UserLastModifiedDate?: Date; Attributes?: Array<{ Name?: string; Value?: string }>; UserAttributes?: Array<{ Name?: string; Value?: string }> }): PoolUser {
@@ -181,8 +193,21 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
         if (errorName(err) === 'UserNotFoundException') return undefined;
         throw userAdminError(err, `read the user ${username}`, where, { user: username });
       }
-      const mfa = (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') ? 'totp' : 'off';
-      return { ...toPoolUser(out), mfa, groups: await api.listGroups(username) };
+      return { ...toPoolUser(out), mfa: mfaOf(out), groups: await api.listGroups(username) };
+    },
+    async poolMfa() {
+      const out = await call<DescribeUserPoolCommandOutput>('read the user pool\'s MFA setting', {}, new DescribeUserPoolCommand(base));
+      const value = out?.UserPool?.MfaConfiguration;
+      return value === 'ON' || value === 'OPTIONAL' ? value : 'OFF';
+    },
+    async userMfa(username) {
+      try {
+        return mfaOf(await client.send(new AdminGetUserCommand({ ...base, Username: username })));
+      } catch (err) {
+        // Deleted between ListUsers and this call.
+        if (errorName(err) === 'UserNotFoundException') return undefined;
+        throw userAdminError(err, `read the MFA of ${username}`, where, { user: username });
+      }
     },
     async createUser({ email, password, attributes, temporary }) {
       const extra = Object.entries(attributes ?? {}).filter(([name]) => name !== 'email' && name !== 'email_verified').map(([Name, Value]) => ({ Name, Value }));

@@ -73,12 +73,13 @@ const list = defineCommand({
       users.push(...page.users);
       next = page.nextToken;
     } while (next && (options.limit === undefined || users.length < options.limit));
-    const doc: UsersListResult = { users, ...(next ? { nextToken: next } : {}) };
+    const listed = await (await import('../client/users.js')).withUserMfa(admin, users);
+    const doc: UsersListResult = { users: listed, ...(next ? { nextToken: next } : {}) };
     ctx.out.result(doc, () => {
-      if (users.length === 0) return options.filter ? 'No user matches the filter.' : 'No users.';
-      const rows = users.map((u) => [u.email ?? u.username, u.status ?? '', u.enabled ? 'enabled' : 'disabled', u.created?.slice(0, 10) ?? '']);
+      if (listed.length === 0) return options.filter ? 'No user matches the filter.' : 'No users.';
+      const rows = listed.map((u) => [u.email ?? u.username, u.status ?? '', u.enabled ? 'enabled' : 'disabled', u.mfa ?? '', u.created?.slice(0, 10) ?? '']);
       const more = next ? `\n(more: authstack users list --next-token ${next})` : '';
-      return `${table(rows, ['EMAIL', 'STATUS', 'ENABLED', 'CREATED'])}\n${users.length} user${users.length === 1 ? '' : 's'}${more}`;
+      return `${table(rows, ['EMAIL', 'STATUS', 'ENABLED', 'MFA', 'CREATED'])}\n${listed.length} user${listed.length === 1 ? '' : 's'}${more}`;
     });
   },
 });

@@ -10,7 +10,7 @@ export interface PoolUser {
   created?: string;
   modified?: string;
   attributes: Record<string, string>;
-  /** Two-factor sign-in: `totp` when the user's authenticator app is on (`users show`; not `users list`, whose Cognito call does not say). */
+  /** Two-factor sign-in: `totp` when the user's authenticator app is on (`users show`, `users list`: read with AdminGetUser, ListUsers does not say). */
   mfa?: 'totp' | 'off';
   /** The user's groups (`users show`, `users create`; not `users list`). */
   groups?: string[];

@@ -9,7 +9,8 @@
  *   `authstack profile` shows that user.
  * - The local console, against `authstack dev` and the CLI run in-process: the page shows a user the CLI signed up
  *   and that user's code from the mailbox, follows the CLI's changes live, disables the user (`authstack users show`
- *   then sees it disabled) and deletes one after a confirmation. It loads nothing but its own origin.
+ *   then sees it disabled) and deletes one after a confirmation; a user who turns TOTP on in the CLI shows it. It
+ *   loads nothing but its own origin.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { readMailbox } from '../../src/local/mailbox.js';
+import { totpCode } from '../../src/core/totp.js';
 import { BIN, ROOT, cli as cliRun, freePort, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
 import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
@@ -202,7 +204,8 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
 
     beforeAll(async () => {
       tmp = await tempDir();
-      dev = await startDevInProcess(tmp.dir);
+      // MFA optional, so a user can turn an authenticator app on and the console show it.
+      dev = await startDevInProcess(tmp.dir, ['--mfa', 'optional']);
       consoleUrl = `${dev.target.cognitoEndpoint}/_authstack/`;
       dataDir = dev.target.localDataDir!;
       apiUrl = dev.target.apiUrl;
@@ -228,7 +231,7 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
         : page.waitForSelector(selector, { timeout: 10_000 });
     };
 
-    it('shows a user the CLI signed up and the code from the mailbox, follows the CLI live, disables the user (the CLI then sees it disabled) and deletes one after confirming', async () => {
+    it('shows a user the CLI signed up and the code from the mailbox, follows the CLI live (TOTP turned on in the CLI shows in the MFA column), disables the user (the CLI then sees it disabled) and deletes one after confirming', async () => {
       const ada = 'ada@example.com';
       const grace = 'grace@example.com';
       page = await browser.newPage();
@@ -256,6 +259,15 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       const validated = await cli(['validate', ada, sent.code]);
       expect(validated.code, validated.stderr).toBe(0);
       await userRow(page, ada, { status: 'CONFIRMED' });
+      expect(await page.$eval(`#users tr[data-email="${ada}"] td[data-mfa]`, (td) => td.getAttribute('data-mfa'))).toBe('off');
+      // ada turns TOTP on from the CLI (the scripts' path): the row shows it, preferred.
+      expect((await cli(['login', ada, '--password-stdin'], PASSWORD)).code).toBe(0);
+      const setup = await cli(['mfa', 'setup', '--json']);
+      expect(setup.code, setup.stderr).toBe(0);
+      const verified = await cli(['mfa', 'verify', totpCode(setup.json().secret, Date.now())]);
+      expect(verified.code, verified.stderr).toBe(0);
+      await page.waitForSelector(`#users tr[data-email="${ada}"] td[data-mfa="totp"]`, { timeout: 10_000 });
+      expect(await page.$eval(`#users tr[data-email="${ada}"] td[data-mfa]`, (td) => td.textContent)).toBe('TOTP · preferred');
       expect((await cli(['signup', grace, '--password-stdin'], PASSWORD)).code).toBe(0);
       expect((await cli(['health'])).code).toBe(0);
       await page.waitForSelector('#requests tr[data-status="200"]');

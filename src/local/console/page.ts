@@ -125,6 +125,7 @@ function renderUsers(users) {
       el('td', {}, el('strong', { text: name })),
       el('td', {}, statusBadge(user)),
       el('td', {}, el('span', { class: 'badge ' + (user.enabled ? 'ok' : 'bad'), text: user.enabled ? 'enabled' : 'disabled' })),
+      el('td', { 'data-mfa': user.mfa }, user.mfa === 'totp' ? el('span', { class: 'badge ok', title: 'authenticator app (TOTP)' + (user.preferredMfa === 'SOFTWARE_TOKEN_MFA' ? ', preferred' : ''), text: 'TOTP' + (user.preferredMfa === 'SOFTWARE_TOKEN_MFA' ? ' · preferred' : '') }) : '—'),
       el('td', { text: user.groups.length ? user.groups.join(', ') : '—' }),
       el('td', {}, el('ul', { class: 'attrs' }, ...attrs.map(([name, value]) => el('li', {}, el('code', { text: name }), ': ' + value)))),
       el('td', {}, ['http:', 'https:'].includes((user.attributes.picture || '').split('//')[0]) ? el('img', { class: 'picture', src: user.attributes.picture, alt: 'picture of ' + name, width: '48', height: '48' }) : '—'),
@@ -248,7 +249,7 @@ export function consolePage(opts: ConsolePageOptions): string {
 <span id="live" role="status">connecting…</span>
 </header>
 <main>
-${section('users', 'Users', ['Email', 'Status', 'Enabled', 'Groups', 'Attributes', 'Picture', 'Actions'], 'No users yet: <code>authstack signup &lt;email&gt;</code> creates one.', true)}
+${section('users', 'Users', ['Email', 'Status', 'Enabled', 'MFA', 'Groups', 'Attributes', 'Picture', 'Actions'], 'No users yet: <code>authstack signup &lt;email&gt;</code> creates one.', true)}
 ${section('mailbox', 'Mailbox', ['Time', 'To', 'Kind', 'Code'], 'Nothing sent yet. Codes Cognito would email land here, newest first.')}
 ${section('requests', 'API requests', ['Time', 'Method', 'Path', 'Status', 'Latency'], 'No API requests yet.')}
 <div id="panels" class="wide panels"></div>

@@ -37,10 +37,13 @@ export interface ConsoleRequest extends GatewayRequestLog {
   code?: string;
 }
 
-/** A user as `authstack users show --json` prints one, always with its status and groups. */
+/** A user as `authstack users show --json` prints one, always with its status, groups and MFA. */
 export interface ConsoleUser extends PoolUser {
   status: string;
   groups: string[];
+  mfa: 'totp' | 'off';
+  /** Cognito's PreferredMfaSetting (`SOFTWARE_TOKEN_MFA`), when the user has one. */
+  preferredMfa?: string;
 }
 
 export type ConsoleTopic = 'users' | 'mailbox' | 'requests';
@@ -137,7 +140,8 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
         Limit: 60,
         ...(token ? { PaginationToken: token } : {}),
       })) as { Users?: CognitoUser[]; PaginationToken?: string };
-      users.push(...(await Promise.all((page.Users ?? []).map(describeUser))));
+      // ListUsers, as Cognito's, says nothing of MFA: AdminGetUser does (in-process, so one per user is cheap).
+      users.push(...(await Promise.all((page.Users ?? []).map(async (u) => describeUser({ ...u, ...(await mfaFields(u.Username)) })))));
       token = page.PaginationToken;
     } while (token);
     return users.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
@@ -160,6 +164,11 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
     return describeUser({ ...user, Attributes: user.Attributes ?? user.UserAttributes });
   }
 
+  async function mfaFields(username: string): Promise<Pick<CognitoUser, 'UserMFASettingList' | 'PreferredMfaSetting'>> {
+    const user = (await opts.dispatch('AdminGetUser', { UserPoolId: opts.userPoolId, Username: username }).catch(() => ({}))) as CognitoUser;
+    return { UserMFASettingList: user.UserMFASettingList, PreferredMfaSetting: user.PreferredMfaSetting };
+  }
+
   async function describeUser(user: CognitoUser): Promise<ConsoleUser> {
     const groups = (await opts.dispatch('AdminListGroupsForUser', { UserPoolId: opts.userPoolId, Username: user.Username }).catch(
       () => ({ Groups: [] }),
@@ -172,6 +181,8 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
       status: user.UserStatus ?? 'UNKNOWN',
       enabled: user.Enabled !== false,
       groups: (groups.Groups ?? []).map((g) => g.GroupName).sort(),
+      mfa: (user.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') ? 'totp' : 'off',
+      ...(user.PreferredMfaSetting ? { preferredMfa: user.PreferredMfaSetting } : {}),
       attributes,
       ...(user.UserCreateDate ? { created: isoDate(user.UserCreateDate) } : {}),
       ...(user.UserLastModifiedDate ? { modified: isoDate(user.UserLastModifiedDate) } : {}),
@@ -306,6 +317,8 @@ interface CognitoUser {
   Enabled?: boolean;
   UserCreateDate?: Date | string | number;
   UserLastModifiedDate?: Date | string | number;
+  UserMFASettingList?: string[];
+  PreferredMfaSetting?: string;
 }
 
 /**

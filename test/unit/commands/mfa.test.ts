@@ -209,11 +209,15 @@ describe('authstack users mfa reset', () => {
     const { email, run } = await userWithTotp(pools.optional!);
     expect((await run(['users', 'show', email, '--json'])).json().mfa).toBe('totp');
     expect((await run(['users', 'show', email])).stdout).toMatch(/mfa\s+authenticator app \(TOTP\)/);
+    const mfaListed = async () => (await run(['users', 'list', '--json'])).json().users.find((u: { email?: string }) => u.email === email)?.mfa;
+    expect(await mfaListed()).toBe('totp');
+    expect((await run(['users', 'list'])).stdout).toMatch(new RegExp(`${email.replaceAll('.', '\\.')}\\s+CONFIRMED\\s+enabled\\s+totp`));
     expect((await run(['users', 'mfa', 'reset', email])).code).toBe(4);
     const reset = await run(['users', 'mfa', 'reset', email, '--yes', '--json']);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.json()).toEqual({ username: email, totp: 'off' });
     expect((await run(['users', 'show', email, '--json'])).json().mfa).toBe('off');
+    expect(await mfaListed()).toBe('off');
     expect((await run(['login', email])).code).toBe(0);
   });
 

@@ -16,6 +16,7 @@ import {
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
   ListUsersCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -55,6 +56,46 @@ describe('authstack users on AWS: the admin requests', () => {
       { UserPoolId: POOL, Filter: 'email ^= "ada"', Limit: 60, PaginationToken: undefined },
       { UserPoolId: POOL, Filter: 'email ^= "ada"', Limit: 60, PaginationToken: 'p2' },
     ]);
+  });
+
+  // ListUsers' UserType carries no MFA settings (only the legacy SMS MFAOptions); AdminGetUser's UserMFASettingList does
+  // ("ListUsers", "AdminGetUser" in the Cognito API reference).
+  const listed = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ Username: `u${i}`, Enabled: true, UserStatus: 'CONFIRMED' as const, Attributes: [{ Name: 'email', Value: `user${i}@example.com` }] }));
+
+  it('list on a pool with MFA off makes no AdminGetUser call: one DescribeUserPool, every row mfa off', async () => {
+    cognito.on(ListUsersCommand).resolves({ Users: listed(7) }).on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OFF' } });
+    const r = await users(['list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().users.map((u: { mfa?: string }) => u.mfa)).toEqual(Array(7).fill('off'));
+    expect(cognito.commandCalls(DescribeUserPoolCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: POOL }]);
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(1);
+  });
+
+  it('list on a pool with MFA optional reads each user\'s MFA with AdminGetUser, at most 5 at once, into the rows and the table', async () => {
+    let inFlight = 0;
+    let most = 0;
+    cognito.on(ListUsersCommand).resolves({ Users: listed(12) }).on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OPTIONAL' } });
+    cognito.on(AdminGetUserCommand).callsFake(async (input: { Username: string }) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      if (input.Username === 'u11') throw new UserNotFoundException({ message: 'User does not exist.', $metadata: {} });
+      return { Username: input.Username, UserMFASettingList: Number(input.Username.slice(1)) % 3 === 0 ? ['SOFTWARE_TOKEN_MFA'] : [] };
+    });
+    const r = await users(['list']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows: Array<{ username: string; mfa?: string }> = r.json().users;
+    expect(rows.map((u) => u.username)).toEqual(listed(12).map((u) => u.Username));
+    // u11 was deleted between the two calls: listed, its MFA unknown.
+    expect(rows.map((u) => u.mfa)).toEqual(['totp', 'off', 'off', 'totp', 'off', 'off', 'totp', 'off', 'off', 'totp', 'off', undefined]);
+    expect(cognito.commandCalls(AdminGetUserCommand).map((c) => c.args[0].input.Username).sort()).toEqual(listed(12).map((u) => u.Username).sort());
+    expect(most).toBe(5);
+    const text = await runCli(['users', 'list', '--region', 'eu-west-1', '--user-pool-id', POOL, '--user-pool-client-id', 'client1'], { cwd: tmp.dir, aws: createAwsFactory({ region: 'eu-west-1', env: {} }) });
+    expect(text.stdout).toMatch(/EMAIL\s+STATUS\s+ENABLED\s+MFA\s+CREATED/);
+    expect(text.stdout).toMatch(/user0@example\.com\s+CONFIRMED\s+enabled\s+totp/);
+    expect(text.stdout).toMatch(/user1@example\.com\s+CONFIRMED\s+enabled\s+off/);
   });
 
   it('create with a password suppresses the invitation and sets a permanent password, then adds the groups', async () => {

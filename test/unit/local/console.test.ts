@@ -6,17 +6,23 @@
  */
 import {
   AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { buildStackModel } from '../../../src/core/stack-model.js';
+import { totpCode } from '../../../src/core/totp.js';
 import { CONSOLE_HEADER, isLoopback, refusal, type ConsoleRequest, type ConsoleUser } from '../../../src/local/console/server.js';
 import { readMailbox, type MailboxMessage } from '../../../src/local/mailbox.js';
 import { startLocalStack, type LocalStack } from '../../../src/local/supervisor.js';
@@ -32,7 +38,8 @@ let cognito: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   dir = await tempDir();
-  stack = await startLocalStack({ dir: join(dir.path, '.authstack'), apiPort: 0, cognitoPort: 0, bundlePath: FIXTURE });
+  // MFA optional: a user may turn TOTP on, and the console shows who has.
+  stack = await startLocalStack({ dir: join(dir.path, '.authstack'), apiPort: 0, cognitoPort: 0, bundlePath: FIXTURE, model: buildStackModel({ mfa: 'optional' }) });
   cognito = new CognitoIdentityProviderClient({
     endpoint: stack.cognitoEndpoint,
     region: stack.region,
@@ -112,6 +119,24 @@ describe('the local console', () => {
     expect(Date.parse(listed.created!)).not.toBeNaN();
     const one = await raw('GET', api(`users/${sub}`));
     expect(one.json()).toEqual({ user: listed });
+  });
+
+  it("shows each user's MFA: TOTP on and preferred for a user who set an app up, off for the others (ListUsers does not return it, AdminGetUser does)", async () => {
+    const email = 'totp.me@example.com';
+    const sub = await signUp(email);
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: stack.userPoolId, Username: sub }));
+    expect(await user(email)).toMatchObject({ mfa: 'off' });
+    expect((await user(email)).preferredMfa).toBeUndefined();
+    const access = (await cognito.send(new InitiateAuthCommand({ ClientId: stack.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } })))
+      .AuthenticationResult?.AccessToken;
+    const { SecretCode } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: access }));
+    await cognito.send(new VerifySoftwareTokenCommand({ AccessToken: access, UserCode: totpCode(SecretCode ?? '', Date.now()) }));
+    await cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: access, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    const listed = await user(email);
+    expect(listed).toMatchObject({ mfa: 'totp', preferredMfa: 'SOFTWARE_TOKEN_MFA' });
+    expect((await raw('GET', api(`users/${sub}`))).json()).toEqual({ user: listed });
+    await signUp('no.totp@example.com');
+    expect(await user('no.totp@example.com')).toMatchObject({ mfa: 'off' });
   });
 
   it('confirms, disables, enables, resets the password of and deletes a user, as Cognito then sees it', async () => {
