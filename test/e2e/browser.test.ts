@@ -11,17 +11,27 @@
  *   and that user's code from the mailbox, follows the CLI's changes live, disables the user (`authstack users show`
  *   then sees it disabled) and deletes one after a confirmation; a user who turns TOTP on in the CLI shows it. It
  *   loads nothing but its own origin.
+ * - The hosted sign-in's TOTP steps, against in-process local Cognitos with MFA optional and required: the code
+ *   after the password (a wrong one re-asked), and a new user's setup page (QR code, secret, first code).
+ * - A profile picture uploaded through an HTML form built from the presigned POST fields, against `dev --pictures`:
+ *   published without EXIF; the same form with another user's key refused by the POST policy.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AdminConfirmSignUpCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SetUserMFAPreferenceCommand, SignUpCommand, VerifySoftwareTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import exifr from 'exifr';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { readMailbox } from '../../src/local/mailbox.js';
-import { totpCode } from '../../src/core/totp.js';
+import { DEFAULT_CALLBACK_URLS } from '../../src/core/hosted-ui.js';
+import { buildStackModel, type MfaSetting } from '../../src/core/stack-model.js';
+import { TOTP_PERIOD_SECONDS, totpCode } from '../../src/core/totp.js';
+import { localClient, localPool } from '../../src/local/cognito.js';
+import { localCognitoForFile, type LocalCognitoFixture } from '../helpers/local-cognito.js';
 import { BIN, ROOT, cli as cliRun, freePort, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
 import { startDevInProcess, type DevInProcess } from '../helpers/dev-in-process.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
@@ -29,6 +39,40 @@ import { runCli, tempDir } from '../helpers/run-cli.js';
 const CHROMIUM = process.env.AUTHSTACK_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const PASSWORD = 'Corr3ct-Horse!';
+
+// The hosted sign-in's TOTP steps run against in-process local Cognitos with MFA optional and required.
+const CALLBACK = DEFAULT_CALLBACK_URLS[0]!;
+// Real time plus an offset the tests move a step on (a code is good for one sign-in).
+let offset = 0;
+const now = () => Date.now() + offset;
+const settingsFor = (mfa: MfaSetting) => {
+  const model = buildStackModel({ mfa });
+  return { pool: localPool(model), client: localClient(model) };
+};
+const optional = localCognitoForFile({ clock: { get: () => new Date(now()) }, settings: settingsFor('optional') });
+const required = localCognitoForFile({ clock: { get: () => new Date(now()) }, settings: settingsFor('required') });
+
+const JPEG = join(ROOT, 'test/fixtures/pictures/gps-rotated.jpg');
+
+interface Upload {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  version: string;
+}
+
+/** The form a web app renders from the API's answer: every field hidden, the file input last. */
+function formPage(upload: Upload, key = upload.key): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const inputs = Object.entries({ ...upload.fields, key })
+    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
+    .join('\n');
+  return `<!doctype html><form id="upload" action="${esc(upload.url)}" method="post" enctype="multipart/form-data">
+${inputs}
+<input type="file" name="file" accept="image/*">
+<button type="submit">Upload</button>
+</form>`;
+}
 
 if (!haveChromium) {
   // Plainly, in the test output: a browser test that could not run must not look like one that passed.
@@ -306,5 +350,165 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       expect(problems).toEqual([]);
       expect(requested.every((url) => url.startsWith(`${new URL(consoleUrl).origin}/`))).toBe(true);
     }, 60_000);
+  });
+
+  describe(`the hosted sign-in's TOTP steps in a real browser`, () => {
+    let browser: Browser;
+    let page: Page;
+    let counter = 0;
+
+    beforeAll(async () => {
+      browser = await launching;
+      page = await browser.newPage();
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        if (request.url().startsWith(CALLBACK)) void request.respond({ status: 200, contentType: 'text/plain', body: 'signed in' });
+        else if (new URL(request.url()).hostname === '127.0.0.1') void request.continue();
+        else void request.abort();
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    async function confirmedUser(local: LocalCognitoFixture): Promise<string> {
+      const email = `browser-mfa${++counter}@example.com`;
+      await local.client.send(new SignUpCommand({ ClientId: local.cognito.clientId, Username: email, Password: PASSWORD }));
+      await local.client.send(new AdminConfirmSignUpCommand({ UserPoolId: local.cognito.userPoolId, Username: email }));
+      return email;
+    }
+
+    async function signInWithPassword(local: LocalCognitoFixture, email: string): Promise<void> {
+      const url = new URL('/oauth2/authorize', local.cognito.endpoint);
+      url.search = new URLSearchParams({ client_id: local.cognito.clientId, response_type: 'code', scope: 'openid email', redirect_uri: CALLBACK, state: 'st4te' }).toString();
+      const cookies = await browser.cookies();
+      if (cookies.length) await browser.deleteCookie(...cookies);
+      await page.goto(url.toString());
+      await page.type('#username', email);
+      await page.type('#password', PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    }
+
+    const expectCallback = () => {
+      const landed = new URL(page.url());
+      expect(`${landed.origin}${landed.pathname}`).toBe(CALLBACK);
+      expect(landed.searchParams.get('code')).toBeTruthy();
+    };
+
+    it('a user with TOTP on enters the code after the password and lands at the callback with a code', async () => {
+      const email = await confirmedUser(optional);
+      const auth = await optional.client.send(new InitiateAuthCommand({ ClientId: optional.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+      const AccessToken = auth.AuthenticationResult?.AccessToken;
+      const { SecretCode } = await optional.client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+      await optional.client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(SecretCode!, now()) }));
+      await optional.client.send(new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      offset += TOTP_PERIOD_SECONDS * 1000;
+
+      await signInWithPassword(optional, email);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Two-factor sign-in');
+      expect(await page.$eval('label[for=code]', (l) => l.textContent)).toBe('Code from your authenticator app');
+      await page.type('#code', '000000');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(await page.$eval('[role=alert]', (n) => n.textContent)).toContain('Invalid code');
+      await page.type('#code', totpCode(SecretCode!, now()));
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expectCallback();
+    }, 60_000);
+
+    it('where MFA is required, a new user scans the QR code (or reads the secret), enters the first code and lands at the callback', async () => {
+      const email = await confirmedUser(required);
+      await signInWithPassword(required, email);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Set up two-factor sign-in');
+      const qr = await page.$eval('[role=img] svg', (svg) => svg.getBoundingClientRect().width);
+      expect(qr).toBeGreaterThan(100);
+      const secret = (await page.$eval('#secret', (n) => n.textContent ?? '')).replaceAll(' ', '');
+      expect(secret).toMatch(/^[A-Z2-7]{52}$/);
+      await page.type('#code', totpCode(secret, now()));
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expectCallback();
+    }, 60_000);
+  });
+
+  describe(`a picture uploaded through an HTML form in a real browser`, () => {
+    let ws: Awaited<ReturnType<typeof workspace>>;
+    let dev: DevProcess;
+    let browser: Browser;
+    let page: Page;
+    let local: { userPoolId: string; clientId: string; cognitoEndpoint: string; apiUrl: string; picturesUrl: string };
+    let cognito: CognitoIdentityProviderClient;
+
+    beforeAll(async () => {
+      ws = await workspace();
+      dev = await startDev(ws, ['--pictures', '--storage-port', '0']);
+      local = JSON.parse(await readFile(join(ws.cwd, '.authstack', 'targets.json'), 'utf8')).targets.local;
+      cognito = new CognitoIdentityProviderClient({ endpoint: local.cognitoEndpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+      browser = await launching;
+      page = await browser.newPage();
+      // Nothing but the local stack.
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.protocol === 'about:' || url.hostname === '127.0.0.1') void request.continue();
+        else void request.abort();
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await page?.close();
+      await dev?.stop();
+      await ws?.cleanup();
+    });
+
+    async function signedIn(email: string): Promise<string> {
+      await cognito.send(new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: local.userPoolId, Username: email, Password: PASSWORD, Permanent: true }));
+      const auth = await cognito.send(new InitiateAuthCommand({ ClientId: local.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+      return auth.AuthenticationResult!.AccessToken!;
+    }
+
+    async function presigned(token: string): Promise<Upload> {
+      const res = await fetch(`${local.apiUrl}/user/picture`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Upload;
+    }
+
+    /** Fills the form in the page and submits it; the bucket's answer to the browser's POST. */
+    async function submit(html: string, uploadUrl: string): Promise<{ status: number; body: string }> {
+      await page.setContent(html);
+      const input = await page.$('input[type=file]');
+      await input!.uploadFile(JPEG);
+      const answered = page.waitForResponse((r) => r.url() === uploadUrl && r.request().method() === 'POST');
+      await page.click('button[type=submit]');
+      const response = await answered;
+      return { status: response.status(), body: response.status() === 204 ? '' : await response.text().catch(() => '') };
+    }
+
+    const pictureOf = async (token: string): Promise<string | null | undefined> =>
+      ((await (await fetch(`${local.apiUrl}/user/profile`, { headers: { authorization: `Bearer ${token}` } })).json()) as { picture?: string | null }).picture;
+
+    it('the form with the presigned POST fields uploads the file; the picture is published without EXIF', async () => {
+      const token = await signedIn('form@example.com');
+      const upload = await presigned(token);
+      // S3's answer to a POST without success_action_status: 204 No Content.
+      expect(await submit(formPage(upload), upload.url)).toEqual({ status: 204, body: '' });
+      await expect.poll(() => pictureOf(token), { timeout: 15_000, interval: 100 }).toContain(upload.version);
+      const url = (await pictureOf(token))!;
+      expect(url.startsWith(`${local.picturesUrl}/public/`)).toBe(true);
+      const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+      expect(await exifr.gps(await readFile(JPEG))).toBeDefined();
+      expect(await exifr.gps(bytes)).toBeUndefined();
+    });
+
+    it("the same form with the key changed to another user's is refused by the policy (AccessDenied), and nothing is set", async () => {
+      const eve = await signedIn('form-eve@example.com');
+      const victim = await signedIn('form-victim@example.com');
+      const victims = await presigned(victim);
+      const eves = await presigned(eve);
+      const answer = await submit(formPage(eves, victims.key), eves.url);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain('<Code>AccessDenied</Code>');
+      expect(await pictureOf(victim)).toBeNull();
+    });
   });
 });
