@@ -67,7 +67,7 @@ export interface ParameterValue {
   usePreviousValue?: boolean;
 }
 
-export interface CreateChangeSetInput {
+interface CreateChangeSetInput {
   stackName: string;
   changeSetName: string;
   type: 'CREATE' | 'UPDATE';
@@ -101,7 +101,7 @@ export interface CloudFormationApi {
   physicalId(stackName: string, logicalId: string): Promise<string | undefined>;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   readonly maxWaitSeconds: number;
   /** The shortest time between polls; the SDK's waiter backs off from it up to `maxDelaySeconds`. */
   readonly minDelaySeconds: number;
@@ -118,7 +118,7 @@ export class WaitAborted extends Error {
 }
 
 /** The SDK waiter's options from ours: a minimum delay that is always below the total wait, as it requires. */
-export function waiterConfig<C>(client: C, options: WaitOptions) {
+function waiterConfig<C>(client: C, options: WaitOptions) {
   const minDelay = Math.max(0.001, Math.min(options.minDelaySeconds, options.maxWaitSeconds / 2));
   return { client, maxWaitTime: options.maxWaitSeconds, minDelay, maxDelay: Math.max(minDelay, options.maxDelaySeconds), abortSignal: options.signal };
 }

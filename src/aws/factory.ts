@@ -57,7 +57,7 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
 }
 
 /** Per attempt; the SDK's own default is to wait for ever on an open connection that never answers. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 type Sendable = { send(command: unknown, options?: unknown): Promise<unknown> };
 

@@ -6,7 +6,7 @@ import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/cli
 import type { AwsFactory } from '../core/aws.js';
 import { awsError, errorName, type AwsCallSettings } from './errors.js';
 
-export interface FunctionState {
+interface FunctionState {
   name: string;
   /** Base64 SHA-256 of the deployed zip, as Lambda reports it. */
   codeSha256: string;
@@ -23,7 +23,7 @@ export interface LambdaApi {
   getFunction(name: string): Promise<FunctionState | undefined>;
 }
 
-export function lambdaApi(client: LambdaClient, settings: AwsCallSettings = {}): LambdaApi {
+function lambdaApi(client: LambdaClient, settings: AwsCallSettings = {}): LambdaApi {
   const where: AwsCallSettings = { ...settings, service: 'Lambda' };
   return {
     async getFunction(name) {

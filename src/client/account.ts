@@ -16,7 +16,7 @@ export interface CodeDelivery {
 }
 
 /** Cognito's reasons for refusing a code or a new password, as one line and what to do next. */
-export function accountError(err: unknown, email?: string): UserError {
+function accountError(err: unknown, email?: string): UserError {
   const name = thrownName(err) ?? '';
   const message = errorMessage(err);
   const who = email ?? '<email>';

@@ -74,7 +74,7 @@ export function expectOk(res: ApiResponse, what: string): void {
   });
 }
 
-export function unreachable(target: Target, url: string, err: unknown): UserError {
+function unreachable(target: Target, url: string, err: unknown): UserError {
   return unreachableBecause(target, url, networkReason(err), err);
 }
 

@@ -235,7 +235,7 @@ export async function freshSession(ctx: Context, target: Target, force = false):
   return { session: await refresh(ctx, target, session), refreshed: true };
 }
 
-export async function refresh(ctx: Context, target: Target, session: Session): Promise<Session> {
+async function refresh(ctx: Context, target: Target, session: Session): Promise<Session> {
   if (!session.refreshToken) {
     throw new UserError('auth', 'The session has expired.', { code: 'SessionExpired', hint: `Run authstack login ${session.username}` });
   }

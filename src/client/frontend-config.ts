@@ -28,7 +28,7 @@ export interface PoolDescription {
 export type FrontendFormat = 'amplify' | 'env';
 
 /** The name the API has in the Amplify file (`custom.API.authstack`, and `API.REST.authstack` locally). */
-export const API_NAME = 'authstack';
+const API_NAME = 'authstack';
 
 /** Marks a file as written by authstack, so it may be rewritten; any other file is left alone without --force. */
 const WRITTEN_BY: Record<FrontendFormat, string> = {
@@ -48,7 +48,7 @@ export type FrontendTarget = Pick<
 >;
 
 /** The URL front ends call: the custom domain when the stack has one, else the API's own URL; no trailing slash. */
-export function frontendApiUrl(target: FrontendTarget): string {
+function frontendApiUrl(target: FrontendTarget): string {
   return (target.customDomainUrl || target.apiUrl).replace(/\/+$/, '');
 }
 
@@ -147,7 +147,7 @@ function passwordPolicy(pool: PoolDescription) {
 }
 
 /** The variables of the `.env` file, without the prefix; the same names the CLI itself reads. */
-export function envVariables(target: FrontendTarget): Record<string, string> {
+function envVariables(target: FrontendTarget): Record<string, string> {
   return {
     AUTHSTACK_API_URL: frontendApiUrl(target),
     AUTHSTACK_REGION: target.region,

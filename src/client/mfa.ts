@@ -26,7 +26,7 @@ export interface TotpSecret {
 }
 
 /** Cognito's MFA refusals in one line each, with what to do next. */
-export function mfaError(err: unknown, username?: string): UserError {
+function mfaError(err: unknown, username?: string): UserError {
   const name = thrownName(err);
   const message = errorMessage(err);
   switch (name) {
@@ -59,7 +59,7 @@ export function totpSecret(secret: string, username: string, target: Target): To
 }
 
 /** The QR code of `text` in terminal characters (two rows per line, so it fits an 80-column terminal). */
-export async function terminalQr(text: string): Promise<string> {
+async function terminalQr(text: string): Promise<string> {
   const qrcode = await import('qrcode');
   return qrcode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
 }

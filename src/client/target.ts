@@ -53,7 +53,7 @@ export async function resolveTarget(ctx: Context, flags: TargetOverrides, needs:
 }
 
 /** How the line naming the target a command uses starts. */
-export const TARGET_LINE = 'target:';
+const TARGET_LINE = 'target:';
 
 /**
  * The recorded target the flags name: `--target`, else `--stack` (the target `deploy --stack` recorded under the

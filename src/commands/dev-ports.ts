@@ -32,13 +32,13 @@ export async function recordDevPorts(ctx: Context, ports: number[], apiUrl: stri
 }
 
 /** The running `authstack dev` (another process) that recorded `port`, if any. */
-export async function devHolding(ctx: Context, port: number): Promise<PortRecord | undefined> {
+async function devHolding(ctx: Context, port: number): Promise<PortRecord | undefined> {
   const record = await readJsonFile(portFile(ctx, port), 'dev port record', isPortRecord).catch(() => undefined);
   if (!record || record.pid === process.pid || !isAlive(record.pid)) return undefined;
   return record;
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

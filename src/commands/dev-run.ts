@@ -24,7 +24,7 @@ export const devRunFlags = {
 } as const satisfies OptionSpecs;
 
 /** The variables the command gets: the names `--api-url`, `--user-pool-id`, … read (`AUTHSTACK_*`). */
-export function devRunEnv(target: Target): Record<string, string> {
+function devRunEnv(target: Target): Record<string, string> {
   return {
     AUTHSTACK_API_URL: target.apiUrl,
     AUTHSTACK_USER_POOL_ID: target.userPoolId,

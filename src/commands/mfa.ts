@@ -9,7 +9,7 @@ import type { MfaSetupResult, MfaStatusResult } from './results.js';
 
 const SIX_DIGITS = /^\d{6}$/;
 
-export const mfaSetup = defineCommand({
+const mfaSetup = defineCommand({
   name: 'mfa setup',
   description: 'set up two-factor sign-in with an authenticator app (TOTP) for the signed-in user: QR code, first code, on',
   options: { ...targetFlags },
@@ -43,7 +43,7 @@ export const mfaSetup = defineCommand({
   },
 });
 
-export const mfaVerify = defineCommand({
+const mfaVerify = defineCommand({
   name: 'mfa verify',
   description: 'finish `mfa setup` with the authenticator app\'s code (for scripts and CI) and turn TOTP on',
   args: { code: { description: 'the 6-digit code the app shows', required: true } },
@@ -62,7 +62,7 @@ export const mfaVerify = defineCommand({
   },
 });
 
-export const mfaStatus = defineCommand({
+const mfaStatus = defineCommand({
   name: 'mfa status',
   description: 'whether the signed-in user signs in with an authenticator app code',
   options: { ...targetFlags },
@@ -81,7 +81,7 @@ export const mfaStatus = defineCommand({
   },
 });
 
-export const mfaDisable = defineCommand({
+const mfaDisable = defineCommand({
   name: 'mfa disable',
   description: 'turn the signed-in user\'s two-factor sign-in off; asks first',
   options: { yes: { type: 'switch', short: 'y', description: 'do not ask (for scripts)' }, ...targetFlags },

@@ -75,7 +75,7 @@ export default defineCommand({
  * front end's configuration code reads the same keys wherever it runs. `CognitoEndpoint` and `DataDir` are the
  * local stack's own.
  */
-export function localOutputs(local: Target): OutputsResult {
+function localOutputs(local: Target): OutputsResult {
   const ui = local.hostedUi;
   const values: Record<string, string | undefined> = {
     ApiUrl: local.apiUrl,

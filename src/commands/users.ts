@@ -28,7 +28,7 @@ async function adminFor(ctx: Context, flags: Parameters<typeof resolveTarget>[1]
 }
 
 /** `name=value`, repeatable. */
-export function attribute(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
+function attribute(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = raw.indexOf('=');
   if (eq < 1) throw usageError(`--attribute takes name=value, got "${raw}".`);
   return { ...(previous ?? {}), [raw.slice(0, eq)]: raw.slice(eq + 1) };

@@ -15,12 +15,12 @@ interface OptionBase {
 }
 
 /** `--name`: `true` when given, otherwise `undefined`. */
-export interface SwitchSpec extends OptionBase {
+interface SwitchSpec extends OptionBase {
   type: 'switch';
 }
 
 /** `--no-name`: `true` unless the flag is given, then `false`. */
-export interface NegatedSwitchSpec extends OptionBase {
+interface NegatedSwitchSpec extends OptionBase {
   type: 'negated-switch';
 }
 
@@ -28,7 +28,7 @@ export interface NegatedSwitchSpec extends OptionBase {
  * `--name <placeholder>`: the raw string, or what `parse` makes of it (`parse` gets the previous value too, so a
  * repeatable option can collect). Without `default` the value may be `undefined`.
  */
-export interface ValueSpec extends OptionBase {
+interface ValueSpec extends OptionBase {
   type: 'value';
   /** Shown in usage: `--port <port>`. */
   placeholder: string;
@@ -40,7 +40,7 @@ export interface ValueSpec extends OptionBase {
 export type OptionSpec = SwitchSpec | NegatedSwitchSpec | ValueSpec;
 export type OptionSpecs = { readonly [name: string]: OptionSpec };
 
-export interface ArgSpec {
+interface ArgSpec {
   description: string;
   required?: boolean;
 }
@@ -50,7 +50,7 @@ export type ArgSpecs = { readonly [name: string]: ArgSpec };
 type ValueOf<S extends ValueSpec> = S extends { parse: (raw: string, previous: never) => infer T } ? T : string;
 
 /** The type a declared option has in the handler. */
-export type OptionValue<S extends OptionSpec> = S extends SwitchSpec
+type OptionValue<S extends OptionSpec> = S extends SwitchSpec
   ? true | undefined
   : S extends NegatedSwitchSpec
     ? boolean
@@ -61,7 +61,7 @@ export type OptionValue<S extends OptionSpec> = S extends SwitchSpec
       : never;
 
 export type OptionsOf<O extends OptionSpecs> = { -readonly [K in keyof O]: OptionValue<O[K]> };
-export type ArgsOf<A extends ArgSpecs> = { -readonly [K in keyof A]: A[K] extends { required: true } ? string : string | undefined };
+type ArgsOf<A extends ArgSpecs> = { -readonly [K in keyof A]: A[K] extends { required: true } ? string : string | undefined };
 
 export interface CommandInput<A extends ArgSpecs = ArgSpecs, O extends OptionSpecs = OptionSpecs> {
   args: ArgsOf<A>;

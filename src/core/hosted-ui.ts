@@ -27,11 +27,6 @@ export interface HostedUi {
   scopes: string[];
 }
 
-/** The pool's OpenID Connect issuer (the `iss` of its tokens) on AWS. */
-export function awsIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-}
-
 /** The hosted sign-in page for a client: the authorize endpoint with the first callback URL. */
 export function signInUrl(ui: HostedUi, clientId: string): string {
   const query = new URLSearchParams({

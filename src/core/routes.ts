@@ -11,8 +11,7 @@
 import { isRecord } from './files.js';
 
 /** The methods a route may name. OPTIONS is not one: every user path answers the CORS preflight itself. */
-export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'ANY'] as const;
-export type RouteMethod = (typeof ROUTE_METHODS)[number];
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'ANY'] as const;
 
 /** Who may call a route. */
 export type RouteAccessSetting = 'public' | 'signed-in' | { readonly scopes: readonly string[] } | { readonly groups: readonly string[] };

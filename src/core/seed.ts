@@ -32,7 +32,7 @@ const ATTRIBUTE = /^(custom:)?[\w.:-]{1,32}$/;
 /** Attributes Cognito sets itself, or that the email decides. */
 const RESERVED_ATTRIBUTES = new Set(['sub', 'email', 'email_verified', 'cognito:username', 'cognito:groups']);
 /** More than any seed file needs; a bound on what one command creates. */
-export const MAX_SEED_USERS = 1000;
+const MAX_SEED_USERS = 1000;
 
 /** What the pool can tell before anything is created: its groups and its password policy (when known). */
 export interface SeedPoolFacts {
@@ -128,7 +128,7 @@ export function seedProblemLines(err: UserError): string[] {
  * Where JSON text first goes wrong and what is there (JSON.parse's own message on Node 20 gives neither reliably):
  * a small recursive-descent scan of the JSON grammar, used only once JSON.parse has refused the text.
  */
-export function jsonSyntaxError(text: string): { line: number; message: string } {
+function jsonSyntaxError(text: string): { line: number; message: string } {
   let i = 0;
   const fail = (what?: string): never => {
     const at = i >= text.length ? 'end of the file' : `"${text[i]}"`;

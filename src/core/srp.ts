@@ -20,8 +20,8 @@
 import { createDiffieHellman, createDiffieHellmanGroup, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** RFC 3526's 3072-bit prime, which node ships as the `modp15` group. */
-export const SRP_N: bigint = BigInt(`0x${createDiffieHellmanGroup('modp15').getPrime('hex')}`);
-export const SRP_G = 2n;
+const SRP_N: bigint = BigInt(`0x${createDiffieHellmanGroup('modp15').getPrime('hex')}`);
+const SRP_G = 2n;
 
 const INFO = Buffer.from('Caldera Derived Key', 'utf8');
 const K = hexToBigInt(hashHex(padHex(SRP_N) + padHex(SRP_G)));

@@ -87,7 +87,7 @@ export interface ClientSettings {
   readonly logoutUrls: readonly string[];
 }
 
-export interface HostedSignInSettings {
+interface HostedSignInSettings {
   /** The user pool domain's prefix; absent: `<domainLabel>-<account id>`. */
   readonly domainPrefix?: string;
   /** The stack's part of the default prefix (from the stack name). */
@@ -134,7 +134,7 @@ export interface RouteModel {
 }
 
 /** The outputs a deployed stack has (`CustomDomainUrl` only while it has a custom domain). */
-export const STACK_OUTPUTS = [
+const STACK_OUTPUTS = [
   'ApiUrl',
   'CustomDomainUrl',
   'UserPoolId',
@@ -183,7 +183,7 @@ export interface StackModel {
 }
 
 /** Profile pictures, when on. */
-export interface PicturesModel {
+interface PicturesModel {
   /** Origins a browser may upload from (the bucket's CORS rule). */
   readonly corsOrigins: readonly string[];
   /** The processing function (its own bundle, fired by the bucket's notification). */
@@ -191,14 +191,14 @@ export interface PicturesModel {
 }
 
 /** The `pictures` setting as an object (`true` is `{}`). */
-export interface PicturesSettings {
+interface PicturesSettings {
   /** Origins a browser may upload from. Default: `corsOrigin` when it names one, else the callback URLs' origins. */
   readonly corsOrigins?: readonly string[];
 }
 
 export const PICTURES_FUNCTION_ID = 'pictures';
 /** The processing function: decoding a 12 MP photo in WebAssembly wants memory (and the CPU that comes with it). */
-export const PICTURES_DEFAULTS = { entry: 'src/functions/pictures/handler.ts', handler: 'index.handler', memorySize: 1024, timeout: 60 } as const;
+const PICTURES_DEFAULTS = { entry: 'src/functions/pictures/handler.ts', handler: 'index.handler', memorySize: 1024, timeout: 60 } as const;
 
 /** The built-in API function's id. */
 export const API_FUNCTION_ID = 'api';

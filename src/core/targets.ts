@@ -40,7 +40,7 @@ function isTargetsFile(value: unknown): value is TargetsFile {
   return isRecord(value) && isRecord(value.targets) && Object.values(value.targets).every(isTarget);
 }
 
-export function isTarget(value: unknown): value is Target {
+function isTarget(value: unknown): value is Target {
   return (
     isRecord(value) &&
     typeof value.name === 'string' &&

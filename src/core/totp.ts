@@ -5,13 +5,13 @@
  */
 import { Secret, TOTP } from 'otpauth';
 
-export const TOTP_DIGITS = 6;
+const TOTP_DIGITS = 6;
 export const TOTP_PERIOD_SECONDS = 30;
 /**
  * Steps either side of the current one a code is accepted in: one, so a code shown up to 30 s before or after
  * (a slow typist, a clock a little off) still counts, as authenticator apps and Cognito expect.
  */
-export const TOTP_WINDOW = 1;
+const TOTP_WINDOW = 1;
 
 function totp(secret: string, label = 'user', issuer = ''): TOTP {
   return new TOTP({
@@ -35,7 +35,7 @@ export function totpCode(secret: string, timestamp: number): string {
 }
 
 /** The 30-second step a time falls in. */
-export function totpStep(timestamp: number): number {
+function totpStep(timestamp: number): number {
   return Math.floor(timestamp / 1000 / TOTP_PERIOD_SECONDS);
 }
 

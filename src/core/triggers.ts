@@ -45,12 +45,12 @@ export interface TriggerModel {
 export const TRIGGER_TIMEOUT_SECONDS = 5;
 
 /** A trigger's function id: `preSignUp` → `trigger-pre-sign-up`. */
-export function triggerFunctionId(name: TriggerName): string {
+function triggerFunctionId(name: TriggerName): string {
   return `trigger-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The trigger a function id belongs to, when it is a trigger's. */
-export function isTriggerName(value: string): value is TriggerName {
+function isTriggerName(value: string): value is TriggerName {
   return Object.hasOwn(TRIGGERS, value);
 }
 

@@ -10,7 +10,7 @@ import { artifactBucketName, assetKey } from './assets.js';
 import type { BuiltAsset } from './build-functions.js';
 
 /** Old versions go after 30 days (an object is replaced only when it had gone missing); a stuck upload after 1. */
-export const BUCKET_SETUP: BucketSetup = { noncurrentVersionDays: 30, abortMultipartDays: 1 };
+const BUCKET_SETUP: BucketSetup = { noncurrentVersionDays: 30, abortMultipartDays: 1 };
 
 export type AssetEvent =
   | { type: 'bucket'; phase: 'creating' | 'created'; bucket: string }

@@ -7,7 +7,7 @@
  */
 
 /** The artifact bucket's name, as the template writes it (CloudFormation substitutes the account and region). */
-export const ARTIFACT_BUCKET_SUB = 'authstack-assets-${AWS::AccountId}-${AWS::Region}';
+const ARTIFACT_BUCKET_SUB = 'authstack-assets-${AWS::AccountId}-${AWS::Region}';
 
 /** The artifact bucket's name for an account and region (what deploy creates on first use and uploads to). */
 export function artifactBucketName(accountId: string, region: string): string {

@@ -8,7 +8,7 @@ import { UserError, errorLine, isUserError } from '../core/errors.js';
 import { awsError } from '../aws/errors.js';
 
 /** A factory for `region`: the context's own when it already targets it, else one with the same settings. */
-export function factoryFor(aws: AwsFactory, region: string | undefined): AwsFactory {
+function factoryFor(aws: AwsFactory, region: string | undefined): AwsFactory {
   if (!region || region === aws.settings.region) return aws;
   return aws.withRegion(region);
 }

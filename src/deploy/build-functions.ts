@@ -90,7 +90,7 @@ export async function buildFunctions(model: StackModel, options: BuildFunctionsO
 }
 
 /** The wrapper every project handler runs inside: shipped as TypeScript source in the package (`files`). */
-export function handlerWrapperPath(): string {
+function handlerWrapperPath(): string {
   return path.join(packageRoot(), 'src', 'runtime', 'user-handler.ts');
 }
 

@@ -9,7 +9,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from 'yaml';
 
 /** The short-form tags CloudFormation accepts, without the `!`. */
-export const CFN_SHORT_TAGS = [
+const CFN_SHORT_TAGS = [
   'Ref',
   'Condition',
   'Sub',

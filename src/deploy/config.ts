@@ -6,7 +6,7 @@
 import { writeJsonFile } from '../core/files.js';
 import { configPath, type ProjectConfig } from '../core/project-config.js';
 
-export { CONFIG_FILE, configPath } from '../core/project-config.js';
+export { configPath } from '../core/project-config.js';
 
 /** Writes the settings, without the empty ones. */
 export async function writeDeployConfig(projectDir: string, config: ProjectConfig): Promise<void> {

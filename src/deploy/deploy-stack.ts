@@ -92,7 +92,7 @@ export interface DeployStackDeps {
   readonly emit: DeploySink;
 }
 
-export type DeployOutcome = 'no-changes' | 'code-only' | 'created' | 'updated' | 'change-set-only';
+type DeployOutcome = 'no-changes' | 'code-only' | 'created' | 'updated' | 'change-set-only';
 
 export interface DeployStackResult {
   outcome: DeployOutcome;
@@ -119,12 +119,12 @@ export interface DeployStackResult {
 const STABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
-export function sha256Hex(data: string | Uint8Array): string {
+function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 /** The code hash as Lambda reports it (`CodeSha256`): base64, not hex. */
-export function lambdaCodeSha256(zip: Uint8Array): string {
+function lambdaCodeSha256(zip: Uint8Array): string {
   return createHash('sha256').update(zip).digest('base64');
 }
 
@@ -536,7 +536,7 @@ function interrupted(stackName: string, region: string, operation: string): User
   );
 }
 
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms % 3_600_000 === 0 && ms >= 3_600_000) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;

@@ -15,7 +15,7 @@ export function isFailureStatus(status: string): boolean {
   return status.endsWith('_FAILED') || status.includes('ROLLBACK');
 }
 
-export class StackEventPoller {
+class StackEventPoller {
   private readonly seen = new Set<string>();
 
   /**

@@ -24,7 +24,7 @@ export interface PolicyScope {
   partition?: string;
 }
 
-export interface PolicyStatement {
+interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];

@@ -23,7 +23,7 @@ export interface DeployFacts {
   readonly codeOnly?: readonly string[];
 }
 
-export type NoChangeReason = 'template and parameters unchanged' | 'change set empty';
+type NoChangeReason = 'template and parameters unchanged' | 'change set empty';
 
 export type DeployPlan =
   | { readonly kind: 'no-changes'; readonly reason: NoChangeReason }
@@ -45,7 +45,7 @@ function sameParameters(facts: DeployFacts): boolean {
 }
 
 /** Template text and every parameter this deploy sets are as deployed. */
-export function sameConfiguration(facts: DeployFacts): boolean {
+function sameConfiguration(facts: DeployFacts): boolean {
   return mayCompareTemplate(facts) && facts.deployedTemplateSha256 === facts.templateSha256 && sameParameters(facts);
 }
 

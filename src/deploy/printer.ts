@@ -153,7 +153,7 @@ function indent(text: string): string {
 }
 
 /** One line per stack event: time, status, logical id, type, and the reason when there is one. */
-export function eventLine(out: Output, e: StackEvent): string {
+function eventLine(out: Output, e: StackEvent): string {
   const c = out.c;
   const time = e.timestamp.toISOString().slice(11, 19);
   const status = e.status.endsWith('_FAILED')

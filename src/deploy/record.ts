@@ -25,7 +25,7 @@ interface DeploysFile {
 
 const isDeploysFile = (v: unknown): v is DeploysFile => isRecord(v) && isRecord(v.stacks);
 
-export function deploysPath(stateDir: string): string {
+function deploysPath(stateDir: string): string {
   return join(stateDir, 'deploys.json');
 }
 

@@ -96,8 +96,6 @@ export const OUTPUTS = {
   logoutUrls: 'LogoutUrls',
 } as const;
 
-export type OutputName = (typeof OUTPUTS)[keyof typeof OUTPUTS];
-
 /** The hosted sign-in a stack's outputs describe (for `login --browser` and front ends); undefined before it had one. */
 export function hostedUiFromOutputs(outputs: Readonly<Record<string, string>>): HostedUi | undefined {
   const domainUrl = outputs[OUTPUTS.authDomainUrl];

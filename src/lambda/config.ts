@@ -32,7 +32,7 @@ export interface PoolConfig {
   readonly cognitoEndpoint: string | undefined;
 }
 
-export interface TokenIssuer {
+interface TokenIssuer {
   readonly issuer: string;
   readonly jwksUri: string;
 }

@@ -19,7 +19,7 @@ function field(body: Record<string, unknown>, name: string): unknown {
   return Object.hasOwn(body, name) ? body[name] : undefined;
 }
 
-export function requireString(body: Record<string, unknown>, name: string): string {
+function requireString(body: Record<string, unknown>, name: string): string {
   const v = field(body, name);
   if (v === undefined || v === null) throw new BadRequestError('MissingField', `"${name}" is required.`, name);
   if (typeof v !== 'string') throw new BadRequestError('InvalidField', `"${name}" must be a string.`, name);

@@ -5,7 +5,7 @@
  */
 export type LogSink = (line: string) => void;
 
-export interface RequestLogEntry {
+interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
   readonly status: number;

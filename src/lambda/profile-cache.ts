@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 /** How long an answer is served from memory unless configured otherwise: the bound on a late sign-out. */
 export const DEFAULT_PROFILE_CACHE_TTL_MS = 10_000;
 /** Tokens remembered at most; beyond, the least recently used is dropped (a profile is well under 1 KB). */
-export const DEFAULT_PROFILE_CACHE_ENTRIES = 1_000;
+const DEFAULT_PROFILE_CACHE_ENTRIES = 1_000;
 
 export interface ProfileCacheOptions {
   /** Most tokens remembered. Default 1,000. */

@@ -2,7 +2,7 @@ import { BadRequestError, PayloadTooLargeError } from './errors.js';
 import type { ProxyEvent } from './types.js';
 
 /** Bodies above this size are refused before they are decoded or parsed. */
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** The request as routes see it: plain values, validated shapes, no API Gateway specifics. */
 export interface ApiRequest {

@@ -10,11 +10,11 @@ const BASE_HEADERS: Readonly<Headers> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type';
+const CORS_ALLOW_HEADERS = 'Authorization, Content-Type';
 const CORS_MAX_AGE_SECONDS = 600;
 
 /** CORS headers sent on every response, errors included, so browsers can read error bodies too. */
-export function corsHeaders(origin: string | undefined): Headers {
+function corsHeaders(origin: string | undefined): Headers {
   if (!origin) return {};
   const headers: Headers = { 'Access-Control-Allow-Origin': origin };
   if (origin !== '*') headers.Vary = 'Origin';

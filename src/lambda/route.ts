@@ -20,7 +20,7 @@ export interface RouteContext {
   readonly profiles: ProfileCache<UserProfile>;
 }
 
-export interface RouteResult {
+interface RouteResult {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Headers;

@@ -24,7 +24,7 @@ const PICTURE_ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>
 const MAX_PATH = 2048;
 
 /** One trailing slash is tolerated (`/user/` is `/user`); anything else must match a route exactly. */
-export function normalisePath(path: string): string {
+function normalisePath(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 

@@ -37,7 +37,7 @@ export interface LocalUser {
 export type { PasswordPolicy } from '../core/password-policy.js';
 import type { PasswordPolicy } from '../core/password-policy.js';
 
-export interface UserPoolOptions {
+interface UserPoolOptions {
   Id: string;
   UsernameAttributes?: string[];
   AutoVerifiedAttributes?: string[];
@@ -66,7 +66,7 @@ export interface UserPoolService {
   storeRefreshToken(ctx: CognitoLocalContext, refreshToken: string, user: LocalUser): Promise<void>;
 }
 
-export interface CognitoService {
+interface CognitoService {
   getUserPool(ctx: CognitoLocalContext, userPoolId: string): Promise<UserPoolService>;
   getUserPoolForClientId(ctx: CognitoLocalContext, clientId: string): Promise<UserPoolService>;
   getAppClient(ctx: CognitoLocalContext, clientId: string): Promise<AppClient | null>;
@@ -81,13 +81,13 @@ export type MessageSource =
   | 'UpdateUserAttribute'
   | 'VerifyUserAttribute';
 
-export interface DeliveryDetails {
+interface DeliveryDetails {
   AttributeName: string;
   DeliveryMedium: string;
   Destination: string;
 }
 
-export interface Messages {
+interface Messages {
   deliver(
     ctx: CognitoLocalContext,
     source: MessageSource,

@@ -14,7 +14,7 @@ import type { TokenGenerator, TokenSet } from './cognito-local-modules.js';
 import { isRecord, readJsonFile, writeFileAtomic } from '../core/files.js';
 
 /** The sign-in that a token descends from. */
-export interface Origin {
+interface Origin {
   jti: string;
   /** Seconds since the epoch: when the user last authenticated. */
   authTime: number;

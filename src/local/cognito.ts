@@ -76,7 +76,7 @@ export interface LocalCognitoOptions {
 }
 
 /** A handler for extra routes on the local Cognito's server; false when the request is not its. */
-export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+type LocalRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export interface LocalCognito {
   /** The endpoint to give the Cognito Identity Provider client, e.g. `http://127.0.0.1:9229`. */

@@ -23,7 +23,7 @@ import { TOO_LARGE, readBody, splitUrl } from './http/index.js';
 /** API Gateway's request payload quota for REST APIs (10 MB). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's maximum integration timeout for REST APIs. */
-export const INTEGRATION_TIMEOUT_MS = 29_000;
+const INTEGRATION_TIMEOUT_MS = 29_000;
 
 export interface GatewayOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -282,7 +282,7 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 }
 
 /** The REST API proxy event API Gateway would send for this request. */
-export function buildEvent(
+function buildEvent(
   req: IncomingMessage,
   body: Buffer | null,
   path: string,
@@ -413,7 +413,7 @@ export function buildEvent(
 }
 
 /** Writes a well-formed proxy result (see `malformation`) as API Gateway does; returns the status. */
-export function writeResult(res: ServerResponse, result: ProxyResult, requestId: string, isHead: boolean): number {
+function writeResult(res: ServerResponse, result: ProxyResult, requestId: string, isHead: boolean): number {
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result;
   // A flat [name, value, ...] list keeps each name's spelling and every value of a multi-value header.
   const out: string[] = [];
@@ -452,7 +452,7 @@ export function writeResult(res: ServerResponse, result: ProxyResult, requestId:
 }
 
 /** Why API Gateway would reject this result as "Malformed Lambda proxy response", or undefined if it is fine. */
-export function malformation(result: unknown): string | undefined {
+function malformation(result: unknown): string | undefined {
   if (result === null || typeof result !== 'object' || Array.isArray(result)) return 'the result is not an object';
   const r = result as Record<string, unknown>;
   for (const key in r) if (!RESULT_KEYS.has(key)) return `unexpected key "${key}"`;

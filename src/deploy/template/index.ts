@@ -19,7 +19,7 @@ import { withResourceServers } from './routes.js';
 import { triggerFunctionResources, withTriggers } from './triggers.js';
 
 export { parameterValues } from './parameters.js';
-export { functionIds } from './functions.js';
+
 
 /** Each function's built zip, by function id. */
 export type FunctionAssets = Readonly<Record<string, FunctionAsset>>;

@@ -53,7 +53,7 @@ function policy(name: string, statements: unknown[]): { PolicyName: string; Poli
   return { PolicyName: name, PolicyDocument: { Version: '2012-10-17', Statement: statements } };
 }
 
-export function picturesResources(model: StackModel, asset: FunctionAsset): Record<string, CfnResource> {
+function picturesResources(model: StackModel, asset: FunctionAsset): Record<string, CfnResource> {
   const pictures = model.pictures;
   if (!pictures) return {};
   const name = picturesBucketSub(model.stackName);
@@ -274,7 +274,7 @@ function apiPicturesPolicy(name: string): { PolicyName: string; PolicyDocument: 
   ]);
 }
 
-export function picturesOutputs(model: StackModel): Record<string, CfnOutput> {
+function picturesOutputs(model: StackModel): Record<string, CfnOutput> {
   if (!model.pictures) return {};
   return {
     PicturesUrl: { Description: 'Base URL of the profile pictures (the CDN)', Value: sub(`https://\${${PICTURES_IDS.distribution}.DomainName}`) },

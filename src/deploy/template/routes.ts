@@ -11,7 +11,7 @@ import type { RouteModel, StackModel } from '../../core/stack-model.js';
 import { LOGICAL_IDS, PARAMETERS as P, type CfnResource } from '../template.js';
 import { getAtt, ref, sub } from './intrinsics.js';
 
-export const ROUTE_LOGICAL_IDS = { authorizer: 'ApiAuthorizer' } as const;
+const ROUTE_LOGICAL_IDS = { authorizer: 'ApiAuthorizer' } as const;
 
 /** The headers the function's CORS answers carry (src/lambda/response.ts), in a mapping's quoted-literal form. */
 const CORS_HEADERS = (prefix: string): Record<string, unknown> => ({
@@ -28,7 +28,7 @@ const CORS_HEADERS = (prefix: string): Record<string, unknown> => ({
 const GATEWAY_RESPONSES = ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN', 'EXPIRED_TOKEN', 'INVALID_SIGNATURE', 'THROTTLED'] as const;
 
 /** True when the model declares routes of the project's own. */
-export function hasUserRoutes(model: StackModel): boolean {
+function hasUserRoutes(model: StackModel): boolean {
   return model.routes.some((r) => r.access !== undefined);
 }
 
@@ -116,7 +116,7 @@ export function userRouteApiResources(
 }
 
 /** Each resource server's logical id. */
-export function resourceServerId(index: number): string {
+function resourceServerId(index: number): string {
   return `UserPoolResourceServer${index + 1}`;
 }
 

@@ -21,10 +21,10 @@ import { functionIds, functionResources } from './functions.js';
 import { getAtt, ref } from './intrinsics.js';
 
 /** The pre token generation event version the pool sends: ID and access token claims, scopes and groups. */
-export const PRE_TOKEN_GENERATION_VERSION = 'V2_0';
+const PRE_TOKEN_GENERATION_VERSION = 'V2_0';
 
 /** The feature plan V2_0 needs (Lite offers only V1_0, ID token claims). */
-export const TRIGGER_POOL_TIER = 'ESSENTIALS';
+const TRIGGER_POOL_TIER = 'ESSENTIALS';
 
 /**
  * The API's variables a trigger's function does not get: the pool's and its client's ids (the pool refers to the

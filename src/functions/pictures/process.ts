@@ -20,7 +20,7 @@ export interface PictureStorage {
   list(prefix: string): Promise<string[]>;
 }
 
-export interface PictureLimits {
+interface PictureLimits {
   /** Largest upload, in bytes. Default 5 MiB (the presigned POST's content-length-range). */
   readonly maxBytes: number;
   /** Largest decoded size, in pixels. Default 40 MP: a 12 MP phone photo passes, a decompression bomb does not. */
@@ -35,7 +35,7 @@ export interface PictureLimits {
   readonly quality: number;
 }
 
-export const DEFAULT_LIMITS: PictureLimits = {
+const DEFAULT_LIMITS: PictureLimits = {
   maxBytes: MAX_UPLOAD_BYTES,
   maxPixels: 40_000_000,
   maxSide: 10_000,
@@ -53,14 +53,14 @@ export interface ProcessDeps {
   readonly limits?: Partial<PictureLimits>;
 }
 
-export type DropReason = 'not-an-image' | 'too-large' | 'too-many-pixels' | 'undecodable';
+type DropReason = 'not-an-image' | 'too-large' | 'too-many-pixels' | 'undecodable';
 
 export type Outcome =
   | { readonly status: 'processed'; readonly version: string; readonly url: string; readonly thumbnailUrl: string }
   | { readonly status: 'dropped'; readonly reason: DropReason }
   | { readonly status: 'ignored'; readonly reason: 'not-an-upload' | 'gone' | 'superseded' };
 
-export interface Encoded {
+interface Encoded {
   readonly picture: Uint8Array;
   readonly thumbnail: Uint8Array;
   readonly width: number;
@@ -77,7 +77,7 @@ async function loadPhoton(): Promise<Photon> {
 }
 
 /** Decodes, applies the EXIF orientation, and re-encodes as JPEG: the picture bounded, the thumbnail square. */
-export async function encode(bytes: Uint8Array, type: ImageType, limits: PictureLimits = DEFAULT_LIMITS): Promise<Encoded> {
+async function encode(bytes: Uint8Array, type: ImageType, limits: PictureLimits = DEFAULT_LIMITS): Promise<Encoded> {
   const p = await loadPhoton();
   const owned: Array<{ free(): void }> = [];
   const keep = <T extends { free(): void }>(img: T): T => {
@@ -112,7 +112,7 @@ export async function encode(bytes: Uint8Array, type: ImageType, limits: Picture
 }
 
 /** Checks what the bytes are and how big, before decoding: the type to decode as, or why the upload is dropped. */
-export function refusal(bytes: Uint8Array, limits: PictureLimits = DEFAULT_LIMITS): { reason: DropReason } | { type: ImageType } {
+function refusal(bytes: Uint8Array, limits: PictureLimits = DEFAULT_LIMITS): { reason: DropReason } | { type: ImageType } {
   if (bytes.length > limits.maxBytes) return { reason: 'too-large' };
   const type = sniff(bytes);
   if (!type) return { reason: 'not-an-image' };

@@ -10,7 +10,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const DATE_CLAIMS = new Set(['exp', 'iat']);
 
 /** Seconds since the epoch as Java's `Date.toString()` prints them in UTC. */
-export function javaUtcDate(seconds: number): string {
+function javaUtcDate(seconds: number): string {
   const d = new Date(seconds * 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;

@@ -41,7 +41,7 @@ export interface LocalAuthorizerOptions {
   readonly loadJwks?: (uri: string) => Promise<Jwks>;
 }
 
-export type AuthorizerResult =
+type AuthorizerResult =
   | { readonly ok: true; readonly claims: Readonly<Record<string, string>> }
   | { readonly ok: false; readonly response: GatewayAnswer };
 
@@ -62,7 +62,7 @@ async function fetchJwks(uri: string): Promise<Jwks> {
 }
 
 /** The token in an Authorization header value, as API Gateway reads it: raw, or after `Bearer `. */
-export function tokenFromHeader(value: string | undefined): string | undefined {
+function tokenFromHeader(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const token = /^bearer /i.test(value) ? value.slice(7) : value;
   return token === '' ? undefined : token;

@@ -78,7 +78,7 @@ export interface RouteEventParts {
 }
 
 /** The query of a URL (without `?`) as API Gateway gives it: null when empty. */
-export function queryParameters(query: string): Pick<RouteEventParts, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
+function queryParameters(query: string): Pick<RouteEventParts, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
   let single: Record<string, string> | null = null;
   let multi: Record<string, string[]> | null = null;
   for (const pair of query.split('&')) {
@@ -93,7 +93,7 @@ export function queryParameters(query: string): Pick<RouteEventParts, 'queryStri
 }
 
 /** Raw header pairs (`[name, value, name, value…]`, as Node's `rawHeaders`) as API Gateway gives them. */
-export function headerMaps(rawHeaders: readonly string[]): Pick<RouteEventParts, 'headers' | 'multiValueHeaders'> {
+function headerMaps(rawHeaders: readonly string[]): Pick<RouteEventParts, 'headers' | 'multiValueHeaders'> {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {

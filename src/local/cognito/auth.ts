@@ -81,7 +81,7 @@ function assertTemporaryPasswordLive(c: OperationContext, pool: UserPoolService,
  * NEW_PASSWORD_REQUIRED, as Cognito asks it of a user an administrator created: the user's attributes, none
  * required beyond them, and a session that RespondToAuthChallenge must bring back.
  */
-export function newPasswordChallenge(c: OperationContext, pool: UserPoolService, user: LocalUser, clientId: string): AuthResult {
+function newPasswordChallenge(c: OperationContext, pool: UserPoolService, user: LocalUser, clientId: string): AuthResult {
   assertTemporaryPasswordLive(c, pool, user);
   return {
     ChallengeName: 'NEW_PASSWORD_REQUIRED',

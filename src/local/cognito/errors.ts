@@ -91,7 +91,7 @@ export class UnsupportedTokenTypeException extends CognitoError {
 }
 
 /** An operation Cognito has and the local Cognito does not: a clear 400 rather than an internal error. */
-export class UnsupportedOperationException extends CognitoError {
+class UnsupportedOperationException extends CognitoError {
   constructor(detail: string) {
     super('UnsupportedOperationException', `Not supported by the local Cognito: ${detail}`);
   }
@@ -116,7 +116,7 @@ export class ServiceUnavailableException extends CognitoError {
   }
 }
 
-export class InternalErrorException extends CognitoError {
+class InternalErrorException extends CognitoError {
   constructor(message: string) {
     super('InternalErrorException', message, 500);
   }

@@ -19,7 +19,7 @@ export const MFA_SETUP = 'MFA_SETUP';
 export const MFA_SETUP_ASSOCIATED = 'MFA_SETUP:ASSOCIATED';
 export const MFA_SETUP_VERIFIED = 'MFA_SETUP:VERIFIED';
 /** Wrong codes one session takes before it is spent (the user signs in again). */
-export const MFA_ATTEMPTS = 3;
+const MFA_ATTEMPTS = 3;
 
 /** The software token fields of a user record. */
 export interface MfaUser extends LocalUser {
@@ -38,7 +38,7 @@ export class EnableSoftwareTokenMFAException extends CognitoError {
   }
 }
 
-export class SoftwareTokenMFANotFoundException extends CognitoError {
+class SoftwareTokenMFANotFoundException extends CognitoError {
   constructor(message = 'Software Token MFA has not been enabled by the userPool.') {
     super('SoftwareTokenMFANotFoundException', message);
   }
@@ -58,11 +58,6 @@ export function assertPoolOffersTotp(pool: UserPoolService): void {
 /** Whether sign-in asks this user for a code: a verified token, turned on. */
 export function totpEnabled(user: MfaUser): boolean {
   return Boolean(user.SoftwareTokenMfaConfiguration?.Verified) && (user.UserMFASettingList ?? []).includes(SOFTWARE_TOKEN_MFA);
-}
-
-/** The user's MFA as the console and `users show` present it: TOTP on, or none. */
-export function mfaState(user: MfaUser): 'totp' | 'off' {
-  return totpEnabled(user) ? 'totp' : 'off';
 }
 
 /**

@@ -35,7 +35,7 @@ import { thrownCode } from '../../core/errors.js';
 // Each handler keeps its SDK types; the registry only needs to call it with a body off the wire.
 type AnyOperation = Operation<never, object>;
 
-export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
+const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   SignUp: signUp,
   ConfirmSignUp: confirmSignUp,
   ResendConfirmationCode: resendConfirmationCode,

@@ -23,7 +23,7 @@ type Json = Record<string, unknown>;
  * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html), plus, in
  * the access token, what only Cognito writes there (its scopes change through scopesToAdd / scopesToSuppress).
  */
-export const RESERVED_CLAIMS = ['acr', 'amr', 'aud', 'at_hash', 'auth_time', 'azp', 'cognito:username', 'exp', 'iat', 'identities', 'iss', 'jti', 'nbf', 'nonce', 'origin_jti', 'sub', 'token_use'] as const;
+const RESERVED_CLAIMS = ['acr', 'amr', 'aud', 'at_hash', 'auth_time', 'azp', 'cognito:username', 'exp', 'iat', 'identities', 'iss', 'jti', 'nbf', 'nonce', 'origin_jti', 'sub', 'token_use'] as const;
 const RESERVED_ACCESS_CLAIMS = ['client_id', 'event_id', 'scope', 'username', 'version', 'device_key'] as const;
 
 const reserved = (claim: string, access: boolean): boolean =>

@@ -25,7 +25,7 @@ import type { Attribute } from '../cognito-local-modules.js';
 import { CognitoError } from './errors.js';
 
 /** Cognito waits this long for a trigger's function. */
-export const TRIGGER_WAIT_MS = 5_000;
+const TRIGGER_WAIT_MS = 5_000;
 
 /** One trigger invocation, as dev's log and the console's request list show it. */
 export interface TriggerInvocation {
@@ -43,21 +43,21 @@ export interface TriggerInvocation {
 }
 
 /** A trigger's function threw: the operation fails with the trigger's name and the function's message. */
-export class UserLambdaValidationException extends CognitoError {
+class UserLambdaValidationException extends CognitoError {
   constructor(message: string) {
     super('UserLambdaValidationException', message);
   }
 }
 
 /** The function did not answer in time (or could not be run). */
-export class UnexpectedLambdaException extends CognitoError {
+class UnexpectedLambdaException extends CognitoError {
   constructor(message: string) {
     super('UnexpectedLambdaException', message);
   }
 }
 
 /** The function answered something that is not the event. */
-export class InvalidLambdaResponseException extends CognitoError {
+class InvalidLambdaResponseException extends CognitoError {
   constructor(message: string) {
     super('InvalidLambdaResponseException', message);
   }

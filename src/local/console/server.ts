@@ -46,7 +46,7 @@ export interface ConsoleUser extends PoolUser {
   preferredMfa?: string;
 }
 
-export type ConsoleTopic = 'users' | 'mailbox' | 'requests';
+type ConsoleTopic = 'users' | 'mailbox' | 'requests';
 
 export interface ConsoleOptions {
   /** Where the users' pictures are served from (the local CDN), so the page may show them. */
@@ -325,7 +325,7 @@ interface CognitoUser {
  * The mailbox, newest first, filtered by `to` (the address, compared case-insensitively), `kind` (signup, resend,
  * forgot, admin-create, ...) and cut to `limit`.
  */
-export function filterMailbox(messages: readonly MailboxMessage[], query: URLSearchParams): MailboxMessage[] {
+function filterMailbox(messages: readonly MailboxMessage[], query: URLSearchParams): MailboxMessage[] {
   const to = query.get('to')?.trim().toLowerCase();
   const kind = query.get('kind');
   const selected = messages.filter((m) => (!to || m.to.toLowerCase() === to) && (!kind || m.kind === kind)).reverse();

@@ -91,7 +91,7 @@ function lambdaVariables(fn: LocalFunction): Record<string, string> {
 }
 
 /** The name a function has locally (`context.functionName`): the built-in API keeps the name it always had. */
-export function functionName(id: string): string {
+function functionName(id: string): string {
   return id === 'api' ? 'authstack-local' : `authstack-local-${id}`;
 }
 

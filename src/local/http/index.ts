@@ -82,7 +82,7 @@ export interface ErrorAnswer {
  * Answers a failed request with what `map` makes of the error; a request whose answer had already begun cannot
  * be answered again, so its connection is closed instead.
  */
-export function answerError(res: ServerResponse, error: unknown, map: (error: unknown) => ErrorAnswer): void {
+function answerError(res: ServerResponse, error: unknown, map: (error: unknown) => ErrorAnswer): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -12,7 +12,7 @@ import type { PageOptions } from './pages.js';
 import { TokenSigner, accessTokenHash } from './tokens.js';
 
 /** An app client's OAuth settings. */
-export interface OAuthClient {
+interface OAuthClient {
   clientId: string;
   callbackUrls: readonly string[];
   logoutUrls: readonly string[];
@@ -52,7 +52,7 @@ export interface AuthorizeRequest {
   query: string;
 }
 
-export interface CodeGrant {
+interface CodeGrant {
   clientId: string;
   redirectUri: string;
   scopes: string[];
@@ -62,13 +62,13 @@ export interface CodeGrant {
   expiresAt: number;
 }
 
-export interface Session {
+interface Session {
   refreshToken: string;
   username: string;
   expiresAt: number;
 }
 
-export type Outcome = { ok: AuthorizeRequest } | { redirect: string };
+type Outcome = { ok: AuthorizeRequest } | { redirect: string };
 
 export type Page = (o: PageOptions & { policy: string }) => string;
 

@@ -27,7 +27,7 @@ import { token } from './endpoints/token.js';
 import { userInfo } from './endpoints/userinfo.js';
 import { createRouter, type Endpoint } from './router.js';
 
-export type { OAuthClient, OAuthServerOptions } from './context.js';
+export type { OAuthServerOptions } from './context.js';
 
 const ENDPOINTS: readonly Endpoint[] = [
   discovery,

@@ -12,9 +12,9 @@ import type { FunctionModel, RouteModel, StackModel } from '../../core/stack-mod
 import { SERVICES } from './registry.js';
 import type { LocalService } from './types.js';
 
-export const EXTENSIONS_VARIABLE = 'AUTHSTACK_DEV_EXTENSIONS';
+const EXTENSIONS_VARIABLE = 'AUTHSTACK_DEV_EXTENSIONS';
 
-export interface LocalExtension {
+interface LocalExtension {
   services?: readonly LocalService[];
   functions?: readonly { function: FunctionModel; routes: readonly RouteModel[] }[];
 }

@@ -25,9 +25,9 @@ export interface StorageCredentials {
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** S3 refuses a header-signed request whose time is more than 15 minutes from its own. */
-export const MAX_SKEW_MS = 15 * 60 * 1000;
+const MAX_SKEW_MS = 15 * 60 * 1000;
 /** A presigned URL lives at most 7 days (X-Amz-Expires ≤ 604800). */
-export const MAX_EXPIRES_SECONDS = 604_800;
+const MAX_EXPIRES_SECONDS = 604_800;
 
 export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -47,7 +47,7 @@ export function sameSignature(expected: string, given: string): boolean {
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper-case hex). */
-export function uriEncode(value: string): string {
+function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -68,7 +68,7 @@ export function parseQuery(raw: string): Array<[string, string]> {
   });
 }
 
-export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>): string {
+function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>): string {
   return pairs
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
@@ -77,7 +77,7 @@ export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>):
 }
 
 /** Header name (lower case) → its values joined by commas, each trimmed and with inner runs of spaces collapsed. */
-export type HeaderValues = ReadonlyMap<string, string>;
+type HeaderValues = ReadonlyMap<string, string>;
 
 export function headerValues(rawHeaders: readonly string[]): Map<string, string> {
   const out = new Map<string, string[]>();
@@ -118,7 +118,7 @@ export function checkCredential(credential: string, creds: StorageCredentials, r
 }
 
 /** `20240101T120000Z` → epoch ms, or undefined. */
-export function parseAmzDate(value: string | undefined): number | undefined {
+function parseAmzDate(value: string | undefined): number | undefined {
   const m = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];

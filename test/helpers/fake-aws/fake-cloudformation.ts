@@ -45,7 +45,7 @@ export interface FakeResource {
  */
 export type RemovalCause = 'stack-delete' | 'removed' | 'replaced' | 'rollback-of-create';
 
-export function keptOnRemoval(r: Pick<FakeResource, 'deletionPolicy' | 'updateReplacePolicy'>, cause: RemovalCause): boolean {
+function keptOnRemoval(r: Pick<FakeResource, 'deletionPolicy' | 'updateReplacePolicy'>, cause: RemovalCause): boolean {
   switch (cause) {
     case 'stack-delete':
     case 'removed':
@@ -119,7 +119,7 @@ export interface ResourceHooks {
  * Property changes that replace a resource, per type: a short, real subset of the CloudFormation resource
  * reference ("Update requires: Replacement"), enough for the user pool guard to meet real cases.
  */
-export const REPLACING_PROPERTIES: Record<string, string[]> = {
+const REPLACING_PROPERTIES: Record<string, string[]> = {
   'AWS::Cognito::UserPool': ['UsernameAttributes', 'AliasAttributes'],
   'AWS::Cognito::UserPoolClient': ['UserPoolId', 'GenerateSecret'],
   'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],

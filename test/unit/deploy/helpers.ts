@@ -61,7 +61,7 @@ export function testTemplate(model: StackModel = buildStackModel(), asset: Built
 }
 
 /** The deps `deployStack` takes, on the fake account (no custom domain, yes to every question). */
-export async function fakeDeployDeps(aws: FakeAws, emit: DeployStackDeps['emit'], clock?: DeployStackDeps['clock']): Promise<DeployStackDeps> {
+async function fakeDeployDeps(aws: FakeAws, emit: DeployStackDeps['emit'], clock?: DeployStackDeps['clock']): Promise<DeployStackDeps> {
   const factory = aws.factory();
   return {
     cfn: await cloudFormation(factory),

@@ -16,7 +16,7 @@ import { defineService, type ServiceContext } from '../types.js';
 const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } as const;
 
 /** The export a model's `handler` (`<file>.<export>`) names. */
-export function handlerExport(fn: FunctionModel): string {
+function handlerExport(fn: FunctionModel): string {
   const dot = fn.handler.lastIndexOf('.');
   return dot === -1 ? fn.handler : fn.handler.slice(dot + 1);
 }

@@ -16,7 +16,7 @@ export interface GatewayService {
 }
 
 /** The origin the functions answer with (their CORS_ALLOW_ORIGIN), which the gateway's own answers carry too. */
-export function corsOriginOf(ctx: ServiceContext): string {
+function corsOriginOf(ctx: ServiceContext): string {
   return ctx.options.corsOrigin ?? process.env.CORS_ALLOW_ORIGIN ?? '*';
 }
 

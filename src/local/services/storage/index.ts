@@ -19,9 +19,9 @@ import type { CognitoService } from '../cognito/index.js';
 import { defineService, type ServiceContext } from '../types.js';
 
 /** The only credentials the local S3 accepts; every local function signs with them (never with a real key). */
-export const LOCAL_STORAGE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+const LOCAL_STORAGE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 /** The local pictures bucket. */
-export const LOCAL_PICTURES_BUCKET = 'authstack-local-pictures';
+const LOCAL_PICTURES_BUCKET = 'authstack-local-pictures';
 
 export interface StorageService {
   /** Absent when pictures are off. */
