@@ -33,7 +33,9 @@ const opts = {
   smokes: quick ? 1 : 3,
 };
 const baselineDir = value('--baseline', undefined);
-const only = value('--only', baselineDir ? 'side' : '').split(',').filter(Boolean);
+const only = value('--only', baselineDir ? 'side' : '')
+  .split(',')
+  .filter(Boolean);
 const skipFootprint = flag('--skip-footprint');
 // A full run replaces bench/results.json; an --only run replaces just its sections there.
 const write = !flag('--no-write') && !quick;
@@ -60,7 +62,12 @@ const sections = [
     'side',
     '8. This tree against a baseline tree',
     async () =>
-      (await import('./lib/side-by-side.mjs')).sideBySide(baselineDir, { seconds: opts.seconds, rounds: opts.rounds, starts: opts.starts, throughputRounds: quick ? 1 : 3 }),
+      (await import('./lib/side-by-side.mjs')).sideBySide(baselineDir, {
+        seconds: opts.seconds,
+        rounds: opts.rounds,
+        starts: opts.starts,
+        throughputRounds: quick ? 1 : 3,
+      }),
   ],
 ];
 if (only.includes('side') && !baselineDir) {
@@ -162,7 +169,13 @@ function printTable(r) {
   const lines = [`authstack bench — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date}`];
   for (const row of rows) {
     if (row.slice(1).every((c) => c === '')) lines.push(row[0]);
-    else lines.push(row.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+    else
+      lines.push(
+        row
+          .map((c, i) => String(c).padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -127,7 +127,16 @@ await writeFile(join(dist, 'lambda.zip'), zip);
 
 // The package's public entry (`import { defineConfig } from 'authstack'`): types and one helper, nothing of the CLI.
 // Its types are the hand-written index.d.ts at the package root (test/unit/public-api.test.ts keeps them the same).
-await build({ absWorkingDir: root, entryPoints: ['src/index.ts'], outfile: join(dist, 'index.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts'],
+  outfile: join(dist, 'index.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
 await writeFile(
   join(dist, 'lambda.json'),
   `${JSON.stringify(

@@ -25,7 +25,13 @@ export async function measureDeployFastPaths(): Promise<{ create: Measured; noop
       } catch {
         doc = {};
       }
-      return { outcome: doc.outcome, code: r.code, ms, changed: (doc.changes ?? []).map((c) => c.logicalId), calls: w.aws.calls.slice(before).map((c) => ({ service: c.service, operation: c.operation })) };
+      return {
+        outcome: doc.outcome,
+        code: r.code,
+        ms,
+        changed: (doc.changes ?? []).map((c) => c.logicalId),
+        calls: w.aws.calls.slice(before).map((c) => ({ service: c.service, operation: c.operation })),
+      };
     };
     const create = await step('code v1');
     const noop = await step('code v1');

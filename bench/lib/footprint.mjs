@@ -80,7 +80,13 @@ export async function footprint() {
   }
   const mb = (b) => round(b / 1024 / 1024, 1);
   const figures = [
-    { id: 'install.packed', name: 'npm pack size (authstack)', value: round(packed.size / 1024, 0), unit: 'KB', note: `unpacked ${round(packed.unpackedSize / 1024, 0)} KB, ${packed.entryCount} files` },
+    {
+      id: 'install.packed',
+      name: 'npm pack size (authstack)',
+      value: round(packed.size / 1024, 0),
+      unit: 'KB',
+      note: `unpacked ${round(packed.unpackedSize / 1024, 0)} KB, ${packed.entryCount} files`,
+    },
     { id: 'install.size', name: 'Installed size (authstack, --omit=dev)', value: mb(ours.bytes), unit: 'MB', note: `${ours.packages} packages` },
     { id: 'install.packages', name: 'Installed packages (authstack)', value: ours.packages, unit: 'packages' },
   ];

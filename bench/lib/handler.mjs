@@ -42,7 +42,13 @@ export async function handlerLatency({ seconds }) {
     figures: [
       { id: 'handler.health.p50', name: 'Handler health p50 / p99', value: us(health.p50), unit: 'µs', note: `p99 ${us(health.p99)} µs` },
       { id: 'handler.health.ops', name: 'Handler health throughput', value: round(health.opsPerSecond, 0), unit: 'ops/s' },
-      { id: 'handler.profile.p50', name: 'Handler profile (JWT + GetUser on loopback, cache off) p50 / p99', value: us(profile.p50), unit: 'µs', note: `p99 ${us(profile.p99)} µs` },
+      {
+        id: 'handler.profile.p50',
+        name: 'Handler profile (JWT + GetUser on loopback, cache off) p50 / p99',
+        value: us(profile.p50),
+        unit: 'µs',
+        note: `p99 ${us(profile.p99)} µs`,
+      },
       { id: 'handler.profile.ops', name: 'Handler profile throughput', value: round(profile.opsPerSecond, 0), unit: 'ops/s' },
       {
         id: 'handler.profile.cognito-calls',

@@ -62,8 +62,23 @@ export async function lambdaBundle({ rounds }) {
     figures: [
       { id: 'lambda.zip', name: 'Lambda zip (SDK bundled)', value: round(variants.bundled.zipBytes / 1024), unit: 'KB' },
       { id: 'lambda.zip-external', name: 'Lambda zip (runtime SDK, not shipped)', value: round(variants.externalSdk.zipBytes / 1024), unit: 'KB' },
-      { id: 'lambda.cold-health', name: 'Lambda cold import + health (SDK bundled)', value: round(bundled), unit: 'ms', baselineName: 'empty module', baseline: round(empty), goal: { ratioAtMost: 1.3 } },
-      { id: 'lambda.cold-health-external', name: 'Lambda cold import + health (runtime SDK)', value: round(external), unit: 'ms', baselineName: 'empty module', baseline: round(empty) },
+      {
+        id: 'lambda.cold-health',
+        name: 'Lambda cold import + health (SDK bundled)',
+        value: round(bundled),
+        unit: 'ms',
+        baselineName: 'empty module',
+        baseline: round(empty),
+        goal: { ratioAtMost: 1.3 },
+      },
+      {
+        id: 'lambda.cold-health-external',
+        name: 'Lambda cold import + health (runtime SDK)',
+        value: round(external),
+        unit: 'ms',
+        baselineName: 'empty module',
+        baseline: round(empty),
+      },
       {
         id: 'lambda.health-cognito',
         name: 'Cognito client modules loaded by health',

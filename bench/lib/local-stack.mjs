@@ -63,8 +63,25 @@ export async function localThroughput({ seconds }) {
     const mb = (b) => round(b / 1024 / 1024, 1);
     return {
       figures: [
-        { id: 'local.health', name: 'Local API GET /app/health', value: round(h.reqPerSec, 0), unit: 'req/s', baselineName: 'bare node:http', baseline: round(baseline, 0), goal: { ratioAtLeast: 0.6 }, note: `p99 ${h.latencyP99} ms, non-2xx ${h.non2xx}` },
-        { id: 'local.profile', name: 'Local API GET /user/profile (valid token)', value: round(p.reqPerSec, 0), unit: 'req/s', baselineName: 'bare node:http', baseline: round(baseline, 0), note: `p99 ${p.latencyP99} ms, non-2xx ${p.non2xx}` },
+        {
+          id: 'local.health',
+          name: 'Local API GET /app/health',
+          value: round(h.reqPerSec, 0),
+          unit: 'req/s',
+          baselineName: 'bare node:http',
+          baseline: round(baseline, 0),
+          goal: { ratioAtLeast: 0.6 },
+          note: `p99 ${h.latencyP99} ms, non-2xx ${h.non2xx}`,
+        },
+        {
+          id: 'local.profile',
+          name: 'Local API GET /user/profile (valid token)',
+          value: round(p.reqPerSec, 0),
+          unit: 'req/s',
+          baselineName: 'bare node:http',
+          baseline: round(baseline, 0),
+          note: `p99 ${p.latencyP99} ms, non-2xx ${p.non2xx}`,
+        },
         {
           id: 'local.rss-growth',
           name: 'dev RSS growth after warm-up, health load',
@@ -108,7 +125,14 @@ export async function localStart({ starts, smokes }) {
   return {
     figures: [
       { id: 'local.start', name: 'authstack dev: start to first healthy answer', value: round(median(startMs), 0), unit: 'ms', goal: { atMost: 2000 } },
-      { id: 'local.smoke', name: 'authstack smoke end to end (local)', value: round(median(smokeMs), 0), unit: 'ms', goal: { atMost: 3000 }, note: smokeFailure },
+      {
+        id: 'local.smoke',
+        name: 'authstack smoke end to end (local)',
+        value: round(median(smokeMs), 0),
+        unit: 'ms',
+        goal: { atMost: 3000 },
+        note: smokeFailure,
+      },
     ],
     details: { startMs: startMs.map((v) => round(v, 0)), smokeMs: smokeMs.map((v) => round(v, 0)), smokeFailure },
   };

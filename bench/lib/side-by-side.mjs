@@ -84,12 +84,29 @@ export async function sideBySide(baselineDir, { seconds, rounds, starts, through
     for (const w of workspaces) await w.cleanup();
   }
 
-  const fig = (id, name, value, baseline, unit, goal, note) => ({ id, name, value: round(value, unit === 'req/s' ? 0 : 1), unit, baselineName: 'baseline tree', baseline: round(baseline, unit === 'req/s' ? 0 : 1), goal, ...(note ? { note } : {}) });
+  const fig = (id, name, value, baseline, unit, goal, note) => ({
+    id,
+    name,
+    value: round(value, unit === 'req/s' ? 0 : 1),
+    unit,
+    baselineName: 'baseline tree',
+    baseline: round(baseline, unit === 'req/s' ? 0 : 1),
+    goal,
+    ...(note ? { note } : {}),
+  });
   return {
     figures: [
       fig('side.version', 'authstack --version', thisVersion, baseVersion, 'ms', { ratioAtMost: 1.1 }),
       fig('side.help', 'authstack --help', thisHelp, baseHelp, 'ms', { ratioAtMost: 1.1 }),
-      fig('side.dev-start', 'authstack dev: start to first healthy answer', median(startMs[0]), median(startMs[1]), 'ms', { ratioAtMost: 1.1 }, `${starts} starts each, medians`),
+      fig(
+        'side.dev-start',
+        'authstack dev: start to first healthy answer',
+        median(startMs[0]),
+        median(startMs[1]),
+        'ms',
+        { ratioAtMost: 1.1 },
+        `${starts} starts each, medians`,
+      ),
       fig(
         'side.health',
         'Local API GET /app/health',

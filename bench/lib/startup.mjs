@@ -18,7 +18,17 @@ export function tracedLoads(args, { cwd, env }) {
   });
   const text = existsSync(trace) ? readFileSync(trace, 'utf8') : '';
   rmSync(trace, { force: true });
-  return { status: res.status, files: [...new Set(text.split('\n').filter(Boolean).map((u) => fileURLToPath(u)))] };
+  return {
+    status: res.status,
+    files: [
+      ...new Set(
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((u) => fileURLToPath(u)),
+      ),
+    ],
+  };
 }
 
 export async function startup({ rounds }) {
@@ -36,7 +46,10 @@ export async function startup({ rounds }) {
     // every node process read a CA bundle first, which lengthens the baseline and shrinks the ratios.
     const inheritedEnv = { ...process.env, ...ws.env };
     const [ibase, iversion, ihelp] = alternate(commands, rounds, { cwd: ws.cwd, env: inheritedEnv }).map(median);
-    const extra = Object.keys(process.env).filter((k) => /^NODE_/.test(k)).join(', ') || 'no NODE_* variables';
+    const extra =
+      Object.keys(process.env)
+        .filter((k) => /^NODE_/.test(k))
+        .join(', ') || 'no NODE_* variables';
 
     const loads = {};
     for (const [name, args] of [
@@ -55,10 +68,43 @@ export async function startup({ rounds }) {
     const sdkFree = Object.values(loads).every((l) => l.status === 0 && l.sdkModules === 0);
     return {
       figures: [
-        { id: 'startup.version', name: 'authstack --version, clean environment', value: round(version), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.25 } },
-        { id: 'startup.help', name: 'authstack --help, clean environment', value: round(help), unit: 'ms', baselineName: 'node -e 0', baseline: round(base), goal: { ratioAtMost: 1.4 } },
-        { id: 'startup.version.inherited', name: 'authstack --version, inherited environment', value: round(iversion), unit: 'ms', baselineName: 'node -e 0', baseline: round(ibase), goal: { ratioAtMost: 1.25 }, note: extra },
-        { id: 'startup.help.inherited', name: 'authstack --help, inherited environment', value: round(ihelp), unit: 'ms', baselineName: 'node -e 0', baseline: round(ibase), goal: { ratioAtMost: 1.4 } },
+        {
+          id: 'startup.version',
+          name: 'authstack --version, clean environment',
+          value: round(version),
+          unit: 'ms',
+          baselineName: 'node -e 0',
+          baseline: round(base),
+          goal: { ratioAtMost: 1.25 },
+        },
+        {
+          id: 'startup.help',
+          name: 'authstack --help, clean environment',
+          value: round(help),
+          unit: 'ms',
+          baselineName: 'node -e 0',
+          baseline: round(base),
+          goal: { ratioAtMost: 1.4 },
+        },
+        {
+          id: 'startup.version.inherited',
+          name: 'authstack --version, inherited environment',
+          value: round(iversion),
+          unit: 'ms',
+          baselineName: 'node -e 0',
+          baseline: round(ibase),
+          goal: { ratioAtMost: 1.25 },
+          note: extra,
+        },
+        {
+          id: 'startup.help.inherited',
+          name: 'authstack --help, inherited environment',
+          value: round(ihelp),
+          unit: 'ms',
+          baselineName: 'node -e 0',
+          baseline: round(ibase),
+          goal: { ratioAtMost: 1.4 },
+        },
         {
           id: 'startup.no-sdk',
           name: 'AWS SDK modules loaded by --help, --version, health',

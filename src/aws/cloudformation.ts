@@ -181,7 +181,14 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
         let first: ChangeSetDescription | undefined;
         do {
           const res = await client.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, StackName: stackName, NextToken: nextToken }));
-          first ??= { id: res.ChangeSetId ?? changeSetId, status: res.Status ?? 'UNKNOWN', statusReason: res.StatusReason, executionStatus: res.ExecutionStatus, creationTime: res.CreationTime, changes };
+          first ??= {
+            id: res.ChangeSetId ?? changeSetId,
+            status: res.Status ?? 'UNKNOWN',
+            statusReason: res.StatusReason,
+            executionStatus: res.ExecutionStatus,
+            creationTime: res.CreationTime,
+            changes,
+          };
           for (const change of res.Changes ?? []) {
             const rc = change.ResourceChange;
             if (!rc) continue;
@@ -200,14 +207,18 @@ export function cloudFormationApi(client: CloudFormationClient, settings: AwsCal
     async waitForChangeSet(changeSetId, stackName, options) {
       // The waiter ends in FAILURE for a FAILED change set, and the reason matters (no changes is one), so
       // either way the change set is described afterwards; only a time-out or an abort ends differently.
-      const result = await waitUntilChangeSetCreateComplete(waiterConfig(client, options), { ChangeSetName: changeSetId, StackName: stackName }).catch((err: unknown) => {
-        if (errorName(err) === 'AbortError' || options.signal?.aborted) throw new WaitAborted();
-        if (errorName(err) === 'TimeoutError') {
-          throw new UserError('deployment', `The change set for ${stackName} was still being computed after ${options.maxWaitSeconds} s.`, { code: 'ChangeSetTimeout' });
-        }
-        if (/"state":"FAILURE"/.test(errorMessage(err))) return undefined;
-        throw awsError(err, 'wait for the change set', where);
-      });
+      const result = await waitUntilChangeSetCreateComplete(waiterConfig(client, options), { ChangeSetName: changeSetId, StackName: stackName }).catch(
+        (err: unknown) => {
+          if (errorName(err) === 'AbortError' || options.signal?.aborted) throw new WaitAborted();
+          if (errorName(err) === 'TimeoutError') {
+            throw new UserError('deployment', `The change set for ${stackName} was still being computed after ${options.maxWaitSeconds} s.`, {
+              code: 'ChangeSetTimeout',
+            });
+          }
+          if (/"state":"FAILURE"/.test(errorMessage(err))) return undefined;
+          throw awsError(err, 'wait for the change set', where);
+        },
+      );
       if (options.signal?.aborted && !result) throw new WaitAborted();
       return this.describeChangeSet(changeSetId, stackName);
     },

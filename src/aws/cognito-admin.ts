@@ -88,7 +88,6 @@ export async function cognitoAdmin(aws: AwsFactory): Promise<CognitoAdminApi> {
   return cognitoAdminApi(await aws.cognito(), aws.settings);
 }
 
-
 export interface NewUser {
   email: string;
   /** A permanent password: the user is confirmed and can log in at once. Without one, Cognito emails an invitation. */
@@ -134,18 +133,26 @@ function userAdminError(err: unknown, what: string, where: AwsCallSettings, subj
   const message = errorMessage(err);
   switch (name) {
     case 'UserNotFoundException':
-      return new UserError('aws', `No user ${subject?.user ?? ''} in the user pool.`.replace('  ', ' '), { code: 'UserNotFound', hint: 'See authstack users list' });
+      return new UserError('aws', `No user ${subject?.user ?? ''} in the user pool.`.replace('  ', ' '), {
+        code: 'UserNotFound',
+        hint: 'See authstack users list',
+      });
     case 'UsernameExistsException':
       return new UserError('aws', `A user ${subject?.user ?? ''} already exists.`.replace('  ', ' '), { code: 'UsernameExists' });
     case 'InvalidPasswordException':
-      return new UserError('aws', `The password is too weak: ${message.replace(/^Password did not conform with policy:\s*/i, '')}`, { code: 'InvalidPassword' });
+      return new UserError('aws', `The password is too weak: ${message.replace(/^Password did not conform with policy:\s*/i, '')}`, {
+        code: 'InvalidPassword',
+      });
     case 'InvalidParameterException':
       return new UserError('usage', `Cognito refused to ${what}: ${message}`, { code: 'InvalidParameter' });
     case 'NotAuthorizedException':
       return new UserError('aws', `Cognito refused to ${what}: ${message}`, { code: 'NotAuthorized' });
     case 'ResourceNotFoundException':
       if (subject?.group && /group/i.test(message)) {
-        return new UserError('aws', `No group ${subject.group} in the user pool.`, { code: 'GroupNotFound', hint: 'Groups are declared at deploy (--groups admin,editor) or by authstack dev --groups' });
+        return new UserError('aws', `No group ${subject.group} in the user pool.`, {
+          code: 'GroupNotFound',
+          hint: 'Groups are declared at deploy (--groups admin,editor) or by authstack dev --groups',
+        });
       }
   }
   return awsError(err, what, where);
@@ -156,7 +163,15 @@ function mfaOf(out: { UserMFASettingList?: string[] } | undefined): 'totp' | 'of
   return (out?.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') ? 'totp' : 'off';
 }
 
-function toPoolUser(u: { Username?: string; UserStatus?: string; Enabled?: boolean; UserCreateDate?: Date; UserLastModifiedDate?: Date; Attributes?: Array<{ Name?: string; Value?: string }>; UserAttributes?: Array<{ Name?: string; Value?: string }> }): PoolUser {
+function toPoolUser(u: {
+  Username?: string;
+  UserStatus?: string;
+  Enabled?: boolean;
+  UserCreateDate?: Date;
+  UserLastModifiedDate?: Date;
+  Attributes?: Array<{ Name?: string; Value?: string }>;
+  UserAttributes?: Array<{ Name?: string; Value?: string }>;
+}): PoolUser {
   const attributes: Record<string, string> = {};
   for (const a of u.Attributes ?? u.UserAttributes ?? []) if (a.Name) attributes[a.Name] = a.Value ?? '';
   return {
@@ -182,7 +197,11 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
   const base = { UserPoolId: userPoolId };
   const api: UserAdminApi = {
     async listUsers({ filter, limit, nextToken }) {
-      const out = await call<ListUsersCommandOutput>('list the users', {}, new ListUsersCommand({ ...base, Filter: filter, Limit: limit, PaginationToken: nextToken }));
+      const out = await call<ListUsersCommandOutput>(
+        'list the users',
+        {},
+        new ListUsersCommand({ ...base, Filter: filter, Limit: limit, PaginationToken: nextToken }),
+      );
       return { users: (out.Users ?? []).map(toPoolUser), nextToken: out.PaginationToken };
     },
     async getUser(username) {
@@ -196,7 +215,7 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       return { ...toPoolUser(out), mfa: mfaOf(out), groups: await api.listGroups(username) };
     },
     async poolMfa() {
-      const out = await call<DescribeUserPoolCommandOutput>('read the user pool\'s MFA setting', {}, new DescribeUserPoolCommand(base));
+      const out = await call<DescribeUserPoolCommandOutput>("read the user pool's MFA setting", {}, new DescribeUserPoolCommand(base));
       const value = out?.UserPool?.MfaConfiguration;
       return value === 'ON' || value === 'OPTIONAL' ? value : 'OFF';
     },
@@ -210,15 +229,21 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       }
     },
     async createUser({ email, password, attributes, temporary }) {
-      const extra = Object.entries(attributes ?? {}).filter(([name]) => name !== 'email' && name !== 'email_verified').map(([Name, Value]) => ({ Name, Value }));
-      const out = await call<AdminCreateUserCommandOutput>(`create the user ${email}`, { user: email }, new AdminCreateUserCommand({
-        ...base,
-        Username: email,
-        UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...extra],
-        DesiredDeliveryMediums: ['EMAIL'],
-        // With a password the user is confirmed here; the invitation would carry a temporary password nobody needs.
-        ...(password !== undefined ? { MessageAction: 'SUPPRESS' as const } : {}),
-      }));
+      const extra = Object.entries(attributes ?? {})
+        .filter(([name]) => name !== 'email' && name !== 'email_verified')
+        .map(([Name, Value]) => ({ Name, Value }));
+      const out = await call<AdminCreateUserCommandOutput>(
+        `create the user ${email}`,
+        { user: email },
+        new AdminCreateUserCommand({
+          ...base,
+          Username: email,
+          UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...extra],
+          DesiredDeliveryMediums: ['EMAIL'],
+          // With a password the user is confirmed here; the invitation would carry a temporary password nobody needs.
+          ...(password !== undefined ? { MessageAction: 'SUPPRESS' as const } : {}),
+        }),
+      );
       if (password !== undefined) {
         try {
           await api.setPassword(email, password, !temporary);
@@ -231,7 +256,11 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       return { ...toPoolUser(out.User ?? {}), ...(password !== undefined && !temporary ? { status: 'CONFIRMED' } : {}) };
     },
     async setPassword(username, password, permanent = true) {
-      await call(`set the password of ${username}`, { user: username }, new AdminSetUserPasswordCommand({ ...base, Username: username, Password: password, Permanent: permanent }));
+      await call(
+        `set the password of ${username}`,
+        { user: username },
+        new AdminSetUserPasswordCommand({ ...base, Username: username, Password: password, Permanent: permanent }),
+      );
     },
     async confirm(username) {
       await call(`confirm ${username}`, { user: username }, new AdminConfirmSignUpCommand({ ...base, Username: username }));
@@ -252,20 +281,32 @@ export function userAdminApi(client: CognitoIdentityProviderClient, userPoolId: 
       await call(`sign out ${username}`, { user: username }, new AdminUserGlobalSignOutCommand({ ...base, Username: username }));
     },
     async resetMfa(username) {
-      await call(`reset the MFA of ${username}`, { user: username }, new AdminSetUserMFAPreferenceCommand({ ...base, Username: username, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }));
+      await call(
+        `reset the MFA of ${username}`,
+        { user: username },
+        new AdminSetUserMFAPreferenceCommand({ ...base, Username: username, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }),
+      );
     },
     async addToGroup(username, group) {
       await call(`add ${username} to ${group}`, { user: username, group }, new AdminAddUserToGroupCommand({ ...base, Username: username, GroupName: group }));
     },
     async removeFromGroup(username, group) {
-      await call(`remove ${username} from ${group}`, { user: username, group }, new AdminRemoveUserFromGroupCommand({ ...base, Username: username, GroupName: group }));
+      await call(
+        `remove ${username} from ${group}`,
+        { user: username, group },
+        new AdminRemoveUserFromGroupCommand({ ...base, Username: username, GroupName: group }),
+      );
     },
     async listGroups(username) {
       const groups: string[] = [];
       let next: string | undefined;
       do {
         const out = username
-          ? await call<AdminListGroupsForUserCommandOutput>(`list the groups of ${username}`, { user: username }, new AdminListGroupsForUserCommand({ ...base, Username: username, NextToken: next }))
+          ? await call<AdminListGroupsForUserCommandOutput>(
+              `list the groups of ${username}`,
+              { user: username },
+              new AdminListGroupsForUserCommand({ ...base, Username: username, NextToken: next }),
+            )
           : await call<ListGroupsCommandOutput>('list the groups', {}, new ListGroupsCommand({ ...base, NextToken: next }));
         groups.push(...(out.Groups ?? []).map((g) => g.GroupName ?? ''));
         next = out.NextToken;

@@ -17,7 +17,14 @@ interface SdkErrorLike {
 
 const CREDENTIALS = new Set(['CredentialsProviderError', 'TokenProviderError']);
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired', 'InvalidGrantException']);
-const INVALID_KEYS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature', 'AuthFailure']);
+const INVALID_KEYS = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'AuthFailure',
+]);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorizedException']);
 const THROTTLED = new Set([
   'Throttling',
@@ -82,7 +89,7 @@ export function awsError(err: unknown, what: string, settings: AwsCallSettings =
     return new UserError('auth', `AWS denied permission to ${what}: ${message}`, {
       code: 'AccessDenied',
       cause: err,
-      hint: 'Use credentials whose IAM policy allows it (see the README\'s IAM section), or another --profile',
+      hint: "Use credentials whose IAM policy allows it (see the README's IAM section), or another --profile",
     });
   }
   if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429) {

@@ -1,7 +1,6 @@
 import { UserError } from '../core/errors.js';
 import type { AwsFactory, AwsSettings } from '../core/aws.js';
 
-
 export function createAwsFactory(settings: AwsSettings): AwsFactory {
   const cache = new Map<string, Promise<unknown>>();
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -36,12 +35,10 @@ export function createAwsFactory(settings: AwsSettings): AwsFactory {
           ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 } : {}),
         });
       }),
-    acm: (region) =>
-      once(`acm:${region ?? ''}`, async () => new (await import('@aws-sdk/client-acm')).ACMClient({ ...base(), ...(region ? { region } : {}) })),
+    acm: (region) => once(`acm:${region ?? ''}`, async () => new (await import('@aws-sdk/client-acm')).ACMClient({ ...base(), ...(region ? { region } : {}) })),
     route53: () => once('route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(base())),
     logs: () => once('logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base())),
-    s3: () =>
-      once('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...base(), ...(settings.endpoint ? { forcePathStyle: true } : {}) })),
+    s3: () => once('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...base(), ...(settings.endpoint ? { forcePathStyle: true } : {}) })),
     sts: () => once('sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(base())),
     withRegion: (region) => createAwsFactory({ ...settings, region }),
     resolveRegion: async () => {

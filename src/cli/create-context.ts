@@ -41,7 +41,8 @@ export function createContext(init: ContextInit): Context {
       env: init.env,
       signal: init.signal,
       timeoutMs: secondsSetting(init.env, 'AUTHSTACK_AWS_TIMEOUT'),
-      onSlowCall: ({ service, operation, limitMs }) => out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
+      onSlowCall: ({ service, operation, limitMs }) =>
+        out.waiting(`AWS ${service} ${operation} (limit ${limitMs / 1000} s per attempt, AUTHSTACK_AWS_TIMEOUT)`),
     });
   // --verbose: each call made, on stderr.
   const log = (line: string) => out.debug(line);

@@ -34,24 +34,29 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
   let ctx: Context | undefined;
   let exitCode: number = EXIT.ok;
 
-  const program = buildProgram(commands, streams, async (def, args, opts, global) => {
-    const init: ContextInit = {
-      global,
-      streams,
-      env,
-      cwd: io.cwd ?? process.cwd(),
-      stdin: io.stdin ?? process.stdin,
-      signal: io.signal ?? new AbortController().signal,
-      prompt: io.prompt,
-      interactive: io.interactive,
-      fetch: io.fetch,
-      aws: io.aws,
-    };
-    io.setInterruptGrace?.(def.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
-    ctx = createContext(init);
-    const code = await def.run({ args, options: opts }, ctx);
-    exitCode = typeof code === 'number' ? code : EXIT.ok;
-  }, commandGroups);
+  const program = buildProgram(
+    commands,
+    streams,
+    async (def, args, opts, global) => {
+      const init: ContextInit = {
+        global,
+        streams,
+        env,
+        cwd: io.cwd ?? process.cwd(),
+        stdin: io.stdin ?? process.stdin,
+        signal: io.signal ?? new AbortController().signal,
+        prompt: io.prompt,
+        interactive: io.interactive,
+        fetch: io.fetch,
+        aws: io.aws,
+      };
+      io.setInterruptGrace?.(def.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
+      ctx = createContext(init);
+      const code = await def.run({ args, options: opts }, ctx);
+      exitCode = typeof code === 'number' ? code : EXIT.ok;
+    },
+    commandGroups,
+  );
 
   try {
     if (argv.length === 0) {
@@ -110,7 +115,11 @@ export function reportError(err: unknown, out: Output): number {
     // A command group without its subcommand (`authstack users`): its help went to stderr.
     if (err.code === 'commander.help') return EXIT.usage;
     // Commander puts its suggestion on a second line; one line here, so errorLine does not escape the newline.
-    const message = err.message.replace(/^error:\s*/, '').trim().replace(/\s*\n\s*/g, ' ').replace(/([^.!?)])$/, '$1.');
+    const message = err.message
+      .replace(/^error:\s*/, '')
+      .trim()
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/([^.!?)])$/, '$1.');
     // A command's own mistake (a missing argument, an unknown option) points at that command's help.
     const command = (err as CommanderError & { commandPath?: string }).commandPath;
     return printError(out, new UserError('usage', capitalise(message), { code: 'UsageError', hint: `See authstack ${command ? `${command} ` : ''}--help` }));
@@ -139,7 +148,11 @@ export function missingModule(err: unknown): UserError | undefined {
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return undefined;
   const name = /Cannot find (?:package|module) '([^']+)'/.exec(e.message ?? '')?.[1];
   if (!name || name.startsWith('/') || name.startsWith('.') || name.startsWith('file:')) {
-    return new UserError('state', `A file of this authstack installation is missing${name ? `: ${name}` : ''}.`, { code: 'MissingModule', hint: 'Reinstall authstack (npm install)', cause: err });
+    return new UserError('state', `A file of this authstack installation is missing${name ? `: ${name}` : ''}.`, {
+      code: 'MissingModule',
+      hint: 'Reinstall authstack (npm install)',
+      cause: err,
+    });
   }
   const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
   return new UserError('state', `The package "${pkg}" this command needs is not installed.`, {
@@ -207,9 +220,17 @@ export function buildProgram(defs: readonly CommandDef[], streams: OutputStreams
     let parent = program;
     for (const [i, word] of words.slice(0, -1).entries()) {
       const path = words.slice(0, i + 1).join(' ');
-      parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(groups[path] ?? '').exitOverride(pointAt(path));
+      parent =
+        parent.commands.find((c) => c.name() === word) ??
+        parent
+          .command(word)
+          .description(groups[path] ?? '')
+          .exitOverride(pointAt(path));
     }
-    const cmd = parent.command(words[words.length - 1]!).description(def.description).exitOverride(pointAt(def.name));
+    const cmd = parent
+      .command(words[words.length - 1]!)
+      .description(def.description)
+      .exitOverride(pointAt(def.name));
     const argNames = Object.keys(def.args ?? {});
     for (const [name, arg] of Object.entries(def.args ?? {})) cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
     for (const [name, spec] of Object.entries(def.options ?? {})) cmd.addOption(commanderOption(name, spec));

@@ -26,7 +26,9 @@ function accountError(err: unknown, email?: string): UserError {
     case 'ExpiredCodeException':
       return new UserError('auth', 'The code has expired.', { code: 'ExpiredCode', hint: `Ask for a new one: authstack password forgot ${who}` });
     case 'InvalidPasswordException':
-      return new UserError('auth', `The new password is too weak: ${message.replace(/^Password did not conform with policy:\s*/i, '')}`, { code: 'InvalidPassword' });
+      return new UserError('auth', `The new password is too weak: ${message.replace(/^Password did not conform with policy:\s*/i, '')}`, {
+        code: 'InvalidPassword',
+      });
     case 'LimitExceededException':
       return new UserError('aws', `Cognito refused: ${message}`, { code: 'LimitExceeded', hint: 'Too many attempts; wait a while and try again' });
   }
@@ -49,22 +51,31 @@ async function send<T>(ctx: Context, target: Target, email: string | undefined, 
  * the same for an address it does not know, so the result cannot say whether a code was really sent.
  */
 export async function forgotPassword(ctx: Context, target: Target, email: string): Promise<CodeDelivery> {
-  const out = await send<{ CodeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string; AttributeName?: string } }>(ctx, target, email, (sdk) =>
-    new sdk.ForgotPasswordCommand({ ClientId: target.clientId, Username: email }),
+  const out = await send<{ CodeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string; AttributeName?: string } }>(
+    ctx,
+    target,
+    email,
+    (sdk) => new sdk.ForgotPasswordCommand({ ClientId: target.clientId, Username: email }),
   );
   const d = out.CodeDeliveryDetails;
   return { destination: d?.Destination ?? null, deliveryMedium: d?.DeliveryMedium ?? null, attributeName: d?.AttributeName ?? null };
 }
 
 export async function confirmForgotPassword(ctx: Context, target: Target, email: string, code: string, password: string): Promise<void> {
-  await send(ctx, target, email, (sdk) =>
-    new sdk.ConfirmForgotPasswordCommand({ ClientId: target.clientId, Username: email, ConfirmationCode: code, Password: password }),
+  await send(
+    ctx,
+    target,
+    email,
+    (sdk) => new sdk.ConfirmForgotPasswordCommand({ ClientId: target.clientId, Username: email, ConfirmationCode: code, Password: password }),
   );
 }
 
 export async function changePassword(ctx: Context, target: Target, accessToken: string, previous: string, proposed: string): Promise<void> {
-  await send(ctx, target, undefined, (sdk) =>
-    new sdk.ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }),
+  await send(
+    ctx,
+    target,
+    undefined,
+    (sdk) => new sdk.ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }),
   );
 }
 

@@ -56,11 +56,7 @@ export function apiErrorOf(res: ApiResponse): { code: string; message: string } 
   const body = res.json as { error?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
   const code = typeof body?.error?.code === 'string' ? body.error.code : `Http${res.status}`;
   const message =
-    typeof body?.error?.message === 'string'
-      ? body.error.message
-      : typeof body?.message === 'string'
-        ? body.message
-        : res.text.slice(0, 200) || 'no details';
+    typeof body?.error?.message === 'string' ? body.error.message : typeof body?.message === 'string' ? body.message : res.text.slice(0, 200) || 'no details';
   return { code, message };
 }
 
@@ -80,6 +76,7 @@ function unreachable(target: Target, url: string, err: unknown): UserError {
 
 /** "Cannot reach <origin> (<reason>)." with what to check: the local stack, or the URL and network. */
 export function unreachableBecause(target: Target, url: string, reason: string, cause?: unknown): UserError {
-  const hint = target.kind === 'local' && target.name === 'local' ? 'Is "authstack dev" running? Start it in another terminal' : 'Check the URL and your network';
+  const hint =
+    target.kind === 'local' && target.name === 'local' ? 'Is "authstack dev" running? Start it in another terminal' : 'Check the URL and your network';
   return new UserError('network', `Cannot reach ${new URL(url).origin} (${reason}).`, { code: 'Unreachable', hint, cause });
 }

@@ -67,10 +67,7 @@ export function cognitoError(err: unknown, username?: string): UserError {
     return new UserError('network', `Cannot reach Cognito (${netCode ?? 'timed out'}).`, {
       code: 'Unreachable',
       // A host that does not resolve is, against AWS, almost always a region that does not exist.
-      hint:
-        netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN'
-          ? 'Check the region (--region) and the Cognito endpoint'
-          : UNREACHABLE_HINT,
+      hint: netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN' ? 'Check the region (--region) and the Cognito endpoint' : UNREACHABLE_HINT,
       cause: err,
     });
   }
@@ -96,7 +93,8 @@ interface AuthResult {
 }
 
 function toSession(username: string, result: AuthResult | undefined, now: number, previous?: Session): Session {
-  if (!result?.AccessToken) throw new UserError('auth', 'Cognito asked for another sign-in step that authstack does not support.', { code: 'ChallengeRequired' });
+  if (!result?.AccessToken)
+    throw new UserError('auth', 'Cognito asked for another sign-in step that authstack does not support.', { code: 'ChallengeRequired' });
   return {
     username,
     accessToken: result.AccessToken,
@@ -136,14 +134,28 @@ export interface SignInOptions {
 }
 
 /** Signs in and saves the session (never printed). */
-export async function login(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', options: SignInOptions = {}): Promise<Session> {
+export async function login(
+  ctx: Context,
+  target: Target,
+  username: string,
+  password: string,
+  flow: AuthFlow = 'srp',
+  options: SignInOptions = {},
+): Promise<Session> {
   const session = await authenticate(ctx, target, username, password, flow, options);
   await ctx.sessions.set(sessionKey(target), session);
   return session;
 }
 
 /** Signs in without saving anything (smoke tests keep the user's own session untouched). */
-export async function authenticate(ctx: Context, target: Target, username: string, password: string, flow: AuthFlow = 'srp', options: SignInOptions = {}): Promise<Session> {
+export async function authenticate(
+  ctx: Context,
+  target: Target,
+  username: string,
+  password: string,
+  flow: AuthFlow = 'srp',
+  options: SignInOptions = {},
+): Promise<Session> {
   const { client, sdk } = await cognitoClient(ctx, target);
   const initiate = (input: ConstructorParameters<typeof sdk.InitiateAuthCommand>[0]) =>
     cognitoSend(ctx, (abortSignal) => client.send(new sdk.InitiateAuthCommand(input), { abortSignal }));
@@ -166,12 +178,22 @@ export async function authenticate(ctx: Context, target: Target, username: strin
           });
         }
         const params = out.ChallengeParameters ?? {};
-        const challenge = { SALT: params.SALT ?? '', SRP_B: params.SRP_B ?? '', SECRET_BLOCK: params.SECRET_BLOCK ?? '', USER_ID_FOR_SRP: params.USER_ID_FOR_SRP ?? username };
+        const challenge = {
+          SALT: params.SALT ?? '',
+          SRP_B: params.SRP_B ?? '',
+          SECRET_BLOCK: params.SECRET_BLOCK ?? '',
+          USER_ID_FOR_SRP: params.USER_ID_FOR_SRP ?? username,
+        };
         const responses = srp.passwordClaim({ userPoolId: target.userPoolId, password, session: secret, challenge, now: new Date(ctx.clock.now()) });
         const session = out.Session;
         out = await cognitoSend(ctx, (abortSignal) =>
           client.send(
-            new sdk.RespondToAuthChallengeCommand({ ChallengeName: 'PASSWORD_VERIFIER', ClientId: target.clientId, ChallengeResponses: { ...responses }, Session: session }),
+            new sdk.RespondToAuthChallengeCommand({
+              ChallengeName: 'PASSWORD_VERIFIER',
+              ClientId: target.clientId,
+              ChallengeResponses: { ...responses },
+              Session: session,
+            }),
             { abortSignal },
           ),
         );
@@ -193,7 +215,15 @@ export async function authenticate(ctx: Context, target: Target, username: strin
     const session = out.Session;
     try {
       out = await cognitoSend(ctx, (abortSignal) =>
-        client.send(new sdk.RespondToAuthChallengeCommand({ ChallengeName: 'NEW_PASSWORD_REQUIRED', ClientId: target.clientId, ChallengeResponses: responses, Session: session }), { abortSignal }),
+        client.send(
+          new sdk.RespondToAuthChallengeCommand({
+            ChallengeName: 'NEW_PASSWORD_REQUIRED',
+            ClientId: target.clientId,
+            ChallengeResponses: responses,
+            Session: session,
+          }),
+          { abortSignal },
+        ),
       );
     } catch (err) {
       const mapped = cognitoError(err, username);
@@ -244,10 +274,9 @@ async function refresh(ctx: Context, target: Target, session: Session): Promise<
   try {
     const refreshToken = session.refreshToken;
     out = await cognitoSend(ctx, (abortSignal) =>
-      client.send(
-        new sdk.InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: target.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }),
-        { abortSignal },
-      ),
+      client.send(new sdk.InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: target.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }), {
+        abortSignal,
+      }),
     );
   } catch (err) {
     if (thrownName(err) === 'NotAuthorizedException') {

@@ -60,9 +60,7 @@ export async function browserLogin(ctx: Context, target: Target, opts: BrowserLo
     const callback = waitForCallback(ctx, server, redirect.pathname, state, timeoutOf(ctx, opts));
     const opened = opts.open === false ? false : await (opts.openUrl ?? ((u: string) => openInBrowser(u, ctx.env.BROWSER)))(url);
     ctx.out.info(
-      opened
-        ? `Opened the sign-in page in your browser. If it did not appear, open:\n  ${url}`
-        : `Open this URL in a browser to sign in:\n  ${url}`,
+      opened ? `Opened the sign-in page in your browser. If it did not appear, open:\n  ${url}` : `Open this URL in a browser to sign in:\n  ${url}`,
     );
     ctx.out.info(ctx.out.c.dim(`Waiting for the sign-in to come back to ${redirectUri} (Ctrl-C to stop)…`));
     const code = await callback;
@@ -88,7 +86,7 @@ function loopbackCallback(ui: HostedUi): string {
     }
   });
   if (!found) {
-    throw new UserError('usage', 'None of the app client\'s callback URLs is a loopback URL authstack can listen on.', {
+    throw new UserError('usage', "None of the app client's callback URLs is a loopback URL authstack can listen on.", {
       code: 'NoLoopbackCallback',
       hint: 'Deploy (or start authstack dev) with --callback-url http://localhost:47651/callback (the default) among the callback URLs',
     });
@@ -151,9 +149,13 @@ function waitForCallback(ctx: Context, server: Server, path: string, state: stri
       if (error || !code) {
         page(res, 400, 'Sign-in failed', `${error ?? 'no code'}: ${params.get('error_description') ?? ''}`);
         return reject(
-          new UserError('auth', `The hosted sign-in answered ${error ?? 'without a code'}${params.get('error_description') ? `: ${params.get('error_description')}` : ''}.`, {
-            code: 'HostedSignInError',
-          }),
+          new UserError(
+            'auth',
+            `The hosted sign-in answered ${error ?? 'without a code'}${params.get('error_description') ? `: ${params.get('error_description')}` : ''}.`,
+            {
+              code: 'HostedSignInError',
+            },
+          ),
         );
       }
       page(res, 200, 'Signed in', 'You are signed in to authstack. You can close this window and go back to the terminal.');

@@ -29,7 +29,10 @@ export async function findCode(ctx: Context, req: CodeRequest): Promise<{ code: 
     return { code, source: 'mailbox' };
   }
   if (!ctx.interactive) throw usageError(`Missing the ${req.what}.`, `Pass it: ${req.usage} <code>`);
-  const code = await ctx.prompt.input({ message: `${capitalise(req.what)} sent to ${req.email}`, validate: (v) => (/^\S+$/.test(v) ? true : 'Enter the code from the email') });
+  const code = await ctx.prompt.input({
+    message: `${capitalise(req.what)} sent to ${req.email}`,
+    validate: (v) => (/^\S+$/.test(v) ? true : 'Enter the code from the email'),
+  });
   return { code: code.trim(), source: 'prompt' };
 }
 

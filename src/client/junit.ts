@@ -1,7 +1,8 @@
 import type { SmokeReport } from './smoke.js';
 
 const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+  s
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
     // XML 1.0 forbids most control characters, even escaped.
     // eslint-disable-next-line no-control-regex
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
@@ -12,7 +13,8 @@ export function junitXml(report: SmokeReport, suite = 'authstack smoke'): string
   const skipped = report.steps.filter((s) => s.status === 'skipped').length;
   const cases = report.steps.map((s) => {
     const open = `    <testcase classname="authstack.smoke.${escapeXml(report.target)}" name="${escapeXml(s.name)}" time="${(s.ms / 1000).toFixed(3)}"`;
-    if (s.status === 'failed') return `${open}>\n      <failure message="${escapeXml(s.message ?? 'failed')}">${escapeXml(s.message ?? '')}</failure>\n    </testcase>`;
+    if (s.status === 'failed')
+      return `${open}>\n      <failure message="${escapeXml(s.message ?? 'failed')}">${escapeXml(s.message ?? '')}</failure>\n    </testcase>`;
     if (s.status === 'skipped') return `${open}>\n      <skipped message="${escapeXml(s.message ?? '')}"/>\n    </testcase>`;
     return `${open}/>`;
   });

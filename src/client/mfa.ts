@@ -34,7 +34,7 @@ function mfaError(err: unknown, username?: string): UserError {
     case 'EnableSoftwareTokenMFAException':
       return new UserError('auth', `Cognito refused the code: ${message}`, {
         code: 'CodeMismatch',
-        hint: 'Use the current code from the authenticator app (check the phone\'s clock is set automatically)',
+        hint: "Use the current code from the authenticator app (check the phone's clock is set automatically)",
       });
     case 'SoftwareTokenMFANotFoundException':
       return new UserError('auth', 'This user pool does not offer two-factor sign-in.', {
@@ -103,16 +103,15 @@ export async function setTotp(ctx: Context, target: Target, accessToken: string,
   const { client, sdk } = await cognitoClient(ctx, target);
   try {
     await cognitoSend(ctx, (abortSignal) =>
-      client.send(
-        new sdk.SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled } }),
-        { abortSignal },
-      ),
+      client.send(new sdk.SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled } }), {
+        abortSignal,
+      }),
     );
   } catch (err) {
     if (!enabled && thrownName(err) === 'InvalidParameterException') {
       throw new UserError('refused', `Cognito refused to turn TOTP off: ${errorMessage(err)}`, {
         code: 'MfaRequired',
-        hint: 'The user pool requires MFA; an administrator can reset the user\'s factor: authstack users mfa reset <email>',
+        hint: "The user pool requires MFA; an administrator can reset the user's factor: authstack users mfa reset <email>",
       });
     }
     throw mfaError(err);
@@ -140,7 +139,8 @@ export interface CodeSource {
 async function readCode(ctx: Context, source: CodeSource, message: string, attempt: number): Promise<string> {
   if (source.code !== undefined && attempt === 0) {
     const code = source.code === '-' ? (await readAll(ctx.stdin)).trim() : source.code.trim();
-    if (!SIX_DIGITS.test(code)) throw new UserError('usage', `--mfa-code must be the 6 digits the authenticator app shows, got "${code}".`, { code: 'BadMfaCode' });
+    if (!SIX_DIGITS.test(code))
+      throw new UserError('usage', `--mfa-code must be the 6 digits the authenticator app shows, got "${code}".`, { code: 'BadMfaCode' });
     return code;
   }
   if (source.code !== undefined || !ctx.interactive) {
@@ -209,7 +209,9 @@ export function mfaChallengeAnswer(ctx: Context, target: Target, username: strin
       });
     }
     const associated = await associateToken(ctx, target, { session: step.Session ?? '' });
-    ctx.out.writeErr(`The user pool requires two-factor sign-in: set up an authenticator app.\n${await describeSecret(ctx, totpSecret(associated.secret, username, target))}`);
+    ctx.out.writeErr(
+      `The user pool requires two-factor sign-in: set up an authenticator app.\n${await describeSecret(ctx, totpSecret(associated.secret, username, target))}`,
+    );
     let session = associated.session ?? '';
     const verified = await withCodes(ctx, source, 'First code from the app', (code) => verifyToken(ctx, target, { session }, code));
     session = verified.session ?? session;

@@ -71,7 +71,10 @@ function newPasswordVerdict(v: string, policy: PasswordPolicy | undefined): true
 export function checkNewPassword(password: string, policy: PasswordPolicy | undefined): string {
   const verdict = newPasswordVerdict(password, policy);
   if (verdict !== true) {
-    throw new UserError('usage', `${verdict}.`, { code: 'InvalidPassword', hint: policy ? `The user pool's policy: ${describePasswordPolicy(policy)}` : undefined });
+    throw new UserError('usage', `${verdict}.`, {
+      code: 'InvalidPassword',
+      hint: policy ? `The user pool's policy: ${describePasswordPolicy(policy)}` : undefined,
+    });
   }
   return password;
 }

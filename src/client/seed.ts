@@ -38,7 +38,11 @@ export async function checkSeedFile(ctx: Context, admin: UserAdminApi, target: T
 }
 
 /** Creates the users the pool does not have yet; `onUser` hears of each as it is handled. */
-export async function importSeedUsers(admin: UserAdminApi, users: readonly SeedUser[], onUser?: (email: string, outcome: 'created' | 'skipped') => void): Promise<SeedOutcome> {
+export async function importSeedUsers(
+  admin: UserAdminApi,
+  users: readonly SeedUser[],
+  onUser?: (email: string, outcome: 'created' | 'skipped') => void,
+): Promise<SeedOutcome> {
   const outcome: SeedOutcome = { created: [], skipped: [] };
   for (const user of users) {
     if (await admin.getUser(user.email)) {
@@ -46,7 +50,12 @@ export async function importSeedUsers(admin: UserAdminApi, users: readonly SeedU
       onUser?.(user.email, 'skipped');
       continue;
     }
-    await admin.createUser({ email: user.email, password: user.password, attributes: user.attributes, temporary: user.password !== undefined && !user.confirmed });
+    await admin.createUser({
+      email: user.email,
+      password: user.password,
+      attributes: user.attributes,
+      temporary: user.password !== undefined && !user.confirmed,
+    });
     for (const group of user.groups) await admin.addToGroup(user.email, group);
     outcome.created.push(user.email);
     onUser?.(user.email, 'created');

@@ -208,13 +208,17 @@ export async function runSmoke(ctx: Context, target: Target, options: SmokeOptio
       return `${SMOKE_JPEG.length} bytes with EXIF GPS`;
     });
     await step('picture through the CDN, without metadata', async () => {
-      pictureUrl = await pictures.waitForPicture(ctx, { ...target, apiUrl: main }, accessToken, version, { timeoutMs: options.pictureTimeoutMs ?? 60_000, everyMs: 250 });
+      pictureUrl = await pictures.waitForPicture(ctx, { ...target, apiUrl: main }, accessToken, version, {
+        timeoutMs: options.pictureTimeoutMs ?? 60_000,
+        everyMs: 250,
+      });
       if (!pictureUrl.startsWith(`${cdn}/`)) throw new StepFailure(`the picture ${pictureUrl} is not under the CDN URL ${cdn}`);
       const res = await ctx.fetch(pictureUrl, { signal: AbortSignal.any([AbortSignal.timeout(30_000), ctx.signal]) });
       if (res.status !== 200) throw new StepFailure(`expected HTTP 200 from the CDN, got ${res.status}`);
       const left = jpegMetadata(new Uint8Array(await res.arrayBuffer()));
       if (left.length > 0) throw new StepFailure(`the served picture still carries ${left.join(', ')}`);
-      if (!/immutable/.test(res.headers.get('cache-control') ?? '')) throw new StepFailure(`Cache-Control is "${res.headers.get('cache-control') ?? ''}", not immutable`);
+      if (!/immutable/.test(res.headers.get('cache-control') ?? ''))
+        throw new StepFailure(`Cache-Control is "${res.headers.get('cache-control') ?? ''}", not immutable`);
       return pictureUrl;
     });
     await step('picture remove', async () => {

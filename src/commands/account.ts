@@ -10,7 +10,7 @@ import type { AccountDeleteResult } from './results.js';
 
 export const deleteAccount = defineCommand({
   name: 'account delete',
-  description: 'delete the signed-in user\'s own account (Cognito DeleteUser); asks first',
+  description: "delete the signed-in user's own account (Cognito DeleteUser); asks first",
   options: { yes: { type: 'switch', short: 'y', description: 'do not ask (for scripts)' }, ...targetFlags },
   examples: ['authstack account delete', 'authstack account delete --yes'],
   async run({ options }, ctx) {

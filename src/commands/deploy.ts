@@ -52,18 +52,44 @@ function parameter(raw: string, previous: Record<string, string> | undefined): R
 /** The flags that set the template's settings: deploy's, and `synth`'s (which prints what deploy would send). */
 export const templateFlags = {
   stage: { type: 'value', placeholder: 'name', description: `API Gateway stage name (default: ${DEFAULTS.stage})` },
-  logRetention: { type: 'value', placeholder: 'days', description: `days CloudWatch keeps the function logs (default: ${DEFAULTS.logRetentionInDays})`, parse: logRetention },
-  corsOrigin: { type: 'value', placeholder: 'origin', description: `the origin browsers may call the API from, e.g. https://app.example.com (default: ${DEFAULTS.corsOrigin})`, parse: corsOrigin },
-  groups: { type: 'value', placeholder: 'names', description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)', parse: groupList },
+  logRetention: {
+    type: 'value',
+    placeholder: 'days',
+    description: `days CloudWatch keeps the function logs (default: ${DEFAULTS.logRetentionInDays})`,
+    parse: logRetention,
+  },
+  corsOrigin: {
+    type: 'value',
+    placeholder: 'origin',
+    description: `the origin browsers may call the API from, e.g. https://app.example.com (default: ${DEFAULTS.corsOrigin})`,
+    parse: corsOrigin,
+  },
+  groups: {
+    type: 'value',
+    placeholder: 'names',
+    description: 'the user pool groups the app declares, comma-separated, e.g. admin,editor (at most 5; "" for none)',
+    parse: groupList,
+  },
   ...redirectUrlFlags,
-  authDomainPrefix: { type: 'value', placeholder: 'prefix', description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)', parse: authDomainPrefix },
-  mfa: { type: 'value', placeholder: 'setting', description: 'two-factor sign-in with an authenticator app: off, optional or required (default: off)', parse: oneOf('--mfa', MFA_SETTINGS) },
+  authDomainPrefix: {
+    type: 'value',
+    placeholder: 'prefix',
+    description: 'prefix of the hosted sign-in domain (default: <stack>-<account id>)',
+    parse: authDomainPrefix,
+  },
+  mfa: {
+    type: 'value',
+    placeholder: 'setting',
+    description: 'two-factor sign-in with an authenticator app: off, optional or required (default: off)',
+    parse: oneOf('--mfa', MFA_SETTINGS),
+  },
   pictures: { type: 'switch', description: 'turn profile pictures on (a private bucket, a CDN and the processing function), as "pictures": true does' },
 } as const satisfies OptionSpecs;
 
 /** The settings `templateFlags` give, over the configuration file's. */
 export function templateFlagSettings(options: OptionsOf<typeof templateFlags>): StackSettings {
-  if (options.stage !== undefined && !STAGE.test(options.stage)) throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${options.stage}".`);
+  if (options.stage !== undefined && !STAGE.test(options.stage))
+    throw usageError(`--stage must be letters, digits, hyphens or underscores, got "${options.stage}".`);
   return {
     stage: options.stage,
     logRetentionInDays: options.logRetention,
@@ -89,11 +115,27 @@ const deployFlags = {
   parameter: { type: 'value', placeholder: 'Key=Value', description: 'set any template parameter (repeatable)', parse: parameter },
   allowUserPoolReplacement: { type: 'switch', description: 'allow a change that replaces or removes the user pool or its client (users are lost)' },
   continueRollback: { type: 'switch', description: 'continue a failed rollback (UPDATE_ROLLBACK_FAILED) before deploying' },
-  certificateTimeout: { type: 'value', placeholder: 'duration', description: 'give up waiting for the certificate after this long (default: 30m)', parse: duration('--certificate-timeout') },
-  busyTimeout: { type: 'value', placeholder: 'duration', description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)', parse: duration('--busy-timeout') },
+  certificateTimeout: {
+    type: 'value',
+    placeholder: 'duration',
+    description: 'give up waiting for the certificate after this long (default: 30m)',
+    parse: duration('--certificate-timeout'),
+  },
+  busyTimeout: {
+    type: 'value',
+    placeholder: 'duration',
+    description: 'wait this long for another operation on the stack to end (default: 10m; 0 = do not wait)',
+    parse: duration('--busy-timeout'),
+  },
   healthCheck: { type: 'negated-switch', description: 'skip GET /app/health after the deploy' },
   zip: { type: 'value', placeholder: 'file', description: 'deploy this zip instead of the one this version ships' },
-  pollInterval: { type: 'value', placeholder: 'duration', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+  pollInterval: {
+    type: 'value',
+    placeholder: 'duration',
+    description: 'time between status polls (default: 2s)',
+    parse: duration('--poll-interval'),
+    hidden: true,
+  },
 } as const satisfies OptionSpecs;
 type Options = OptionsOf<typeof deployFlags>;
 
@@ -103,7 +145,12 @@ export default defineCommand({
   options: deployFlags,
   examples: ['authstack deploy', 'authstack deploy --guided', 'authstack deploy --domain api.example.com --yes', 'authstack deploy --no-execute'],
   async run({ options }, ctx) {
-    const [{ writeDeployConfig, configPath }, { resolveRegion, services, checkAwsSettings, missingSettings }, { templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS }, { synthesizeText, parameterValues }] = await Promise.all([
+    const [
+      { writeDeployConfig, configPath },
+      { resolveRegion, services, checkAwsSettings, missingSettings },
+      { templateParameterNames, hostedUiFromOutputs, userPoolSettings, PARAMETERS, OUTPUTS },
+      { synthesizeText, parameterValues },
+    ] = await Promise.all([
       import('../deploy/config.js'),
       import('../deploy/aws-deps.js'),
       import('../deploy/template.js'),
@@ -113,7 +160,8 @@ export default defineCommand({
     let { config } = await ctx.project();
     const firstRun = Object.keys(config).length === 0;
     if (options.guided && (options.yes || !ctx.interactive)) {
-      if (!ctx.interactive) throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
+      if (!ctx.interactive)
+        throw usageError('--guided needs a terminal to ask its questions.', 'Pass the answers as flags instead (see authstack deploy --help)');
       ctx.out.warn('--yes given: not asking the --guided questions.');
     }
     const guided = (options.guided || firstRun) && ctx.interactive && !options.yes;
@@ -138,7 +186,8 @@ export default defineCommand({
     const fromConfig: ProjectConfig = options.domain === undefined ? config : { ...config, domain: options.domain, hostedZoneId: options.hostedZoneId };
     const model = buildStackModel(fromConfig, stackSettingsFromGlobal(ctx.global), flags, { hostedZoneId: options.hostedZoneId });
     const stackName = model.stackName;
-    if (!isStackName(stackName)) throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
+    if (!isStackName(stackName))
+      throw usageError(`"${stackName}" is not a valid stack name (letters, digits and hyphens, starting with a letter, at most 120).`);
     const { region, aws } = await resolveRegion(ctx, model.region);
     const domain = options.domain ?? config.domain;
     const hostedZoneId = model.domain?.hostedZoneId;
@@ -151,7 +200,11 @@ export default defineCommand({
       parameters[PARAMETERS.hostedZoneId] = '';
     }
 
-    const [{ deployStack }, { deployPrinter }, { buildFunctions }] = await Promise.all([import('../deploy/deploy-stack.js'), import('../deploy/printer.js'), import('../deploy/build-functions.js')]);
+    const [{ deployStack }, { deployPrinter }, { buildFunctions }] = await Promise.all([
+      import('../deploy/deploy-stack.js'),
+      import('../deploy/printer.js'),
+      import('../deploy/build-functions.js'),
+    ]);
     // Each function's zip, named in the template by its hash: the API's is the one this version ships (or --zip's).
     const assets = await buildFunctions(model, {
       projectDir: ctx.projectDir,
@@ -238,8 +291,18 @@ export default defineCommand({
       options.healthCheck && result.outcome !== 'no-changes' && apiUrl
         ? await checkHealth({ apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal, waitMs: 30_000 })
         : undefined;
-    const doc: DeployResult = { outcome: result.outcome, stackName, region, outputs, codeSha256: result.codeSha256, codeUploaded: result.codeUploaded, changes: result.changes, health };
-    if (result.codeUploaded && result.artifactBucket) ctx.out.info(ctx.out.c.dim(`Code stored in s3://${result.artifactBucket} (kept by destroy; shared by the stacks of this account and region).`));
+    const doc: DeployResult = {
+      outcome: result.outcome,
+      stackName,
+      region,
+      outputs,
+      codeSha256: result.codeSha256,
+      codeUploaded: result.codeUploaded,
+      changes: result.changes,
+      health,
+    };
+    if (result.codeUploaded && result.artifactBucket)
+      ctx.out.info(ctx.out.c.dim(`Code stored in s3://${result.artifactBucket} (kept by destroy; shared by the stacks of this account and region).`));
     ctx.out.result(doc, (c) => {
       const rows = Object.entries(outputs).map(([k, v]) => [c.dim(k), v]);
       const head =
@@ -276,7 +339,11 @@ async function askGuided(ctx: Context, config: ProjectConfig, options: Options):
     default: options.domain ?? config.domain ?? '',
     validate: (v) => v.trim() === '' || DOMAIN.test(v.trim().toLowerCase()) || 'A DNS name such as api.example.com, or empty',
   });
-  const stage = await ctx.prompt.input({ message: 'API stage name', default: options.stage ?? config.stage ?? DEFAULTS.stage, validate: (v) => STAGE.test(v) || 'Letters, digits, hyphens and underscores' });
+  const stage = await ctx.prompt.input({
+    message: 'API stage name',
+    default: options.stage ?? config.stage ?? DEFAULTS.stage,
+    validate: (v) => STAGE.test(v) || 'Letters, digits, hyphens and underscores',
+  });
   const logRetentionInDays = await ctx.prompt.select<(typeof LOG_RETENTION_DAYS)[number]>({
     message: 'Days to keep the function logs',
     choices: LOG_RETENTION_DAYS.map((d) => ({ name: String(d), value: d })),
@@ -286,7 +353,10 @@ async function askGuided(ctx: Context, config: ProjectConfig, options: Options):
 }
 
 function confirm(ctx: Context, message: string, changeSetShown: boolean): Promise<boolean> {
-  return confirmOrRefuse(ctx, message, { doing: 'deploy', hint: changeSetShown ? 'Review the change set above, then run again with --yes' : 'Run again with --yes to confirm' });
+  return confirmOrRefuse(ctx, message, {
+    doing: 'deploy',
+    hint: changeSetShown ? 'Review the change set above, then run again with --yes' : 'Run again with --yes to confirm',
+  });
 }
 
 /** The API's zip: `--zip`'s file, or the one this version ships (checked against the hash its build recorded). */

@@ -11,12 +11,21 @@ export default defineCommand({
   options: {
     yes: { type: 'switch', short: 'y', description: 'do not ask (needed without a terminal)' },
     deleteUserPool: { type: 'switch', description: 'also delete the user pool and every user in it (asks again, naming the count)' },
-    pollInterval: { type: 'value', placeholder: 'duration', description: 'time between status polls (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+    pollInterval: {
+      type: 'value',
+      placeholder: 'duration',
+      description: 'time between status polls (default: 2s)',
+      parse: duration('--poll-interval'),
+      hidden: true,
+    },
   },
   examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
   async run({ options }, ctx) {
     if (await localTargetSelected(ctx)) {
-      throw deployedOnly('destroy deletes a deployed stack', 'The local stack keeps its users in .authstack/local: stop authstack dev and start it with --reset for a fresh user pool');
+      throw deployedOnly(
+        'destroy deletes a deployed stack',
+        'The local stack keeps its users in .authstack/local: stop authstack dev and start it with --reset for a fresh user pool',
+      );
     }
     const [{ resolveRegion, services }, { destroyStack }, { deployPrinter }, { forgetDeployRecord }] = await Promise.all([
       import('../deploy/aws-deps.js'),
@@ -48,7 +57,11 @@ export default defineCommand({
       result.outcome === 'not-found'
         ? ''
         : `${c.green('✔')} Deleted stack ${stackName}.` +
-          (result.userPoolId ? (result.userPoolDeleted ? ` The user pool ${result.userPoolId} was deleted too.` : ` The user pool ${result.userPoolId} was kept.`) : ''),
+          (result.userPoolId
+            ? result.userPoolDeleted
+              ? ` The user pool ${result.userPoolId} was deleted too.`
+              : ` The user pool ${result.userPoolId} was kept.`
+            : ''),
     );
   },
 });

@@ -29,8 +29,19 @@ export default defineCommand({
   name: 'dev',
   description: 'run the whole stack locally and offline: local Cognito + API gateway + the Lambda bundle',
   options: {
-    port: { type: 'value', short: 'p', placeholder: 'port', description: 'API port (default: AUTHSTACK_PORT, else 3000; 0 picks a free one)', parse: port('--port') },
-    cognitoPort: { type: 'value', placeholder: 'port', description: 'local Cognito port (default: AUTHSTACK_COGNITO_PORT, else 9229)', parse: port('--cognito-port') },
+    port: {
+      type: 'value',
+      short: 'p',
+      placeholder: 'port',
+      description: 'API port (default: AUTHSTACK_PORT, else 3000; 0 picks a free one)',
+      parse: port('--port'),
+    },
+    cognitoPort: {
+      type: 'value',
+      placeholder: 'port',
+      description: 'local Cognito port (default: AUTHSTACK_COGNITO_PORT, else 9229)',
+      parse: port('--cognito-port'),
+    },
     watch: {
       type: 'switch',
       description: "rebuild and reload a route's handler when a file it uses changes (and, in a clone of authstack, the built-in API when src/lambda does)",
@@ -51,7 +62,12 @@ export default defineCommand({
     },
     mfa: mfaFlag,
     pictures: { type: 'switch', description: 'turn profile pictures on (a local S3, its CDN path and the processing function), as "pictures": true does' },
-    storagePort: { type: 'value', placeholder: 'port', description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9231)', parse: port('--storage-port') },
+    storagePort: {
+      type: 'value',
+      placeholder: 'port',
+      description: 'local S3 port, pictures on (default: AUTHSTACK_STORAGE_PORT, else 9231)',
+      parse: port('--storage-port'),
+    },
     seed: {
       type: 'value',
       placeholder: 'file',
@@ -214,7 +230,10 @@ function isAlive(pid: number): boolean {
  * into .authstack/build/; in a checkout that was never built, one built now.
  */
 async function picturesBundle(root: string, buildDir: string, bundle: typeof import('../deploy/bundle.js')): Promise<string> {
-  const [{ loadShippedPictures, shippedPicturesPaths }, { readZipEntries }] = await Promise.all([import('../deploy/artifact.js'), import('../deploy/unzip.js')]);
+  const [{ loadShippedPictures, shippedPicturesPaths }, { readZipEntries }] = await Promise.all([
+    import('../deploy/artifact.js'),
+    import('../deploy/unzip.js'),
+  ]);
   if (!existsSync(shippedPicturesPaths(root).zip)) {
     const built = join(buildDir, 'pictures', 'index.mjs');
     await bundle.writeBundleFiles(built, (await bundle.buildPicturesBundle()).files);
@@ -383,7 +402,10 @@ function printFunctionLine(out: Output, functionId: string, line: string): void 
   // A handler's trace (the wrapper logs a throw with its stack) reads as a trace, under its line.
   const { stack, ...rest } = entry ?? {};
   // The frames below the handler are the local runtime's (the worker's own code, Node's internals): left out.
-  const frames = typeof stack === 'string' ? stack.split('\n').filter((l) => !/\[worker eval\]|\/runtime\/user-handler\.ts:|\(node:internal\/|\(node:async_hooks|\bnode:internal\//.test(l)) : [];
+  const frames =
+    typeof stack === 'string'
+      ? stack.split('\n').filter((l) => !/\[worker eval\]|\/runtime\/user-handler\.ts:|\(node:internal\/|\(node:async_hooks|\bnode:internal\//.test(l))
+      : [];
   const trace = frames.length > 0 ? `\n${frames.map((l) => `    ${l}`).join('\n')}` : '';
   out.info(out.c.dim(`λ ${entry ? summariseLogLine(trace ? rest : entry) : line}  [${functionId}]`) + trace);
 }

@@ -13,7 +13,12 @@ export default defineCommand({
   name: 'health',
   description: 'check that the API answers GET /app/health',
   options: {
-    wait: { type: 'value', placeholder: 'seconds', description: 'retry until healthy, for up to this many seconds (CI right after a deploy)', parse: integer('--wait', 0, 3600) },
+    wait: {
+      type: 'value',
+      placeholder: 'seconds',
+      description: 'retry until healthy, for up to this many seconds (CI right after a deploy)',
+      parse: integer('--wait', 0, 3600),
+    },
     ...targetFlags,
   },
   examples: ['authstack health', 'authstack health --wait 60 --json'],
@@ -46,12 +51,16 @@ export default defineCommand({
       progress?.stop();
     }
     if (ctx.signal.aborted) {
-      throw interruptedError(`Interrupted while waiting for ${url} to be healthy (${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, the last: ${last}).`);
+      throw interruptedError(
+        `Interrupted while waiting for ${url} to be healthy (${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, the last: ${last}).`,
+      );
     }
     // Nothing answered: say so as for any other call to the API, with what to check.
     if (result.status === undefined && !result.healthy) throw unreachableBecause(target, result.url, result.reason ?? 'network error');
     ctx.out.result(result, (c) =>
-      result.healthy ? `${c.green('healthy')}  ${result.status} in ${result.ms} ms  ${c.dim(`${result.url}${result.version ? `  version ${result.version}` : ''}`)}` : '',
+      result.healthy
+        ? `${c.green('healthy')}  ${result.status} in ${result.ms} ms  ${c.dim(`${result.url}${result.version ? `  version ${result.version}` : ''}`)}`
+        : '',
     );
     if (!result.healthy) {
       throw new UserError('api', `Unhealthy: ${result.reason} from ${result.url}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.`, {

@@ -9,7 +9,7 @@ function accountId(raw: string): string {
 
 export default defineCommand({
   name: 'iam-policy',
-  description: "print the IAM policy deploy, status, outputs, logs, destroy and smoke need (for a CI role), scoped to the stack",
+  description: 'print the IAM policy deploy, status, outputs, logs, destroy and smoke need (for a CI role), scoped to the stack',
   options: {
     accountId: { type: 'value', placeholder: 'id', description: 'the AWS account id to name in the ARNs (default: * , any account)', parse: accountId },
   },

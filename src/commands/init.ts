@@ -28,8 +28,13 @@ async function writeTriggerSample(cwd: string, name: TriggerName, written: strin
   const file = path.join(cwd, CONFIG_FILE);
   let config: Record<string, unknown> = { $schema: './node_modules/authstack/authstack.schema.json' };
   if (await exists(file)) {
-    const parsed: unknown = await readFile(file, 'utf8').then(JSON.parse).catch(() => undefined);
-    if (!isRecord(parsed)) throw new UserError('usage', `${file} is not a JSON object; it was left as it is.`, { hint: `Add "triggers": {"${name}": "${rel}#handler"} to it by hand` });
+    const parsed: unknown = await readFile(file, 'utf8')
+      .then(JSON.parse)
+      .catch(() => undefined);
+    if (!isRecord(parsed))
+      throw new UserError('usage', `${file} is not a JSON object; it was left as it is.`, {
+        hint: `Add "triggers": {"${name}": "${rel}#handler"} to it by hand`,
+      });
     config = parsed;
   }
   const triggers = isRecord(config.triggers) ? config.triggers : {};
@@ -50,11 +55,16 @@ async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 export default defineCommand({
   name: 'init',
-  description: 'start your own API in this folder: the configuration, two sample routes (public, signed-in) with types and a test, a README; never overwrites a file',
+  description:
+    'start your own API in this folder: the configuration, two sample routes (public, signed-in) with types and a test, a README; never overwrites a file',
   options: {
     trigger: {
       type: 'value',

@@ -19,13 +19,13 @@ const loginFlags = {
   },
   browser: { type: 'switch', description: 'sign in on the hosted sign-in page in a browser (authorization code + PKCE)' },
   open: { type: 'negated-switch', description: 'with --browser: print the sign-in URL instead of opening a browser' },
-  mfaCode: { type: 'value', placeholder: 'code', description: 'the authenticator app\'s 6-digit code when Cognito asks for one (- reads it from stdin)' },
+  mfaCode: { type: 'value', placeholder: 'code', description: "the authenticator app's 6-digit code when Cognito asks for one (- reads it from stdin)" },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
   name: 'login',
   description: 'sign in with Cognito (SRP: the password never leaves the machine) and keep the tokens for the other commands',
-  args: { email: { description: 'the user\'s email address (not with --browser)' } },
+  args: { email: { description: "the user's email address (not with --browser)" } },
   options: { ...loginFlags, ...passwordFlags, ...targetFlags },
   examples: [
     'authstack login ada@example.com',
@@ -77,7 +77,10 @@ async function newPasswordFor(ctx: Context, target: Target, email: string, piped
   if (piped !== undefined && piped !== '') return checkNewPassword(piped, policy);
   if (ctx.env.AUTHSTACK_NEW_PASSWORD) return checkNewPassword(ctx.env.AUTHSTACK_NEW_PASSWORD, policy);
   if (!ctx.interactive) {
-    throw usageError(`${email} must set a new password: the account was created with a temporary one.`, 'Pipe the temporary and the new password as two lines with --password-stdin, or set AUTHSTACK_NEW_PASSWORD');
+    throw usageError(
+      `${email} must set a new password: the account was created with a temporary one.`,
+      'Pipe the temporary and the new password as two lines with --password-stdin, or set AUTHSTACK_NEW_PASSWORD',
+    );
   }
   ctx.out.info(`${email} was created with a temporary password: choose a new one.`);
   return readNewPassword(ctx, {}, policy, { label: 'New password' });
@@ -86,7 +89,9 @@ async function newPasswordFor(ctx: Context, target: Target, email: string, piped
 function report(ctx: Context, target: Target, username: string, authFlow: LoginResult['authFlow'], expiresAtMs: number): void {
   const expiresAt = new Date(expiresAtMs).toISOString();
   const doc: LoginResult = { username, target: target.name, authFlow, expiresAt, tokenStore: ctx.sessions.path };
-  ctx.out.result(doc, (c) =>
-    `${c.green('✔')} Logged in as ${username} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
+  ctx.out.result(
+    doc,
+    (c) =>
+      `${c.green('✔')} Logged in as ${username} on ${describeTarget(target)}\n  ${c.dim(`tokens saved in ${ctx.sessions.path}; access token valid until ${expiresAt}`)}`,
   );
 }

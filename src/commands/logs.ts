@@ -10,8 +10,14 @@ export default defineCommand({
   options: {
     follow: { type: 'switch', short: 'f', description: 'keep printing new lines until Ctrl-C' },
     since: { type: 'value', placeholder: 'duration', description: 'how far back to start, e.g. 30s, 10m, 2h (default: 10m)', parse: duration('--since') },
-    logGroup: { type: 'value', placeholder: 'name', description: 'read this log group instead of the stack function\'s' },
-    pollInterval: { type: 'value', placeholder: 'duration', description: 'time between polls with --follow (default: 2s)', parse: duration('--poll-interval'), hidden: true },
+    logGroup: { type: 'value', placeholder: 'name', description: "read this log group instead of the stack function's" },
+    pollInterval: {
+      type: 'value',
+      placeholder: 'duration',
+      description: 'time between polls with --follow (default: 2s)',
+      parse: duration('--poll-interval'),
+      hidden: true,
+    },
   },
   examples: ['authstack logs', 'authstack logs --since 1h', 'authstack logs --follow'],
   async run({ options }, ctx) {
@@ -45,7 +51,11 @@ export default defineCommand({
           newest = Math.max(newest, e.timestamp);
           if (ctx.out.json) {
             const parsed = parseLogLine(e.message);
-            collected.push({ timestamp: new Date(e.timestamp).toISOString(), message: e.message.trimEnd(), ...(parsed.kind === 'request' ? { request: parsed.data } : {}) });
+            collected.push({
+              timestamp: new Date(e.timestamp).toISOString(),
+              message: e.message.trimEnd(),
+              ...(parsed.kind === 'request' ? { request: parsed.data } : {}),
+            });
           } else {
             const line = formatLogLine(e.timestamp, e.message, ctx.out.c, ctx.out.verbose);
             if (line !== undefined) ctx.out.writeOut(`${line}\n`);

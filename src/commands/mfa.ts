@@ -28,7 +28,9 @@ const mfaSetup = defineCommand({
     }
     ctx.out.writeOut(await mfa.describeSecret(ctx, totp));
     for (let i = 0; ; i++) {
-      const code = (await ctx.prompt.input({ message: 'Code the app shows', validate: (v) => SIX_DIGITS.test(v.trim()) || 'Six digits, as the app shows them' })).trim();
+      const code = (
+        await ctx.prompt.input({ message: 'Code the app shows', validate: (v) => SIX_DIGITS.test(v.trim()) || 'Six digits, as the app shows them' })
+      ).trim();
       try {
         await mfa.verifyToken(ctx, target, { accessToken: session.accessToken }, code);
         break;
@@ -45,7 +47,7 @@ const mfaSetup = defineCommand({
 
 const mfaVerify = defineCommand({
   name: 'mfa verify',
-  description: 'finish `mfa setup` with the authenticator app\'s code (for scripts and CI) and turn TOTP on',
+  description: "finish `mfa setup` with the authenticator app's code (for scripts and CI) and turn TOTP on",
   args: { code: { description: 'the 6-digit code the app shows', required: true } },
   options: { ...targetFlags },
   examples: ['authstack mfa verify 123456'],
@@ -83,7 +85,7 @@ const mfaStatus = defineCommand({
 
 const mfaDisable = defineCommand({
   name: 'mfa disable',
-  description: 'turn the signed-in user\'s two-factor sign-in off; asks first',
+  description: "turn the signed-in user's two-factor sign-in off; asks first",
   options: { yes: { type: 'switch', short: 'y', description: 'do not ask (for scripts)' }, ...targetFlags },
   examples: ['authstack mfa disable', 'authstack mfa disable --yes'],
   async run({ options }, ctx) {
@@ -105,18 +107,22 @@ const mfaDisable = defineCommand({
 
 export const usersMfaReset = defineCommand({
   name: 'users mfa reset',
-  description: 'turn a user\'s two-factor sign-in off as an administrator (a lost phone); asks first',
-  args: { email: { description: 'the user\'s email address', required: true } },
+  description: "turn a user's two-factor sign-in off as an administrator (a lost phone); asks first",
+  args: { email: { description: "the user's email address", required: true } },
   options: { yes: { type: 'switch', short: 'y', description: 'do not ask (for scripts)' }, ...targetFlags },
   examples: ['authstack users mfa reset ada@example.com', 'authstack users mfa reset ada@example.com --yes'],
   async run({ args, options }, ctx) {
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options);
     if (!options.yes) {
-      const ok = await confirmOrRefuse(ctx, `Turn two-factor sign-in off for ${email}? They sign in with the password alone, or set up a new app where MFA is required.`, {
-        doing: 'reset the user\'s two-factor sign-in',
-        hint: 'Pass --yes',
-      });
+      const ok = await confirmOrRefuse(
+        ctx,
+        `Turn two-factor sign-in off for ${email}? They sign in with the password alone, or set up a new app where MFA is required.`,
+        {
+          doing: "reset the user's two-factor sign-in",
+          hint: 'Pass --yes',
+        },
+      );
       if (!ok) throw new UserError('aborted', 'Nothing was changed.', { code: 'Aborted' });
     }
     const admin = await (await import('../client/users.js')).userAdmin(ctx, target);

@@ -24,7 +24,7 @@ const outputsFlags = {
   format: {
     type: 'value',
     placeholder: 'format',
-    description: 'write the current target\'s front-end configuration: amplify (for Amplify.configure) or env (a .env for Vite / Next.js)',
+    description: "write the current target's front-end configuration: amplify (for Amplify.configure) or env (a .env for Vite / Next.js)",
     parse: oneOf('--format', FORMATS),
   },
   out: { type: 'value', placeholder: 'file', description: 'where --format writes (default: amplify_outputs.json or .env.local; - for stdout)' },
@@ -56,7 +56,10 @@ export default defineCommand({
     const local = await localTargetSelected(ctx);
     if (local) {
       const doc = localOutputs(local);
-      ctx.out.result(doc, (c) => `${c.dim('The local stack (authstack dev), the current target:')}\n${table(Object.entries(doc).map(([k, v]) => [c.dim(k), v]))}`);
+      ctx.out.result(
+        doc,
+        (c) => `${c.dim('The local stack (authstack dev), the current target:')}\n${table(Object.entries(doc).map(([k, v]) => [c.dim(k), v]))}`,
+      );
       return;
     }
     const [{ resolveRegion }, { cloudFormation }] = await Promise.all([import('../deploy/aws-deps.js'), import('../aws/cloudformation.js')]);
@@ -107,7 +110,8 @@ export function noStack(stackName: string, region: string): UserError {
 }
 
 function envPrefix(raw: string): string {
-  if (!/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw)) throw usageError(`--env-prefix must be letters, digits and underscores, such as VITE_ or NEXT_PUBLIC_, got "${raw}".`);
+  if (!/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw))
+    throw usageError(`--env-prefix must be letters, digits and underscores, such as VITE_ or NEXT_PUBLIC_, got "${raw}".`);
   return raw;
 }
 

@@ -14,8 +14,10 @@ export default defineCommand({
     const file = resolve(ctx.cwd, options.out);
     await writeFileAtomic(file, pkg.zip);
     const doc: PackageResult = { file, size: pkg.size, bundleSize: pkg.bundleSize, sha256: pkg.sha256 };
-    ctx.out.result(doc, (c) =>
-      `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}\n  key     ${assetKey(pkg)} (where deploy stores it in the artifact bucket)`,
+    ctx.out.result(
+      doc,
+      (c) =>
+        `${c.green('✔')} ${file}\n  size    ${formatBytes(pkg.size)} (bundle ${formatBytes(pkg.bundleSize)})\n  sha256  ${pkg.sha256}\n  key     ${assetKey(pkg)} (where deploy stores it in the artifact bucket)`,
     );
   },
 });

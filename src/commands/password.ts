@@ -18,7 +18,7 @@ const IF_EXISTS = 'if the account exists, a code was sent';
 export const forgot = defineCommand({
   name: 'password forgot',
   description: 'send a password reset code to the address (Cognito ForgotPassword)',
-  args: { email: { description: 'the account\'s email address', required: true } },
+  args: { email: { description: "the account's email address", required: true } },
   options: { ...targetFlags },
   examples: ['authstack password forgot ada@example.com'],
   async run({ args, options }, ctx) {
@@ -44,7 +44,7 @@ export const reset = defineCommand({
   name: 'password reset',
   description: 'set a new password with the code from `password forgot` (locally, the code comes from the mailbox)',
   args: {
-    email: { description: 'the account\'s email address', required: true },
+    email: { description: "the account's email address", required: true },
     code: { description: 'the reset code (optional locally, and asked for on a terminal)' },
   },
   options: { ...passwordFlags, ...targetFlags },
@@ -69,15 +69,17 @@ export const reset = defineCommand({
     const password = await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target), { label: 'New password' });
     await confirmForgotPassword(ctx, target, email, code, password);
     const doc: PasswordResetResult = { username: email, passwordReset: true, codeSource: source };
-    ctx.out.result(doc, (c) =>
-      `${c.green('✔')} New password set for ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}. Log in: ${c.cyan(`authstack login ${email}`)}`,
+    ctx.out.result(
+      doc,
+      (c) =>
+        `${c.green('✔')} New password set for ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}. Log in: ${c.cyan(`authstack login ${email}`)}`,
     );
   },
 });
 
 export const change = defineCommand({
   name: 'password change',
-  description: 'change the signed-in user\'s password (asks for the current one and the new one)',
+  description: "change the signed-in user's password (asks for the current one and the new one)",
   options: {
     passwordStdin: { type: 'switch', description: 'read two lines from standard input: the current password, then the new one' },
     ...targetFlags,
@@ -116,7 +118,10 @@ async function readPasswordChange(
   const { AUTHSTACK_PASSWORD: envCurrent, AUTHSTACK_NEW_PASSWORD: envNew } = ctx.env;
   if (envCurrent && envNew) return { current: envCurrent, proposed: checkNewPassword(envNew, policy) };
   if (!ctx.interactive) {
-    throw usageError('No passwords given.', 'Pipe the current and the new password as two lines with --password-stdin, or set AUTHSTACK_PASSWORD and AUTHSTACK_NEW_PASSWORD');
+    throw usageError(
+      'No passwords given.',
+      'Pipe the current and the new password as two lines with --password-stdin, or set AUTHSTACK_PASSWORD and AUTHSTACK_NEW_PASSWORD',
+    );
   }
   const current = await ctx.prompt.password({ message: 'Current password', validate: (v) => (v.length > 0 ? true : 'The password cannot be empty') });
   // A wrong current password is said before the new one is typed twice for nothing.
@@ -132,7 +137,10 @@ async function checkCurrentPassword(ctx: Context, target: Target, username: stri
     await authenticate(ctx, target, username, password);
   } catch (err) {
     if (isUserError(err) && err.code === 'NotAuthorized') {
-      throw new UserError('auth', 'The current password is wrong; nothing was changed.', { code: 'NotAuthorized', hint: 'Run authstack password change again, or authstack password forgot' });
+      throw new UserError('auth', 'The current password is wrong; nothing was changed.', {
+        code: 'NotAuthorized',
+        hint: 'Run authstack password change again, or authstack password forgot',
+      });
     }
     // Any other answer (a challenge, an unreachable Cognito) is left to ChangePassword itself to report.
     if (isUserError(err) && err.code === 'Unreachable') throw err;

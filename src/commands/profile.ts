@@ -9,7 +9,7 @@ import { isRecord } from '../core/files.js';
 
 export default defineCommand({
   name: 'profile',
-  description: 'show the signed-in user\'s profile (GET /user/profile with the saved token)',
+  description: "show the signed-in user's profile (GET /user/profile with the saved token)",
   options: targetFlags,
   examples: ['authstack profile', 'authstack profile --json'],
   async run({ options }, ctx) {
@@ -37,6 +37,7 @@ export function profileText(profile: ProfileResult, c: ChalkInstance): string {
   // A field with nothing in it (no groups) is left out rather than printed as an empty line.
   const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
   const width = Math.max(...shown.map(([k]) => k.length));
-  const text = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const text = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return [head, ...shown.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${text(v)}`)].join('\n');
 }

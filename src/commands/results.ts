@@ -48,7 +48,7 @@ export interface LoginResult {
 /** `authstack logout --json`. */
 export type LogoutResult =
   | { loggedOut: false; reason: string }
-  | { loggedOut: true; username: string; /** Whether Cognito signed the user out of every device. */ globalSignOut: boolean; reason?: string };
+  | { loggedOut: true; username: string /** Whether Cognito signed the user out of every device. */; globalSignOut: boolean; reason?: string };
 
 /** `authstack token --json`. */
 export interface TokenResult {
@@ -63,7 +63,7 @@ export interface TokenResult {
 
 /** `authstack validate --json`: a confirmation, or (with --resend) a new code sent. */
 export type ValidateResult =
-  | { username: string; status: 'Confirmed'; /** Where the code came from. */ codeSource: 'argument' | 'mailbox' | 'prompt' }
+  | { username: string; status: 'Confirmed' /** Where the code came from. */; codeSource: 'argument' | 'mailbox' | 'prompt' }
   /** The user was confirmed before: already done is success. */
   | { username: string; status: 'AlreadyConfirmed' }
   | { username: string; resent: true; codeDeliveryDetails?: CodeDelivery | null };

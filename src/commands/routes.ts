@@ -25,12 +25,22 @@ export default defineCommand({
     const url = (path: string) => (base === null ? null : `${base}${path}`);
     const rows: RoutesResult = [
       ...BUILT_IN_ROUTES.map((r): RouteRow => ({ method: r.method, path: r.path, access: 'built-in', handler: 'built-in', url: url(r.path) })),
-      ...model.routes.flatMap((r): RouteRow[] => (r.access && r.handler ? [{ method: r.method, path: r.path, access: accessText(r.access), handler: r.handler, url: url(r.path) }] : [])),
+      ...model.routes.flatMap((r): RouteRow[] =>
+        r.access && r.handler ? [{ method: r.method, path: r.path, access: accessText(r.access), handler: r.handler, url: url(r.path) }] : [],
+      ),
     ];
     ctx.out.result(rows, (c) => {
       const width = (f: (r: RouteRow) => string) => Math.max(...rows.map((r) => f(r).length));
       const w = [width((r) => r.method), width((r) => r.path), width((r) => r.access), width((r) => r.handler)];
-      const lines = rows.map((r) => [r.method.padEnd(w[0]!), r.path.padEnd(w[1]!), r.access.padEnd(w[2]!), r.handler.padEnd(w[3]!), r.url ?? c.dim('(no target yet: run dev or deploy)')].join('  '));
+      const lines = rows.map((r) =>
+        [
+          r.method.padEnd(w[0]!),
+          r.path.padEnd(w[1]!),
+          r.access.padEnd(w[2]!),
+          r.handler.padEnd(w[3]!),
+          r.url ?? c.dim('(no target yet: run dev or deploy)'),
+        ].join('  '),
+      );
       return lines.join('\n');
     });
   },

@@ -28,10 +28,19 @@ async function alreadySignedUp(ctx: Context, target: Target, email: string, pass
   const validate = `"authstack validate ${email}"${target.kind === 'local' ? '' : ' with the emailed code'}, or send a new code with "authstack validate ${email} --resend"`;
   const login = `log in with "authstack login ${email}", or set a new password with "authstack password forgot ${email}"`;
   if (state === 'unconfirmed') {
-    return new UserError('api', `${email} has signed up already and is not confirmed yet.`, { code, hint: `Confirm it with ${validate}`, details: { status: 409, confirmed: false } });
+    return new UserError('api', `${email} has signed up already and is not confirmed yet.`, {
+      code,
+      hint: `Confirm it with ${validate}`,
+      details: { status: 409, confirmed: false },
+    });
   }
-  if (state === 'confirmed') return new UserError('api', `${email} already has an account.`, { code, hint: capitalised(login), details: { status: 409, confirmed: true } });
-  return new UserError('api', `${email} already has an account.`, { code, hint: `If it is not confirmed yet, confirm it with ${validate}; otherwise ${login}`, details: { status: 409 } });
+  if (state === 'confirmed')
+    return new UserError('api', `${email} already has an account.`, { code, hint: capitalised(login), details: { status: 409, confirmed: true } });
+  return new UserError('api', `${email} already has an account.`, {
+    code,
+    hint: `If it is not confirmed yet, confirm it with ${validate}; otherwise ${login}`,
+    details: { status: 409 },
+  });
 }
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -39,7 +48,7 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 export default defineCommand({
   name: 'signup',
   description: 'create a user (POST /user); Cognito emails a confirmation code',
-  args: { email: { description: 'the new user\'s email address (the username)', required: true } },
+  args: { email: { description: "the new user's email address (the username)", required: true } },
   options: { ...passwordFlags, ...targetFlags },
   examples: ['authstack signup ada@example.com', 'printf %s "$PASSWORD" | authstack signup ada@example.com --password-stdin --json'],
   async run({ args, options }, ctx) {

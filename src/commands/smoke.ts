@@ -16,8 +16,17 @@ export default defineCommand({
   name: 'smoke',
   description: 'an authenticated end-to-end check of the target in one command (for CI)',
   options: {
-    email: { type: 'value', placeholder: 'template', description: "address for the test user; {id} becomes a unique id (required against AWS: 'you+{id}@example.com')" },
-    url: { type: 'value', placeholder: 'url', description: 'API base URL to check; repeat to check a custom domain and the execute-api URL both', parse: collect },
+    email: {
+      type: 'value',
+      placeholder: 'template',
+      description: "address for the test user; {id} becomes a unique id (required against AWS: 'you+{id}@example.com')",
+    },
+    url: {
+      type: 'value',
+      placeholder: 'url',
+      description: 'API base URL to check; repeat to check a custom domain and the execute-api URL both',
+      parse: collect,
+    },
     junit: { type: 'value', placeholder: 'file', description: 'write a JUnit XML report for CI' },
     ...targetFlags,
   },
@@ -37,11 +46,7 @@ export default defineCommand({
     const report: SmokeResult = await runSmoke(ctx, target, { email: options.email, urls, readCode, protectedRoute: protectedRoute(model.routes) }, print);
     if (options.junit) await writeFileAtomic(resolve(ctx.cwd, options.junit), junitXml(report));
     const passed = report.steps.filter((s) => s.status === 'passed').length;
-    ctx.out.result(report, (cc) =>
-      report.ok
-        ? `${cc.green('✔')} smoke passed: ${passed} checks in ${report.totalMs} ms`
-        : '',
-    );
+    ctx.out.result(report, (cc) => (report.ok ? `${cc.green('✔')} smoke passed: ${passed} checks in ${report.totalMs} ms` : ''));
     if (!report.ok) {
       const step = report.steps.find((s) => s.name === report.failedStep);
       const reason = (step?.message ?? 'failed').replace(/[.!?]$/, '');

@@ -42,20 +42,40 @@ export default defineCommand({
     const fn = fnName ? await api.lambda.getFunction(fnName) : undefined;
     const record = await readDeployRecord(ctx.state.dir, stackName, region).catch(() => undefined);
     const lastDeploy: StatusResult['lastDeploy'] = fn
-      ? { codeLastModified: fn.lastModified, codeSha256: fn.codeSha256, lastUpdateStatus: fn.lastUpdateStatus, stackLastUpdated: (stack.lastUpdatedTime ?? stack.creationTime)?.toISOString(), fromThisMachine: record?.deployedAt }
+      ? {
+          codeLastModified: fn.lastModified,
+          codeSha256: fn.codeSha256,
+          lastUpdateStatus: fn.lastUpdateStatus,
+          stackLastUpdated: (stack.lastUpdatedTime ?? stack.creationTime)?.toISOString(),
+          fromThisMachine: record?.deployedAt,
+        }
       : undefined;
 
     const apiUrl = (stack.outputs[OUTPUTS.apiUrl] ?? '').replace(/\/+$/, '');
     const health = options.healthCheck && apiUrl ? await checkHealth({ apiUrl, fetch: ctx.fetch, clock: ctx.clock, signal: ctx.signal }) : undefined;
 
-    const doc: StatusResult = { stackName, region, status: stack.status, statusReason: stack.statusReason, outputs: stack.outputs, certificate, lastDeploy, health };
+    const doc: StatusResult = {
+      stackName,
+      region,
+      status: stack.status,
+      statusReason: stack.statusReason,
+      outputs: stack.outputs,
+      certificate,
+      lastDeploy,
+      health,
+    };
     ctx.out.result(doc, (c) => {
       const good = /_COMPLETE$/.test(stack.status) && !stack.status.includes('ROLLBACK');
       const rows: string[][] = [
         ['Stack', `${stackName} (${region})`],
         ['Status', good ? c.green(stack.status) : c.yellow(stack.status) + (stack.statusReason ? c.dim(`  ${stack.statusReason}`) : '')],
       ];
-      if (certificate) rows.push(['Certificate', (certificate.status === 'ISSUED' ? c.green : c.yellow)(certificate.status) + (certificate.validationRecord ? c.dim(`  needs ${certificate.validationRecord}`) : '')]);
+      if (certificate)
+        rows.push([
+          'Certificate',
+          (certificate.status === 'ISSUED' ? c.green : c.yellow)(certificate.status) +
+            (certificate.validationRecord ? c.dim(`  needs ${certificate.validationRecord}`) : ''),
+        ]);
       if (lastDeploy) rows.push(['Last code deploy', `${lastDeploy.codeLastModified ?? '?'}  ${c.dim(`sha256 ${lastDeploy.codeSha256}`)}`]);
       if (health) rows.push(['Health', health.healthy ? `${c.green('healthy')} ${c.dim(`${health.ms} ms`)}` : c.red(`unhealthy (${health.reason})`)]);
       for (const [k, v] of Object.entries(stack.outputs)) rows.push([k, v]);
@@ -94,13 +114,27 @@ async function localStatus(ctx: Context, target: Target, healthCheck: boolean): 
       ['User pool', `${target.userPoolId}  ${c.dim(`client ${target.clientId}`)}`],
     ];
     if (target.localDataDir) rows.push(['Data', target.localDataDir]);
-    if (health) rows.push(['Health', health.healthy ? `${c.green('healthy')} ${c.dim(`${health.ms} ms`)}` : running ? c.red(`unhealthy (${health.reason})`) : c.yellow(`not running (${health.reason})`)]);
+    if (health)
+      rows.push([
+        'Health',
+        health.healthy
+          ? `${c.green('healthy')} ${c.dim(`${health.ms} ms`)}`
+          : running
+            ? c.red(`unhealthy (${health.reason})`)
+            : c.yellow(`not running (${health.reason})`),
+      ]);
     return table(rows.map(([k, v]) => [c.dim(k!), v!]));
   });
   if (running === false) {
-    throw new UserError('local', `The local stack is not running: ${health!.reason} at ${health!.url}.`, { code: 'NotRunning', hint: 'Start it with "authstack dev"' });
+    throw new UserError('local', `The local stack is not running: ${health!.reason} at ${health!.url}.`, {
+      code: 'NotRunning',
+      hint: 'Start it with "authstack dev"',
+    });
   }
   if (health && !health.healthy) {
-    throw new UserError('api', `The local API is not healthy: ${health.reason} from ${health.url}.`, { code: 'Unhealthy', hint: 'See the requests in the terminal running authstack dev' });
+    throw new UserError('api', `The local API is not healthy: ${health.reason} from ${health.url}.`, {
+      code: 'Unhealthy',
+      hint: 'See the requests in the terminal running authstack dev',
+    });
   }
 }

@@ -20,7 +20,11 @@ export default defineCommand({
   },
   examples: ['authstack synth', 'authstack synth --out template.json', 'authstack synth --cors-origin https://app.example.com --json'],
   async run({ options }, ctx) {
-    const [{ synthesizeText }, { loadShippedLambda, loadShippedPictures }, { config }] = await Promise.all([import('../deploy/template/index.js'), import('../deploy/artifact.js'), ctx.project()]);
+    const [{ synthesizeText }, { loadShippedLambda, loadShippedPictures }, { config }] = await Promise.all([
+      import('../deploy/template/index.js'),
+      import('../deploy/artifact.js'),
+      ctx.project(),
+    ]);
     const model = buildStackModel(config, stackSettingsFromGlobal(ctx.global), templateFlagSettings(options));
     // The API function's asset is the zip this version ships, as deploy's is.
     const shipped = await loadShippedLambda();

@@ -9,7 +9,12 @@ export const targetFlags = {
   apiUrl: { type: 'value', placeholder: 'url', description: 'API base URL (env AUTHSTACK_API_URL; default: the recorded target)', parse: httpUrl('--api-url') },
   userPoolId: { type: 'value', placeholder: 'id', description: 'Cognito user pool id (env AUTHSTACK_USER_POOL_ID)' },
   userPoolClientId: { type: 'value', placeholder: 'id', description: 'Cognito app client id (env AUTHSTACK_USER_POOL_CLIENT_ID)' },
-  cognitoEndpoint: { type: 'value', placeholder: 'url', description: 'Cognito endpoint override (env AUTHSTACK_COGNITO_ENDPOINT)', parse: httpUrl('--cognito-endpoint') },
+  cognitoEndpoint: {
+    type: 'value',
+    placeholder: 'url',
+    description: 'Cognito endpoint override (env AUTHSTACK_COGNITO_ENDPOINT)',
+    parse: httpUrl('--cognito-endpoint'),
+  },
 } as const satisfies OptionSpecs;
 
 /** How the auth commands that send a password take it. */

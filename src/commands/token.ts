@@ -15,7 +15,13 @@ export default defineCommand({
     const { session, refreshed } = await freshSession(ctx, target);
     const token = options.id ? session.idToken : session.accessToken;
     if (!token) throw new UserError('auth', 'The session has no ID token.', { code: 'NoIdToken' });
-    const doc: TokenResult = { tokenType: options.id ? 'id' : 'access', token, expiresAt: new Date(session.expiresAt).toISOString(), refreshed, username: session.username };
+    const doc: TokenResult = {
+      tokenType: options.id ? 'id' : 'access',
+      token,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      refreshed,
+      username: session.username,
+    };
     ctx.out.result(doc, token);
   },
 });

@@ -16,7 +16,7 @@ import { resolveTarget } from '../client/target.js';
 import { passwordFlags, targetFlags } from './target-flags.js';
 import type { UserActionResult, UserGroupChangeResult, UserResult, UsersGroupsListResult, UsersImportResult, UsersListResult } from './results.js';
 
-const emailArg = { email: { description: 'the user\'s email address', required: true } } as const;
+const emailArg = { email: { description: "the user's email address", required: true } } as const;
 
 /** The SDK loads only when a `users` command runs, not for every command's --help. */
 async function userAdmin(ctx: Context, target: Target): Promise<UserAdminApi> {
@@ -44,7 +44,9 @@ export function userLines(u: UserResult): string {
     ...(u.mfa ? [['mfa', u.mfa === 'totp' ? 'authenticator app (TOTP)' : 'off'] as [string, string]] : []),
     ['created', u.created ?? ''],
     ['modified', u.modified ?? ''],
-    ...Object.entries(u.attributes).filter(([k]) => k !== 'email').map(([k, v]) => [`  ${k}`, v] as [string, string]),
+    ...Object.entries(u.attributes)
+      .filter(([k]) => k !== 'email')
+      .map(([k, v]) => [`  ${k}`, v] as [string, string]),
   ];
   // No groups (or no date) is no line, not an empty one.
   const shown = rows.filter(([, v]) => v !== '');
@@ -54,9 +56,9 @@ export function userLines(u: UserResult): string {
 
 const list = defineCommand({
   name: 'users list',
-  description: 'list the users of the pool (paged; --filter as Cognito\'s ListUsers filter)',
+  description: "list the users of the pool (paged; --filter as Cognito's ListUsers filter)",
   options: {
-    filter: { type: 'value', placeholder: 'filter', description: 'Cognito\'s ListUsers filter, e.g. \'email ^= "ada"\' or \'status = "Enabled"\'' },
+    filter: { type: 'value', placeholder: 'filter', description: "Cognito's ListUsers filter, e.g. 'email ^= \"ada\"' or 'status = \"Enabled\"'" },
     limit: { type: 'value', placeholder: 'n', description: 'show at most n users (default: all)', parse: integer('--limit', 1, 1_000_000) },
     nextToken: { type: 'value', placeholder: 'token', description: 'continue a list that stopped at --limit' },
     ...targetFlags,
@@ -86,7 +88,7 @@ const list = defineCommand({
 
 const show = defineCommand({
   name: 'users show',
-  description: 'a user\'s status, attributes and groups',
+  description: "a user's status, attributes and groups",
   args: emailArg,
   options: { ...targetFlags },
   examples: ['authstack users show ada@example.com'],
@@ -105,7 +107,12 @@ const create = defineCommand({
   options: {
     ...passwordFlags,
     attribute: { type: 'value', placeholder: 'name=value', description: 'set an attribute (repeatable), e.g. name=Ada or custom:team=core', parse: attribute },
-    group: { type: 'value', placeholder: 'group', description: 'add the user to a group (repeatable)', parse: (raw: string, previous: string[] | undefined) => [...(previous ?? []), raw] },
+    group: {
+      type: 'value',
+      placeholder: 'group',
+      description: 'add the user to a group (repeatable)',
+      parse: (raw: string, previous: string[] | undefined) => [...(previous ?? []), raw],
+    },
     ...targetFlags,
   },
   examples: [
@@ -116,7 +123,8 @@ const create = defineCommand({
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options);
     const admin = await userAdmin(ctx, target);
-    const password = options.password !== undefined || options.passwordStdin ? await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target)) : undefined;
+    const password =
+      options.password !== undefined || options.passwordStdin ? await readNewPassword(ctx, options, await passwordPolicyFor(ctx, target)) : undefined;
     const user = await admin.createUser({ email, password, attributes: options.attribute });
     const groups = options.group ?? [];
     for (const group of groups) await admin.addToGroup(email, group);
@@ -133,7 +141,13 @@ const create = defineCommand({
 type ActionField = 'confirmed' | 'disabled' | 'enabled' | 'passwordReset' | 'signedOut';
 
 /** A command that makes one admin call on one user, and says what it did. */
-function userAction(name: string, description: string, act: (admin: UserAdminApi, email: string) => Promise<void>, done: (email: string) => string, field: ActionField) {
+function userAction(
+  name: string,
+  description: string,
+  act: (admin: UserAdminApi, email: string) => Promise<void>,
+  done: (email: string) => string,
+  field: ActionField,
+) {
   return defineCommand({
     name: `users ${name}`,
     description,
@@ -149,9 +163,27 @@ function userAction(name: string, description: string, act: (admin: UserAdminApi
   });
 }
 
-const confirm = userAction('confirm', 'confirm a user\'s sign-up without the emailed code (AdminConfirmSignUp)', (a, e) => a.confirm(e), (e) => `Confirmed ${e}`, 'confirmed');
-const disable = userAction('disable', 'disable a user: they can no longer log in, and their tokens stop refreshing', (a, e) => a.disable(e), (e) => `Disabled ${e}`, 'disabled');
-const enable = userAction('enable', 'enable a disabled user', (a, e) => a.enable(e), (e) => `Enabled ${e}`, 'enabled');
+const confirm = userAction(
+  'confirm',
+  "confirm a user's sign-up without the emailed code (AdminConfirmSignUp)",
+  (a, e) => a.confirm(e),
+  (e) => `Confirmed ${e}`,
+  'confirmed',
+);
+const disable = userAction(
+  'disable',
+  'disable a user: they can no longer log in, and their tokens stop refreshing',
+  (a, e) => a.disable(e),
+  (e) => `Disabled ${e}`,
+  'disabled',
+);
+const enable = userAction(
+  'enable',
+  'enable a disabled user',
+  (a, e) => a.enable(e),
+  (e) => `Enabled ${e}`,
+  'enabled',
+);
 const resetPassword = userAction(
   'reset-password',
   'make a user set a new password: Cognito emails them a code (AdminResetUserPassword)',
@@ -159,7 +191,13 @@ const resetPassword = userAction(
   (e) => `Reset the password of ${e}; they set a new one with the emailed code (authstack password reset ${e})`,
   'passwordReset',
 );
-const signOut = userAction('sign-out', 'sign a user out of every device (AdminUserGlobalSignOut)', (a, e) => a.signOut(e), (e) => `Signed ${e} out of every device`, 'signedOut');
+const signOut = userAction(
+  'sign-out',
+  'sign a user out of every device (AdminUserGlobalSignOut)',
+  (a, e) => a.signOut(e),
+  (e) => `Signed ${e} out of every device`,
+  'signedOut',
+);
 
 const remove = defineCommand({
   name: 'users delete',
@@ -172,10 +210,14 @@ const remove = defineCommand({
     const target = await resolveTarget(ctx, options);
     const admin = await userAdmin(ctx, target);
     if (!options.yes) {
-      const ok = await confirmOrRefuse(ctx, `Delete the user ${email} from ${target.name === 'custom' ? target.userPoolId : target.name}? This cannot be undone.`, {
-        doing: `delete ${email}`,
-        hint: 'Pass --yes',
-      });
+      const ok = await confirmOrRefuse(
+        ctx,
+        `Delete the user ${email} from ${target.name === 'custom' ? target.userPoolId : target.name}? This cannot be undone.`,
+        {
+          doing: `delete ${email}`,
+          hint: 'Pass --yes',
+        },
+      );
       if (!ok) throw new UserError('aborted', 'Nothing was deleted.', { code: 'Aborted' });
     }
     await admin.deleteUser(email);
@@ -210,8 +252,8 @@ const groupsRemove = groupChange('remove');
 
 const groupsList = defineCommand({
   name: 'users groups list',
-  description: 'the pool\'s groups, or a user\'s when an email is given',
-  args: { email: { description: 'list this user\'s groups instead' } },
+  description: "the pool's groups, or a user's when an email is given",
+  args: { email: { description: "list this user's groups instead" } },
   options: { ...targetFlags },
   examples: ['authstack users groups list', 'authstack users groups list ada@example.com --json'],
   async run({ args, options }, ctx) {
@@ -231,18 +273,24 @@ const importUsers = defineCommand({
   async run({ args, options }, ctx) {
     const target = await resolveTarget(ctx, options);
     if (target.kind === 'aws' && !options.yes) {
-      throw new UserError('aborted', `Refused to import into the deployed user pool ${target.userPoolId || target.name} without --yes: it creates real users, and emails invitations to those without a password.`, {
-        code: 'NeedsConfirmation',
-        hint: 'Check the target (authstack status), then pass --yes',
-      });
+      throw new UserError(
+        'aborted',
+        `Refused to import into the deployed user pool ${target.userPoolId || target.name} without --yes: it creates real users, and emails invitations to those without a password.`,
+        {
+          code: 'NeedsConfirmation',
+          hint: 'Check the target (authstack status), then pass --yes',
+        },
+      );
     }
     const [seed, admin] = await Promise.all([import('../client/seed.js'), userAdmin(ctx, target)]);
     const { path, text } = await seed.readSeedText(ctx, args.file);
     const users = await checkedSeed(ctx, () => seed.checkSeedFile(ctx, admin, target, args.file, text));
     const outcome = await seed.importSeedUsers(admin, users, (email, what) => ctx.out.debug(`${what} ${email}`));
     const doc: UsersImportResult = { file: path, target: target.name, ...outcome };
-    ctx.out.result(doc, (c) =>
-      `${c.green('✔')} Imported ${args.file} into ${target.name}: ${outcome.created.length} created, ${outcome.skipped.length} already there (left as they were)`,
+    ctx.out.result(
+      doc,
+      (c) =>
+        `${c.green('✔')} Imported ${args.file} into ${target.name}: ${outcome.created.length} created, ${outcome.skipped.length} already there (left as they were)`,
     );
   },
 });
@@ -259,4 +307,18 @@ export async function checkedSeed<T>(ctx: Context, check: () => Promise<T>): Pro
   }
 }
 
-export const usersCommands: readonly CommandDef[] = [list, show, create, confirm, disable, enable, remove, resetPassword, signOut, groupsAdd, groupsRemove, groupsList, importUsers];
+export const usersCommands: readonly CommandDef[] = [
+  list,
+  show,
+  create,
+  confirm,
+  disable,
+  enable,
+  remove,
+  resetPassword,
+  signOut,
+  groupsAdd,
+  groupsRemove,
+  groupsList,
+  importUsers,
+];

@@ -11,11 +11,15 @@ export default defineCommand({
   name: 'validate',
   description: 'confirm a user with the emailed code (locally, the code comes from the mailbox)',
   args: {
-    email: { description: 'the user\'s email address', required: true },
+    email: { description: "the user's email address", required: true },
     code: { description: 'the confirmation code (optional locally, and asked for on a terminal)' },
   },
   options: { resend: { type: 'switch', description: 'send a new confirmation code instead' }, ...targetFlags },
-  examples: ['authstack validate ada@example.com 123456', 'authstack validate ada@example.com   # local stack: code from the mailbox', 'authstack validate ada@example.com --resend'],
+  examples: [
+    'authstack validate ada@example.com 123456',
+    'authstack validate ada@example.com   # local stack: code from the mailbox',
+    'authstack validate ada@example.com --resend',
+  ],
   async run({ args, options }, ctx) {
     const email = checkEmail(args.email);
     const target = await resolveTarget(ctx, options, { api: true });
@@ -25,9 +29,7 @@ export default defineCommand({
       expectOk(res, 'Resending the code');
       const body = res.json as { codeDeliveryDetails?: CodeDelivery | null };
       const doc: ValidateResult = { username: email, resent: true, codeDeliveryDetails: body.codeDeliveryDetails };
-      ctx.out.result(doc, (c) =>
-        `${c.green('✔')} A new code was sent to ${body.codeDeliveryDetails?.destination ?? email}`,
-      );
+      ctx.out.result(doc, (c) => `${c.green('✔')} A new code was sent to ${body.codeDeliveryDetails?.destination ?? email}`);
       return;
     }
     const mailboxDir = target.kind === 'local' ? target.localDataDir : undefined;
@@ -48,8 +50,6 @@ export default defineCommand({
     }
     expectOk(res, 'Confirmation');
     const doc: ValidateResult = { username: email, status: 'Confirmed', codeSource: source };
-    ctx.out.result(doc, (c) =>
-      `${c.green('✔')} Confirmed ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}`,
-    );
+    ctx.out.result(doc, (c) => `${c.green('✔')} Confirmed ${email}${source === 'mailbox' ? c.dim('  (code from the local mailbox)') : ''}`);
   },
 });

@@ -7,7 +7,7 @@ import type { WhoamiResult } from './results.js';
 
 export default defineCommand({
   name: 'whoami',
-  description: 'the signed-in user of the target, and when the session\'s token expires (no network)',
+  description: "the signed-in user of the target, and when the session's token expires (no network)",
   options: { ...targetFlags },
   examples: ['authstack whoami', 'authstack whoami --json'],
   async run({ options }, ctx) {

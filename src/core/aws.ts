@@ -11,7 +11,6 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 
-
 export interface AwsSettings {
   /** `--region`; otherwise the SDK's chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's region). */
   region?: string;
@@ -74,4 +73,3 @@ export interface AwsFactory {
   /** The same settings in another region (a stack that lives elsewhere than the profile's default). */
   withRegion(region: string): AwsFactory;
 }
-

@@ -107,7 +107,10 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
  * test "a lock left by a process that died is taken over" leaves such a file.)
  */
 async function takeOverLegacyLock(lock: string, staleMs: number): Promise<boolean> {
-  const age = await stat(lock).then((s) => (s.isFile() ? Date.now() - s.mtimeMs : -1), () => -1);
+  const age = await stat(lock).then(
+    (s) => (s.isFile() ? Date.now() - s.mtimeMs : -1),
+    () => -1,
+  );
   if (age <= staleMs) return false;
   await rm(lock, { force: true });
   return true;

@@ -110,7 +110,10 @@ export function corsOrigin(raw: string): string {
 
 /** Cognito group names, comma-separated (`admin,editor`): at most 5, as the template's UserGroups parameter holds. */
 export function groupList(raw: string): string[] {
-  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length > 5) throw usageError(`--groups takes at most 5 groups, got ${names.length}.`);
   for (const name of names) {
     if (!/^[\w+=.@-]{1,128}$/.test(name)) throw usageError(`"${name}" is not a valid group name (letters, digits and + = . @ - _, at most 128).`);

@@ -38,8 +38,10 @@ export function brokenPasswordRules(password: string, policy: PasswordPolicy | u
   const min = rules.MinimumLength ?? 8;
   const broken: BrokenPasswordRule[] = [];
   if (password.length < min) broken.push({ rule: 'length', needs: `at least ${min} characters`, cognito: 'Password not long enough' });
-  if (rules.RequireLowercase && !/[a-z]/.test(password)) broken.push({ rule: 'lowercase', needs: 'a lower-case letter', cognito: 'Password must have lowercase characters' });
-  if (rules.RequireUppercase && !/[A-Z]/.test(password)) broken.push({ rule: 'uppercase', needs: 'an upper-case letter', cognito: 'Password must have uppercase characters' });
+  if (rules.RequireLowercase && !/[a-z]/.test(password))
+    broken.push({ rule: 'lowercase', needs: 'a lower-case letter', cognito: 'Password must have lowercase characters' });
+  if (rules.RequireUppercase && !/[A-Z]/.test(password))
+    broken.push({ rule: 'uppercase', needs: 'an upper-case letter', cognito: 'Password must have uppercase characters' });
   if (rules.RequireNumbers && !/[0-9]/.test(password)) broken.push({ rule: 'numbers', needs: 'a digit', cognito: 'Password must have numeric characters' });
   if (rules.RequireSymbols && !hasSymbol(password)) broken.push({ rule: 'symbols', needs: 'a symbol', cognito: 'Password must have symbol characters' });
   return broken;

@@ -99,7 +99,8 @@ const redirectUrl: Check = (value, key, problems) => {
     return void problems.push(`"${key}" must be an absolute URL such as https://app.example.com/callback, got "${value}"`);
   }
   if (value.includes('#') || value.includes(',')) return void problems.push(`"${key}" must have no fragment and no comma, got "${value}"`);
-  if (url.protocol === 'http:' && url.hostname !== 'localhost') return void problems.push(`"${key}" must use https (plain http only for localhost, as Cognito requires), got "${value}"`);
+  if (url.protocol === 'http:' && url.hostname !== 'localhost')
+    return void problems.push(`"${key}" must use https (plain http only for localhost, as Cognito requires), got "${value}"`);
   return value;
 };
 
@@ -146,7 +147,11 @@ const SHAPE: Record<keyof ProjectConfig | '$schema', Check> = {
     typeof value === 'boolean'
       ? value
       : isRecord(value)
-        ? object({ corsOrigins: list(string({ test: (v) => CORS_ORIGIN.test(v), says: '* or an origin such as https://app.example.com' }, (v) => v.trim().replace(/\/+$/, ''))) })(value, key, problems)
+        ? object({
+            corsOrigins: list(
+              string({ test: (v) => CORS_ORIGIN.test(v), says: '* or an origin such as https://app.example.com' }, (v) => v.trim().replace(/\/+$/, '')),
+            ),
+          })(value, key, problems)
         : void problems.push(`"${key}" must be true, false or an object such as { "corsOrigins": ["https://app.example.com"] }`),
   triggers: checkTriggers,
 };
@@ -200,7 +205,10 @@ function triggerIdClashes(config: ProjectConfig): string[] {
   const ids = new Set(triggerModels(config.triggers).map((t) => t.functionId));
   return Object.entries(config.routes ?? {})
     .filter(([, route]) => ids.has(handlerFunctionId(route.handler)))
-    .map(([key, route]) => `"routes.${key}.handler": "${route.handler}" would be the same function as a trigger's (${handlerFunctionId(route.handler)}); rename the file`);
+    .map(
+      ([key, route]) =>
+        `"routes.${key}.handler": "${route.handler}" would be the same function as a trigger's (${handlerFunctionId(route.handler)}); rename the file`,
+    );
 }
 
 function invalid(file: string, lead: string, what: string, hint: string): UserError {
@@ -212,4 +220,3 @@ function invalid(file: string, lead: string, what: string, hint: string): UserEr
 export function stackSettingsFromGlobal(global: { stack: string; stackExplicit?: boolean; region?: string }): StackSettings {
   return global.stackExplicit ? { stackName: global.stack } : {};
 }
-

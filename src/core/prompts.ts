@@ -66,7 +66,11 @@ export function inquirerPrompter(signal?: AbortSignal, streams?: PromptStreams):
       }
       return verdict;
     };
-    return ask((context) => prompt(validate, context), () => failure, controller);
+    return ask(
+      (context) => prompt(validate, context),
+      () => failure,
+      controller,
+    );
   };
   return {
     input: (q) => checked(q, async (validate, context) => (await load()).input({ message: q.message, default: q.default, validate }, context)),
@@ -94,35 +98,36 @@ let hidden: Promise<HiddenPrompt> | undefined;
  * rejected password is cleared, and the next try starts empty (the reason stays shown until a key is typed).
  */
 function hiddenPrompt(): Promise<HiddenPrompt> {
-  hidden ??= import('@inquirer/core').then(({ createPrompt, useState, useKeypress, usePrefix, isEnterKey, makeTheme }) =>
-    createPrompt<string, { message: string; validate: (v: string) => true | string }>((config, done) => {
-      const theme = makeTheme();
-      const [status, setStatus] = useState<'idle' | 'done'>('idle');
-      const [value, setValue] = useState('');
-      const [error, setError] = useState<string | undefined>(undefined);
-      const prefix = usePrefix({ status, theme });
-      useKeypress((key, rl) => {
-        if (status !== 'idle') return;
-        if (isEnterKey(key)) {
-          const verdict = config.validate(value);
-          if (verdict === true) {
-            setStatus('done');
-            done(value);
-          } else {
-            // readline has already emptied its line on Enter: nothing of the rejected answer is left to append to.
-            rl.clearLine(0);
-            setValue('');
-            setError(verdict);
+  hidden ??= import('@inquirer/core').then(
+    ({ createPrompt, useState, useKeypress, usePrefix, isEnterKey, makeTheme }) =>
+      createPrompt<string, { message: string; validate: (v: string) => true | string }>((config, done) => {
+        const theme = makeTheme();
+        const [status, setStatus] = useState<'idle' | 'done'>('idle');
+        const [value, setValue] = useState('');
+        const [error, setError] = useState<string | undefined>(undefined);
+        const prefix = usePrefix({ status, theme });
+        useKeypress((key, rl) => {
+          if (status !== 'idle') return;
+          if (isEnterKey(key)) {
+            const verdict = config.validate(value);
+            if (verdict === true) {
+              setStatus('done');
+              done(value);
+            } else {
+              // readline has already emptied its line on Enter: nothing of the rejected answer is left to append to.
+              rl.clearLine(0);
+              setValue('');
+              setError(verdict);
+            }
+            return;
           }
-          return;
-        }
-        setValue(rl.line);
-        setError(undefined);
-      });
-      const masked = '*'.repeat(value.length);
-      const line = [prefix, theme.style.message(config.message, status), status === 'done' ? theme.style.answer(masked) : masked].join(' ');
-      return [line, error ? theme.style.error(error) : ''];
-    }) as HiddenPrompt,
+          setValue(rl.line);
+          setError(undefined);
+        });
+        const masked = '*'.repeat(value.length);
+        const line = [prefix, theme.style.message(config.message, status), status === 'done' ? theme.style.answer(masked) : masked].join(' ');
+        return [line, error ? theme.style.error(error) : ''];
+      }) as HiddenPrompt,
   );
   return hidden;
 }

@@ -24,7 +24,10 @@ export async function checkRouteHandlers(projectDir: string, routes: Readonly<Re
       problems.push(`${at(uses[0]!.key)}: ${file} is outside the project`);
       continue;
     }
-    const found = await stat(path).then((s) => s.isFile(), () => false);
+    const found = await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!found) {
       problems.push(`${at(uses[0]!.key)}: there is no file ${file} in ${projectDir}`);
       continue;

@@ -127,7 +127,8 @@ function checkAccess(value: unknown, key: string, problems: string[]): RouteAcce
 
 /** The configuration's `resourceServers`, checked as Cognito's CreateResourceServer does. */
 export function checkResourceServers(value: unknown, key: string, problems: string[]): Record<string, ResourceServerSettings> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`"${key}" must be an object of identifier → {"scopes": {...}}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return void problems.push(`"${key}" must be an object of identifier → {"scopes": {...}}`);
   const out: Record<string, ResourceServerSettings> = {};
   const before = problems.length;
   for (const [id, server] of Object.entries(value)) {
@@ -139,7 +140,8 @@ export function checkResourceServers(value: unknown, key: string, problems: stri
     }
     const { name, scopes, ...rest } = server;
     for (const k of Object.keys(rest)) problems.push(`"${at}.${k}" is not a setting authstack knows (known: name, scopes)`);
-    if (name !== undefined && (typeof name !== 'string' || !/^[\w\s+=,.@-]{1,256}$/.test(name))) problems.push(`"${at}.name" must be 1 to 256 letters, digits, spaces or + = , . @ -`);
+    if (name !== undefined && (typeof name !== 'string' || !/^[\w\s+=,.@-]{1,256}$/.test(name)))
+      problems.push(`"${at}.name" must be 1 to 256 letters, digits, spaces or + = , . @ -`);
     if (typeof scopes !== 'object' || scopes === null || Array.isArray(scopes) || Object.keys(scopes).length === 0) {
       problems.push(`"${at}.scopes" must be an object of scope name → description, with at least one scope`);
       continue;
@@ -147,7 +149,8 @@ export function checkResourceServers(value: unknown, key: string, problems: stri
     if (Object.keys(scopes).length > 100) problems.push(`"${at}.scopes" holds at most 100 scopes (Cognito's limit)`);
     for (const [scope, description] of Object.entries(scopes)) {
       if (!SCOPE_NAME.test(scope)) problems.push(`"${at}.scopes.${scope}": a scope name is 1 to 256 printable characters without " / or \\`);
-      if (typeof description !== 'string' || description.length < 1 || description.length > 256) problems.push(`"${at}.scopes.${scope}" must be a description of 1 to 256 characters`);
+      if (typeof description !== 'string' || description.length < 1 || description.length > 256)
+        problems.push(`"${at}.scopes.${scope}" must be a description of 1 to 256 characters`);
     }
     out[id] = { ...(typeof name === 'string' ? { name } : {}), scopes: scopes as Record<string, string> };
   }
@@ -156,7 +159,8 @@ export function checkResourceServers(value: unknown, key: string, problems: stri
 
 /** The configuration's `routes`, each checked on its own (what needs the other settings is `crossCheckRoutes`). */
 export function checkRoutes(value: unknown, key: string, problems: string[]): Record<string, RouteSettings> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`"${key}" must be an object of "<METHOD> <path>" → {"handler", "access"}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return void problems.push(`"${key}" must be an object of "<METHOD> <path>" → {"handler", "access"}`);
   const out: Record<string, RouteSettings> = {};
   const before = problems.length;
   const seen = new Map<string, string>();
@@ -199,12 +203,19 @@ export function checkRoutes(value: unknown, key: string, problems: string[]): Re
  * whose function ids coincide.
  */
 export function crossCheckRoutes(
-  settings: { routes?: Readonly<Record<string, RouteSettings>>; resourceServers?: Readonly<Record<string, ResourceServerSettings>>; groups?: readonly string[] },
+  settings: {
+    routes?: Readonly<Record<string, RouteSettings>>;
+    resourceServers?: Readonly<Record<string, ResourceServerSettings>>;
+    groups?: readonly string[];
+  },
   scopesAlwaysKnown: readonly string[],
 ): string[] {
   const problems: string[] = [];
   const routes = Object.entries(settings.routes ?? {});
-  const known = new Set([...scopesAlwaysKnown, ...Object.entries(settings.resourceServers ?? {}).flatMap(([id, s]) => Object.keys(s.scopes).map((n) => `${id}/${n}`))]);
+  const known = new Set([
+    ...scopesAlwaysKnown,
+    ...Object.entries(settings.resourceServers ?? {}).flatMap(([id, s]) => Object.keys(s.scopes).map((n) => `${id}/${n}`)),
+  ]);
   // API Gateway allows one variable segment per level: `{id}` beside `{noteId}` under one parent is refused.
   const variableAt = new Map<string, { segment: string; route: string }>();
   const ids = new Map<string, string>();
@@ -214,14 +225,16 @@ export function crossCheckRoutes(
     const segments = path.split('/').filter(Boolean);
     const builtIn = BUILT_IN_ROUTES.find((b) => b.path.split('/')[1] === segments[0]);
     if (path === '/') problems.push(`"${at}" collides with the built-in route ANY / (the API's own root)`);
-    else if (builtIn) problems.push(`"${at}" collides with the built-in route ${builtIn.method} ${builtIn.path} (the paths under /${segments[0]} are the built-in API's)`);
+    else if (builtIn)
+      problems.push(`"${at}" collides with the built-in route ${builtIn.method} ${builtIn.path} (the paths under /${segments[0]} are the built-in API's)`);
     else if (segments[0]?.startsWith('{')) problems.push(`"${at}" collides with the built-in route ANY /{proxy+}: a path may not start with a parameter`);
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]!;
       if (!segment.startsWith('{')) continue;
       const parent = `/${segments.slice(0, i).join('/')}`;
       const other = variableAt.get(parent);
-      if (other && other.segment !== segment) problems.push(`"${at}": API Gateway allows one parameter per level, and "routes.${other.route}" has ${other.segment} where this has ${segment}`);
+      if (other && other.segment !== segment)
+        problems.push(`"${at}": API Gateway allows one parameter per level, and "routes.${other.route}" has ${other.segment} where this has ${segment}`);
       else if (!other) variableAt.set(parent, { segment, route: routeKey });
     }
     const access = route.access;
@@ -232,12 +245,14 @@ export function crossCheckRoutes(
     }
     if (typeof access === 'object' && 'groups' in access) {
       access.groups.forEach((group, i) => {
-        if (!(settings.groups ?? []).includes(group)) problems.push(`"${at}.access.groups[${i}]": "${group}" is not one of the pool's "groups" (${(settings.groups ?? []).join(', ') || 'none declared'})`);
+        if (!(settings.groups ?? []).includes(group))
+          problems.push(`"${at}.access.groups[${i}]": "${group}" is not one of the pool's "groups" (${(settings.groups ?? []).join(', ') || 'none declared'})`);
       });
     }
     const id = handlerFunctionId(route.handler);
     const same = ids.get(id);
-    if (same !== undefined && same !== route.handler) problems.push(`"${at}.handler": "${route.handler}" and "${same}" would be the same function (${id}); rename one`);
+    if (same !== undefined && same !== route.handler)
+      problems.push(`"${at}.handler": "${route.handler}" and "${same}" would be the same function (${id}); rename one`);
     ids.set(id, route.handler);
   }
   return problems;

@@ -53,7 +53,8 @@ export function parseSeedFile(text: string, file: string, pool: SeedPoolFacts = 
     const { line, message } = jsonSyntaxError(text);
     throw seedError(file, [{ line, message: `not valid JSON: ${message}` }]);
   }
-  if (!Array.isArray(data)) throw seedError(file, [{ line: 1, message: 'must be a JSON array of users, e.g. [{"email": "ada@example.com", "password": "…"}]' }]);
+  if (!Array.isArray(data))
+    throw seedError(file, [{ line: 1, message: 'must be a JSON array of users, e.g. [{"email": "ada@example.com", "password": "…"}]' }]);
   if (data.length > MAX_SEED_USERS) throw seedError(file, [{ message: `has ${data.length} users; at most ${MAX_SEED_USERS} are imported at once` }]);
   const lines = entryLines(text);
   const problems: SeedProblem[] = [];
@@ -84,7 +85,8 @@ export function parseSeedFile(text: string, file: string, pool: SeedPoolFacts = 
     if (entry.confirmed === true && entry.password === undefined) problem('"confirmed": true needs a "password" (without one Cognito sends an invitation)');
     const attributes: Record<string, string> = {};
     if (entry.attributes !== undefined) {
-      if (typeof entry.attributes !== 'object' || entry.attributes === null || Array.isArray(entry.attributes)) problem('"attributes" must be an object of names to strings');
+      if (typeof entry.attributes !== 'object' || entry.attributes === null || Array.isArray(entry.attributes))
+        problem('"attributes" must be an object of names to strings');
       else {
         for (const [name, value] of Object.entries(entry.attributes)) {
           if (RESERVED_ATTRIBUTES.has(name)) problem(`attribute "${name}" is set by Cognito or from "email"`);

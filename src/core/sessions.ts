@@ -55,17 +55,27 @@ export class SessionStore {
   }
 
   async set(key: string, session: Session): Promise<void> {
-    await updateJsonFile(this.path, this.file, (file) => {
-      file.sessions[key] = session;
-    }, SessionStore.modes);
+    await updateJsonFile(
+      this.path,
+      this.file,
+      (file) => {
+        file.sessions[key] = session;
+      },
+      SessionStore.modes,
+    );
   }
 
   /** Forgets a session; true when there was one. */
   async delete(key: string): Promise<boolean> {
-    return updateJsonFile(this.path, this.file, (file) => {
-      if (!(key in file.sessions)) return false;
-      delete file.sessions[key];
-      return true;
-    }, SessionStore.modes);
+    return updateJsonFile(
+      this.path,
+      this.file,
+      (file) => {
+        if (!(key in file.sessions)) return false;
+        delete file.sessions[key];
+        return true;
+      },
+      SessionStore.modes,
+    );
   }
 }

@@ -175,10 +175,7 @@ export function verifyPasswordClaim(opts: {
   const u = scramble(A, B);
   if (u === 0n) return false;
   const S = modPow(mod(A * modPow(opts.verifier, u, SRP_N), SRP_N), hexToBigInt(opts.session.b), SRP_N);
-  const expected = Buffer.from(
-    claimSignature(sessionKey(S, u), srpPoolName(opts.userPoolId), opts.userIdForSrp, opts.secretBlock, opts.timestamp),
-    'base64',
-  );
+  const expected = Buffer.from(claimSignature(sessionKey(S, u), srpPoolName(opts.userPoolId), opts.userIdForSrp, opts.secretBlock, opts.timestamp), 'base64');
   const given = Buffer.from(opts.signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

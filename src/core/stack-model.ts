@@ -348,11 +348,7 @@ export function buildStackModel(...layers: readonly StackSettings[]): StackModel
       ...triggers.map((t) => triggerFunction(t, s.memorySize ?? DEFAULTS.api.memorySize)),
     ],
     // The built-in API is one proxy: its handler routes its paths itself. The project's routes follow.
-    routes: [
-      { method: 'ANY', path: '/', functionId: API_FUNCTION_ID },
-      { method: 'ANY', path: '/{proxy+}', functionId: API_FUNCTION_ID },
-      ...user.routes,
-    ],
+    routes: [{ method: 'ANY', path: '/', functionId: API_FUNCTION_ID }, { method: 'ANY', path: '/{proxy+}', functionId: API_FUNCTION_ID }, ...user.routes],
     resourceServers,
     authorizer: { resultTtlInSeconds: s.authorizerCacheSeconds ?? AUTHORIZER_TTL.default },
     triggers,
@@ -378,7 +374,10 @@ function accessOf(setting: RouteAccessSetting): RouteAccess {
 }
 
 /** The project's routes and the functions they imply: one per handler export, in the order first named. */
-function userRoutes(routes: Readonly<Record<string, RouteSettings>>, limits: { memorySize: number; timeout: number }): { functions: FunctionModel[]; routes: RouteModel[] } {
+function userRoutes(
+  routes: Readonly<Record<string, RouteSettings>>,
+  limits: { memorySize: number; timeout: number },
+): { functions: FunctionModel[]; routes: RouteModel[] } {
   const functions = new Map<string, { file: string; export: string; groups: Record<string, readonly string[]> }>();
   const out: RouteModel[] = [];
   for (const [key, route] of Object.entries(routes)) {
@@ -392,22 +391,32 @@ function userRoutes(routes: Readonly<Record<string, RouteSettings>>, limits: { m
     functions.set(id, fn);
     out.push({ method: parsed.method, path: parsed.path, functionId: id, access, handler: route.handler });
   }
-  const fns = [...functions].map(([id, source]): FunctionModel => ({
-    id,
-    entry: source.file,
-    handler: `index.${source.export}`,
-    environment: {},
-    memorySize: limits.memorySize,
-    timeout: limits.timeout,
-    source,
-  }));
+  const fns = [...functions].map(
+    ([id, source]): FunctionModel => ({
+      id,
+      entry: source.file,
+      handler: `index.${source.export}`,
+      environment: {},
+      memorySize: limits.memorySize,
+      timeout: limits.timeout,
+      source,
+    }),
+  );
   return { functions: fns, routes: out };
 }
 
 /** A trigger's function: the handler file bundled as it is, with Cognito's time limit as its timeout. */
 function triggerFunction(trigger: TriggerModel, memorySize: number): FunctionModel {
   const source = parseHandler(trigger.handler)!;
-  return { id: trigger.functionId, entry: source.file, handler: `index.${source.export}`, environment: {}, memorySize, timeout: TRIGGER_TIMEOUT_SECONDS, trigger: trigger.name };
+  return {
+    id: trigger.functionId,
+    entry: source.file,
+    handler: `index.${source.export}`,
+    environment: {},
+    memorySize,
+    timeout: TRIGGER_TIMEOUT_SECONDS,
+    trigger: trigger.name,
+  };
 }
 
 /** The entries whose value is set: an absent setting and one set to undefined both keep the layer below. */

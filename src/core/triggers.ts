@@ -68,7 +68,9 @@ export function checkTriggers(value: unknown, key: string, problems: string[]): 
       continue;
     }
     if (typeof handler !== 'string' || !parseHandler(handler)) {
-      problems.push(`"${at}" must name a file in the project and its export, such as "auth/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts#handler", got ${JSON.stringify(handler)}`);
+      problems.push(
+        `"${at}" must name a file in the project and its export, such as "auth/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts#handler", got ${JSON.stringify(handler)}`,
+      );
       continue;
     }
     out[name] = handler;
@@ -78,7 +80,11 @@ export function checkTriggers(value: unknown, key: string, problems: string[]): 
 
 /** The declared triggers, in the order of `TRIGGERS`. */
 export function triggerModels(settings: TriggerSettings = {}): TriggerModel[] {
-  return TRIGGER_NAMES.filter((name) => settings[name] !== undefined && parseHandler(settings[name]) !== undefined).map((name) => ({ name, functionId: triggerFunctionId(name), handler: settings[name]! }));
+  return TRIGGER_NAMES.filter((name) => settings[name] !== undefined && parseHandler(settings[name]) !== undefined).map((name) => ({
+    name,
+    functionId: triggerFunctionId(name),
+    handler: settings[name]!,
+  }));
 }
 
 /**
@@ -86,7 +92,11 @@ export function triggerModels(settings: TriggerSettings = {}): TriggerModel[] {
  * the project, compiles and exports the name, as the routes' handlers are checked.
  */
 export async function checkTriggerHandlers(projectDir: string, triggers: TriggerSettings): Promise<string[]> {
-  const [{ stat }, { relative, resolve }, { moduleExports }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('./route-handlers.js')]);
+  const [{ stat }, { relative, resolve }, { moduleExports }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('./route-handlers.js'),
+  ]);
   const problems: string[] = [];
   for (const { name, handler } of triggerModels(triggers)) {
     const at = `"triggers.${name}"`;
@@ -97,7 +107,12 @@ export async function checkTriggerHandlers(projectDir: string, triggers: Trigger
       problems.push(`${at}: ${parsed.file} is outside the project`);
       continue;
     }
-    if (!(await stat(path).then((s) => s.isFile(), () => false))) {
+    if (
+      !(await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       problems.push(`${at}: there is no file ${parsed.file} in ${projectDir}`);
       continue;
     }

@@ -145,7 +145,9 @@ export async function bundleHandlerFile(input: HandlerFileBuild): Promise<Uint8A
   }
   const files = outputFiles.map((f) => {
     const name = path.basename(f.path);
-    const contents = name.endsWith('.map') ? Buffer.from(portableSourceMap(Buffer.from(f.contents).toString('utf8'), input.projectDir)) : Buffer.from(f.contents);
+    const contents = name.endsWith('.map')
+      ? Buffer.from(portableSourceMap(Buffer.from(f.contents).toString('utf8'), input.projectDir))
+      : Buffer.from(f.contents);
     return { path: name, contents };
   });
   return zipBundle(files);

@@ -63,8 +63,7 @@ const CHUNK_DIR = 'chunks';
  * ESM output has no `require`; bundled CommonJS code (parts of the SDK) still calls it. The alias avoids clashing
  * with a bundled module's own `createRequire` import.
  */
-export const REQUIRE_BANNER =
-  "import { createRequire as __authstackCreateRequire } from 'module'; const require = __authstackCreateRequire(import.meta.url);";
+export const REQUIRE_BANNER = "import { createRequire as __authstackCreateRequire } from 'module'; const require = __authstackCreateRequire(import.meta.url);";
 
 /** Zip entries carry this timestamp, so the bytes depend on the content only (DOS time starts at 1980). */
 const ZIP_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));

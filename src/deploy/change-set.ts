@@ -9,7 +9,8 @@ import { LOGICAL_IDS, USER_POOL_LOGICAL_IDS } from './template.js';
  */
 export function dangerousChanges(changes: readonly ResourceChange[], protectedIds: readonly string[] = USER_POOL_LOGICAL_IDS): ResourceChange[] {
   return changes.filter(
-    (c) => protectedIds.includes(c.logicalId) && (c.action === 'Remove' || (c.action === 'Modify' && (c.replacement === 'True' || c.replacement === 'Conditional'))),
+    (c) =>
+      protectedIds.includes(c.logicalId) && (c.action === 'Remove' || (c.action === 'Modify' && (c.replacement === 'True' || c.replacement === 'Conditional'))),
   );
 }
 
@@ -18,7 +19,7 @@ export function replacementRefused(stackName: string, risky: readonly ResourceCh
   // Users live in the pool; the client holds only the id every caller uses.
   const lost = [
     ...(risky.some((c) => c.logicalId === LOGICAL_IDS.userPool) ? ['the users in it'] : []),
-    ...(risky.some((c) => c.logicalId === LOGICAL_IDS.userPoolClient) ? ["the client id every caller uses"] : []),
+    ...(risky.some((c) => c.logicalId === LOGICAL_IDS.userPoolClient) ? ['the client id every caller uses'] : []),
   ];
   return new UserError('refused', `Refused: this deploy would lose ${what} of stack ${stackName}${lost.length ? `, and ${lost.join(' and ')} with it` : ''}.`, {
     code: 'UserPoolReplacement',

@@ -6,7 +6,15 @@
  * through `deps.emit` (see `printer.ts`).
  */
 import { createHash } from 'node:crypto';
-import { WaitAborted, type ChangeSetDescription, type CloudFormationApi, type ParameterValue, type ResourceChange, type StackEvent, type StackSummary } from '../aws/cloudformation.js';
+import {
+  WaitAborted,
+  type ChangeSetDescription,
+  type CloudFormationApi,
+  type ParameterValue,
+  type ResourceChange,
+  type StackEvent,
+  type StackSummary,
+} from '../aws/cloudformation.js';
 import type { S3Api } from '../aws/s3.js';
 import type { AcmApi, CertificateState } from '../aws/acm.js';
 import { normaliseHost, type Route53Api } from '../aws/route53.js';
@@ -144,7 +152,11 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
     desired[PARAMETERS.hostedZoneId] = await hostedZoneFor(domain, stack, deps, deps.emit);
   }
   const parameters = parameterValues(options.templateParameters, desired, stack);
-  const finish = (outcome: DeployOutcome, rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters' | 'stackParameters' | 'codeSha256'>, live = stack): DeployStackResult => ({
+  const finish = (
+    outcome: DeployOutcome,
+    rest: Omit<DeployStackResult, 'outcome' | 'stackName' | 'templateSha256' | 'parameters' | 'stackParameters' | 'codeSha256'>,
+    live = stack,
+  ): DeployStackResult => ({
     outcome,
     stackName,
     templateSha256,
@@ -158,7 +170,8 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
   // named by its hash), so this works from any machine without local state. It is read for the comparison, and
   // when this template sets MFA (a change to it may be refused).
   let facts: DeployFacts = { stack, desired, templateSha256 };
-  const deployedBody = stack && (mayCompareTemplate(facts) || (templateMfa(templateBody) ?? 'OFF') !== 'OFF') ? await deps.cfn.getTemplate(stackName) : undefined;
+  const deployedBody =
+    stack && (mayCompareTemplate(facts) || (templateMfa(templateBody) ?? 'OFF') !== 'OFF') ? await deps.cfn.getTemplate(stackName) : undefined;
   if (stack && deployedBody !== undefined && mayCompareTemplate(facts)) {
     facts = { ...facts, deployedTemplateSha256: sha256Hex(deployedBody) };
     if (facts.deployedTemplateSha256 !== templateSha256) facts = { ...facts, codeOnly: codeOnlyFunctions(deployedBody, templateBody) };
@@ -171,7 +184,10 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
     return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], codeUploaded: false, reason: plan.reason });
   }
   if (plan.reason === 'code changed') {
-    deps.emit({ type: 'info', message: `Only the code of ${plan.functions!.join(', ')} changed: the change set updates ${plan.functions!.length === 1 ? 'that function' : 'those functions'} alone.` });
+    deps.emit({
+      type: 'info',
+      message: `Only the code of ${plan.functions!.join(', ')} changed: the change set updates ${plan.functions!.length === 1 ? 'that function' : 'those functions'} alone.`,
+    });
   }
 
   // The code first: the change set names the objects, and CloudFormation reads them when it creates or updates
@@ -187,7 +203,14 @@ export async function deployStack(options: DeployStackOptions, deps: DeployStack
       deps.emit({ type: 'info', message: `No changes: CloudFormation found nothing to change in ${stackName}.` });
       return finish('no-changes', { stackId: stack!.stackId, outputs: stack!.outputs, changes: [], ...code, reason: 'change set empty' });
     case 'not-executed':
-      return finish('change-set-only', { stackId: applied.stackId, outputs: stack?.outputs ?? {}, changes: applied.changes, changeSetId: applied.changeSetId, ...code, reason: 'not executed' });
+      return finish('change-set-only', {
+        stackId: applied.stackId,
+        outputs: stack?.outputs ?? {},
+        changes: applied.changes,
+        changeSetId: applied.changeSetId,
+        ...code,
+        reason: 'not executed',
+      });
     case 'executed':
       return finish(
         plan.type === 'CREATE' ? 'created' : plan.reason === 'code changed' ? 'code-only' : 'updated',
@@ -251,7 +274,10 @@ async function applyChangeSet(
       await discard(created.id, type, options, deps);
       throw replacementRefused(stackName, risky);
     }
-    emit({ type: 'warn', message: `--allow-user-pool-replacement: ${risky.map((c) => c.logicalId).join(', ')} will be replaced or removed; their users and client ids are lost to this stack.` });
+    emit({
+      type: 'warn',
+      message: `--allow-user-pool-replacement: ${risky.map((c) => c.logicalId).join(', ')} will be replaced or removed; their users and client ids are lost to this stack.`,
+    });
   }
 
   if (options.execute === false) {
@@ -265,7 +291,10 @@ async function applyChangeSet(
   if (!options.yes) {
     let ok: boolean;
     try {
-      ok = await deps.confirm(`${type === 'CREATE' ? 'Create' : 'Update'} stack ${stackName} in ${region} with these ${changes.length} change${changes.length === 1 ? '' : 's'}?`, { changeSetShown: true });
+      ok = await deps.confirm(
+        `${type === 'CREATE' ? 'Create' : 'Update'} stack ${stackName} in ${region} with these ${changes.length} change${changes.length === 1 ? '' : 's'}?`,
+        { changeSetShown: true },
+      );
     } catch (err) {
       await discard(created.id, type, options, deps);
       throw err;
@@ -330,10 +359,14 @@ async function settleStack(stack: StackSummary | undefined, options: DeployStack
 
   if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
     if (!options.continueRollback) {
-      throw new UserError('deployment', `Stack ${stackName} is UPDATE_ROLLBACK_FAILED: an update failed and CloudFormation could not roll some resource back${stack.statusReason ? ` (${stack.statusReason})` : ''}.`, {
-        code: 'UpdateRollbackFailed',
-        hint: `Fix what the reason names (often a resource changed by hand), then run authstack deploy --continue-rollback`,
-      });
+      throw new UserError(
+        'deployment',
+        `Stack ${stackName} is UPDATE_ROLLBACK_FAILED: an update failed and CloudFormation could not roll some resource back${stack.statusReason ? ` (${stack.statusReason})` : ''}.`,
+        {
+          code: 'UpdateRollbackFailed',
+          hint: `Fix what the reason names (often a resource changed by hand), then run authstack deploy --continue-rollback`,
+        },
+      );
     }
     deps.emit({ type: 'info', message: `Continuing the rollback of ${stackName}…` });
     const mark = await eventMark(deps.cfn, stack.stackId);
@@ -342,10 +375,14 @@ async function settleStack(stack: StackSummary | undefined, options: DeployStack
     const result = await watch(stack.stackId, mark, 'rollback', options, deps);
     if (result.status !== 'UPDATE_ROLLBACK_COMPLETE') {
       const failure = firstFailure(result.events);
-      throw new UserError('deployment', `The rollback of ${stackName} failed again (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`, {
-        code: 'UpdateRollbackFailed',
-        hint: 'Fix the resource by hand, or skip it: aws cloudformation continue-update-rollback --resources-to-skip <logical id>',
-      });
+      throw new UserError(
+        'deployment',
+        `The rollback of ${stackName} failed again (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`,
+        {
+          code: 'UpdateRollbackFailed',
+          hint: 'Fix the resource by hand, or skip it: aws cloudformation continue-update-rollback --resources-to-skip <logical id>',
+        },
+      );
     }
     return deps.cfn.describeStack(stack.stackId);
   }
@@ -370,13 +407,22 @@ async function removeStack(stack: StackSummary, options: DeployStackOptions, dep
   const result = await watch(stack.stackId, mark, 'delete', options, deps);
   if (result.status !== 'DELETE_COMPLETE') {
     const failure = firstFailure(result.events);
-    throw new UserError('deployment', `Could not delete stack ${options.stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? ''}` : ''}.`, {
-      code: 'DeleteFailed',
-    });
+    throw new UserError(
+      'deployment',
+      `Could not delete stack ${options.stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? ''}` : ''}.`,
+      {
+        code: 'DeleteFailed',
+      },
+    );
   }
 }
 
-async function hostedZoneFor(domain: NonNullable<DeployStackOptions['domain']>, stack: StackSummary | undefined, deps: DeployStackDeps, emit: DeploySink): Promise<string> {
+async function hostedZoneFor(
+  domain: NonNullable<DeployStackOptions['domain']>,
+  stack: StackSummary | undefined,
+  deps: DeployStackDeps,
+  emit: DeploySink,
+): Promise<string> {
   const name = domain.name;
   const deployedZone = stack?.parameters[PARAMETERS.hostedZoneId];
   // Already deployed with this domain: the zone was found and checked then; a no-op deploy stays a few calls.
@@ -392,7 +438,10 @@ async function hostedZoneFor(domain: NonNullable<DeployStackOptions['domain']>, 
   const check = await checkDelegation(zone, deps.resolveNs);
   if (check.ok === false) throw delegationError(zone, check);
   if (check.ok === 'unknown') {
-    emit({ type: 'warn', message: `Could not look up the public name servers of ${zone.name} (${check.error}); if the certificate stays pending, check the delegation.` });
+    emit({
+      type: 'warn',
+      message: `Could not look up the public name servers of ${zone.name} (${check.error}); if the certificate stays pending, check the delegation.`,
+    });
   }
   return zone.id;
 }
@@ -405,7 +454,10 @@ function parameterValues(names: readonly string[], desired: Record<string, strin
   }
   const unknown = Object.keys(desired).filter((k) => !names.includes(k));
   if (unknown.length) {
-    throw new UserError('usage', `The template has no parameter ${unknown.join(', ')}.`, { code: 'UnknownParameter', hint: `Known parameters: ${names.join(', ')}` });
+    throw new UserError('usage', `The template has no parameter ${unknown.join(', ')}.`, {
+      code: 'UnknownParameter',
+      hint: `Known parameters: ${names.join(', ')}`,
+    });
   }
   return values;
 }
@@ -413,7 +465,12 @@ function parameterValues(names: readonly string[], desired: Record<string, strin
 async function waitForChangeSet(id: string, options: DeployStackOptions, deps: DeployStackDeps): Promise<ChangeSetDescription> {
   const poll = options.pollIntervalMs ?? 2000;
   try {
-    return await deps.cfn.waitForChangeSet(id, options.stackName, { maxWaitSeconds: 10 * 60, minDelaySeconds: Math.min(poll, 1000) / 1000, maxDelaySeconds: 5, signal: options.signal });
+    return await deps.cfn.waitForChangeSet(id, options.stackName, {
+      maxWaitSeconds: 10 * 60,
+      minDelaySeconds: Math.min(poll, 1000) / 1000,
+      maxDelaySeconds: 5,
+      signal: options.signal,
+    });
   } catch (err) {
     if (err instanceof WaitAborted) throw interrupted(options.stackName, options.region, 'change-set');
     throw err;
@@ -430,7 +487,13 @@ async function discard(changeSetId: string, type: 'CREATE' | 'UPDATE', options: 
   }
 }
 
-async function watch(stackId: string, { since, seen }: { since: Date; seen?: string[] }, operation: 'create' | 'update' | 'delete' | 'rollback', options: DeployStackOptions, deps: DeployStackDeps): Promise<WatchResult> {
+async function watch(
+  stackId: string,
+  { since, seen }: { since: Date; seen?: string[] },
+  operation: 'create' | 'update' | 'delete' | 'rollback',
+  options: DeployStackOptions,
+  deps: DeployStackDeps,
+): Promise<WatchResult> {
   const certificate = options.domain && operation !== 'delete' ? certificateWatcher(stackId, options, deps) : undefined;
   try {
     const result = await watchStack({
@@ -488,10 +551,14 @@ function certificateWatcher(stackId: string, options: DeployStackOptions, deps: 
       }
       if (deps.clock.now() - startedAt >= limit) {
         const record = state?.validationRecords[0];
-        throw new UserError('deployment', `The certificate for ${options.domain!.name} is still ${state?.status ?? 'pending'} after ${formatMs(limit)}: ACM has not seen its validation record${record ? ` (${record.name} ${record.type} ${record.value})` : ''} in the public DNS.`, {
-          code: 'CertificateTimeout',
-          hint: `Check the domain's delegation and that the record resolves. The stack keeps waiting in CloudFormation: follow it with "authstack status --stack ${options.stackName}", or stop it with ${stopCommand(options)}`,
-        });
+        throw new UserError(
+          'deployment',
+          `The certificate for ${options.domain!.name} is still ${state?.status ?? 'pending'} after ${formatMs(limit)}: ACM has not seen its validation record${record ? ` (${record.name} ${record.type} ${record.value})` : ''} in the public DNS.`,
+          {
+            code: 'CertificateTimeout',
+            hint: `Check the domain's delegation and that the record resolves. The stack keeps waiting in CloudFormation: follow it with "authstack status --stack ${options.stackName}", or stop it with ${stopCommand(options)}`,
+          },
+        );
       }
     },
   };
@@ -504,7 +571,9 @@ function stopCommand(options: DeployStackOptions): string {
 
 function deployFailed(_stackName: string, region: string, result: WatchResult, type: 'CREATE' | 'UPDATE'): UserError {
   const failure = firstFailure(result.events);
-  const where = failure ? `${failure.logicalId} (${failure.resourceType}) ${failure.status}: ${failure.reason ?? 'no reason given'}` : result.statusReason ?? 'no reason given';
+  const where = failure
+    ? `${failure.logicalId} (${failure.resourceType}) ${failure.status}: ${failure.reason ?? 'no reason given'}`
+    : (result.statusReason ?? 'no reason given');
   return new UserError('deployment', `Deploy failed: ${where}. The stack is now ${result.status}.`, {
     code: 'DeployFailed',
     hint:
@@ -531,7 +600,9 @@ function interrupted(stackName: string, region: string, operation: string): User
         ? `roll it back with "aws cloudformation cancel-update-stack --stack-name ${stackName} --region ${region}"`
         : `check it with "authstack status --stack ${stackName}"`;
   return interruptedError(
-    operation === 'code' ? 'Stopped before the stack changed: nothing was deployed.' : 'Stopped watching: the deployment goes on in CloudFormation without authstack.',
+    operation === 'code'
+      ? 'Stopped before the stack changed: nothing was deployed.'
+      : 'Stopped watching: the deployment goes on in CloudFormation without authstack.',
     `Follow it with "authstack status --stack ${stackName}", or ${rollBack}`,
   );
 }

@@ -65,7 +65,10 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
       throw new UserError('aborted', 'Nothing was deleted.', { code: 'Declined' });
     }
     if (pool && !(await deps.confirm(`Also delete the user pool ${pool.id} and the ${users(pool.estimatedUsers)} in it? This cannot be undone.`))) {
-      throw new UserError('aborted', 'Nothing was deleted.', { code: 'Declined', hint: 'Run without --delete-user-pool to delete the stack and keep the pool' });
+      throw new UserError('aborted', 'Nothing was deleted.', {
+        code: 'Declined',
+        hint: 'Run without --delete-user-pool to delete the stack and keep the pool',
+      });
     }
   }
 
@@ -86,17 +89,24 @@ export async function destroyStack(options: DestroyStackOptions, deps: DestroySt
     });
   } catch (err) {
     if (err instanceof Interrupted) {
-      throw interruptedError('Stopped watching: the deletion goes on in CloudFormation without authstack.', `Follow it with "authstack status --stack ${stackName}"`);
+      throw interruptedError(
+        'Stopped watching: the deletion goes on in CloudFormation without authstack.',
+        `Follow it with "authstack status --stack ${stackName}"`,
+      );
     }
     throw err;
   }
   deps.emit({ type: 'operation-end', status: result.status, ok: result.status === 'DELETE_COMPLETE' });
   if (result.status !== 'DELETE_COMPLETE') {
     const failure = firstFailure(result.events);
-    throw new UserError('deployment', `Could not delete stack ${stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`, {
-      code: 'DeleteFailed',
-      hint: 'Fix or remove that resource by hand, then run authstack destroy again',
-    });
+    throw new UserError(
+      'deployment',
+      `Could not delete stack ${stackName} (${result.status})${failure ? `: ${failure.logicalId}: ${failure.reason ?? 'no reason given'}` : ''}.`,
+      {
+        code: 'DeleteFailed',
+        hint: 'Fix or remove that resource by hand, then run authstack destroy again',
+      },
+    );
   }
   // The artifact bucket is no part of the stack: every stack of the account and region shares it, as SAM's
   // managed bucket, so a destroy never deletes it (nor a zip another stack may still run).

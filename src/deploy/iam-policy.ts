@@ -126,7 +126,16 @@ const STATEMENTS: StatementTemplate[] = [
   {
     sid: 'FunctionLogs',
     for: "logs, and the stack (deploy: each function's own log group and its retention; destroy)",
-    actions: ['logs:FilterLogEvents', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
+    actions: [
+      'logs:FilterLogEvents',
+      'logs:CreateLogGroup',
+      'logs:DeleteLogGroup',
+      'logs:PutRetentionPolicy',
+      'logs:DeleteRetentionPolicy',
+      'logs:TagResource',
+      'logs:UntagResource',
+      'logs:ListTagsForResource',
+    ],
     resources: (a) => [a.logGroup],
   },
   {
@@ -139,7 +148,18 @@ const STATEMENTS: StatementTemplate[] = [
     sid: 'FunctionRole',
     // Each function has a role of its own (the API's and one per handler export), named <stack>-<logical id>-…
     for: "the stack (deploy: each function's own role, passed to that function; destroy)",
-    actions: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRoleDescription', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole'],
+    actions: [
+      'iam:CreateRole',
+      'iam:DeleteRole',
+      'iam:GetRole',
+      'iam:UpdateRoleDescription',
+      'iam:PutRolePolicy',
+      'iam:GetRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:TagRole',
+      'iam:UntagRole',
+      'iam:PassRole',
+    ],
     resources: (a) => [a.role],
   },
   {
@@ -198,7 +218,13 @@ const STATEMENTS: StatementTemplate[] = [
     // The project's routes are resources, methods, a Cognito authorizer and gateway responses under /restapis/*.
     for: "the stack (deploy: the REST API, the routes' methods and preflights, their Cognito authorizer, the gateway responses; destroy)",
     actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
-    resources: (a) => [a.apiGateway('/restapis'), a.apiGateway('/restapis/*'), a.apiGateway('/domainnames'), a.apiGateway('/domainnames/*'), a.apiGateway('/tags/*')],
+    resources: (a) => [
+      a.apiGateway('/restapis'),
+      a.apiGateway('/restapis/*'),
+      a.apiGateway('/domainnames'),
+      a.apiGateway('/domainnames/*'),
+      a.apiGateway('/tags/*'),
+    ],
   },
   {
     sid: 'CustomDomain',
@@ -247,7 +273,10 @@ export function statementPurposes(): Record<string, string> {
 
 /** IAM's wildcard match (`*` any run of characters, `?` one), case-sensitive as for resources. */
 function matches(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 

@@ -34,10 +34,14 @@ export function mfaChange(deployed: string, next: string): { note: string } | un
   // A deployed template that cannot be read (not ours) is left to CloudFormation.
   if (from === undefined || to === undefined || from === to) return undefined;
   if (to === 'ON') {
-    throw new UserError('refused', `Cannot make MFA required on the deployed user pool (it is ${WORDS[from]}): Cognito refuses to turn MFA on for an existing pool ("Cannot turn MFA functionality ON, once the user pool has been created."), so the update would fail and roll back.`, {
-      code: 'MfaChangeRefused',
-      hint: 'Deploy with --mfa optional (users who set up an authenticator app are asked for its code: authstack mfa setup), or make a new stack with "mfa": "required" (a new, empty user pool)',
-    });
+    throw new UserError(
+      'refused',
+      `Cannot make MFA required on the deployed user pool (it is ${WORDS[from]}): Cognito refuses to turn MFA on for an existing pool ("Cannot turn MFA functionality ON, once the user pool has been created."), so the update would fail and roll back.`,
+      {
+        code: 'MfaChangeRefused',
+        hint: 'Deploy with --mfa optional (users who set up an authenticator app are asked for its code: authstack mfa setup), or make a new stack with "mfa": "required" (a new, empty user pool)',
+      },
+    );
   }
   if (to === 'OPTIONAL') {
     return {

@@ -72,7 +72,17 @@ export function deployPrinter(out: Output, now: () => number = Date.now): Printe
         line(
           e.changes.length === 0
             ? `Change set for ${e.stackName}: no resource changes.`
-            : `Change set for ${e.stackName}:\n${indent(table(e.rows.map((r) => [colourAction(c, r[0]!), r[1]!, c.dim(r[2]!), r[3] === 'True' ? c.red(r[3]) : r[3] === 'Conditional' ? c.yellow(r[3]) : r[3]!]), ['Action', 'Logical id', 'Type', 'Replacement']))}`,
+            : `Change set for ${e.stackName}:\n${indent(
+                table(
+                  e.rows.map((r) => [
+                    colourAction(c, r[0]!),
+                    r[1]!,
+                    c.dim(r[2]!),
+                    r[3] === 'True' ? c.red(r[3]) : r[3] === 'Conditional' ? c.yellow(r[3]) : r[3]!,
+                  ]),
+                  ['Action', 'Logical id', 'Type', 'Replacement'],
+                ),
+              )}`,
         );
         break;
       case 'operation-start':

@@ -99,11 +99,7 @@ export function mapCognitoError(err: unknown, secrets: readonly string[] = []): 
     return mapping.make(code, message);
   }
   const status = e.$metadata?.httpStatusCode;
-  if (
-    TRANSIENT_NAMES.has(name) ||
-    (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) ||
-    (typeof status === 'number' && status >= 500)
-  ) {
+  if (TRANSIENT_NAMES.has(name) || (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) || (typeof status === 'number' && status >= 500)) {
     return new ServiceUnavailableError();
   }
   if (typeof status === 'number' && status === 429) return new TooManyRequestsError('TooManyRequests', 'Too many requests; retry later.');

@@ -69,15 +69,8 @@ function options(deadlineMs: number | undefined): { abortSignal?: AbortSignal } 
   return deadlineMs === undefined ? {} : { abortSignal: AbortSignal.timeout(Math.max(1, deadlineMs)) };
 }
 
-export async function signUp(
-  pool: PoolConfig,
-  input: { username: string; password: string },
-  deadlineMs?: number,
-): Promise<SignUpResult> {
-  const out = await client(pool).send(
-    new SignUpCommand({ ClientId: pool.clientId, Username: input.username, Password: input.password }),
-    options(deadlineMs),
-  );
+export async function signUp(pool: PoolConfig, input: { username: string; password: string }, deadlineMs?: number): Promise<SignUpResult> {
+  const out = await client(pool).send(new SignUpCommand({ ClientId: pool.clientId, Username: input.username, Password: input.password }), options(deadlineMs));
   return {
     userSub: out.UserSub ?? '',
     userConfirmed: out.UserConfirmed === true,
@@ -85,26 +78,12 @@ export async function signUp(
   };
 }
 
-export async function confirmSignUp(
-  pool: PoolConfig,
-  input: { username: string; code: string },
-  deadlineMs?: number,
-): Promise<void> {
-  await client(pool).send(
-    new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: input.username, ConfirmationCode: input.code }),
-    options(deadlineMs),
-  );
+export async function confirmSignUp(pool: PoolConfig, input: { username: string; code: string }, deadlineMs?: number): Promise<void> {
+  await client(pool).send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: input.username, ConfirmationCode: input.code }), options(deadlineMs));
 }
 
-export async function resendConfirmationCode(
-  pool: PoolConfig,
-  input: { username: string },
-  deadlineMs?: number,
-): Promise<CodeDelivery | null> {
-  const out = await client(pool).send(
-    new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: input.username }),
-    options(deadlineMs),
-  );
+export async function resendConfirmationCode(pool: PoolConfig, input: { username: string }, deadlineMs?: number): Promise<CodeDelivery | null> {
+  const out = await client(pool).send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: input.username }), options(deadlineMs));
   return delivery(out.CodeDeliveryDetails);
 }
 

@@ -57,8 +57,7 @@ export function createHandler(options: HandlerOptions = {}): ProxyHandler {
   });
   const now = options.now ?? (() => performance.now());
   const cognito = once<CognitoModule>(() => import('./cognito.js'));
-  const tokens =
-    options.tokens ?? once<TokenVerifier>(async () => (await import('./tokens.js')).createTokenVerifier());
+  const tokens = options.tokens ?? once<TokenVerifier>(async () => (await import('./tokens.js')).createTokenVerifier());
   const profiles = createProfileCache<UserProfile>(options.profileCache);
 
   async function dispatch(request: ApiRequest, config: LambdaConfig, context: LambdaContext | undefined): Promise<ProxyResult> {

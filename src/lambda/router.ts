@@ -17,9 +17,7 @@ const ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>> = new 
 ]);
 
 /** Routes that exist only when the stack has the part on; otherwise their paths are 404s like any unknown path. */
-const PICTURE_ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>> = new Map([
-  ['/user/picture', { POST: postPicture, DELETE: deletePicture }],
-]);
+const PICTURE_ROUTES: ReadonlyMap<string, Readonly<Record<string, RouteHandler>>> = new Map([['/user/picture', { POST: postPicture, DELETE: deletePicture }]]);
 
 const MAX_PATH = 2048;
 

@@ -7,13 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
-import {
-  FetchError,
-  JwksValidationError,
-  JwtBaseError,
-  JwtExpiredError,
-  ParameterValidationError,
-} from 'aws-jwt-verify/error';
+import { FetchError, JwksValidationError, JwtBaseError, JwtExpiredError, ParameterValidationError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { TokenConfig } from './config.js';

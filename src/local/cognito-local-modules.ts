@@ -72,14 +72,7 @@ interface CognitoService {
   getAppClient(ctx: CognitoLocalContext, clientId: string): Promise<AppClient | null>;
 }
 
-export type MessageSource =
-  | 'AdminCreateUser'
-  | 'Authentication'
-  | 'ForgotPassword'
-  | 'ResendCode'
-  | 'SignUp'
-  | 'UpdateUserAttribute'
-  | 'VerifyUserAttribute';
+export type MessageSource = 'AdminCreateUser' | 'Authentication' | 'ForgotPassword' | 'ResendCode' | 'SignUp' | 'UpdateUserAttribute' | 'VerifyUserAttribute';
 
 interface DeliveryDetails {
   AttributeName: string;

@@ -41,7 +41,16 @@ export function withOrigins(generator: TokenGenerator, privateKeyPem: string, cu
       const access = payloadOf(tokens.AccessToken);
       const id = payloadOf(tokens.IdToken);
       // The pre token generation trigger's changes, to both tokens, before the origin is stamped (it may not change it).
-      const changes = await customise?.({ user, groups, client, clientMetadata, source, scopes: String(access.scope ?? '').split(' ').filter(Boolean) });
+      const changes = await customise?.({
+        user,
+        groups,
+        client,
+        clientMetadata,
+        source,
+        scopes: String(access.scope ?? '')
+          .split(' ')
+          .filter(Boolean),
+      });
       changes?.access(access);
       changes?.id(id);
       // One header for all three: cognito-local signs its refresh token without the key id verifiers look up.
@@ -180,7 +189,8 @@ export class Revocations {
     const stored = await readJsonFile(file, 'sign-out record of the local Cognito', isStoredRevocations);
     if (stored === undefined) return new Revocations(file, { signedOut: {}, origins: {} });
     // The first format held only the sign-outs, keyed by sub.
-    const record = 'signedOut' in stored && isRecord(stored.signedOut) ? (stored as RevocationRecord) : { signedOut: stored as Record<string, number>, origins: {} };
+    const record =
+      'signedOut' in stored && isRecord(stored.signedOut) ? (stored as RevocationRecord) : { signedOut: stored as Record<string, number>, origins: {} };
     return new Revocations(file, record);
   }
 
@@ -210,8 +220,7 @@ export class Revocations {
   }
 }
 
-const isNumberMap = (value: unknown): value is Record<string, number> =>
-  isRecord(value) && Object.values(value).every((at) => typeof at === 'number');
+const isNumberMap = (value: unknown): value is Record<string, number> => isRecord(value) && Object.values(value).every((at) => typeof at === 'number');
 
 function isStoredRevocations(value: unknown): value is RevocationRecord | Record<string, number> {
   if (!isRecord(value)) return false;

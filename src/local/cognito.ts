@@ -10,13 +10,7 @@ import { join } from 'node:path';
 
 import { newCode } from './cognito/codes.js';
 import { REVOCATIONS_FILE, createOperationContext } from './cognito/context.js';
-import {
-  SerializationException,
-  ServiceUnavailableException,
-  UnknownOperationException,
-  asCognitoError,
-  type CognitoError,
-} from './cognito/errors.js';
+import { SerializationException, ServiceUnavailableException, UnknownOperationException, asCognitoError, type CognitoError } from './cognito/errors.js';
 import { syncPoolMfa } from './cognito/pool-mfa.js';
 import { LocalTriggers, withTriggerScope } from './cognito/triggers.js';
 import { cognitoLocalTriggers, customMessage, preTokenGeneration } from './cognito/trigger-points.js';
@@ -176,7 +170,11 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
   // dev's --callback-url / --logout-url win over the configuration's, on the client as on its hosted pages.
   const settings = {
     pool: given.pool,
-    client: { ...given.client, CallbackURLs: [...(opts.oauth?.callbackUrls ?? given.client.CallbackURLs)], LogoutURLs: [...(opts.oauth?.logoutUrls ?? given.client.LogoutURLs)] },
+    client: {
+      ...given.client,
+      CallbackURLs: [...(opts.oauth?.callbackUrls ?? given.client.CallbackURLs)],
+      LogoutURLs: [...(opts.oauth?.logoutUrls ?? given.client.LogoutURLs)],
+    },
   };
   if (opts.reset) await wipe(dataDir);
   await mkdir(join(dataDir, DATA_FILES.cognitoDb), { recursive: true });
@@ -243,7 +241,10 @@ export async function startLocalCognito(opts: LocalCognitoOptions): Promise<Loca
     const operations = createDispatch(context);
     for (const GroupName of opts.groups ?? []) {
       // CreateGroup would overwrite an existing group (and its creation date): only missing ones are created.
-      const exists = await operations('GetGroup', { UserPoolId: userPoolId, GroupName }).then(() => true, () => false);
+      const exists = await operations('GetGroup', { UserPoolId: userPoolId, GroupName }).then(
+        () => true,
+        () => false,
+      );
       if (!exists) await operations('CreateGroup', { UserPoolId: userPoolId, GroupName });
     }
     const onOperation = opts.onOperation ?? (() => undefined);
@@ -317,7 +318,9 @@ async function ensurePool(
       // A data dir from an older authstack, or made with other settings, keeps its users; its pool and client take
       // today's settings (e.g. SRP allowed, the password policy and token lifetimes of the configuration).
       const { ClientName: _name, GenerateSecret: _secret, ...clientSettings } = settings.client;
-      if (Object.entries(clientSettings).some(([key, value]) => JSON.stringify((client as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value))) {
+      if (
+        Object.entries(clientSettings).some(([key, value]) => JSON.stringify((client as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value))
+      ) {
         await route('UpdateUserPoolClient')(ctx, { ...clientSettings, UserPoolId: recorded.userPoolId, ClientId: recorded.clientId });
       }
       const pool = (await services.cognito.getUserPool(ctx, recorded.userPoolId)) as unknown as { options: { Policies?: unknown } };
@@ -352,17 +355,10 @@ async function readPoolRecord(file: string): Promise<PoolRecord | undefined> {
 
 /** Removes only what the local Cognito wrote: the data dir may be shared with other state. */
 async function wipe(dataDir: string): Promise<void> {
-  await Promise.all(
-    Object.values(DATA_FILES).map((name) => rm(join(dataDir, name), { recursive: true, force: true })),
-  );
+  await Promise.all(Object.values(DATA_FILES).map((name) => rm(join(dataDir, name), { recursive: true, force: true })));
 }
 
-function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  dispatch: Dispatch | undefined,
-  jwks: string,
-): void {
+function handle(req: IncomingMessage, res: ServerResponse, dispatch: Dispatch | undefined, jwks: string): void {
   if (cors(req, res, { methods: 'GET,POST,OPTIONS' })) return;
   const { path } = splitUrl(req.url);
   if (req.method === 'GET') {
@@ -375,22 +371,25 @@ function handle(
 
   const header = req.headers['x-amz-target'];
   const target = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : '';
-  readBody(req, { limit: MAX_BODY, drain: true }).then((body) => {
-    if (!target) return sendError(res, new UnknownOperationException());
-    if (body === TOO_LARGE) return sendError(res, new SerializationException('Request body too large', 413));
-    if (!dispatch) return sendError(res, new ServiceUnavailableException());
-    let input: Record<string, unknown>;
-    try {
-      const text = body.toString('utf8');
-      input = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-    } catch {
-      return sendError(res, new SerializationException('The request body is not valid JSON'));
-    }
-    dispatch(target, input).then(
-      (output) => sendJsonText(res, 200, JSON.stringify(output ?? {}, epochSeconds), { ...requestIdHeader(), 'content-type': AMZ_JSON }),
-      (error: unknown) => sendError(res, asCognitoError(error)),
-    );
-  }, () => res.destroy());
+  readBody(req, { limit: MAX_BODY, drain: true }).then(
+    (body) => {
+      if (!target) return sendError(res, new UnknownOperationException());
+      if (body === TOO_LARGE) return sendError(res, new SerializationException('Request body too large', 413));
+      if (!dispatch) return sendError(res, new ServiceUnavailableException());
+      let input: Record<string, unknown>;
+      try {
+        const text = body.toString('utf8');
+        input = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        return sendError(res, new SerializationException('The request body is not valid JSON'));
+      }
+      dispatch(target, input).then(
+        (output) => sendJsonText(res, 200, JSON.stringify(output ?? {}, epochSeconds), { ...requestIdHeader(), 'content-type': AMZ_JSON }),
+        (error: unknown) => sendError(res, asCognitoError(error)),
+      );
+    },
+    () => res.destroy(),
+  );
 }
 
 const AMZ_JSON = 'application/x-amz-json-1.1';

@@ -27,12 +27,7 @@ export class HandlerLoadError extends Error {
 }
 
 /** Listens on host:port, turning EADDRINUSE into a PortInUseError. */
-export function listen(
-  server: import('node:net').Server,
-  port: number,
-  host: string,
-  service: 'api' | 'cognito',
-): Promise<number> {
+export function listen(server: import('node:net').Server, port: number, host: string, service: 'api' | 'cognito'): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);

@@ -6,14 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/files.js';
 import { join } from 'node:path';
 
-export type MailboxKind =
-  | 'signup'
-  | 'resend'
-  | 'forgot'
-  | 'admin-create'
-  | 'update-attribute'
-  | 'verify-attribute'
-  | 'mfa';
+export type MailboxKind = 'signup' | 'resend' | 'forgot' | 'admin-create' | 'update-attribute' | 'verify-attribute' | 'mfa';
 
 export interface MailboxMessage {
   /** The address the code went to. */
@@ -102,19 +95,11 @@ export async function readMailbox(dataDir: string): Promise<MailboxMessage[]> {
  * The latest code sent to `email` (compared case-insensitively), optionally only of the given kinds; undefined
  * when none was sent.
  */
-export async function readLatestCode(
-  dataDir: string,
-  email: string,
-  kinds?: readonly MailboxKind[],
-): Promise<string | undefined> {
+export async function readLatestCode(dataDir: string, email: string, kinds?: readonly MailboxKind[]): Promise<string | undefined> {
   return latest(await readMailbox(dataDir), email, kinds)?.code;
 }
 
-function latest(
-  messages: readonly MailboxMessage[],
-  email: string,
-  kinds: readonly MailboxKind[] | undefined,
-): MailboxMessage | undefined {
+function latest(messages: readonly MailboxMessage[], email: string, kinds: readonly MailboxKind[] | undefined): MailboxMessage | undefined {
   const wanted = email.trim().toLowerCase();
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i]!;

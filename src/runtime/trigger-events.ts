@@ -39,7 +39,13 @@ export interface PostAuthenticationEvent extends TriggerEventBase<'PostAuthentic
 export type ClaimValue = string | number | boolean | ClaimValue[] | { [key: string]: ClaimValue };
 
 export interface PreTokenGenerationV2Event
-  extends TriggerEventBase<'TokenGeneration_HostedAuth' | 'TokenGeneration_Authentication' | 'TokenGeneration_NewPasswordChallenge' | 'TokenGeneration_AuthenticateDevice' | 'TokenGeneration_RefreshTokens'> {
+  extends TriggerEventBase<
+    | 'TokenGeneration_HostedAuth'
+    | 'TokenGeneration_Authentication'
+    | 'TokenGeneration_NewPasswordChallenge'
+    | 'TokenGeneration_AuthenticateDevice'
+    | 'TokenGeneration_RefreshTokens'
+  > {
   request: {
     userAttributes: StringMap;
     scopes: string[];
@@ -49,7 +55,12 @@ export interface PreTokenGenerationV2Event
   response: {
     claimsAndScopeOverrideDetails: {
       idTokenGeneration?: { claimsToAddOrOverride?: Record<string, ClaimValue>; claimsToSuppress?: string[] };
-      accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, ClaimValue>; claimsToSuppress?: string[]; scopesToAdd?: string[]; scopesToSuppress?: string[] };
+      accessTokenGeneration?: {
+        claimsToAddOrOverride?: Record<string, ClaimValue>;
+        claimsToSuppress?: string[];
+        scopesToAdd?: string[];
+        scopesToSuppress?: string[];
+      };
       groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string };
     } | null;
   };

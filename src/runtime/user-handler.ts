@@ -22,7 +22,10 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 export function groupsOf(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.map(String);
   if (typeof claim !== 'string') return [];
-  return claim.replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[,\s]+/)
+    .filter(Boolean);
 }
 
 function answer(statusCode: number, message: string, origin: string | undefined): ProxyResult {
@@ -53,7 +56,9 @@ export function wrapHandler(handler: UserHandler, routes: RouteGroups, env: Read
       console.error(JSON.stringify({ level: 'error', message: 'the handler returned no proxy result (statusCode, body)', resource: event.resource }));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      console.error(JSON.stringify({ level: 'error', message: 'the handler threw', resource: event.resource, error: e.name, detail: e.message, stack: e.stack }));
+      console.error(
+        JSON.stringify({ level: 'error', message: 'the handler threw', resource: event.resource, error: e.name, detail: e.message, stack: e.stack }),
+      );
     }
     // What API Gateway answers when a Lambda proxy integration fails.
     return answer(502, 'Internal server error', origin);

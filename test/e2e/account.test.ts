@@ -22,7 +22,17 @@ const unique = (tag: string) => `${tag}.${++n}@example.com`;
 async function confirmedUser(tag: string): Promise<string> {
   const email = unique(tag);
   const UserPoolId = dev.target.userPoolId;
-  await admin.send(new AdminCreateUserCommand({ UserPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+  await admin.send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
   await admin.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: PASSWORD, Permanent: true }));
   return email;
 }
@@ -86,7 +96,9 @@ describe('password forgot and reset against authstack dev', () => {
   it('reset on a terminal shows the policy, asks for the new password twice, and again when the two differ', async () => {
     const email = await confirmedUser('prompt');
     expect((await run(['password', 'forgot', email])).code).toBe(0);
-    const r = await dev.run(['password', 'reset', email], { answers: { 'New password (again)': ['Something-else-1!', NEW_PASSWORD], 'New password': NEW_PASSWORD } });
+    const r = await dev.run(['password', 'reset', email], {
+      answers: { 'New password (again)': ['Something-else-1!', NEW_PASSWORD], 'New password': NEW_PASSWORD },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('password policy');
     expect((await run(['login', email, '--password-stdin'], NEW_PASSWORD)).code).toBe(0);
@@ -123,7 +135,14 @@ describe('password change, whoami and account delete against authstack dev', () 
     expect((await run(['login', email, '--password-stdin'], NEW_PASSWORD)).code).toBe(0);
 
     // whoami reads the saved tokens only: it answers with every AWS client (Cognito's included) failing.
-    const offline = new Proxy({}, { get: () => () => { throw new Error('no network in this test'); } }) as AwsFactory;
+    const offline = new Proxy(
+      {},
+      {
+        get: () => () => {
+          throw new Error('no network in this test');
+        },
+      },
+    ) as AwsFactory;
     const who = await dev.run(['whoami', '--json'], { aws: offline });
     expect(who.code, who.stderr).toBe(0);
     expect(who.json()).toMatchObject({ username: email, email, target: 'local', kind: 'local', expired: false, refreshable: true, groups: [] });
@@ -135,8 +154,12 @@ describe('password change, whoami and account delete against authstack dev', () 
     // Only the current password is scripted: a "New password" prompt would fail the run as unexpected.
     const wrong = await dev.run(['password', 'change'], { answers: { 'Current password': 'Not-the-0ne!' } });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr.trim().split('\n').at(-1)).toBe('error: The current password is wrong; nothing was changed. Run authstack password change again, or authstack password forgot.');
-    const right = await dev.run(['password', 'change'], { answers: { 'Current password': PASSWORD, 'New password (again)': NEW_PASSWORD, 'New password': NEW_PASSWORD } });
+    expect(wrong.stderr.trim().split('\n').at(-1)).toBe(
+      'error: The current password is wrong; nothing was changed. Run authstack password change again, or authstack password forgot.',
+    );
+    const right = await dev.run(['password', 'change'], {
+      answers: { 'Current password': PASSWORD, 'New password (again)': NEW_PASSWORD, 'New password': NEW_PASSWORD },
+    });
     expect(right.code, right.stderr).toBe(0);
   });
 

@@ -21,7 +21,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminConfirmSignUpCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SetUserMFAPreferenceCommand, SignUpCommand, VerifySoftwareTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SetUserMFAPreferenceCommand,
+  SignUpCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import exifr from 'exifr';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -316,7 +326,11 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       expect((await cli(['health'])).code).toBe(0);
       await page.waitForSelector('#requests tr[data-status="200"]');
       // A refused request shows the error code the function logged for it.
-      const again = await fetch(`${apiUrl}/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: grace, password: PASSWORD }) });
+      const again = await fetch(`${apiUrl}/user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: grace, password: PASSWORD }),
+      });
       const { error } = (await again.json()) as { error: { code: string } };
       await page.waitForSelector(`#requests tr[data-status="${again.status}"] .attrs`);
       expect(await page.$eval(`#requests tr[data-status="${again.status}"] .attrs`, (n) => n.textContent)).toBe(error.code);
@@ -381,7 +395,13 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
 
     async function signInWithPassword(local: LocalCognitoFixture, email: string): Promise<void> {
       const url = new URL('/oauth2/authorize', local.cognito.endpoint);
-      url.search = new URLSearchParams({ client_id: local.cognito.clientId, response_type: 'code', scope: 'openid email', redirect_uri: CALLBACK, state: 'st4te' }).toString();
+      url.search = new URLSearchParams({
+        client_id: local.cognito.clientId,
+        response_type: 'code',
+        scope: 'openid email',
+        redirect_uri: CALLBACK,
+        state: 'st4te',
+      }).toString();
       const cookies = await browser.cookies();
       if (cookies.length) await browser.deleteCookie(...cookies);
       await page.goto(url.toString());
@@ -398,7 +418,9 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
 
     it('a user with TOTP on enters the code after the password and lands at the callback with a code', async () => {
       const email = await confirmedUser(optional);
-      const auth = await optional.client.send(new InitiateAuthCommand({ ClientId: optional.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+      const auth = await optional.client.send(
+        new InitiateAuthCommand({ ClientId: optional.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
+      );
       const AccessToken = auth.AuthenticationResult?.AccessToken;
       const { SecretCode } = await optional.client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
       await optional.client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(SecretCode!, now()) }));
@@ -442,7 +464,11 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
       ws = await workspace();
       dev = await startDev(ws, ['--pictures', '--storage-port', '0']);
       local = JSON.parse(await readFile(join(ws.cwd, '.authstack', 'targets.json'), 'utf8')).targets.local;
-      cognito = new CognitoIdentityProviderClient({ endpoint: local.cognitoEndpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+      cognito = new CognitoIdentityProviderClient({
+        endpoint: local.cognitoEndpoint,
+        region: 'local',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      });
       browser = await launching;
       page = await browser.newPage();
       // Nothing but the local stack.
@@ -461,9 +487,18 @@ describe.skipIf(!haveChromium)(`the web pages in a real browser${haveChromium ? 
     });
 
     async function signedIn(email: string): Promise<string> {
-      await cognito.send(new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+      await cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: local.userPoolId,
+          Username: email,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
+      );
       await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: local.userPoolId, Username: email, Password: PASSWORD, Permanent: true }));
-      const auth = await cognito.send(new InitiateAuthCommand({ ClientId: local.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+      const auth = await cognito.send(
+        new InitiateAuthCommand({ ClientId: local.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
+      );
       return auth.AuthenticationResult!.AccessToken!;
     }
 

@@ -52,7 +52,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ co
   });
 }
 
-describe('the README\'s CI recipes for the local stack', () => {
+describe("the README's CI recipes for the local stack", () => {
   it('there are two: dev --run, and dev in the background started from node_modules/.bin (npx would not pass the signal on)', async () => {
     const recipes = await localRecipes();
     expect(recipes).toHaveLength(2);
@@ -62,42 +62,54 @@ describe('the README\'s CI recipes for the local stack', () => {
   });
 
   for (const [i, name] of ['dev --run', 'dev in the background, then kill -INT'].entries()) {
-    it(`${name}: runs as written, ends by itself within ${RECIPE_LIMIT_MS / 1000} s with the smoke test's code and stops dev`, async () => {
-      const script = (await localRecipes())[i]!;
-      ws = await workspace();
-      await appWithAuthstack(ws.cwd);
-      const [apiPort, cognitoPort] = [await freePort(), await freePort()];
-      const env = {
-        ...ws.env,
-        AUTHSTACK_PORT: String(apiPort),
-        AUTHSTACK_COGNITO_PORT: String(cognitoPort),
-        // npx finds the installed bin; offline, it could never ask the registry even if it did not.
-        npm_config_offline: 'true',
-        npm_config_update_notifier: 'false',
-        npm_config_cache: join(ws.cwd, 'npm-cache'),
-      };
-      const r = await bash(script, ws.cwd, env);
-      expect(r.timedOut, r.output).toBe(false);
-      expect(r.code, r.output).toBe(0);
-      expect(r.output).toContain('smoke');
-      expect(await readFile(join(ws.cwd, 'smoke.xml'), 'utf8')).toContain('<testsuite');
-      // dev stopped: it removed its running record, and its port is free again.
-      expect(existsSync(join(ws.cwd, '.authstack', 'local', 'running.json'))).toBe(false);
-      const { createServer } = await import('node:net');
-      await new Promise<void>((resolve, reject) => {
-        const probe = createServer().once('error', reject);
-        probe.listen(apiPort, '127.0.0.1', () => probe.close(() => resolve()));
-      });
-    }, RECIPE_LIMIT_MS + 5_000);
+    it(
+      `${name}: runs as written, ends by itself within ${RECIPE_LIMIT_MS / 1000} s with the smoke test's code and stops dev`,
+      async () => {
+        const script = (await localRecipes())[i]!;
+        ws = await workspace();
+        await appWithAuthstack(ws.cwd);
+        const [apiPort, cognitoPort] = [await freePort(), await freePort()];
+        const env = {
+          ...ws.env,
+          AUTHSTACK_PORT: String(apiPort),
+          AUTHSTACK_COGNITO_PORT: String(cognitoPort),
+          // npx finds the installed bin; offline, it could never ask the registry even if it did not.
+          npm_config_offline: 'true',
+          npm_config_update_notifier: 'false',
+          npm_config_cache: join(ws.cwd, 'npm-cache'),
+        };
+        const r = await bash(script, ws.cwd, env);
+        expect(r.timedOut, r.output).toBe(false);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toContain('smoke');
+        expect(await readFile(join(ws.cwd, 'smoke.xml'), 'utf8')).toContain('<testsuite');
+        // dev stopped: it removed its running record, and its port is free again.
+        expect(existsSync(join(ws.cwd, '.authstack', 'local', 'running.json'))).toBe(false);
+        const { createServer } = await import('node:net');
+        await new Promise<void>((resolve, reject) => {
+          const probe = createServer().once('error', reject);
+          probe.listen(apiPort, '127.0.0.1', () => probe.close(() => resolve()));
+        });
+      },
+      RECIPE_LIMIT_MS + 5_000,
+    );
   }
 
-  it('dev --run exits with the command\'s own failing code, and the stack is stopped', async () => {
-    ws = await workspace();
-    await appWithAuthstack(ws.cwd);
-    const env = { ...ws.env, AUTHSTACK_PORT: String(await freePort()), AUTHSTACK_COGNITO_PORT: String(await freePort()) };
-    const r = await bash('node_modules/.bin/authstack dev --run \'test -n "$AUTHSTACK_API_URL" && test -n "$AUTHSTACK_USER_POOL_CLIENT_ID" && exit 7\'', ws.cwd, env);
-    expect(r.code, r.output).toBe(7);
-    expect(r.output).toMatch(/exited with 7; stopping the local stack/);
-    expect(r.output).toContain('Stopped.');
-  }, RECIPE_LIMIT_MS);
+  it(
+    "dev --run exits with the command's own failing code, and the stack is stopped",
+    async () => {
+      ws = await workspace();
+      await appWithAuthstack(ws.cwd);
+      const env = { ...ws.env, AUTHSTACK_PORT: String(await freePort()), AUTHSTACK_COGNITO_PORT: String(await freePort()) };
+      const r = await bash(
+        'node_modules/.bin/authstack dev --run \'test -n "$AUTHSTACK_API_URL" && test -n "$AUTHSTACK_USER_POOL_CLIENT_ID" && exit 7\'',
+        ws.cwd,
+        env,
+      );
+      expect(r.code, r.output).toBe(7);
+      expect(r.output).toMatch(/exited with 7; stopping the local stack/);
+      expect(r.output).toContain('Stopped.');
+    },
+    RECIPE_LIMIT_MS,
+  );
 });

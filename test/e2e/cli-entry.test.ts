@@ -9,7 +9,7 @@ beforeAll(async () => (ws = await workspace()));
 afterAll(async () => ws?.cleanup());
 
 describe('bin/authstack', () => {
-  it('--help (answered without loading the program) is the program\'s own help, listing every command', async () => {
+  it("--help (answered without loading the program) is the program's own help, listing every command", async () => {
     const fast = await cliProcess(['--help'], ws);
     const full = await cliProcess(['--no-color', '--help'], ws);
     expect(fast.code).toBe(0);

@@ -19,7 +19,12 @@ describe('authstack dev with authstack.config.json', () => {
     tmp = await tempDir();
     await writeFile(
       join(tmp.dir, 'authstack.config.json'),
-      JSON.stringify({ groups: ['admin', 'editor'], passwordPolicy: { minimumLength: 12, requireSymbols: false }, callbackUrls: [CALLBACK], accessTokenValidityMinutes: 15 }),
+      JSON.stringify({
+        groups: ['admin', 'editor'],
+        passwordPolicy: { minimumLength: 12, requireSymbols: false },
+        callbackUrls: [CALLBACK],
+        accessTokenValidityMinutes: 15,
+      }),
     );
     dev = await startDevInProcess(tmp.dir, ['--json']);
   }, 60_000);

@@ -30,7 +30,13 @@ describe('authstack dev --callback-url --logout-url', () => {
   /** Where the local hosted sign-in sends a browser that asks to sign in and come back to `redirectUri`. */
   const authorize = async (redirectUri: string) => {
     const url = new URL('/oauth2/authorize', dev.target.cognitoEndpoint);
-    url.search = new URLSearchParams({ client_id: dev.target.clientId, response_type: 'code', scope: 'openid email', redirect_uri: redirectUri, state: 's1' }).toString();
+    url.search = new URLSearchParams({
+      client_id: dev.target.clientId,
+      response_type: 'code',
+      scope: 'openid email',
+      redirect_uri: redirectUri,
+      state: 's1',
+    }).toString();
     const res = await fetch(url, { redirect: 'manual' });
     return { status: res.status, location: res.headers.get('location') };
   };

@@ -38,7 +38,9 @@ describe('authstack dev lifecycle', () => {
     try {
       const r = await cli(['dev', '--port', String(taken), '--cognito-port', String(await freePort())], { cwd: ws.cwd, env: ws.env });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`error: Port ${taken} on 127.0.0.1 is already in use by another program (not an authstack dev). Stop what uses it, or pick another with --port.`);
+      expect(r.stderr.trim()).toBe(
+        `error: Port ${taken} on 127.0.0.1 is already in use by another program (not an authstack dev). Stop what uses it, or pick another with --port.`,
+      );
     } finally {
       blocker.close();
     }

@@ -7,11 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import {
-  CognitoIdentityProviderClient,
-  GetTokensFromRefreshTokenCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, GetTokensFromRefreshTokenCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import {
   autoSignIn,
@@ -27,13 +23,7 @@ import {
   updatePassword,
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
-import {
-  AuthenticationDetails,
-  CognitoUser,
-  CognitoUserAttribute,
-  CognitoUserPool,
-  type CognitoUserSession,
-} from 'amazon-cognito-identity-js';
+import { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLatestCode, type MailboxKind } from '../../src/local/mailbox.js';
 import { cli, startDev, workspace, type DevProcess } from '../helpers/e2e.js';
@@ -223,7 +213,9 @@ describe('amazon-cognito-identity-js with its default settings, configured from 
   });
 
   it('signs up and confirms with the mailed code', async () => {
-    const up = await call<{ userConfirmed: boolean }>((cb) => pool.signUp(email, password, [new CognitoUserAttribute({ Name: 'email', Value: email })], [], cb));
+    const up = await call<{ userConfirmed: boolean }>((cb) =>
+      pool.signUp(email, password, [new CognitoUserAttribute({ Name: 'email', Value: email })], [], cb),
+    );
     expect(up.userConfirmed).toBe(false);
     const code = await mailboxCode(email, 'signup');
     expect(await call((cb) => fresh().confirmRegistration(code, true, cb))).toBe('SUCCESS');

@@ -150,20 +150,43 @@ describe('bad requests over the wire, through the local gateway', () => {
     ['a doubled slash', 'GET //app/health HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
     ['an encoded NUL', 'GET /app/health%00 HTTP/1.1\nHost: x\nConnection: close\n', '', 404],
     ['CR/LF smuggled into a query', 'GET /app/health?q=%0d%0aSet-Cookie:%20injected=1 HTTP/1.1\nHost: x\nConnection: close\n', '', 200],
-    ['two Authorization headers', 'GET /user/profile HTTP/1.1\nHost: x\nAuthorization: Bearer a.b.c\nAuthorization: Bearer d.e.f\nConnection: close\n', '', 400],
+    [
+      'two Authorization headers',
+      'GET /user/profile HTTP/1.1\nHost: x\nAuthorization: Bearer a.b.c\nAuthorization: Bearer d.e.f\nConnection: close\n',
+      '',
+      400,
+    ],
     ['a Latin-1 Authorization header', 'GET /user/profile HTTP/1.1\nHost: x\nAuthorization: Bearer \u00e9\u00e9.\u00e9.\u00e9\nConnection: close\n', '', 401],
-    ['a 17 KiB JSON body', `POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: ${Buffer.byteLength(json)}\nConnection: close\n`, json, 413],
-    ['invalid UTF-8 in a JSON body', 'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 4\nConnection: close\n', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 400],
-    ['truncated JSON, chunked', 'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n', '5\r\n{"use\r\n0\r\n\r\n', 400],
+    [
+      'a 17 KiB JSON body',
+      `POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: ${Buffer.byteLength(json)}\nConnection: close\n`,
+      json,
+      413,
+    ],
+    [
+      'invalid UTF-8 in a JSON body',
+      'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 4\nConnection: close\n',
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      400,
+    ],
+    [
+      'truncated JSON, chunked',
+      'POST /user HTTP/1.1\nHost: x\nContent-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n',
+      '5\r\n{"use\r\n0\r\n\r\n',
+      400,
+    ],
     ['a method no route takes', 'PROPFIND /user HTTP/1.1\nHost: x\nConnection: close\n', '', 405],
   ];
 
-  it.each(cases.map(([name, head, body, status]) => ({ name, head, body, status })))('$name → $status, with a JSON error and no reflected header', async ({ head, body, status }) => {
-    const r = await rawRequest(dev.apiPort, head, body);
-    expect(r.status).toBe(status);
-    expect(r.headers.join('\n')).not.toMatch(/injected|Set-Cookie/i);
-    if (status !== 200) expect(JSON.parse(r.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, ''))).toHaveProperty('error.code');
-  });
+  it.each(cases.map(([name, head, body, status]) => ({ name, head, body, status })))(
+    '$name → $status, with a JSON error and no reflected header',
+    async ({ head, body, status }) => {
+      const r = await rawRequest(dev.apiPort, head, body);
+      expect(r.status).toBe(status);
+      expect(r.headers.join('\n')).not.toMatch(/injected|Set-Cookie/i);
+      if (status !== 200) expect(JSON.parse(r.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, ''))).toHaveProperty('error.code');
+    },
+  );
 });
 
 describe('the local stack stopping in the middle of a flow', () => {
@@ -260,7 +283,8 @@ describe('no AWS credentials', () => {
     api = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
-        const [status, body] = req.url === '/app/health' ? [200, { status: 'healthy' }] : req.url === '/user' ? [201, { userSub: 's', userConfirmed: false }] : [404, {}];
+        const [status, body] =
+          req.url === '/app/health' ? [200, { status: 'healthy' }] : req.url === '/user' ? [201, { userSub: 's', userConfirmed: false }] : [404, {}];
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
     });
@@ -283,7 +307,22 @@ describe('no AWS credentials', () => {
       AWS_ENDPOINT_URL: `http://127.0.0.1:${closed}`,
     };
     // A real process: the SDK's credential chain reads the process environment, which must be this one.
-    const r = await cliProcess(['smoke', '--api-url', apiUrl, '--user-pool-client-id', 'x', '--user-pool-id', 'us-east-1_Pool1', '--region', 'us-east-1', '--email', 'ci+{id}@example.com'], { cwd: ws.cwd, env });
+    const r = await cliProcess(
+      [
+        'smoke',
+        '--api-url',
+        apiUrl,
+        '--user-pool-client-id',
+        'x',
+        '--user-pool-id',
+        'us-east-1_Pool1',
+        '--region',
+        'us-east-1',
+        '--email',
+        'ci+{id}@example.com',
+      ],
+      { cwd: ws.cwd, env },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/✘ confirm .*No AWS credentials found\. Set AWS_PROFILE or run aws configure\./);
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: Smoke failed at step "confirm": No AWS credentials found. Set AWS_PROFILE or run aws configure.');

@@ -81,7 +81,7 @@ describe('Ctrl-C and progress in a terminal, against an AWS endpoint that never 
     expect(r.screen).not.toMatch(/\n\s+at /);
   }, 30_000);
 
-  it('the time limit is the user\'s to set: a bad AUTHSTACK_AWS_TIMEOUT is a one-line usage error', async () => {
+  it("the time limit is the user's to set: a bad AUTHSTACK_AWS_TIMEOUT is a one-line usage error", async () => {
     const bad = await new Promise<{ code: number | null; err: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'status', '--stack', 'hung'], { cwd: ws.cwd, env: { ...ws.env, AUTHSTACK_AWS_TIMEOUT: 'abc' } });
       let err = '';

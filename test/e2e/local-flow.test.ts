@@ -158,7 +158,7 @@ describe('authstack dev, then the walkthrough through the real CLI', () => {
     expect((await run(['profile'])).code).toBe(1);
   });
 
-  it('a weak password is refused by the local pool\'s password policy, before it is sent', async () => {
+  it("a weak password is refused by the local pool's password policy, before it is sent", async () => {
     const r = await run(['signup', unique('weak'), '--password-stdin', '--json'], 'short');
     expect(r.code).toBe(2);
     expect(r.json().error).toMatchObject({ code: 'InvalidPassword' });

@@ -45,7 +45,9 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 describe('a package the installation lacks', () => {
   it('dev --watch without esbuild: one line naming the package and how to get it, exit 1, not 70', async () => {
     const r = await run(['dev', '--watch', '--port', String(await freePort()), '--cognito-port', String(await freePort())]);
-    expect(r.stderr.trim()).toBe('error: The package "esbuild" this command needs is not installed. Reinstall authstack (npm install), or add it to your app: npm install --save-dev esbuild.');
+    expect(r.stderr.trim()).toBe(
+      'error: The package "esbuild" this command needs is not installed. Reinstall authstack (npm install), or add it to your app: npm install --save-dev esbuild.',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('bug');
   });

@@ -25,7 +25,9 @@ let cognito: CognitoIdentityProviderClient;
 const run = (args: string[], stdin?: string) => cli(args, { cwd: ws.cwd, env: ws.env, stdin, timeoutMs: 30_000 });
 
 async function createUser(email: string): Promise<string> {
-  await cognito.send(new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+  await cognito.send(
+    new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }),
+  );
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: local.userPoolId, Username: email, Password: PASSWORD, Permanent: true }));
   const auth = await cognito.send(
     new InitiateAuthCommand({ ClientId: local.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
@@ -34,7 +36,11 @@ async function createUser(email: string): Promise<string> {
 }
 
 async function presignedPost(token: string): Promise<{ url: string; fields: Record<string, string>; key: string }> {
-  const res = await fetch(`${local.apiUrl}/user/picture`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${local.apiUrl}/user/picture`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { url: string; fields: Record<string, string>; key: string };
 }
@@ -136,7 +142,11 @@ describe('authstack dev --pictures', () => {
     const report = r.json() as { ok: boolean; steps: { name: string; status: string; message?: string }[] };
     expect(report.ok).toBe(true);
     const names = report.steps.map((s) => s.name);
-    expect(names.slice(names.indexOf('picture upload'), names.indexOf('picture remove') + 1)).toEqual(['picture upload', 'picture through the CDN, without metadata', 'picture remove']);
+    expect(names.slice(names.indexOf('picture upload'), names.indexOf('picture remove') + 1)).toEqual([
+      'picture upload',
+      'picture through the CDN, without metadata',
+      'picture remove',
+    ]);
     const served = report.steps.find((s) => s.name === 'picture through the CDN, without metadata')!;
     expect(served).toMatchObject({ status: 'passed', message: expect.stringMatching(new RegExp(`^${local.picturesUrl}/public/`)) });
     // Removed: the CDN no longer has it.

@@ -100,7 +100,9 @@ describe('prompts in a terminal', () => {
   it('health --wait shows a spinner with the attempt n/N and the last answer, and Ctrl-C there exits 130 with one clean line', async () => {
     const r = await inTerminal(['health', '--wait', '60'], [{ when: /attempt 3\/\d+/, keys: '\x03' }]);
     expect(r.screen).toMatch(/waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy: HTTP 503 \(starting\) \(attempt \d+\/\d+\) 0:0\d/);
-    expect(r.screen).toMatch(/error: Interrupted while waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy \(\d+ attempts, the last: HTTP 503 \(starting\)\)\./);
+    expect(r.screen).toMatch(
+      /error: Interrupted while waiting for http:\/\/127\.0\.0\.1:\d+\/app\/health to be healthy \(\d+ attempts, the last: HTTP 503 \(starting\)\)\./,
+    );
     expect(r.screen).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(130);
   }, 30_000);

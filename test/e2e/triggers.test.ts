@@ -203,7 +203,13 @@ describe('pre token generation V2 on every token issue', () => {
   it("reaches a protected route's claims: API Gateway's Cognito authorizer (the local one the gateway runs) admits the token and passes the claim", async () => {
     const { tokens } = await fetchAuthSession();
     const issuer = `${dev.target.cognitoEndpoint}/${dev.target.userPoolId}`;
-    const authorizer = createLocalAuthorizer({ issuer, jwksUri: `${issuer}/.well-known/jwks.json`, clientIds: [dev.target.clientId], now: Date.now, corsOrigin: '*' });
+    const authorizer = createLocalAuthorizer({
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      clientIds: [dev.target.clientId],
+      now: Date.now,
+      corsOrigin: '*',
+    });
     const result = await authorizer.authorize({ kind: 'signed-in' }, { Authorization: tokens!.idToken!.toString() });
     expect(result).toMatchObject({ ok: true, claims: { tenant: 'acme', email, source: 'TokenGeneration_RefreshTokens' } });
     await signOut();
@@ -214,7 +220,9 @@ describe('pre token generation V2 on every token issue', () => {
     const origin = new URL(endpoint).origin;
     const redirectUri = DEFAULT_CALLBACK_URLS[0]!;
     const browser = new PageClient(origin);
-    const page = await browser.get(`${origin}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid email' })}`);
+    const page = await browser.get(
+      `${origin}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid email' })}`,
+    );
     const done = await browser.submit(page, { username: email, password: PASSWORD });
     const code = new URL(done.location!).searchParams.get('code')!;
     const res = await fetch(`${origin}/oauth2/token`, {
@@ -239,7 +247,12 @@ describe('pre and post authentication, and the CLI', () => {
     const login = await dev.run(['login', email, '--password-stdin'], { stdin: `${PASSWORD}\n` });
     expect(login.code).not.toBe(0);
     expect(login.stderr).toContain('PreAuthentication failed with error This account is locked.');
-    expect(login.stderr.trim().split('\n').filter((l) => l.includes('PreAuthentication'))).toHaveLength(1);
+    expect(
+      login.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('PreAuthentication')),
+    ).toHaveLength(1);
   });
 
   it('fires pre sign-up for users create (AdminCreateUser) and refuses it in one line; the invitation goes through the custom message', async () => {
@@ -249,7 +262,10 @@ describe('pre and post authentication, and the CLI', () => {
     const invited = unique('invite');
     const created = await dev.run(['users', 'create', invited]);
     expect(created.code, created.stderr).toBe(0);
-    expect((await mailbox()).find((m) => m.to === invited)).toMatchObject({ subject: 'Welcome to Acme', text: expect.stringContaining('(CustomMessage_AdminCreateUser)') });
+    expect((await mailbox()).find((m) => m.to === invited)).toMatchObject({
+      subject: 'Welcome to Acme',
+      text: expect.stringContaining('(CustomMessage_AdminCreateUser)'),
+    });
   });
 
   it("shows each invocation in dev's log: trigger, trigger source, outcome, duration and what it wrote", () => {
@@ -263,7 +279,11 @@ describe('pre and post authentication, and the CLI', () => {
 
 describe("a trigger's function as Lambda runs it", () => {
   it("sees only Lambda's own variables: no pool or client id, none of the API's variables, nothing of the CLI's environment (the event carries the pool id)", async () => {
-    const { env, region, userPoolId } = JSON.parse(await readFile(join(ws.cwd, 'trigger-env.json'), 'utf8')) as { env: Record<string, string>; region: string; userPoolId: string };
+    const { env, region, userPoolId } = JSON.parse(await readFile(join(ws.cwd, 'trigger-env.json'), 'utf8')) as {
+      env: Record<string, string>;
+      region: string;
+      userPoolId: string;
+    };
     expect(userPoolId).toBe(dev.target.userPoolId);
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     expect(env).toMatchObject({ AWS_REGION: region, AWS_LAMBDA_FUNCTION_NAME: 'authstack-local-trigger-post-authentication', _HANDLER: 'index.handler' });
@@ -275,7 +295,16 @@ describe("a trigger's function as Lambda runs it", () => {
 
 describe('dev --watch', () => {
   const file = () => join(ws.cwd, 'auth', 'pre-sign-up.ts');
-  const refusal = async () => (await thrown(signUp({ username: unique('watch', 'blocked.example'), password: PASSWORD, options: { userAttributes: { email: unique('watch', 'blocked.example') } } }))).message;
+  const refusal = async () =>
+    (
+      await thrown(
+        signUp({
+          username: unique('watch', 'blocked.example'),
+          password: PASSWORD,
+          options: { userAttributes: { email: unique('watch', 'blocked.example') } },
+        }),
+      )
+    ).message;
 
   /** Polls (the watcher is asynchronous) until `check` holds. */
   async function until(check: () => Promise<boolean> | boolean): Promise<void> {

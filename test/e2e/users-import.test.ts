@@ -32,9 +32,13 @@ afterAll(async () => {
 });
 
 describe('dev --seed and users import against the local stack', () => {
-  it('dev --seed starts the stack with the file\'s users: confirmed with their password and groups, temporary, invited', async () => {
+  it("dev --seed starts the stack with the file's users: confirmed with their password and groups, temporary, invited", async () => {
     expect(await emails()).toEqual(['ada@example.com', 'bob@example.com', 'cy@example.com']);
-    expect((await dev.run(['users', 'show', 'ada@example.com', '--json'])).json()).toMatchObject({ status: 'CONFIRMED', groups: ['admin'], attributes: { name: 'Ada' } });
+    expect((await dev.run(['users', 'show', 'ada@example.com', '--json'])).json()).toMatchObject({
+      status: 'CONFIRMED',
+      groups: ['admin'],
+      attributes: { name: 'Ada' },
+    });
     expect((await dev.run(['users', 'show', 'bob@example.com', '--json'])).json().status).toBe('FORCE_CHANGE_PASSWORD');
     expect((await dev.run(['users', 'show', 'cy@example.com', '--json'])).json().status).toBe('FORCE_CHANGE_PASSWORD');
     expect((await dev.run(['login', 'ada@example.com', '--password-stdin'], { stdin: PASSWORD })).code).toBe(0);
@@ -53,7 +57,13 @@ describe('dev --seed and users import against the local stack', () => {
   });
 
   it('users import creates the missing users and reports the existing ones as skipped', async () => {
-    await writeFile(join(tmp.dir, 'more.json'), JSON.stringify([{ email: 'ada@example.com', password: 'Other-pa55word!' }, { email: 'dee@example.com', password: PASSWORD }]));
+    await writeFile(
+      join(tmp.dir, 'more.json'),
+      JSON.stringify([
+        { email: 'ada@example.com', password: 'Other-pa55word!' },
+        { email: 'dee@example.com', password: PASSWORD },
+      ]),
+    );
     const r = await dev.run(['users', 'import', 'more.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toEqual({ file: join(tmp.dir, 'more.json'), target: 'local', created: ['dee@example.com'], skipped: ['ada@example.com'] });
@@ -65,7 +75,13 @@ describe('dev --seed and users import against the local stack', () => {
 
   it('a malformed file imports nobody and names every problem by line', async () => {
     const before = await emails();
-    const lines = ['[', '  {"email": "eve@example.com", "password": "Corr3ct-horse!"},', '  {"email": "fay@example.com", "groups": ["nope"]},', '  {"email": "gus@example.com", "password": "weak"}', ']'];
+    const lines = [
+      '[',
+      '  {"email": "eve@example.com", "password": "Corr3ct-horse!"},',
+      '  {"email": "fay@example.com", "groups": ["nope"]},',
+      '  {"email": "gus@example.com", "password": "weak"}',
+      ']',
+    ];
     await writeFile(join(tmp.dir, 'bad.json'), lines.join('\n'));
     const text = await dev.run(['users', 'import', 'bad.json']);
     expect(text.code).toBe(2);
@@ -73,7 +89,13 @@ describe('dev --seed and users import against the local stack', () => {
     expect(text.stderr).toMatch(/bad\.json:4 \(entry 3\): the password needs /);
     expect(text.stderr).toContain('error: bad.json has 2 problems; nothing was imported.');
     const json = await dev.run(['users', 'import', 'bad.json', '--json']);
-    expect(json.json().error).toMatchObject({ code: 'InvalidSeedFile', problems: [{ entry: 2, line: 3 }, { entry: 3, line: 4 }] });
+    expect(json.json().error).toMatchObject({
+      code: 'InvalidSeedFile',
+      problems: [
+        { entry: 2, line: 3 },
+        { entry: 3, line: 4 },
+      ],
+    });
     await writeFile(join(tmp.dir, 'broken.json'), '[\n  {"email": "eve@example.com",}\n]');
     const broken = await dev.run(['users', 'import', 'broken.json', '--json']);
     expect(broken.json().error.problems).toEqual([{ line: 2, message: 'not valid JSON: unexpected "}", expected a quoted field name' }]);

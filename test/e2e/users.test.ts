@@ -75,10 +75,15 @@ describe('authstack users against authstack dev', () => {
     expect((await run(['users', 'show', 'weak.x@example.com', '--json'])).json().error.code).toBe('UserNotFound');
   });
 
-  it('list shows every user, filters with Cognito\'s filter syntax and pages with --limit', async () => {
+  it("list shows every user, filters with Cognito's filter syntax and pages with --limit", async () => {
     const all = await run(['users', 'list', '--json']);
     expect(all.code, all.stderr).toBe(0);
-    expect(all.json().users.map((u: { email: string }) => u.email).sort()).toEqual([ada, bob].sort());
+    expect(
+      all
+        .json()
+        .users.map((u: { email: string }) => u.email)
+        .sort(),
+    ).toEqual([ada, bob].sort());
     const filtered = await run(['users', 'list', '--filter', `email ^= "ada.x"`, '--json']);
     expect(filtered.json().users.map((u: { email: string }) => u.email)).toEqual([ada]);
     const first = await run(['users', 'list', '--limit', '1', '--json']);
@@ -118,7 +123,7 @@ describe('authstack users against authstack dev', () => {
     expect((await run(['login', ada, '--password-stdin'], PASSWORD)).code).toBe(0);
   });
 
-  it('sign-out revokes the user\'s tokens everywhere', async () => {
+  it("sign-out revokes the user's tokens everywhere", async () => {
     expect((await run(['profile'])).code).toBe(0);
     expect((await run(['users', 'sign-out', ada])).code).toBe(0);
     const r = await run(['profile', '--json']);

@@ -227,9 +227,7 @@ function resolve(value: unknown, conditions: Record<string, boolean>): unknown {
 
 function toValidationSchema(schema: ResourceSchema): SchemaNode {
   const readOnly = new Set(
-    (schema.readOnlyProperties ?? [])
-      .filter((pointer) => /^\/properties\/[^/]+$/.test(pointer))
-      .map((pointer) => pointer.slice('/properties/'.length)),
+    (schema.readOnlyProperties ?? []).filter((pointer) => /^\/properties\/[^/]+$/.test(pointer)).map((pointer) => pointer.slice('/properties/'.length)),
   );
   // Read-only properties are what CloudFormation reports, never what a template may set.
   const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => !readOnly.has(name)));

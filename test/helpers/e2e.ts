@@ -30,7 +30,13 @@ export function freePort(): Promise<number> {
 export async function workspace(): Promise<{ cwd: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> }> {
   const cwd = await mkdtemp(join(tmpdir(), 'authstack-e2e-'));
   // HOME is the temp folder (no ~/.aws), and no instance-metadata probe: nothing can reach beyond loopback.
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, AUTHSTACK_CONFIG_DIR: join(cwd, 'config'), NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: cwd,
+    AUTHSTACK_CONFIG_DIR: join(cwd, 'config'),
+    NO_COLOR: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   return { cwd, env, cleanup: () => rm(cwd, { recursive: true, force: true }) };
 }
 

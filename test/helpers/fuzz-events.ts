@@ -47,8 +47,7 @@ const anyCodePoint: fc.Arbitrary<string> = fc.integer({ min: 0, max: 0x10ffff })
 );
 
 /** A string of any code points (see `anyCodePoint`). */
-const binaryString = (constraints: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<string> =>
-  fc.string({ ...constraints, unit: anyCodePoint });
+const binaryString = (constraints: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<string> => fc.string({ ...constraints, unit: anyCodePoint });
 
 /**
  * URL paths as browsers send them: segments of plain path characters, or of any code points percent-encoded as
@@ -62,7 +61,10 @@ const webPath = fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${se
 
 /** A password with a marker no response could hold by chance, and sometimes hostile characters after it. */
 export const passwordArb: fc.Arbitrary<string> = fc
-  .tuple(fc.stringMatching(/^[A-Za-z0-9]{10}$/), fc.constantFrom('', '!', '"', '\\', '\u0000', '\r\n', 'é', '😀', '</script>', '%00', "'; DROP TABLE users; --"))
+  .tuple(
+    fc.stringMatching(/^[A-Za-z0-9]{10}$/),
+    fc.constantFrom('', '!', '"', '\\', '\u0000', '\r\n', 'é', '😀', '</script>', '%00', "'; DROP TABLE users; --"),
+  )
   .map(([id, tail]) => `Pw-${id}${tail}`);
 
 /** A confirmation code: six digits, as Cognito sends them. */
@@ -71,7 +73,18 @@ export const codeArb: fc.Arbitrary<string> = fc.stringMatching(/^[0-9]{6}$/);
 /** Emails, mostly valid, some odd. */
 export const emailArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.emailAddress() },
-  { weight: 1, arbitrary: fc.constantFrom('jösé@exämple.com', 'δοκιμή@παράδειγμα.δοκιμή', 'a@b', '@example.com', 'ada\u200b@example.com', `${'a'.repeat(130)}@example.com`, 'ada@example.com\r\nX: 1') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'jösé@exämple.com',
+      'δοκιμή@παράδειγμα.δοκιμή',
+      'a@b',
+      '@example.com',
+      'ada\u200b@example.com',
+      `${'a'.repeat(130)}@example.com`,
+      'ada@example.com\r\nX: 1',
+    ),
+  },
   { weight: 1, arbitrary: binaryString({ maxLength: 40 }) },
 );
 
@@ -108,7 +121,9 @@ interface Request {
 function validRequestArb(tokens: TokenSource): fc.Arbitrary<Request> {
   return fc.oneof(
     fc.constant<Request>({ method: 'GET', path: '/app/health', body: undefined, headers: {}, secrets: [] }),
-    fc.tuple(emailArb, passwordArb).map(([username, password]) => ({ method: 'POST', path: '/user', body: { username, password }, headers: {}, secrets: [password] })),
+    fc
+      .tuple(emailArb, passwordArb)
+      .map(([username, password]) => ({ method: 'POST', path: '/user', body: { username, password }, headers: {}, secrets: [password] })),
     fc.tuple(emailArb, codeArb).map(([username, code]) => ({ method: 'POST', path: '/user/validate', body: { username, code }, headers: {}, secrets: [code] })),
     emailArb.map((username) => ({ method: 'POST', path: '/user/validate/resend', body: { username }, headers: {}, secrets: [] })),
     tokenArb(tokens).map((t) => ({ method: 'GET', path: '/user/profile', body: undefined, headers: { Authorization: `Bearer ${t}` }, secrets: [t] })),
@@ -118,7 +133,20 @@ function validRequestArb(tokens: TokenSource): fc.Arbitrary<Request> {
 
 type Mutation = { name: string; apply(e: Record<string, unknown>): void };
 
-const EVENT_KEYS = ['resource', 'path', 'httpMethod', 'headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters', 'stageVariables', 'requestContext', 'body', 'isBase64Encoded'] as const;
+const EVENT_KEYS = [
+  'resource',
+  'path',
+  'httpMethod',
+  'headers',
+  'multiValueHeaders',
+  'queryStringParameters',
+  'multiValueQueryStringParameters',
+  'pathParameters',
+  'stageVariables',
+  'requestContext',
+  'body',
+  'isBase64Encoded',
+] as const;
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(fc.constantFrom(...EVENT_KEYS), jsonValue).map(([k, v]) => ({ name: `set ${k}`, apply: (e: Record<string, unknown>) => void (e[k] = v) })),
@@ -187,15 +215,20 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     name: `method ${JSON.stringify(m)}`,
     apply: (e: Record<string, unknown>) => void (e.httpMethod = m),
   })),
-  fc.tuple(fc.constantFrom('Authorization', 'authorization', 'Content-Type', 'Origin', 'X-Forwarded-For', 'Host'), fc.array(headerValueArb, { minLength: 1, maxLength: 3 })).map(([name, values]) => ({
-    name: `header ${name} x${values.length}`,
-    apply: (e: Record<string, unknown>) => {
-      const multi = (e.multiValueHeaders && typeof e.multiValueHeaders === 'object' ? e.multiValueHeaders : {}) as Record<string, unknown>;
-      const single = (e.headers && typeof e.headers === 'object' ? e.headers : {}) as Record<string, unknown>;
-      e.multiValueHeaders = { ...multi, [name]: values };
-      e.headers = { ...single, [name]: values.at(-1) };
-    },
-  })),
+  fc
+    .tuple(
+      fc.constantFrom('Authorization', 'authorization', 'Content-Type', 'Origin', 'X-Forwarded-For', 'Host'),
+      fc.array(headerValueArb, { minLength: 1, maxLength: 3 }),
+    )
+    .map(([name, values]) => ({
+      name: `header ${name} x${values.length}`,
+      apply: (e: Record<string, unknown>) => {
+        const multi = (e.multiValueHeaders && typeof e.multiValueHeaders === 'object' ? e.multiValueHeaders : {}) as Record<string, unknown>;
+        const single = (e.headers && typeof e.headers === 'object' ? e.headers : {}) as Record<string, unknown>;
+        e.multiValueHeaders = { ...multi, [name]: values };
+        e.headers = { ...single, [name]: values.at(-1) };
+      },
+    })),
   fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }).map((q) => ({
     name: 'query string',
     apply: (e: Record<string, unknown>) => {
@@ -234,7 +267,12 @@ export function randomEventArb(tokens: TokenSource): fc.Arbitrary<FuzzCase> {
       path: fc.oneof(fc.constantFrom(...ROUTES), webPath, binaryString({ maxLength: 60 })),
       body,
       base64: fc.boolean(),
-      auth: fc.option(fc.oneof(tokenArb(tokens).map((t) => `Bearer ${t}`), headerValueArb)),
+      auth: fc.option(
+        fc.oneof(
+          tokenArb(tokens).map((t) => `Bearer ${t}`),
+          headerValueArb,
+        ),
+      ),
       headers: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), headerValueArb, { maxKeys: 4 }),
       query: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 16 }), { maxKeys: 3 })),
     })
@@ -257,6 +295,8 @@ export function randomEventArb(tokens: TokenSource): fc.Arbitrary<FuzzCase> {
       });
       return { event, secrets, how: `random ${JSON.stringify(r.method)} ${JSON.stringify(r.path).slice(0, 60)}` };
     });
-  const anything = fc.anything({ maxDepth: 2, withNullPrototype: true }).map((v): FuzzCase => ({ event: v as ProxyEvent, secrets: [], how: 'not an event at all' }));
+  const anything = fc
+    .anything({ maxDepth: 2, withNullPrototype: true })
+    .map((v): FuzzCase => ({ event: v as ProxyEvent, secrets: [], how: 'not an event at all' }));
   return fc.oneof({ weight: 9, arbitrary: built }, { weight: 1, arbitrary: anything });
 }

@@ -21,8 +21,7 @@ export function apiEvent(init: EventInit = {}): ProxyEvent {
   const path = init.path ?? '/app/health';
   const text = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   const headers = { 'Content-Type': 'application/json', Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...init.headers };
-  const multiValueHeaders =
-    init.multiValueHeaders ?? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  const multiValueHeaders = init.multiValueHeaders ?? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
   const requestId = init.requestId ?? `api-req-${++counter}`;
   return {
     resource: '/{proxy+}',
@@ -31,9 +30,7 @@ export function apiEvent(init: EventInit = {}): ProxyEvent {
     headers,
     multiValueHeaders,
     queryStringParameters: init.query ?? null,
-    multiValueQueryStringParameters: init.query
-      ? Object.fromEntries(Object.entries(init.query).map(([k, v]) => [k, [v]]))
-      : null,
+    multiValueQueryStringParameters: init.query ? Object.fromEntries(Object.entries(init.query).map(([k, v]) => [k, [v]])) : null,
     pathParameters: { proxy: path.replace(/^\//, '') },
     stageVariables: null,
     requestContext: {

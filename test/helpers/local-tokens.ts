@@ -18,12 +18,7 @@ export function signLocalToken(claims: Record<string, unknown>): string {
 }
 
 /** An access token shaped like the local Cognito's, valid in every way but expired `secondsAgo` ago. */
-export function expiredAccessToken(opts: {
-  issuer: string;
-  clientId: string;
-  sub: string;
-  secondsAgo?: number;
-}): string {
+export function expiredAccessToken(opts: { issuer: string; clientId: string; sub: string; secondsAgo?: number }): string {
   const exp = Math.floor(Date.now() / 1000) - (opts.secondsAgo ?? 60);
   return signLocalToken({
     sub: opts.sub,

@@ -41,8 +41,21 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<CliResul
   const stdin = Readable.from(opts.stdin === undefined ? [] : [opts.stdin]) as NodeJS.ReadableStream & { isTTY?: boolean };
   const code = await main(argv, {
     streams: {
-      stdout: { write: (s: string) => { stdout += s; opts.onOutput?.(s); return true; }, ...(opts.columns ? { isTTY: true, columns: opts.columns } : {}) },
-      stderr: { write: (s: string) => { stderr += s; opts.onOutput?.(s); return true; } },
+      stdout: {
+        write: (s: string) => {
+          stdout += s;
+          opts.onOutput?.(s);
+          return true;
+        },
+        ...(opts.columns ? { isTTY: true, columns: opts.columns } : {}),
+      },
+      stderr: {
+        write: (s: string) => {
+          stderr += s;
+          opts.onOutput?.(s);
+          return true;
+        },
+      },
     },
     stdin,
     env: { HOME: opts.cwd, AUTHSTACK_CONFIG_DIR: join(opts.cwd, 'config'), NO_COLOR: '1', ...opts.env },

@@ -260,7 +260,7 @@ describe('deploy against moto', () => {
     });
   });
 
-  it('deploys the sample app authstack init writes: its handlers\' functions run the zips stored by hash, the signed-in method is tied to Cognito; a repeat deploy is two reads', async (ctx) => {
+  it("deploys the sample app authstack init writes: its handlers' functions run the zips stored by hash, the signed-in method is tied to Cognito; a repeat deploy is two reads", async (ctx) => {
     ctx.skip(!MOTO, NO_MOTO);
     const project = await tempDir('authstack-moto-sample-');
     try {
@@ -292,10 +292,16 @@ describe('deploy against moto', () => {
         // moto's CloudFormation creates the methods (with their authorization type) but implements neither
         // AWS::ApiGateway::Authorizer nor AWS::ApiGateway::GatewayResponse: the template it was given has them, and
         // the fake AWS and the schema and cfn-lint tests check them (test/unit/deploy/deploy-routes.test.ts).
-        expect(Object.values(template.Resources).map((r) => r.Type)).toEqual(expect.arrayContaining(['AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::GatewayResponse']));
+        expect(Object.values(template.Resources).map((r) => r.Type)).toEqual(
+          expect.arrayContaining(['AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::GatewayResponse']),
+        );
         const apiId = apis.item.find((a) => a.name === 'sample-api')!.id;
-        const listed = (await (await fetch(`${endpoint}/restapis/${apiId}/resources?embed=methods`, { headers: auth })).json()) as { item: { path: string; resourceMethods?: Record<string, { authorizationType: string }> }[] };
-        const methods = Object.fromEntries(listed.item.flatMap((r) => Object.entries(r.resourceMethods ?? {}).map(([m, v]) => [`${m} ${r.path}`, v.authorizationType])));
+        const listed = (await (await fetch(`${endpoint}/restapis/${apiId}/resources?embed=methods`, { headers: auth })).json()) as {
+          item: { path: string; resourceMethods?: Record<string, { authorizationType: string }> }[];
+        };
+        const methods = Object.fromEntries(
+          listed.item.flatMap((r) => Object.entries(r.resourceMethods ?? {}).map(([m, v]) => [`${m} ${r.path}`, v.authorizationType])),
+        );
         expect(methods).toMatchObject({ 'GET /hello': 'NONE', 'OPTIONS /hello': 'NONE', 'GET /notes/{id}': 'COGNITO_USER_POOLS' });
       });
       const calls: string[] = [];
@@ -308,7 +314,7 @@ describe('deploy against moto', () => {
     }
   });
 
-  it('a code-only change to one handler file of the sample app modifies that file\'s functions alone, and Lambda then has the new zip', async (ctx) => {
+  it("a code-only change to one handler file of the sample app modifies that file's functions alone, and Lambda then has the new zip", async (ctx) => {
     ctx.skip(!MOTO, NO_MOTO);
     // As above, moto evaluates no Conditions on update: this deploys the project functions' part of the template.
     const project = await tempDir('authstack-moto-code-');
@@ -324,14 +330,28 @@ describe('deploy against moto', () => {
         const resources = Object.fromEntries(
           keep.map((id) => {
             const r = template.Resources[id]!;
-            return [id, r.Type === 'AWS::Lambda::Function' ? { ...r, Properties: { ...r.Properties, Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } } } } : r];
+            return [
+              id,
+              r.Type === 'AWS::Lambda::Function'
+                ? { ...r, Properties: { ...r.Properties, Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } } } }
+                : r,
+            ];
           }),
         );
         const body = templateText({ ...template, Rules: undefined, Conditions: undefined, Outputs: undefined, Resources: resources });
         const mine = Object.values(assets).filter((a) => a.functionId !== 'api');
         const result = await signed(async () =>
           deployStack(
-            { stackName: 'samplecode', region: REGION, templateBody: body, templateParameters: templateParameterNames(parseTemplate(body)), parameters: {}, assets: mine, yes: true, pollIntervalMs: 50 },
+            {
+              stackName: 'samplecode',
+              region: REGION,
+              templateBody: body,
+              templateParameters: templateParameterNames(parseTemplate(body)),
+              parameters: {},
+              assets: mine,
+              yes: true,
+              pollIntervalMs: 50,
+            },
             { ...(await services(motoFactory())), resolveNs: async () => [], clock: realClock, confirm: async () => true, emit: () => undefined },
           ),
         );
@@ -344,7 +364,8 @@ describe('deploy against moto', () => {
       expect(result.outcome).toBe('code-only');
       expect(result.changes.map((c) => `${c.action} ${c.logicalId}`)).toEqual(['Modify ApiNotesGetnoteFunction']);
       await signed(async () => {
-        const resources = (await (await motoFactory().cloudformation()).send(new CFN.DescribeStackResourcesCommand({ StackName: 'samplecode' }))).StackResources ?? [];
+        const resources =
+          (await (await motoFactory().cloudformation()).send(new CFN.DescribeStackResourcesCommand({ StackName: 'samplecode' }))).StackResources ?? [];
         const name = resources.find((r) => r.LogicalResourceId === 'ApiNotesGetnoteFunction')!.PhysicalResourceId!;
         const fn = await (await motoFactory().lambda()).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
         expect(fn.CodeSha256).toBe(b64(Buffer.from(assets['api-notes-getnote']!.zip)));

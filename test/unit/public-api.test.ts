@@ -14,11 +14,33 @@ import type { UserHandler } from '../../src/runtime/user-handler.js';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameConfig: Same<Required<Shipped.AuthstackConfig>['routes'], Required<AuthstackConfig>['routes']> = true;
 const sameTriggers: Same<Required<Shipped.AuthstackConfig>['triggers'], Required<AuthstackConfig>['triggers']> = true;
-const sameEvents: Same<[Shipped.PreSignUpEvent, Shipped.PostConfirmationEvent, Shipped.PreAuthenticationEvent, Shipped.PostAuthenticationEvent, Shipped.PreTokenGenerationV2Event, Shipped.CustomMessageEvent, Shipped.TriggerHandler<Shipped.PreSignUpEvent>], [import('../../src/index.js').PreSignUpEvent, import('../../src/index.js').PostConfirmationEvent, import('../../src/index.js').PreAuthenticationEvent, import('../../src/index.js').PostAuthenticationEvent, import('../../src/index.js').PreTokenGenerationV2Event, import('../../src/index.js').CustomMessageEvent, import('../../src/index.js').TriggerHandler<import('../../src/index.js').PreSignUpEvent>]> = true;
+const sameEvents: Same<
+  [
+    Shipped.PreSignUpEvent,
+    Shipped.PostConfirmationEvent,
+    Shipped.PreAuthenticationEvent,
+    Shipped.PostAuthenticationEvent,
+    Shipped.PreTokenGenerationV2Event,
+    Shipped.CustomMessageEvent,
+    Shipped.TriggerHandler<Shipped.PreSignUpEvent>,
+  ],
+  [
+    import('../../src/index.js').PreSignUpEvent,
+    import('../../src/index.js').PostConfirmationEvent,
+    import('../../src/index.js').PreAuthenticationEvent,
+    import('../../src/index.js').PostAuthenticationEvent,
+    import('../../src/index.js').PreTokenGenerationV2Event,
+    import('../../src/index.js').CustomMessageEvent,
+    import('../../src/index.js').TriggerHandler<import('../../src/index.js').PreSignUpEvent>,
+  ]
+> = true;
 const sameAccess: Same<Shipped.RouteAccess, import('../../src/core/routes.js').RouteAccessSetting> = true;
 // A handler typed with the shipped types is one the wrapper runs, and the claims are strings in both.
 const runs = (h: Shipped.RouteHandler): UserHandler => h as unknown as UserHandler;
-const claims: Same<NonNullable<Shipped.RouteEvent['requestContext']['authorizer']>['claims'], NonNullable<RouteEvent['requestContext']['authorizer']>['claims']> = true;
+const claims: Same<
+  NonNullable<Shipped.RouteEvent['requestContext']['authorizer']>['claims'],
+  NonNullable<RouteEvent['requestContext']['authorizer']>['claims']
+> = true;
 const shippedConfigIsSource = (c: Shipped.AuthstackConfig): AuthstackConfig => c;
 const sourceConfigIsShipped = (c: AuthstackConfig): Shipped.AuthstackConfig => c;
 const sourceHandlerFits = (h: RouteHandler) => h;
@@ -77,7 +99,11 @@ describe('the public types and schema', () => {
   });
 
   it('is exported by package.json with the types and shipped in its files', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown>; files: string[]; types: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, unknown>;
+      files: string[];
+      types: string;
+    };
     expect(pkg.exports['.']).toEqual({ types: './index.d.ts', import: './dist/index.mjs' });
     expect(pkg.exports['./authstack.schema.json']).toBe('./authstack.schema.json');
     expect(pkg.files).toEqual(expect.arrayContaining(['index.d.ts', 'authstack.schema.json', 'starter', 'src/runtime']));

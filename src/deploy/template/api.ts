@@ -11,10 +11,19 @@ import { getAtt, ref, sub } from './intrinsics.js';
 import { methodAuthorization, userRouteApiResources } from './routes.js';
 
 const pascal = (segment: string): string =>
-  segment === '{proxy+}' ? 'Proxy' : segment.replace(/[{}+]/g, '').replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+  segment === '{proxy+}'
+    ? 'Proxy'
+    : segment
+        .replace(/[{}+]/g, '')
+        .replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, '');
 
 /** The API Gateway resources of the routes' paths (`Api<Path>Resource`), and each route's resource reference. */
-function pathResources(routes: readonly RouteModel[]): { resources: Record<string, CfnResource>; resourceOf: (path: string) => unknown; nameOf: (path: string) => string } {
+function pathResources(routes: readonly RouteModel[]): {
+  resources: Record<string, CfnResource>;
+  resourceOf: (path: string) => unknown;
+  nameOf: (path: string) => string;
+} {
   const resources: Record<string, CfnResource> = {};
   const ids = new Map<string, string>();
   const nameOf = (path: string) => path.split('/').filter(Boolean).map(pascal).join('');
@@ -26,7 +35,10 @@ function pathResources(routes: readonly RouteModel[]): { resources: Record<strin
       if (ids.has(path)) continue;
       const id = `Api${nameOf(path)}Resource`;
       const parent = i === 1 ? '/' : `/${segments.slice(0, i - 1).join('/')}`;
-      resources[id] = { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: ref(LOGICAL_IDS.api), ParentId: resourceOf(parent), PathPart: segments[i - 1]! } };
+      resources[id] = {
+        Type: 'AWS::ApiGateway::Resource',
+        Properties: { RestApiId: ref(LOGICAL_IDS.api), ParentId: resourceOf(parent), PathPart: segments[i - 1]! },
+      };
       ids.set(path, id);
     }
   }
@@ -52,12 +64,18 @@ export function apiResources(model: StackModel): Record<string, CfnResource> {
         Integration: {
           Type: 'AWS_PROXY',
           IntegrationHttpMethod: 'POST',
-          Uri: sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${functionIds({ id: route.functionId }).function}.Arn}/invocations`),
+          Uri: sub(
+            `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${functionIds({ id: route.functionId }).function}.Arn}/invocations`,
+          ),
         },
       },
     };
   }
-  const user = userRouteApiResources(model, paths.resourceOf, (path, method) => `Api${nameOf({ path } as RouteModel, paths.nameOf)}${pascal(method.toLowerCase())}Method`);
+  const user = userRouteApiResources(
+    model,
+    paths.resourceOf,
+    (path, method) => `Api${nameOf({ path } as RouteModel, paths.nameOf)}${pascal(method.toLowerCase())}Method`,
+  );
   Object.assign(methods, user.methods);
   const definition = { [LOGICAL_IDS.api]: restApi, ...paths.resources, ...methods, ...user.others };
   // CloudFormation creates a new API Gateway deployment only when the Deployment resource itself is new, and a
@@ -93,7 +111,9 @@ export function apiResources(model: StackModel): Record<string, CfnResource> {
         DeploymentId: ref(deploymentId),
         StageName: ref(P.stageName),
         TracingEnabled: true,
-        MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: ref(P.throttlingRateLimit), ThrottlingBurstLimit: ref(P.throttlingBurstLimit) }],
+        MethodSettings: [
+          { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: ref(P.throttlingRateLimit), ThrottlingBurstLimit: ref(P.throttlingBurstLimit) },
+        ],
       },
     },
     ...permissions,

@@ -21,7 +21,11 @@ export function customDomainResources(): Record<string, CfnResource> {
     [LOGICAL_IDS.certificate]: {
       Type: 'AWS::CertificateManager::Certificate',
       Condition: 'HasDomain',
-      Properties: { DomainName: ref(P.domainName), ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: ref(P.domainName), HostedZoneId: ref(P.hostedZoneId) }] },
+      Properties: {
+        DomainName: ref(P.domainName),
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: ref(P.domainName), HostedZoneId: ref(P.hostedZoneId) }],
+      },
     },
     // REGIONAL, so the certificate lives in the stack's own region (an edge domain would need us-east-1);
     // dualstack so the AAAA alias resolves to something that answers over IPv6.

@@ -7,7 +7,8 @@ import { getAtt, ref, sub } from './intrinsics.js';
 
 /** A function's resources' logical ids. The built-in API keeps the ids it has always had, so no stack replaces it. */
 export function functionIds(fn: Pick<FunctionModel, 'id'>): { function: string; role: string; logGroup: string; permission: string } {
-  if (fn.id === API_FUNCTION_ID) return { function: LOGICAL_IDS.function, role: LOGICAL_IDS.functionRole, logGroup: LOGICAL_IDS.logGroup, permission: 'ApiInvokePermission' };
+  if (fn.id === API_FUNCTION_ID)
+    return { function: LOGICAL_IDS.function, role: LOGICAL_IDS.functionRole, logGroup: LOGICAL_IDS.logGroup, permission: 'ApiInvokePermission' };
   const name = fn.id.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
   return { function: `${name}Function`, role: `${name}FunctionRole`, logGroup: `${name}FunctionLogGroup`, permission: `${name}InvokePermission` };
 }

@@ -20,7 +20,6 @@ import { triggerFunctionResources, withTriggers } from './triggers.js';
 
 export { parameterValues } from './parameters.js';
 
-
 /** Each function's built zip, by function id. */
 export type FunctionAssets = Readonly<Record<string, FunctionAsset>>;
 

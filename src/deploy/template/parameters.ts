@@ -13,7 +13,12 @@ const yesNo = (value: boolean): string => String(value);
 const optional = (pattern: string): string => `^$|${pattern}`;
 /** A group name's pattern without its anchors, to repeat it in a comma-separated list. */
 const GROUP = V.group.slice(1, -1);
-const flag = (description: string, value: boolean): CfnParameter => ({ Type: 'String', Default: yesNo(value), AllowedValues: ['true', 'false'], Description: description });
+const flag = (description: string, value: boolean): CfnParameter => ({
+  Type: 'String',
+  Default: yesNo(value),
+  AllowedValues: ['true', 'false'],
+  Description: description,
+});
 
 export function parameters(model: StackModel): Record<ParameterName, CfnParameter> {
   const fn = apiFunction(model);

@@ -25,7 +25,16 @@ const CORS_HEADERS = (prefix: string): Record<string, unknown> => ({
  * protected route gives (the authorizer's 401, a missing scope's 403, an unknown path's 403).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
-const GATEWAY_RESPONSES = ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN', 'EXPIRED_TOKEN', 'INVALID_SIGNATURE', 'THROTTLED'] as const;
+const GATEWAY_RESPONSES = [
+  'DEFAULT_4XX',
+  'DEFAULT_5XX',
+  'UNAUTHORIZED',
+  'ACCESS_DENIED',
+  'MISSING_AUTHENTICATION_TOKEN',
+  'EXPIRED_TOKEN',
+  'INVALID_SIGNATURE',
+  'THROTTLED',
+] as const;
 
 /** True when the model declares routes of the project's own. */
 function hasUserRoutes(model: StackModel): boolean {
@@ -56,7 +65,9 @@ export function userRouteApiResources(
   const user = model.routes.filter((r) => r.access !== undefined);
   const methods: Record<string, CfnResource> = {};
   for (const path of [...new Set(user.map((r) => r.path))]) {
-    const allow = [...new Set(user.filter((r) => r.path === path).map((r) => (r.method === 'ANY' ? 'GET, POST, PUT, PATCH, DELETE, HEAD' : r.method)))].join(', ');
+    const allow = [...new Set(user.filter((r) => r.path === path).map((r) => (r.method === 'ANY' ? 'GET, POST, PUT, PATCH, DELETE, HEAD' : r.method)))].join(
+      ', ',
+    );
     methods[methodId(path, 'OPTIONS')] = {
       Type: 'AWS::ApiGateway::Method',
       Properties: {
@@ -83,7 +94,11 @@ export function userRouteApiResources(
           {
             StatusCode: '204',
             ResponseParameters: Object.fromEntries(
-              [...Object.keys(CORS_HEADERS('method.response')), 'method.response.header.Access-Control-Allow-Methods', 'method.response.header.Access-Control-Max-Age'].map((k) => [k, true]),
+              [
+                ...Object.keys(CORS_HEADERS('method.response')),
+                'method.response.header.Access-Control-Allow-Methods',
+                'method.response.header.Access-Control-Max-Age',
+              ].map((k) => [k, true]),
             ),
           },
         ],

@@ -52,9 +52,7 @@ export async function signedInUser(ctx: RouteContext, token: string) {
   const claims = await withinBudget(verifier.verifyAccessToken(token, tokens), ctx.budgetMs());
   // A token can verify and still be revoked (global sign-out): GetUser is the authority, NotAuthorized → 401. Its
   // answer is reused for the same token for up to ttlMs (see profile-cache.ts), within the token's own life.
-  const user = await ctx.profiles.get(token, claims.expiresAt, ttlMs, () =>
-    callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs())),
-  );
+  const user = await ctx.profiles.get(token, claims.expiresAt, ttlMs, () => callCognito(ctx, (c) => c.getUser(pool, token, ctx.budgetMs())));
   return { claims, user };
 }
 

@@ -41,9 +41,7 @@ export interface LocalAuthorizerOptions {
   readonly loadJwks?: (uri: string) => Promise<Jwks>;
 }
 
-type AuthorizerResult =
-  | { readonly ok: true; readonly claims: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly response: GatewayAnswer };
+type AuthorizerResult = { readonly ok: true; readonly claims: Readonly<Record<string, string>> } | { readonly ok: false; readonly response: GatewayAnswer };
 
 /** A route's check: public routes need none. */
 export interface LocalAuthorizer {

@@ -15,7 +15,8 @@ export function gatewayCorsHeaders(origin: string): Record<string, string> {
 }
 
 export function gatewayError(status: 401 | 403, corsOrigin: string): GatewayAnswer {
-  const [type, message] = status === 401 ? ['UnauthorizedException', 'Unauthorized'] : ['AccessDeniedException', 'User is not authorized to access this resource'];
+  const [type, message] =
+    status === 401 ? ['UnauthorizedException', 'Unauthorized'] : ['AccessDeniedException', 'User is not authorized to access this resource'];
   return {
     statusCode: status,
     headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type, ...gatewayCorsHeaders(corsOrigin) },

@@ -6,24 +6,11 @@
  */
 import { join } from 'node:path';
 
-import type {
-  AppClient,
-  CognitoLocalContext,
-  CognitoLocalModules,
-  LocalUser,
-  Route,
-  Services,
-  UserPoolService,
-} from '../cognito-local-modules.js';
+import type { AppClient, CognitoLocalContext, CognitoLocalModules, LocalUser, Route, Services, UserPoolService } from '../cognito-local-modules.js';
 import { Revocations, TokenRefused, tokenChecker, type AccessClaims, type OriginTokenGenerator, type TokenChecker } from '../cognito-tokens.js';
 import { passwordPolicyViolation } from '../password-policy.js';
 import { AuthSessions } from './auth-sessions.js';
-import {
-  InvalidParameterException,
-  InvalidPasswordException,
-  NotAuthorizedException,
-  ResourceNotFoundException,
-} from './errors.js';
+import { InvalidParameterException, InvalidPasswordException, NotAuthorizedException, ResourceNotFoundException } from './errors.js';
 import { SrpChallenges } from './srp-challenges.js';
 import { LocalTriggers } from './triggers.js';
 
@@ -129,9 +116,7 @@ export async function createOperationContext(opts: {
       const wanted = name.toLowerCase();
       const users = await pool.listUsers(ctx);
       return (
-        users.find((user) =>
-          user.Attributes.some((a) => (a.Name === 'email' || a.Name === 'sub') && a.Value?.toLowerCase() === wanted),
-        ) ??
+        users.find((user) => user.Attributes.some((a) => (a.Name === 'email' || a.Name === 'sub') && a.Value?.toLowerCase() === wanted)) ??
         users.find((user) => user.Username.toLowerCase() === wanted) ??
         null
       );
@@ -163,8 +148,7 @@ export async function createOperationContext(opts: {
       return result;
     },
 
-    hidesUsers: async (clientId) =>
-      (await services.cognito.getAppClient(ctx, String(clientId)))?.PreventUserExistenceErrors === 'ENABLED',
+    hidesUsers: async (clientId) => (await services.cognito.getAppClient(ctx, String(clientId)))?.PreventUserExistenceErrors === 'ENABLED',
   };
 }
 

@@ -23,56 +23,120 @@ type Json = Record<string, unknown>;
  * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html), plus, in
  * the access token, what only Cognito writes there (its scopes change through scopesToAdd / scopesToSuppress).
  */
-const RESERVED_CLAIMS = ['acr', 'amr', 'aud', 'at_hash', 'auth_time', 'azp', 'cognito:username', 'exp', 'iat', 'identities', 'iss', 'jti', 'nbf', 'nonce', 'origin_jti', 'sub', 'token_use'] as const;
+const RESERVED_CLAIMS = [
+  'acr',
+  'amr',
+  'aud',
+  'at_hash',
+  'auth_time',
+  'azp',
+  'cognito:username',
+  'exp',
+  'iat',
+  'identities',
+  'iss',
+  'jti',
+  'nbf',
+  'nonce',
+  'origin_jti',
+  'sub',
+  'token_use',
+] as const;
 const RESERVED_ACCESS_CLAIMS = ['client_id', 'event_id', 'scope', 'username', 'version', 'device_key'] as const;
 
 const reserved = (claim: string, access: boolean): boolean =>
-  (RESERVED_CLAIMS as readonly string[]).includes(claim) || claim.startsWith('dev:') || (access && (RESERVED_ACCESS_CLAIMS as readonly string[]).includes(claim));
+  (RESERVED_CLAIMS as readonly string[]).includes(claim) ||
+  claim.startsWith('dev:') ||
+  (access && (RESERVED_ACCESS_CLAIMS as readonly string[]).includes(claim));
 
 /** cognito-local's `triggers` service, answered by ours: its own targets fire pre sign-up and post confirmation. */
 export function cognitoLocalTriggers(triggers: LocalTriggers) {
   return {
-    enabled: (name: string): boolean => (name === 'PreSignUp' && triggers.has('preSignUp')) || (name === 'PostConfirmation' && triggers.has('postConfirmation')),
+    enabled: (name: string): boolean =>
+      (name === 'PreSignUp' && triggers.has('preSignUp')) || (name === 'PostConfirmation' && triggers.has('postConfirmation')),
     async preSignUp(
       _ctx: CognitoLocalContext,
-      p: { clientId: string; clientMetadata?: Record<string, string>; source: string; userAttributes: Attribute[]; username: string; userPoolId: string; validationData?: Record<string, string> },
+      p: {
+        clientId: string;
+        clientMetadata?: Record<string, string>;
+        source: string;
+        userAttributes: Attribute[];
+        username: string;
+        userPoolId: string;
+        validationData?: Record<string, string>;
+      },
     ) {
       const event = await triggers.fire(
         'preSignUp',
         p.source,
         { userPoolId: p.userPoolId, userName: p.username, clientId: p.clientId },
-        { userAttributes: attributeMap(p.userAttributes), validationData: p.validationData ?? triggerScope().validationData ?? null, clientMetadata: p.clientMetadata ?? {} },
+        {
+          userAttributes: attributeMap(p.userAttributes),
+          validationData: p.validationData ?? triggerScope().validationData ?? null,
+          clientMetadata: p.clientMetadata ?? {},
+        },
         { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
       );
       const response = responseOf(event);
       // AdminCreateUser ignores the flags: an invited user confirms by choosing a password.
       if (p.source !== 'PreSignUp_SignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
-      return { autoConfirmUser: response.autoConfirmUser === true, autoVerifyEmail: response.autoVerifyEmail === true, autoVerifyPhone: response.autoVerifyPhone === true };
+      return {
+        autoConfirmUser: response.autoConfirmUser === true,
+        autoVerifyEmail: response.autoVerifyEmail === true,
+        autoVerifyPhone: response.autoVerifyPhone === true,
+      };
     },
     async postConfirmation(
       _ctx: CognitoLocalContext,
-      p: { source: string; clientId: string | null; clientMetadata?: Record<string, string>; userAttributes: Attribute[]; username: string; userPoolId: string },
+      p: {
+        source: string;
+        clientId: string | null;
+        clientMetadata?: Record<string, string>;
+        userAttributes: Attribute[];
+        username: string;
+        userPoolId: string;
+      },
     ): Promise<void> {
-      await triggers.fire('postConfirmation', p.source, { userPoolId: p.userPoolId, userName: p.username, clientId: p.clientId }, { userAttributes: attributeMap(p.userAttributes), clientMetadata: p.clientMetadata ?? {} }, {});
+      await triggers.fire(
+        'postConfirmation',
+        p.source,
+        { userPoolId: p.userPoolId, userName: p.username, clientId: p.clientId },
+        { userAttributes: attributeMap(p.userAttributes), clientMetadata: p.clientMetadata ?? {} },
+        {},
+      );
     },
   };
 }
 
 /** Pre sign-up for AdminCreateUser, which cognito-local does not fire: before the user exists. */
-export async function preSignUpForAdminCreate(triggers: LocalTriggers, userPoolId: string, input: { Username?: unknown; UserAttributes?: unknown; ValidationData?: unknown; ClientMetadata?: unknown }): Promise<void> {
+export async function preSignUpForAdminCreate(
+  triggers: LocalTriggers,
+  userPoolId: string,
+  input: { Username?: unknown; UserAttributes?: unknown; ValidationData?: unknown; ClientMetadata?: unknown },
+): Promise<void> {
   if (!triggers.has('preSignUp')) return;
   const attributes = Array.isArray(input.UserAttributes) ? (input.UserAttributes as Attribute[]) : [];
   await triggers.fire(
     'preSignUp',
     'PreSignUp_AdminCreateUser',
     { userPoolId, userName: String(input.Username ?? ''), clientId: null },
-    { userAttributes: attributeMap(attributes), validationData: Array.isArray(input.ValidationData) ? attributeMap(input.ValidationData as Attribute[]) : null, clientMetadata: isStringMap(input.ClientMetadata) ? input.ClientMetadata : {} },
+    {
+      userAttributes: attributeMap(attributes),
+      validationData: Array.isArray(input.ValidationData) ? attributeMap(input.ValidationData as Attribute[]) : null,
+      clientMetadata: isStringMap(input.ClientMetadata) ? input.ClientMetadata : {},
+    },
     { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
   );
 }
 
 /** Pre authentication: the user exists and is about to prove who they are. */
-export async function preAuthentication(triggers: LocalTriggers, userPoolId: string, user: LocalUser, clientId: string, clientMetadata?: unknown): Promise<void> {
+export async function preAuthentication(
+  triggers: LocalTriggers,
+  userPoolId: string,
+  user: LocalUser,
+  clientId: string,
+  clientMetadata?: unknown,
+): Promise<void> {
   await triggers.fire(
     'preAuthentication',
     'PreAuthentication_Authentication',
@@ -83,7 +147,13 @@ export async function preAuthentication(triggers: LocalTriggers, userPoolId: str
 }
 
 /** Post authentication: the user proved who they are (every challenge answered); tokens follow. */
-export async function postAuthentication(triggers: LocalTriggers, userPoolId: string, user: LocalUser, clientId: string, clientMetadata?: unknown): Promise<void> {
+export async function postAuthentication(
+  triggers: LocalTriggers,
+  userPoolId: string,
+  user: LocalUser,
+  clientId: string,
+  clientMetadata?: unknown,
+): Promise<void> {
   await triggers.fire(
     'postAuthentication',
     'PostAuthentication_Authentication',
@@ -149,7 +219,11 @@ export async function preTokenGeneration(
     id: (claims) => apply(claims, idGen, false),
     access: (claims) => {
       apply(claims, accessGen, true);
-      const scopes = new Set(String(claims.scope ?? '').split(' ').filter(Boolean));
+      const scopes = new Set(
+        String(claims.scope ?? '')
+          .split(' ')
+          .filter(Boolean),
+      );
       for (const s of stringList(accessGen.scopesToAdd)) scopes.add(s);
       for (const s of stringList(accessGen.scopesToSuppress)) scopes.delete(s);
       claims.scope = [...scopes].join(' ');

@@ -153,7 +153,16 @@ export class LocalTriggers {
     const started = performance.now();
     const cognitoName = TRIGGERS[name];
     const report = (ok: boolean, log: string, error?: string): void => {
-      const invocation: TriggerInvocation = { trigger: name, source, functionId: trigger.functionId, requestId, ms: performance.now() - started, ok, log, ...(error ? { error } : {}) };
+      const invocation: TriggerInvocation = {
+        trigger: name,
+        source,
+        functionId: trigger.functionId,
+        requestId,
+        ms: performance.now() - started,
+        ok,
+        log,
+        ...(error ? { error } : {}),
+      };
       for (const listener of this.listeners) listener(invocation);
     };
     let timer: NodeJS.Timeout | undefined;
@@ -187,7 +196,10 @@ export class LocalTriggers {
 
 /** The message the function threw, as Cognito quotes it: Lambda's `errorMessage`, without the error's name. */
 function thrownMessage(error: string, log: string): string {
-  const line = log.split('\n').reverse().find((l) => l.includes('\tInvoke Error\t'));
+  const line = log
+    .split('\n')
+    .reverse()
+    .find((l) => l.includes('\tInvoke Error\t'));
   if (line) {
     try {
       const parsed = JSON.parse(line.slice(line.indexOf('{'))) as { errorMessage?: unknown };

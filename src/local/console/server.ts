@@ -170,9 +170,9 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
   }
 
   async function describeUser(user: CognitoUser): Promise<ConsoleUser> {
-    const groups = (await opts.dispatch('AdminListGroupsForUser', { UserPoolId: opts.userPoolId, Username: user.Username }).catch(
-      () => ({ Groups: [] }),
-    )) as { Groups?: { GroupName: string }[] };
+    const groups = (await opts.dispatch('AdminListGroupsForUser', { UserPoolId: opts.userPoolId, Username: user.Username }).catch(() => ({ Groups: [] }))) as {
+      Groups?: { GroupName: string }[];
+    };
     const attributes: Record<string, string> = {};
     for (const { Name, Value } of user.Attributes ?? []) attributes[Name] = Value ?? '';
     return {
@@ -376,7 +376,8 @@ export function refusal(req: IncomingMessage, isApi: boolean, allowRemote: boole
   }
   if (!isApi) return undefined;
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return `Requests from ${origin} are refused: the console's API is for its own page and local scripts.`;
+  if (origin !== undefined && origin !== `http://${host}`)
+    return `Requests from ${origin} are refused: the console's API is for its own page and local scripts.`;
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'Cross-site requests are refused.';
   const method = req.method ?? 'GET';
@@ -400,7 +401,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 /** The console API's error answers: its own errors with their status, anything else a 500. */
 function errorAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers: { ...JSON_HEADERS, ...error.headers } };
+  if (error instanceof HttpError)
+    return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers: { ...JSON_HEADERS, ...error.headers } };
   return { status: 500, body: { error: { code: 'InternalError', message: error instanceof Error ? error.message : String(error) } }, headers: JSON_HEADERS };
 }
 

@@ -73,7 +73,15 @@ export interface FunctionRuntime extends FunctionInvoker {
  * role on AWS; here the ones dev was given, or placeholders) and the unreserved PATH and LANG.
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  */
-export const LAMBDA_OWN_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'PATH', 'LANG'] as const;
+export const LAMBDA_OWN_VARIABLES = [
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'PATH',
+  'LANG',
+] as const;
 
 /** Lambda's Node.js environment variables, as each function's runtime sets them. */
 function lambdaVariables(fn: LocalFunction): Record<string, string> {

@@ -182,12 +182,7 @@ ${csrfField(opts)}
 
 /** Cognito's error page for requests it cannot redirect back (unknown client, redirect URI not allowed). */
 export function errorPage(error: string, description: string): string {
-  return layout(
-    'An error was encountered with the requested page',
-    description,
-    `<p><code>error=${escapeHtml(error)}</code></p>`,
-    { query: '', csrf: '' },
-  );
+  return layout('An error was encountered with the requested page', description, `<p><code>error=${escapeHtml(error)}</code></p>`, { query: '', csrf: '' });
 }
 
 const codeField = (opts: PageOptions): string =>

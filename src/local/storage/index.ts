@@ -26,7 +26,6 @@ import {
   verifyQueryAuth,
 } from './sigv4.js';
 
-
 export interface ObjectCreatedEvent {
   readonly bucket: string;
   readonly key: string;

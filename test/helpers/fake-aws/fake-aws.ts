@@ -157,7 +157,12 @@ export class FakeAws {
     const code = r.properties.Code as { S3Bucket?: string; S3Key?: string } | undefined;
     if (!code?.S3Bucket || (previous && JSON.stringify(previous.properties.Code) === JSON.stringify(code))) return undefined;
     const bucket = this.s3.buckets.get(code.S3Bucket);
-    const s3Error = !bucket || bucket.owner !== this.account ? ['NoSuchBucket', 'The specified bucket does not exist'] : !bucket.objects.get(String(code.S3Key))?.length ? ['NoSuchKey', 'The specified key does not exist.'] : undefined;
+    const s3Error =
+      !bucket || bucket.owner !== this.account
+        ? ['NoSuchBucket', 'The specified bucket does not exist']
+        : !bucket.objects.get(String(code.S3Key))?.length
+          ? ['NoSuchKey', 'The specified key does not exist.']
+          : undefined;
     if (!s3Error) return undefined;
     return `Resource handler returned message: "Error occurred while GetObject. S3 Error Code: ${s3Error[0]}. S3 Error Message: ${s3Error[1]} (Service: Lambda, Status Code: 400, Request ID: fake)" (RequestToken: fake, HandlerErrorCode: InvalidRequest)`;
   }
@@ -199,7 +204,8 @@ export class FakeAws {
             region,
             endpoint: 'http://127.0.0.1:1',
             credentials: async () => {
-              if (this.noCredentials) throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+              if (this.noCredentials)
+                throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
               return { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' };
             },
             maxAttempts: 5,
@@ -211,7 +217,10 @@ export class FakeAws {
             (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
               const operation = (context.commandName ?? '').replace(/Command$/, '');
               const output = this.handle(service, operation, args.input, region);
-              return { output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'fake' } }, response: { statusCode: 200, headers: {}, body: undefined } };
+              return {
+                output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'fake' } },
+                response: { statusCode: 200, headers: {}, body: undefined },
+              };
             },
             // Inside the retry and signing middleware (finalizeRequest), in place of deserialize + HTTP.
             { step: 'deserialize', priority: 'high', name: 'fakeAws' },
@@ -289,7 +298,8 @@ export class FakeAws {
       const restApiId = String(r.properties.RestApiId);
       const methods: Record<string, unknown> = {};
       for (const m of stack.resources.values()) {
-        if (m.type === 'AWS::ApiGateway::Method' && m.properties.RestApiId === restApiId) methods[`${m.properties.ResourceId} ${m.properties.HttpMethod}`] = structuredClone(m.properties);
+        if (m.type === 'AWS::ApiGateway::Method' && m.properties.RestApiId === restApiId)
+          methods[`${m.properties.ResourceId} ${m.properties.HttpMethod}`] = structuredClone(m.properties);
       }
       this.apiDeployments.set(r.physicalId, { restApiId, methods });
     }
@@ -311,7 +321,12 @@ export class FakeAws {
       });
     }
     if (r.type === 'AWS::Cognito::UserPool') {
-      this.pools.set(r.physicalId, { id: r.physicalId, name: String(r.properties.UserPoolName ?? r.physicalId), users: this.usersPerPool, deletionProtection: String(r.properties.DeletionProtection ?? 'INACTIVE') });
+      this.pools.set(r.physicalId, {
+        id: r.physicalId,
+        name: String(r.properties.UserPoolName ?? r.physicalId),
+        users: this.usersPerPool,
+        deletionProtection: String(r.properties.DeletionProtection ?? 'INACTIVE'),
+      });
     }
     if (r.type === 'AWS::Cognito::UserPoolGroup') {
       const groups = this.groups.get(String(r.properties.UserPoolId)) ?? new Set<string>();
@@ -319,7 +334,12 @@ export class FakeAws {
       this.groups.set(String(r.properties.UserPoolId), groups);
     }
     if (r.type === 'AWS::CertificateManager::Certificate') {
-      this.certificates.set(r.physicalId, { arn: r.physicalId, domainName: String(r.properties.DomainName), status: 'PENDING_VALIDATION', issueAfter: this.certificateIssueAfter });
+      this.certificates.set(r.physicalId, {
+        arn: r.physicalId,
+        domainName: String(r.properties.DomainName),
+        status: 'PENDING_VALIDATION',
+        issueAfter: this.certificateIssueAfter,
+      });
     }
   }
 
@@ -383,7 +403,12 @@ export class FakeAws {
       const page = this.zones.slice(start, start + 2);
       const truncated = start + 2 < this.zones.length;
       return {
-        HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: z.id, Config: { PrivateZone: Boolean(z.privateZone) } })),
+        HostedZones: page.map((z) => ({
+          Id: `/hostedzone/${z.id}`,
+          Name: `${z.name}.`,
+          CallerReference: z.id,
+          Config: { PrivateZone: Boolean(z.privateZone) },
+        })),
         IsTruncated: truncated,
         NextMarker: truncated ? String(start + 2) : undefined,
         MaxItems: 2,
@@ -392,7 +417,10 @@ export class FakeAws {
     if (operation === 'GetHostedZone') {
       const z = this.zones.find((zone) => zone.id === String(input.Id).replace(/^\/?hostedzone\//, ''));
       if (!z) throw fakeError('NoSuchHostedZone', `No hosted zone found with ID: ${input.Id}`, 404);
-      return { HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: z.id, Config: { PrivateZone: Boolean(z.privateZone) } }, DelegationSet: { NameServers: z.nameServers } };
+      return {
+        HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: z.id, Config: { PrivateZone: Boolean(z.privateZone) } },
+        DelegationSet: { NameServers: z.nameServers },
+      };
     }
     throw fakeError('InvalidAction', `no fake for route53 ${operation}`);
   }
@@ -418,7 +446,16 @@ export class FakeAws {
   private readonly srpSessions = new Map<string, { username: string; session: SrpServerSession; srpA: string }>();
 
   signUp(poolId: string, username: string, password: string): void {
-    this.users.set(username, { poolId, password, confirmed: false, salt: newSrpSalt(), enabled: true, attributes: { email: username }, groups: new Set(), created: new Date() });
+    this.users.set(username, {
+      poolId,
+      password,
+      confirmed: false,
+      salt: newSrpSalt(),
+      enabled: true,
+      attributes: { email: username },
+      groups: new Set(),
+      created: new Date(),
+    });
   }
 
   /** The user administration calls (`authstack users`), on the same users. */
@@ -440,7 +477,13 @@ export class FakeAws {
     };
     const status = (u: FakeUser) => u.status ?? (u.confirmed ? 'CONFIRMED' : 'UNCONFIRMED');
     const attributes = (u: FakeUser) => Object.entries(u.attributes).map(([Name, Value]) => ({ Name, Value }));
-    const shown = (name: string, u: FakeUser) => ({ Username: name, Enabled: u.enabled, UserStatus: status(u), UserCreateDate: u.created, UserLastModifiedDate: u.created });
+    const shown = (name: string, u: FakeUser) => ({
+      Username: name,
+      Enabled: u.enabled,
+      UserStatus: status(u),
+      UserCreateDate: u.created,
+      UserLastModifiedDate: u.created,
+    });
     const strong = (password: string) => {
       if (password.length < 8) throw fakeError('InvalidPasswordException', 'Password did not conform with policy: Password not long enough');
     };
@@ -464,7 +507,17 @@ export class FakeAws {
         const id = pool();
         if (this.users.has(input.Username)) throw fakeError('UsernameExistsException', 'User account already exists');
         const attrs = Object.fromEntries((input.UserAttributes ?? []).map((a: { Name: string; Value: string }) => [a.Name, a.Value]));
-        const u: FakeUser = { poolId: id, password: '', confirmed: false, status: 'FORCE_CHANGE_PASSWORD', salt: newSrpSalt(), enabled: true, attributes: attrs, groups: new Set(), created: new Date() };
+        const u: FakeUser = {
+          poolId: id,
+          password: '',
+          confirmed: false,
+          status: 'FORCE_CHANGE_PASSWORD',
+          salt: newSrpSalt(),
+          enabled: true,
+          attributes: attrs,
+          groups: new Set(),
+          created: new Date(),
+        };
         this.users.set(input.Username, u);
         return { answer: { User: { ...shown(input.Username, u), Attributes: attributes(u) } } };
       }
@@ -536,7 +589,10 @@ export class FakeAws {
       case 'InitiateAuth': {
         if (input.AuthFlow !== 'USER_SRP_AUTH') throw fakeError('InvalidParameterException', `${input.AuthFlow} is not faked`);
         const u = user();
-        const session = startSrpServer(srpVerifier({ userPoolId: u.poolId, userIdForSrp: input.AuthParameters.USERNAME, password: u.password, salt: u.salt }), u.salt);
+        const session = startSrpServer(
+          srpVerifier({ userPoolId: u.poolId, userIdForSrp: input.AuthParameters.USERNAME, password: u.password, salt: u.salt }),
+          u.salt,
+        );
         const secretBlock = Buffer.from(createHash('sha256').update(session.b).digest()).toString('base64');
         this.srpSessions.set(secretBlock, { username: input.AuthParameters.USERNAME, session, srpA: input.AuthParameters.SRP_A });
         return {
@@ -566,7 +622,9 @@ export class FakeAws {
         if (!u.enabled) throw fakeError('NotAuthorizedException', 'User is disabled.');
         if (u.status === 'RESET_REQUIRED') throw fakeError('PasswordResetRequiredException', 'Password reset required for the user');
         u.accessToken = `fake.${Buffer.from(JSON.stringify({ username: pending.username, n: Math.random() })).toString('base64url')}.signature`;
-        return { AuthenticationResult: { AccessToken: u.accessToken, IdToken: u.accessToken, RefreshToken: 'fake-refresh', ExpiresIn: 3600, TokenType: 'Bearer' } };
+        return {
+          AuthenticationResult: { AccessToken: u.accessToken, IdToken: u.accessToken, RefreshToken: 'fake-refresh', ExpiresIn: 3600, TokenType: 'Bearer' },
+        };
       }
     }
     const pool = () => {
@@ -584,7 +642,8 @@ export class FakeAws {
         return {};
       case 'DeleteUserPool': {
         const p = pool();
-        if (p.deletionProtection === 'ACTIVE') throw fakeError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
+        if (p.deletionProtection === 'ACTIVE')
+          throw fakeError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
         this.pools.delete(p.id);
         return {};
       }

@@ -221,7 +221,13 @@ export class FakeCloudFormation {
     const s = this.stack(nameOrId, true);
     s.status = status;
     s.statusReason = reason;
-    this.event(s, { LogicalResourceId: s.name, PhysicalResourceId: s.stackId, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: status, ResourceStatusReason: reason });
+    this.event(s, {
+      LogicalResourceId: s.name,
+      PhysicalResourceId: s.stackId,
+      ResourceType: 'AWS::CloudFormation::Stack',
+      ResourceStatus: status,
+      ResourceStatusReason: reason,
+    });
   }
 
   /** Makes another client's operation run on the stack: busy for `polls` advances, then `finalStatus`. */
@@ -268,7 +274,8 @@ export class FakeCloudFormation {
 
   private createChangeSet(input: any, region: string) {
     const name: string = input.ChangeSetName;
-    if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name ?? '')) throw fakeError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint`);
+    if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name ?? ''))
+      throw fakeError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint`);
     let template: CfnTemplate;
     try {
       template = parseTemplate(input.TemplateBody);
@@ -296,7 +303,13 @@ export class FakeCloudFormation {
           steps: [],
         };
         this.stacks.push(stack);
-        this.event(stack, { LogicalResourceId: stack.name, PhysicalResourceId: stack.stackId, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'REVIEW_IN_PROGRESS', ResourceStatusReason: 'User Initiated' });
+        this.event(stack, {
+          LogicalResourceId: stack.name,
+          PhysicalResourceId: stack.stackId,
+          ResourceType: 'AWS::CloudFormation::Stack',
+          ResourceStatus: 'REVIEW_IN_PROGRESS',
+          ResourceStatusReason: 'User Initiated',
+        });
       }
     } else {
       if (!stack) throw fakeError('ValidationError', `Stack [${input.StackName}] does not exist`);
@@ -361,7 +374,8 @@ export class FakeCloudFormation {
     if (cs.executionStatus !== 'AVAILABLE') {
       throw fakeError('InvalidChangeSetStatusException', `ChangeSet [${cs.id}] cannot be executed in its current execution status of [${cs.executionStatus}]`);
     }
-    if (cs.type === 'UPDATE' && !UPDATABLE.has(stack.status)) throw fakeError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+    if (cs.type === 'UPDATE' && !UPDATABLE.has(stack.status))
+      throw fakeError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     // CloudFormation drops a stack's other change sets once one is executed.
     stack.changeSets.clear();
     if (cs.type === 'CREATE') this.planCreate(stack, cs);
@@ -389,7 +403,8 @@ export class FakeCloudFormation {
     for (const r of this.reverseOrder(s)) this.planDelete(s, r, 'stack-delete');
     s.steps.push(() => {
       const failed = [...s.resources.values()].filter((r) => r.status === 'DELETE_FAILED');
-      if (failed.length) this.setStatus(s.stackId, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed.map((r) => r.logicalId).join(', ')}].`);
+      if (failed.length)
+        this.setStatus(s.stackId, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed.map((r) => r.logicalId).join(', ')}].`);
       else this.setStatus(s.stackId, 'DELETE_COMPLETE');
       return true;
     });
@@ -399,7 +414,8 @@ export class FakeCloudFormation {
 
   private continueUpdateRollback(input: { StackName: string }) {
     const s = this.stack(input.StackName, false);
-    if (s.status !== 'UPDATE_ROLLBACK_FAILED') throw fakeError('ValidationError', `Stack ${s.stackId} is in ${s.status} state and can not continue the rollback.`);
+    if (s.status !== 'UPDATE_ROLLBACK_FAILED')
+      throw fakeError('ValidationError', `Stack ${s.stackId} is in ${s.status} state and can not continue the rollback.`);
     this.rollbackFailures.clear();
     this.stackStep(s, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
     for (const r of s.resources.values()) {
@@ -416,7 +432,15 @@ export class FakeCloudFormation {
     const r = s.resources.get(input.LogicalResourceId);
     if (!r) throw fakeError('ValidationError', `Resource ${input.LogicalResourceId} does not exist for stack ${s.name}`);
     return {
-      StackResourceDetail: { StackName: s.name, StackId: s.stackId, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, ResourceStatus: r.status, LastUpdatedTimestamp: new Date(this.now()) },
+      StackResourceDetail: {
+        StackName: s.name,
+        StackId: s.stackId,
+        LogicalResourceId: r.logicalId,
+        PhysicalResourceId: r.physicalId,
+        ResourceType: r.type,
+        ResourceStatus: r.status,
+        LastUpdatedTimestamp: new Date(this.now()),
+      },
     };
   }
 
@@ -433,7 +457,16 @@ export class FakeCloudFormation {
       const def = cs.template.Resources[id]!;
       stack.steps.push(() => {
         if (failed) return true;
-        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: '', properties: {}, raw: JSON.stringify(def), status: 'CREATE_IN_PROGRESS', deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
+        const r: FakeResource = {
+          logicalId: id,
+          type: def.Type,
+          physicalId: '',
+          properties: {},
+          raw: JSON.stringify(def),
+          status: 'CREATE_IN_PROGRESS',
+          deletionPolicy: def.DeletionPolicy,
+          updateReplacePolicy: def.UpdateReplacePolicy,
+        };
         r.properties = this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>;
         const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, undefined, stack);
         if (refused !== undefined) {
@@ -494,7 +527,16 @@ export class FakeCloudFormation {
         if (failed) return true;
         const status = change.Action === 'Add' ? 'CREATE' : 'UPDATE';
         const previous = stack.resources.get(id);
-        const r: FakeResource = { logicalId: id, type: def.Type, physicalId: previous?.physicalId ?? '', properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>, raw: JSON.stringify(def), status: `${status}_IN_PROGRESS`, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
+        const r: FakeResource = {
+          logicalId: id,
+          type: def.Type,
+          physicalId: previous?.physicalId ?? '',
+          properties: this.resolve(stack, def.Properties ?? {}) as Record<string, unknown>,
+          raw: JSON.stringify(def),
+          status: `${status}_IN_PROGRESS`,
+          deletionPolicy: def.DeletionPolicy,
+          updateReplacePolicy: def.UpdateReplacePolicy,
+        };
         touched.push(id);
         const refused = this.failures.get(id) ?? this.hooks.refuse?.(r, status === 'CREATE' ? undefined : previous, stack);
         if (refused !== undefined) {
@@ -509,7 +551,12 @@ export class FakeCloudFormation {
         if (status === 'CREATE') this.hooks.created?.(r, stack);
         else if (change.Replacement === 'True') this.hooks.created?.(r, stack);
         else if (previous) this.hooks.updated?.(r, previous, stack);
-        this.resourceEvent(stack, r, `${status}_IN_PROGRESS`, change.Replacement === 'True' ? 'Requested update requires the creation of a new physical resource; hence creating one.' : undefined);
+        this.resourceEvent(
+          stack,
+          r,
+          `${status}_IN_PROGRESS`,
+          change.Replacement === 'True' ? 'Requested update requires the creation of a new physical resource; hence creating one.' : undefined,
+        );
         return true;
       });
       stack.steps.push(() => {
@@ -569,7 +616,12 @@ export class FakeCloudFormation {
         });
       }
       stack.steps.push(() => {
-        if (rollbackFailed) this.setStatus(stack.stackId, 'UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${[...this.rollbackFailures.keys()].join(', ')}].`);
+        if (rollbackFailed)
+          this.setStatus(
+            stack.stackId,
+            'UPDATE_ROLLBACK_FAILED',
+            `The following resource(s) failed to update: [${[...this.rollbackFailures.keys()].join(', ')}].`,
+          );
         else this.setStatus(stack.stackId, 'UPDATE_ROLLBACK_COMPLETE');
         return true;
       });
@@ -606,7 +658,11 @@ export class FakeCloudFormation {
 
   // ---- change sets ---------------------------------------------------------------------------------------
 
-  private resolveParameters(template: CfnTemplate, given: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }>, stack: FakeStack | undefined): Record<string, string> {
+  private resolveParameters(
+    template: CfnTemplate,
+    given: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }>,
+    stack: FakeStack | undefined,
+  ): Record<string, string> {
     const declared = template.Parameters ?? {};
     const unknown = given.filter((p) => !(p.ParameterKey in declared)).map((p) => p.ParameterKey);
     if (unknown.length) throw fakeError('ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`);
@@ -616,7 +672,11 @@ export class FakeCloudFormation {
       const p = given.find((g) => g.ParameterKey === key);
       let value: string | undefined;
       if (p?.UsePreviousValue) {
-        if (!stack || !(key in stack.parameters)) throw fakeError('ValidationError', `Invalid input for parameter key ${key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`);
+        if (!stack || !(key in stack.parameters))
+          throw fakeError(
+            'ValidationError',
+            `Invalid input for parameter key ${key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`,
+          );
         value = stack.parameters[key];
       } else if (p) value = p.ParameterValue ?? '';
       else if (def.Default !== undefined) value = String(def.Default);
@@ -624,13 +684,20 @@ export class FakeCloudFormation {
         missing.push(key);
         continue;
       }
-      if (def.AllowedValues && !def.AllowedValues.map(String).includes(value)) throw fakeError('ValidationError', `Parameter '${key}' must be one of AllowedValues`);
-      if (def.AllowedPattern && !new RegExp(`^(?:${def.AllowedPattern})$`).test(value)) throw fakeError('ValidationError', `Parameter ${key} failed to satisfy constraint: ${String(def.ConstraintDescription ?? `Must match pattern ${def.AllowedPattern}`)}`);
+      if (def.AllowedValues && !def.AllowedValues.map(String).includes(value))
+        throw fakeError('ValidationError', `Parameter '${key}' must be one of AllowedValues`);
+      if (def.AllowedPattern && !new RegExp(`^(?:${def.AllowedPattern})$`).test(value))
+        throw fakeError(
+          'ValidationError',
+          `Parameter ${key} failed to satisfy constraint: ${String(def.ConstraintDescription ?? `Must match pattern ${def.AllowedPattern}`)}`,
+        );
       if (def.Type === 'Number') {
         const n = Number(value);
         if (value === '' || Number.isNaN(n)) throw fakeError('ValidationError', `Parameter '${key}' must be a number.`);
-        if (def.MinValue !== undefined && n < def.MinValue) throw fakeError('ValidationError', `Parameter '${key}' must be a number not less than ${def.MinValue}`);
-        if (def.MaxValue !== undefined && n > def.MaxValue) throw fakeError('ValidationError', `Parameter '${key}' must be a number not greater than ${def.MaxValue}`);
+        if (def.MinValue !== undefined && n < def.MinValue)
+          throw fakeError('ValidationError', `Parameter '${key}' must be a number not less than ${def.MinValue}`);
+        if (def.MaxValue !== undefined && n > def.MaxValue)
+          throw fakeError('ValidationError', `Parameter '${key}' must be a number not greater than ${def.MaxValue}`);
       }
       values[key] = value;
     }
@@ -716,7 +783,8 @@ export class FakeCloudFormation {
     if ('Condition' in node) return this.evaluate(conditions[node.Condition as string], parameters, conditions);
     if ('Ref' in node) return parameters[node.Ref as string] ?? '';
     // The list functions a condition may compare (UserGroups' slots): parameters only, as in Conditions.
-    if ('Fn::Sub' in node && typeof node['Fn::Sub'] === 'string') return node['Fn::Sub'].replace(/\$\{([\w:]+)\}/g, (_, name: string) => parameters[name] ?? '');
+    if ('Fn::Sub' in node && typeof node['Fn::Sub'] === 'string')
+      return node['Fn::Sub'].replace(/\$\{([\w:]+)\}/g, (_, name: string) => parameters[name] ?? '');
     if ('Fn::Split' in node) {
       const [sep, text] = node['Fn::Split'] as [string, unknown];
       return String(this.evaluate(text, parameters, conditions)).split(sep);
@@ -863,12 +931,24 @@ export class FakeCloudFormation {
 
   private resourceEvent(stack: FakeStack, r: FakeResource, status: string, reason?: string): boolean {
     r.status = status;
-    this.event(stack, { LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId || undefined, ResourceType: r.type, ResourceStatus: status, ResourceStatusReason: reason });
+    this.event(stack, {
+      LogicalResourceId: r.logicalId,
+      PhysicalResourceId: r.physicalId || undefined,
+      ResourceType: r.type,
+      ResourceStatus: status,
+      ResourceStatusReason: reason,
+    });
     return true;
   }
 
   private event(stack: FakeStack, e: Omit<FakeEvent, 'EventId' | 'StackId' | 'StackName' | 'Timestamp'>) {
-    stack.events.push({ EventId: `${e.LogicalResourceId}-${this.uuid()}`, StackId: stack.stackId, StackName: stack.name, Timestamp: new Date(this.now()), ...e });
+    stack.events.push({
+      EventId: `${e.LogicalResourceId}-${this.uuid()}`,
+      StackId: stack.stackId,
+      StackName: stack.name,
+      Timestamp: new Date(this.now()),
+      ...e,
+    });
   }
 
   private find(nameOrId: string, includeDeleted: boolean): FakeStack | undefined {
@@ -892,7 +972,9 @@ export class FakeCloudFormation {
   }
 
   private uuid(): string {
-    const h = createHash('sha256').update(String(++this.counter)).digest('hex');
+    const h = createHash('sha256')
+      .update(String(++this.counter))
+      .digest('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
   }
 }

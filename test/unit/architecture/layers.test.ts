@@ -39,10 +39,10 @@ describe('layering (ARCHITECTURE.md, enforced by .dependency-cruiser.cjs)', () =
     scratch.push(dir);
     const files: Record<string, string> = {
       'src/core/errors.ts': "import '../aws/factory.js';\nexport const x = 1;\n",
-      'src/aws/factory.ts': "export const y = 1;\n",
+      'src/aws/factory.ts': 'export const y = 1;\n',
       'src/client/api.ts': "import '../cli/main.js';\nexport const z = 1;\n",
       'src/cli/main.ts': "import '../commands/index.js';\nexport const m = 1;\n",
-      'src/commands/index.ts': "export const c = 1;\n",
+      'src/commands/index.ts': 'export const c = 1;\n',
       'src/lambda/handler.ts': "import '../core/errors.js';\nexport const h = 1;\n",
       'src/local/a.ts': "import './b.js';\nexport const a = 1;\n",
       'src/local/b.ts': "import './a.js';\nexport const b = 1;\n",

@@ -43,7 +43,7 @@ describe('authstack help', () => {
     expect(r.stderr.trim()).toBe("error: Unknown command 'helth' (Did you mean health?) See authstack --help.");
   });
 
-  it('a missing argument or an unknown option points at that command\'s own help', async () => {
+  it("a missing argument or an unknown option points at that command's own help", async () => {
     const missing = await runCli(['signup'], { cwd: tmp.dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe("error: Missing required argument 'email'. See authstack signup --help.");
@@ -51,7 +51,7 @@ describe('authstack help', () => {
     expect(unknown.json().error.message).toBe("Unknown option '--bogus'. See authstack health --help.");
   });
 
-  it('each command\'s help lists the global flags it accepts', async () => {
+  it("each command's help lists the global flags it accepts", async () => {
     for (const def of commands) {
       const { stdout } = await runCli([...def.name.split(' '), '--help'], { cwd: tmp.dir });
       const globals = stdout.slice(stdout.indexOf('Global Options:'));
@@ -60,7 +60,7 @@ describe('authstack help', () => {
     }
   });
 
-  it('help wraps to the terminal\'s width, and to 80 columns off a terminal', async () => {
+  it("help wraps to the terminal's width, and to 80 columns off a terminal", async () => {
     const width = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
     const narrow = await runCli(['deploy', '--help'], { cwd: tmp.dir, columns: 60 });
     const wide = await runCli(['deploy', '--help'], { cwd: tmp.dir, columns: 140 });

@@ -68,7 +68,9 @@ describe('--json results of the local-stack commands match their types', () => {
   it('password forgot/reset/change, whoami, users and account delete', async () => {
     const bea = 'bea@example.com';
     const newPassword = 'N3w-battery-staple!';
-    expect(expectDocument(await run(['users', 'create', bea, '--password-stdin', '--attribute', 'name=Bea'], password), 'UserResult')).toMatchObject({ status: 'CONFIRMED' });
+    expect(expectDocument(await run(['users', 'create', bea, '--password-stdin', '--attribute', 'name=Bea'], password), 'UserResult')).toMatchObject({
+      status: 'CONFIRMED',
+    });
     expectDocument(await run(['users', 'list', '--limit', '1']), 'UsersListResult');
     expectDocument(await run(['users', 'show', bea]), 'UserResult');
     for (const action of ['disable', 'enable', 'sign-out']) expectDocument(await run(['users', action, bea]), 'UserActionResult');
@@ -105,14 +107,18 @@ describe('--json results of the AWS commands match their types', () => {
 
   it('deploy (change set only, then deployed), status, outputs, logs and destroy', async () => {
     const zip = await w.zip();
-    expect(expectDocument(await w.run(['deploy', '--yes', '--zip', zip, '--no-execute', '--poll-interval', '1ms', '--json']), 'DeployResult')).toMatchObject({ outcome: 'change-set-only' });
+    expect(expectDocument(await w.run(['deploy', '--yes', '--zip', zip, '--no-execute', '--poll-interval', '1ms', '--json']), 'DeployResult')).toMatchObject({
+      outcome: 'change-set-only',
+    });
     expect(expectDocument(await w.deploy(['--json']), 'DeployResult')).toMatchObject({ outcome: 'created', health: { healthy: true } });
     expect(expectDocument(await w.run(['status', '--json']), 'StatusResult')).toMatchObject({ health: { healthy: true } });
     expectDocument(await w.run(['outputs', '--json']), 'OutputsResult');
     expectDocument(await w.run(['outputs', '--format', 'env', '--json']), 'OutputsFileResult');
     expectDocument(await w.run(['iam-policy', '--json']), 'IamPolicyResult');
     expectDocument(await w.run(['synth', '--json']), 'SynthResult');
-    expect(expectDocument(await w.run(['synth', '--out', 'template.json', '--json']), 'SynthResult')).toMatchObject({ file: expect.stringMatching(/template\.json$/) });
+    expect(expectDocument(await w.run(['synth', '--out', 'template.json', '--json']), 'SynthResult')).toMatchObject({
+      file: expect.stringMatching(/template\.json$/),
+    });
     w.aws.putLogEvents('/aws/lambda/authstack-api', [
       { timestamp: Date.now() - 1000, message: `${JSON.stringify({ level: 'info', msg: 'request', method: 'GET', path: '/app/health', status: 200 })}\n` },
       { timestamp: Date.now() - 500, message: 'END RequestId: abc\n' },

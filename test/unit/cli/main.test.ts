@@ -17,7 +17,7 @@ describe('authstack --help and --version', () => {
     for (const group of Object.keys(commandGroups).filter((g) => !g.includes(' '))) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${group}\\b`));
   });
 
-  it('lists the subcommands of each command group under the group\'s --help', async () => {
+  it("lists the subcommands of each command group under the group's --help", async () => {
     for (const def of commands.filter((d) => d.name.includes(' '))) {
       const words = def.name.split(' ');
       const r = await runCli([...words.slice(0, -1), '--help'], { cwd: tmp.dir });
@@ -44,7 +44,7 @@ describe('authstack --help and --version', () => {
     expect(r.stdout.trim()).toBe(VERSION);
   });
 
-  it('shows examples in a command\'s help', async () => {
+  it("shows examples in a command's help", async () => {
     const r = await runCli(['signup', '--help'], { cwd: tmp.dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--password-stdin');

@@ -26,7 +26,8 @@ function fakeTerminal() {
   return { input, output, shown, screen: () => screen, type: (keys: string) => input.write(keys) };
 }
 
-const policy = (v: string) => (v.length >= 8 && /\d/.test(v) && /[A-Z]/.test(v) ? true : 'The password needs at least 8 characters, a digit and an upper-case letter');
+const policy = (v: string) =>
+  v.length >= 8 && /\d/.test(v) && /[A-Z]/.test(v) ? true : 'The password needs at least 8 characters, a digit and an upper-case letter';
 
 describe('the hidden password prompt', () => {
   it('a password the check rejects is cleared: the next try starts empty, not after the hidden characters', async () => {
@@ -51,7 +52,13 @@ describe('the hidden password prompt', () => {
     term.type('de\r');
     await term.shown(/needs at least[\s\S]*needs at least/);
     // The frame drawn for the second rejection: the prompt's line is empty again.
-    expect(term.screen().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('> The password').at(-2)).toMatch(/Password\s*$/);
+    expect(
+      term
+        .screen()
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+        .split('> The password')
+        .at(-2),
+    ).toMatch(/Password\s*$/);
     term.type('Sec0ndTry\r');
     await expect(answer).resolves.toBe('Sec0ndTry');
   });

@@ -12,10 +12,14 @@ describe('numeric environment settings', () => {
       for (const bad of ['abc', '-1', '0', '1e9', '10s']) {
         const r = await runCli(['health', '--api-url', 'http://127.0.0.1:1'], { cwd: tmp.dir, env: { [name]: bad } });
         expect(r.code, `${name}=${bad}`).toBe(2);
-        expect(r.stderr.trim(), `${name}=${bad}`).toMatch(new RegExp(`^error: ${name} must be a number of seconds from [\\d.]+ to 3600, got "${bad.replace(/[.]/g, '\\.')}"\\.$`));
+        expect(r.stderr.trim(), `${name}=${bad}`).toMatch(
+          new RegExp(`^error: ${name} must be a number of seconds from [\\d.]+ to 3600, got "${bad.replace(/[.]/g, '\\.')}"\\.$`),
+        );
       }
     }
     const json = await runCli(['token', '--json'], { cwd: tmp.dir, env: { AUTHSTACK_COGNITO_TIMEOUT: 'abc' } });
-    expect(json.json()).toEqual({ error: { code: 'UsageError', message: 'AUTHSTACK_COGNITO_TIMEOUT must be a number of seconds from 0.1 to 3600, got "abc".' } });
+    expect(json.json()).toEqual({
+      error: { code: 'UsageError', message: 'AUTHSTACK_COGNITO_TIMEOUT must be a number of seconds from 0.1 to 3600, got "abc".' },
+    });
   });
 });

@@ -12,7 +12,15 @@ beforeEach(async () => (tmp = await tempDir()));
 afterEach(async () => tmp.cleanup());
 
 const session = { username: 'a@b.co', accessToken: 'AT', refreshToken: 'RT', expiresAt: 1 };
-const target = { name: 'local', kind: 'local' as const, apiUrl: 'http://127.0.0.1:3000', region: 'us-east-1', userPoolId: 'local_1', clientId: 'c1', cognitoEndpoint: 'http://127.0.0.1:9229' };
+const target = {
+  name: 'local',
+  kind: 'local' as const,
+  apiUrl: 'http://127.0.0.1:3000',
+  region: 'us-east-1',
+  userPoolId: 'local_1',
+  clientId: 'c1',
+  cognitoEndpoint: 'http://127.0.0.1:9229',
+};
 
 describe('session store', () => {
   it('is written 0600 in a 0700 folder', async () => {

@@ -51,7 +51,11 @@ describe('the Amplify configuration', () => {
       passwordFormat: { minLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSpecialCharacters: false },
     });
     expect(cognito.userPoolEndpoint).toBeUndefined();
-    expect((file.custom as any).API.authstack).toEqual({ endpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod', region: 'eu-west-1', apiName: 'authstack' });
+    expect((file.custom as any).API.authstack).toEqual({
+      endpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+      region: 'eu-west-1',
+      apiName: 'authstack',
+    });
   });
 
   it('for the local stack gives Amplify the same Auth settings as a deployed stack would, plus the local userPoolEndpoint and the REST API', async () => {
@@ -82,7 +86,9 @@ describe('the Amplify configuration', () => {
     };
     Amplify.configure(JSON.parse(JSON.stringify(amplifyConfig({ ...DEPLOYED, hostedUi }, {}))));
     expect(Amplify.getConfig().Auth!.Cognito.loginWith!.oauth).toMatchObject(expected);
-    const local = parseAmplifyConfig(JSON.parse(JSON.stringify(amplifyConfig({ ...LOCAL, hostedUi: { ...hostedUi, domainUrl: 'http://127.0.0.1:9999' } }, LOCAL_POOL))));
+    const local = parseAmplifyConfig(
+      JSON.parse(JSON.stringify(amplifyConfig({ ...LOCAL, hostedUi: { ...hostedUi, domainUrl: 'http://127.0.0.1:9999' } }, LOCAL_POOL))),
+    );
     expect(local.Auth!.Cognito.loginWith!.oauth).toMatchObject({ ...expected, domain: '127.0.0.1:9999' });
   });
 
@@ -164,5 +170,4 @@ describe('authstack outputs --format', () => {
     const prefix = await runCli(['outputs', '--format', 'env', '--env-prefix', 'A B'], { cwd: dir });
     expect(prefix.code).toBe(2);
   });
-
 });

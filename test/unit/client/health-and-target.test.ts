@@ -106,7 +106,10 @@ describe('passwords', () => {
   });
 
   it('both --password and --password-stdin is a usage error', async () => {
-    const r = await runCli(['login', 'a@b.co', '--password', 'x', '--password-stdin', '--user-pool-client-id', 'c', '--region', 'us-east-1'], { cwd: tmp.dir, stdin: 'y' });
+    const r = await runCli(['login', 'a@b.co', '--password', 'x', '--password-stdin', '--user-pool-client-id', 'c', '--region', 'us-east-1'], {
+      cwd: tmp.dir,
+      stdin: 'y',
+    });
     expect(r.code).toBe(2);
   });
 });

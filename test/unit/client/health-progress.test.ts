@@ -69,8 +69,12 @@ describe('health --wait progress', () => {
     expect(lines[0]).toBe(`waiting for ${url}/app/health to be healthy…`);
     // The answer became known (a line for that change); how soon, against the fake clock, depends on the machine.
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${waitingFor}: HTTP 503 \\(starting\\) \\(attempt \\d+/${planned}\\)$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^still ${waitingFor}(: HTTP 503 \\(starting\\))? \\(attempt \\d+/${planned}\\), 0:\\d\\d$`)));
-    expect(lines.at(-1)).toMatch(new RegExp(`^error: Unhealthy: HTTP 503 \\(starting\\) from ${url.replace(/[.?()/]/g, '\\$&')}/app/health after \\d+ attempts\\.$`));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^still ${waitingFor}(: HTTP 503 \\(starting\\))? \\(attempt \\d+/${planned}\\), 0:\\d\\d$`)),
+    );
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^error: Unhealthy: HTTP 503 \\(starting\\) from ${url.replace(/[.?()/]/g, '\\$&')}/app/health after \\d+ attempts\\.$`),
+    );
     const times = r.writes.map((w) => w.at);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(10_000);
   });
@@ -78,7 +82,9 @@ describe('health --wait progress', () => {
   it('on a terminal: a spinner with the attempt n/N, the last answer and the elapsed time', async () => {
     const { value: r } = await inFakeTime(() => run(['health', '--api-url', url, '--wait', '5'], { terminal: true }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`waiting for ${url}/app/health to be healthy: HTTP 503 \\(starting\\) \\(attempt \\d+/${plannedAttempts(5000)}\\) 0:\\d\\d`));
+    expect(r.stderr).toMatch(
+      new RegExp(`waiting for ${url}/app/health to be healthy: HTTP 503 \\(starting\\) \\(attempt \\d+/${plannedAttempts(5000)}\\) 0:\\d\\d`),
+    );
     expect(r.stderr).toContain('\r\x1b[2K');
   });
 
@@ -87,6 +93,8 @@ describe('health --wait progress', () => {
     onHit = (n) => n === 2 && setTimeout(() => controller.abort(), 100);
     const { value: r } = await inFakeTime(() => run(['health', '--api-url', url, '--wait', '60'], { env: { CI: 'true' }, signal: controller.signal }));
     expect(r.code).toBe(130);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe(`error: Interrupted while waiting for ${url}/app/health to be healthy (2 attempts, the last: HTTP 503 (starting)).`);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `error: Interrupted while waiting for ${url}/app/health to be healthy (2 attempts, the last: HTTP 503 (starting)).`,
+    );
   });
 });

@@ -26,19 +26,38 @@ beforeEach(async () => {
   tmp = await tempDir();
   cognito.reset();
   cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Policies: POLICY } });
-  cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'session-1', ChallengeParameters: { USER_ID_FOR_SRP: 'user-uuid', requiredAttributes: '[]' } });
+  cognito.on(InitiateAuthCommand).resolves({
+    ChallengeName: 'NEW_PASSWORD_REQUIRED',
+    Session: 'session-1',
+    ChallengeParameters: { USER_ID_FOR_SRP: 'user-uuid', requiredAttributes: '[]' },
+  });
   cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: TOKENS });
 });
 afterEach(async () => tmp.cleanup());
 
 const login = (opts: { stdin?: string; answers?: Record<string, string | readonly string[]>; env?: NodeJS.ProcessEnv } = {}) =>
-  runCli(['login', 'ada@example.com', '--auth-flow', 'password', '--region', 'eu-west-1', '--user-pool-id', 'eu-west-1_abc', '--user-pool-client-id', 'client1', ...(opts.stdin !== undefined ? ['--password-stdin'] : [])], {
-    cwd: tmp.dir,
-    stdin: opts.stdin,
-    answers: opts.answers,
-    env: opts.env,
-    aws: createAwsFactory({ region: 'eu-west-1', env: {} }),
-  });
+  runCli(
+    [
+      'login',
+      'ada@example.com',
+      '--auth-flow',
+      'password',
+      '--region',
+      'eu-west-1',
+      '--user-pool-id',
+      'eu-west-1_abc',
+      '--user-pool-client-id',
+      'client1',
+      ...(opts.stdin !== undefined ? ['--password-stdin'] : []),
+    ],
+    {
+      cwd: tmp.dir,
+      stdin: opts.stdin,
+      answers: opts.answers,
+      env: opts.env,
+      aws: createAwsFactory({ region: 'eu-west-1', env: {} }),
+    },
+  );
 
 describe('login answers NEW_PASSWORD_REQUIRED on AWS', () => {
   it('with --password-stdin the second line is the new password: RespondToAuthChallenge gets USERNAME, NEW_PASSWORD and the Session', async () => {
@@ -46,12 +65,17 @@ describe('login answers NEW_PASSWORD_REQUIRED on AWS', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(cognito.commandCalls(InitiateAuthCommand)[0]!.args[0].input.AuthParameters).toEqual({ USERNAME: 'ada@example.com', PASSWORD: 'Temp-pass1' });
     const answer = cognito.commandCalls(RespondToAuthChallengeCommand)[0]!.args[0].input;
-    expect(answer).toEqual({ ChallengeName: 'NEW_PASSWORD_REQUIRED', ClientId: 'client1', Session: 'session-1', ChallengeResponses: { USERNAME: 'user-uuid', NEW_PASSWORD: 'N3w-password' } });
+    expect(answer).toEqual({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      ClientId: 'client1',
+      Session: 'session-1',
+      ChallengeResponses: { USERNAME: 'user-uuid', NEW_PASSWORD: 'N3w-password' },
+    });
     expect(r.stdout).toContain('Logged in as ada@example.com');
   });
 
   it('on a terminal it says why and asks for the new password twice, re-asking one the policy refuses', async () => {
-    const r = await login({ answers: { 'Password': 'Temp-pass1', 'New password (again)': 'N3w-password', 'New password': ['short', 'N3w-password'] } });
+    const r = await login({ answers: { Password: 'Temp-pass1', 'New password (again)': 'N3w-password', 'New password': ['short', 'N3w-password'] } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('ada@example.com was created with a temporary password: choose a new one.');
     expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]!.args[0].input.ChallengeResponses).toMatchObject({ NEW_PASSWORD: 'N3w-password' });
@@ -79,7 +103,9 @@ describe('login answers NEW_PASSWORD_REQUIRED on AWS', () => {
   });
 
   it('a new password Cognito itself refuses is exit 2 with its reason', async () => {
-    cognito.on(RespondToAuthChallengeCommand).rejects(new InvalidPasswordException({ message: 'Password does not conform to policy: Password must have symbol characters', $metadata: {} }));
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(new InvalidPasswordException({ message: 'Password does not conform to policy: Password must have symbol characters', $metadata: {} }));
     const r = await login({ stdin: 'Temp-pass1\nN3w-password\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Password must have symbol characters');

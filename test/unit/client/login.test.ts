@@ -37,7 +37,8 @@ function recordingAws(): AwsFactory {
   };
 }
 
-const login = (args: string[], stdin = PASSWORD) => runCli(['login', email, '--password-stdin', '--json', ...args], { cwd: dir.dir, stdin, aws: recordingAws() });
+const login = (args: string[], stdin = PASSWORD) =>
+  runCli(['login', email, '--password-stdin', '--json', ...args], { cwd: dir.dir, stdin, aws: recordingAws() });
 
 beforeAll(async () => {
   dir = await tempDir();
@@ -74,8 +75,14 @@ describe('authstack login', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ username: email, target: 'local', authFlow: 'srp' });
     expect(sent.map((s) => s.command)).toEqual(['InitiateAuthCommand', 'RespondToAuthChallengeCommand']);
-    expect(JSON.parse(sent[0]!.body)).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) } });
-    expect(JSON.parse(sent[1]!.body)).toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) } });
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) },
+    });
+    expect(JSON.parse(sent[1]!.body)).toMatchObject({
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) },
+    });
     for (const { body } of sent) expect(body).not.toContain(PASSWORD);
   });
 

@@ -59,7 +59,7 @@ async function signupAt(answers: Record<string, string[]>) {
   return { code, stdout, stderr, prompt };
 }
 
-describe('a new password is checked against the pool\'s policy before it is sent', () => {
+describe("a new password is checked against the pool's policy before it is sent", () => {
   it('the policy check lists every rule a password breaks, and the local Cognito words the first one as Cognito does', () => {
     expect(brokenPasswordRules('abc', DEFAULT_PASSWORD_POLICY).map((b) => b.rule)).toEqual(['length', 'uppercase', 'numbers', 'symbols']);
     expect(brokenPasswordRules('Abcdefg1!', DEFAULT_PASSWORD_POLICY)).toEqual([]);
@@ -68,7 +68,7 @@ describe('a new password is checked against the pool\'s policy before it is sent
     expect(describePasswordPolicy(DEFAULT_PASSWORD_POLICY)).toBe('at least 8 characters, with a lower-case letter, an upper-case letter, a digit and a symbol');
   });
 
-  it('signup shows the target\'s policy, re-asks a password that breaks it naming every broken rule, and sends only the accepted one', async () => {
+  it("signup shows the target's policy, re-asks a password that breaks it naming every broken rule, and sends only the accepted one", async () => {
     const r = await signupAt({ 'Password (again)': ['Good-password1'], Password: ['short', 'Good-password1'] });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("The user pool's password policy: at least 10 characters, with a lower-case letter, an upper-case letter and a digit.");
@@ -84,7 +84,9 @@ describe('a new password is checked against the pool\'s policy before it is sent
     received = [];
     const missed = await signupAt({ 'Password (again)': ['a', 'b', 'c'], Password: ['Good-password1'] });
     expect(missed.code).toBe(2);
-    expect(missed.stderr.trim().split('\n').pop()).toBe('error: "Password (again)": 3 answers rejected, the last one: The passwords do not match; type the same one again');
+    expect(missed.stderr.trim().split('\n').pop()).toBe(
+      'error: "Password (again)": 3 answers rejected, the last one: The passwords do not match; type the same one again',
+    );
     expect(received).toEqual([]);
   });
 
@@ -93,18 +95,25 @@ describe('a new password is checked against the pool\'s policy before it is sent
     expect(r.code).toBe(2);
     expect(r.json().error).toEqual({
       code: 'InvalidPassword',
-      message: "The password needs at least 10 characters, an upper-case letter and a digit. The user pool's policy: at least 10 characters, with a lower-case letter, an upper-case letter and a digit.",
+      message:
+        "The password needs at least 10 characters, an upper-case letter and a digit. The user pool's policy: at least 10 characters, with a lower-case letter, an upper-case letter and a digit.",
     });
     expect(received).toEqual([]);
   });
 
-  it('deploy records the deployed pool\'s policy (template defaults under the parameters) with the target', async () => {
+  it("deploy records the deployed pool's policy (template defaults under the parameters) with the target", async () => {
     const w = await deployWorld();
     try {
       const r = await w.deploy(['--parameter', 'PasswordMinimumLength=12', '--parameter', 'PasswordRequireSymbols=false']);
       expect(r.code).toBe(0);
       const targets = JSON.parse(await readFile(join(w.dir, '.authstack', 'targets.json'), 'utf8'));
-      expect(targets.targets.authstack.passwordPolicy).toEqual({ MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false });
+      expect(targets.targets.authstack.passwordPolicy).toEqual({
+        MinimumLength: 12,
+        RequireUppercase: true,
+        RequireLowercase: true,
+        RequireNumbers: true,
+        RequireSymbols: false,
+      });
     } finally {
       await w.cleanup();
     }

@@ -37,7 +37,14 @@ type Gate = 'cognito' | 'open';
 function gateway(gate: Gate, seen: { authorization: string | null; status: number }[]): typeof fetch {
   const { cognitoEndpoint, userPoolId, clientId, apiUrl } = dev.target;
   const issuer = `${cognitoEndpoint}/${userPoolId}`;
-  const authorizer = createLocalAuthorizer({ issuer, jwksUri: `${issuer}/.well-known/jwks.json`, clientIds: [clientId], now: Date.now, corsOrigin: '*', ttlSeconds: 0 });
+  const authorizer = createLocalAuthorizer({
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    clientIds: [clientId],
+    now: Date.now,
+    corsOrigin: '*',
+    ttlSeconds: 0,
+  });
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     if (!url.href.startsWith(`${apiUrl}/notes/`)) return fetch(input, init);
@@ -57,15 +64,22 @@ function gateway(gate: Gate, seen: { authorization: string | null; status: numbe
 
 describe('authstack smoke on a project with a signed-in route', () => {
   it('picks a signed-in GET route, a parameter filled in; none when the project has only public, scope or group routes', () => {
-    const sample = buildStackModel({ routes: { 'GET /hello': { handler: 'a.ts#h', access: 'public' }, 'GET /notes/{id}': { handler: 'a.ts#g', access: 'signed-in' } } });
+    const sample = buildStackModel({
+      routes: { 'GET /hello': { handler: 'a.ts#h', access: 'public' }, 'GET /notes/{id}': { handler: 'a.ts#g', access: 'signed-in' } },
+    });
     expect(protectedRoute(sample.routes)).toEqual({ method: 'GET', route: '/notes/{id}', path: '/notes/smoke' });
-    const both = buildStackModel({ routes: { 'GET /notes/{id}': { handler: 'a.ts#g', access: 'signed-in' }, 'GET /me': { handler: 'a.ts#m', access: 'signed-in' } } });
+    const both = buildStackModel({
+      routes: { 'GET /notes/{id}': { handler: 'a.ts#g', access: 'signed-in' }, 'GET /me': { handler: 'a.ts#m', access: 'signed-in' } },
+    });
     expect(protectedRoute(both.routes)).toEqual({ method: 'GET', route: '/me', path: '/me' });
-    const none = buildStackModel({ groups: ['admin'], routes: { 'POST /notes': { handler: 'a.ts#p', access: 'signed-in' }, 'GET /admin': { handler: 'a.ts#a', access: { groups: ['admin'] } } } });
+    const none = buildStackModel({
+      groups: ['admin'],
+      routes: { 'POST /notes': { handler: 'a.ts#p', access: 'signed-in' }, 'GET /admin': { handler: 'a.ts#a', access: { groups: ['admin'] } } },
+    });
     expect(protectedRoute(none.routes)).toBeUndefined();
   });
 
-  it('checks the route refuses no token and a tampered token (401) and admits the signed-in user\'s ID token', async () => {
+  it("checks the route refuses no token and a tampered token (401) and admits the signed-in user's ID token", async () => {
     const seen: { authorization: string | null; status: number }[] = [];
     const r = await dev.run(['smoke', '--json'], { fetch: gateway('cognito', seen) });
     expect(r.code, r.stderr).toBe(0);

@@ -8,8 +8,25 @@ import { runCli, tempDir } from '../../helpers/run-cli.js';
  * (never the current one, which may be the local stack), says on stderr which target it used, and refuses a stack it
  * knows nothing of, or a --target naming another one, with a usage error.
  */
-const LOCAL: Target = { name: 'local', kind: 'local', apiUrl: 'http://127.0.0.1:1', region: 'us-east-1', userPoolId: 'local_pool', clientId: 'local-client', cognitoEndpoint: 'http://127.0.0.1:2', localDataDir: '/nowhere' };
-const STACK: Target = { name: 'my-api', kind: 'aws', apiUrl: 'http://my-api.test', region: 'eu-west-1', userPoolId: 'eu-west-1_Pool', clientId: 'stack-client', stackName: 'my-api' };
+const LOCAL: Target = {
+  name: 'local',
+  kind: 'local',
+  apiUrl: 'http://127.0.0.1:1',
+  region: 'us-east-1',
+  userPoolId: 'local_pool',
+  clientId: 'local-client',
+  cognitoEndpoint: 'http://127.0.0.1:2',
+  localDataDir: '/nowhere',
+};
+const STACK: Target = {
+  name: 'my-api',
+  kind: 'aws',
+  apiUrl: 'http://my-api.test',
+  region: 'eu-west-1',
+  userPoolId: 'eu-west-1_Pool',
+  clientId: 'stack-client',
+  stackName: 'my-api',
+};
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let fetched: string[];
@@ -37,7 +54,10 @@ function awsRecorder(): AwsFactory {
     settings: { env: {} },
     cognito: async (options: CognitoClientOptions) => {
       cognito.push(options);
-      return { send: async () => Promise.reject(Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException', $metadata: { httpStatusCode: 400 } })) };
+      return {
+        send: async () =>
+          Promise.reject(Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException', $metadata: { httpStatusCode: 400 } })),
+      };
     },
     cloudformation: refuse,
     lambda: refuse,
@@ -74,8 +94,14 @@ describe('--stack on the commands that talk to a target', () => {
       const r = await run([...argv, '--stack', 'my-api'], stdin);
       expect(r.stderr, r.stderr).toContain('target: my-api (stack my-api, http://my-api.test)');
       expect(r.stderr).not.toContain('target: local');
-      expect(fetched.every((u) => u.startsWith('http://my-api.test/')), fetched.join(' ')).toBe(true);
-      expect(cognito.every((o) => o.region === 'eu-west-1' && !o.local && o.endpoint === undefined), JSON.stringify(cognito)).toBe(true);
+      expect(
+        fetched.every((u) => u.startsWith('http://my-api.test/')),
+        fetched.join(' '),
+      ).toBe(true);
+      expect(
+        cognito.every((o) => o.region === 'eu-west-1' && !o.local && o.endpoint === undefined),
+        JSON.stringify(cognito),
+      ).toBe(true);
       if (reaches === 'api') expect(fetched.length).toBeGreaterThan(0);
       if (reaches === 'cognito') expect(cognito.length).toBeGreaterThan(0);
       // No session was ever saved for that stack: the session commands say so for it, not for the local one.

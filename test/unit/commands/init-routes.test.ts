@@ -17,7 +17,11 @@ describe('authstack init', () => {
   it('writes the configuration, two sample routes with types, their test and a README, and the routes check out', async () => {
     const first = await runCli(['init', '--json'], { cwd: project.dir });
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ dir: project.dir, written: ['README.md', 'api/hello.ts', 'api/notes.test.ts', 'api/notes.ts', 'authstack.config.json'], kept: [] });
+    expect(JSON.parse(first.stdout)).toEqual({
+      dir: project.dir,
+      written: ['README.md', 'api/hello.ts', 'api/notes.test.ts', 'api/notes.ts', 'authstack.config.json'],
+      kept: [],
+    });
     const routes = await runCli(['routes', '--json'], { cwd: project.dir });
     expect(routes.code, routes.stderr).toBe(0);
     const mine = (JSON.parse(routes.stdout) as { access: string; handler: string; path: string }[]).filter((r) => r.access !== 'built-in');
@@ -39,12 +43,18 @@ describe('authstack init', () => {
 });
 
 describe('authstack routes', () => {
-  it('lists the built-in routes and the project\'s, with the recorded target\'s full URL', async () => {
+  it("lists the built-in routes and the project's, with the recorded target's full URL", async () => {
     await runCli(['init'], { cwd: project.dir });
     const env = { AUTHSTACK_API_URL: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/' };
     const result = await runCli(['routes', '--json'], { cwd: project.dir, env });
     const rows = JSON.parse(result.stdout) as { method: string; path: string; url: string }[];
-    expect(rows.find((r) => r.path === '/app/health')).toEqual({ method: 'GET', path: '/app/health', access: 'built-in', handler: 'built-in', url: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/app/health' });
+    expect(rows.find((r) => r.path === '/app/health')).toEqual({
+      method: 'GET',
+      path: '/app/health',
+      access: 'built-in',
+      handler: 'built-in',
+      url: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/app/health',
+    });
     expect(rows.find((r) => r.path === '/notes/{id}')?.url).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/notes/{id}');
     const text = await runCli(['routes'], { cwd: project.dir, env });
     expect(text.stdout).toMatch(/GET\s+\/notes\/\{id\}\s+signed-in\s+api\/notes\.ts#getNote\s+https:/);

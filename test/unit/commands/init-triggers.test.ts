@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(() => project.cleanup());
 
 describe('authstack init --trigger', () => {
-  it('writes each trigger\'s typed sample into auth/ and declares it, keeping the routes; the configuration checks out', async () => {
+  it("writes each trigger's typed sample into auth/ and declares it, keeping the routes; the configuration checks out", async () => {
     await runCli(['init'], { cwd: project.dir });
     for (const name of TRIGGER_NAMES) {
       const r = await runCli(['init', '--trigger', name, '--json'], { cwd: project.dir });
@@ -53,7 +53,7 @@ describe('authstack init --trigger', () => {
     expect(r.stderr).toContain('preSignUp');
   });
 
-  it("refuses a declared trigger whose handler file is missing: one line naming the key, exit 2", async () => {
+  it('refuses a declared trigger whose handler file is missing: one line naming the key, exit 2', async () => {
     await runCli(['init', '--trigger', 'customMessage'], { cwd: project.dir });
     await rm(join(project.dir, 'auth/custom-message.ts'));
     const r = await runCli(['synth'], { cwd: project.dir });

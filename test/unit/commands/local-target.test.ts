@@ -10,7 +10,14 @@ let tmp: Awaited<ReturnType<typeof tempDir>>;
 let server: Server;
 let apiUrl = '';
 // Any AWS use fails the test: these commands must not reach for AWS on the local target.
-const noAws = new Proxy({}, { get: () => () => { throw new Error('AWS used on the local target'); } }) as AwsFactory;
+const noAws = new Proxy(
+  {},
+  {
+    get: () => () => {
+      throw new Error('AWS used on the local target');
+    },
+  },
+) as AwsFactory;
 
 beforeAll(async () => {
   tmp = await tempDir();
@@ -39,7 +46,15 @@ describe('stack commands on the local target', () => {
   it('status shows the local stack and whether authstack dev answers', async () => {
     const r = await run(['status', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toMatchObject({ target: 'local', kind: 'local', apiUrl, userPoolId: 'local_pool1', clientId: 'client1', running: true, health: { healthy: true } });
+    expect(r.json()).toMatchObject({
+      target: 'local',
+      kind: 'local',
+      apiUrl,
+      userPoolId: 'local_pool1',
+      clientId: 'client1',
+      running: true,
+      health: { healthy: true },
+    });
     const human = await run(['status']);
     expect(human.stdout).toMatch(/Target\s+local \(authstack dev\)/);
     expect(human.stdout).toMatch(/Health\s+healthy/);
@@ -63,10 +78,17 @@ describe('stack commands on the local target', () => {
     }
   });
 
-  it('outputs prints the local stack\'s values under the names a deployed stack\'s outputs have', async () => {
+  it("outputs prints the local stack's values under the names a deployed stack's outputs have", async () => {
     const r = await run(['outputs', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toEqual({ ApiUrl: apiUrl, UserPoolId: 'local_pool1', UserPoolClientId: 'client1', Region: 'us-east-1', CognitoEndpoint: 'http://127.0.0.1:9229', DataDir: join(tmp.dir, '.authstack', 'local') });
+    expect(r.json()).toEqual({
+      ApiUrl: apiUrl,
+      UserPoolId: 'local_pool1',
+      UserPoolClientId: 'client1',
+      Region: 'us-east-1',
+      CognitoEndpoint: 'http://127.0.0.1:9229',
+      DataDir: join(tmp.dir, '.authstack', 'local'),
+    });
   });
 
   it('logs and destroy say they are for deployed stacks and what the local stack does instead (exit 2)', async () => {

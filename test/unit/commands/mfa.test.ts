@@ -35,7 +35,12 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 async function start(mfa: MfaSetting): Promise<Pool> {
   const model = buildStackModel({ mfa });
   const cwd = join(dir.path, mfa);
-  const cognito = await startLocalCognito({ port: 0, dataDir: join(cwd, '.authstack', 'local'), clock, settings: { pool: localPool(model), client: localClient(model) } });
+  const cognito = await startLocalCognito({
+    port: 0,
+    dataDir: join(cwd, '.authstack', 'local'),
+    clock,
+    settings: { pool: localPool(model), client: localClient(model) },
+  });
   await new ProjectState(cwd).saveTarget({
     name: 'local',
     kind: 'local',
@@ -119,7 +124,12 @@ describe('authstack mfa', () => {
     const setup = await run(['mfa', 'setup', '--json']);
     expect(setup.code, setup.stderr).toBe(0);
     const doc = setup.json();
-    expect(doc).toMatchObject({ username: email, totp: 'pending', secret: expect.stringMatching(/^[A-Z2-7]{52}$/), uri: expect.stringMatching(/^otpauth:\/\/totp\//) });
+    expect(doc).toMatchObject({
+      username: email,
+      totp: 'pending',
+      secret: expect.stringMatching(/^[A-Z2-7]{52}$/),
+      uri: expect.stringMatching(/^otpauth:\/\/totp\//),
+    });
     expect((await run(['mfa', 'status', '--json'])).json().totp).toBe('off');
     const wrong = await run(['mfa', 'verify', '000000']);
     expect(wrong.code).toBe(1);
@@ -166,7 +176,12 @@ describe('authstack login with TOTP on', () => {
     const r = await run(['login', email, '--mfa-code', '000000']);
     expect(r.code).toBe(1);
     // The first line after the one naming the target is the error.
-    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('target: '))[0]).toContain('Cognito refused the code: Invalid code or auth state for the user.');
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('target: '))[0],
+    ).toContain('Cognito refused the code: Invalid code or auth state for the user.');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

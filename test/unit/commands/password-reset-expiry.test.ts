@@ -18,7 +18,12 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   dir = await tempDir();
   cognito = await startLocalCognito({ port: 0, dataDir: dir.path, clock: { get: () => new Date(now) } });
-  client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: cognito.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  client = new CognitoIdentityProviderClient({
+    endpoint: cognito.endpoint,
+    region: cognito.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   env = {
     AUTHSTACK_COGNITO_ENDPOINT: cognito.endpoint,
     AUTHSTACK_USER_POOL_ID: cognito.userPoolId,
@@ -44,7 +49,7 @@ async function userWithResetCode(email: string): Promise<string> {
   return cognito.mailbox.latestFor(email, ['forgot'])!.code;
 }
 
-describe('password reset codes expire after an hour, as Cognito\'s do', () => {
+describe("password reset codes expire after an hour, as Cognito's do", () => {
   it('a code older than an hour is refused as expired, with what to do next', async () => {
     const email = 'late@example.com';
     const code = await userWithResetCode(email);

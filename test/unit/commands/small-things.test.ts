@@ -20,9 +20,13 @@ beforeAll(async () => {
   // Answers as the API does when Cognito refuses: a confirmed user cannot be confirmed again, an address is taken.
   server = createServer((req, res) => {
     if (req.url === '/user/validate') {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"NotAuthorized","message":"User cannot be confirmed. Current status is CONFIRMED"}}');
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"NotAuthorized","message":"User cannot be confirmed. Current status is CONFIRMED"}}');
     } else {
-      res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":{"code":"UsernameExists","message":"An account with the given email already exists."}}');
+      res
+        .writeHead(409, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"UsernameExists","message":"An account with the given email already exists."}}');
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -43,9 +47,16 @@ describe('small things that add up', () => {
     expect(userLines({ ...user, groups: ['admin'] })).toMatch(/^groups\s+admin$/m);
   });
 
-  it('profile shows the email first with the sub beside it, and Cognito\'s username (a UUID) after', () => {
+  it("profile shows the email first with the sub beside it, and Cognito's username (a UUID) after", () => {
     const text = profileText(
-      { username: '1b2c3d4e-0000-4000-8000-000000000000', sub: '1b2c3d4e-0000-4000-8000-000000000000', email: 'ada@example.com', email_verified: true, groups: [], attributes: { name: 'Ada' } },
+      {
+        username: '1b2c3d4e-0000-4000-8000-000000000000',
+        sub: '1b2c3d4e-0000-4000-8000-000000000000',
+        email: 'ada@example.com',
+        email_verified: true,
+        groups: [],
+        attributes: { name: 'Ada' },
+      },
       plain,
     );
     const lines = text.split('\n');
@@ -70,9 +81,12 @@ describe('small things that add up', () => {
     );
   });
 
-  it('the local gateway\'s request log says why the API refused a request: its error code', async () => {
+  it("the local gateway's request log says why the API refused a request: its error code", async () => {
     const log: GatewayRequestLog[] = [];
-    const handler = (async () => ({ statusCode: 409, body: JSON.stringify({ error: { code: 'UsernameExists', message: 'taken' } }) })) as unknown as ProxyHandler;
+    const handler = (async () => ({
+      statusCode: 409,
+      body: JSON.stringify({ error: { code: 'UsernameExists', message: 'taken' } }),
+    })) as unknown as ProxyHandler;
     const gateway = await startGateway({ port: 0, stage: 'local', ...inProcessFunctions(handler), onRequest: (entry) => log.push(entry) });
     try {
       await (await fetch(`${gateway.url}/user`, { method: 'POST', body: '{}' })).text();
@@ -82,7 +96,7 @@ describe('small things that add up', () => {
     }
   });
 
-  it('smoke\'s skipped rows keep the columns of the others: the reason starts where a failure\'s does', () => {
+  it("smoke's skipped rows keep the columns of the others: the reason starts where a failure's does", () => {
     const failed = smokeRow({ name: 'login', status: 'failed', ms: 1234, message: 'wrong password' }, plain);
     const skipped = smokeRow({ name: 'profile', status: 'skipped', ms: 0, message: 'an earlier step failed' }, plain);
     const passed = smokeRow({ name: 'health', status: 'passed', ms: 5 }, plain);

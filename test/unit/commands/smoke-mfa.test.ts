@@ -29,7 +29,10 @@ describe('smoke where MFA is required', () => {
     expect(doc.ok).toBe(true);
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name}: ${s.status}`)).toContain('login: passed');
     // Every step passes; the project declares no route of its own, so the signed-in route check is skipped.
-    expect(doc.steps.filter((s: { status: string }) => s.status !== 'passed').map((s: { name: string; status: string }) => `${s.name}: ${s.status}`)).toEqual(['signed-in route: skipped', 'picture: skipped']);
+    expect(doc.steps.filter((s: { status: string }) => s.status !== 'passed').map((s: { name: string; status: string }) => `${s.name}: ${s.status}`)).toEqual([
+      'signed-in route: skipped',
+      'picture: skipped',
+    ]);
     const users = await dev.run(['users', 'list', '--json']);
     expect(users.json().users).toEqual([]);
   });

@@ -41,7 +41,11 @@ describe('authstack synth', () => {
   it('generates from authstack.config.json of the project folder, also when run from a subfolder, and from the template flags', async () => {
     await writeFile(join(tmp.dir, 'authstack.config.json'), JSON.stringify({ stackName: 'shop', groups: ['admin'], passwordPolicy: { minimumLength: 12 } }));
     await mkdir(join(tmp.dir, 'src', 'deep'), { recursive: true });
-    const r = await runCli(['synth', '--cors-origin', 'https://app.example.com', '--json'], { cwd: join(tmp.dir, 'src', 'deep'), aws: noAws().factory, env: {} });
+    const r = await runCli(['synth', '--cors-origin', 'https://app.example.com', '--json'], {
+      cwd: join(tmp.dir, 'src', 'deep'),
+      aws: noAws().factory,
+      env: {},
+    });
     expect(r.code, r.stderr).toBe(0);
     const doc = r.json<{ stackName: string; template: { Parameters: Record<string, { Default: unknown }> } }>();
     expect(doc.stackName).toBe('shop');
@@ -67,7 +71,12 @@ describe('authstack synth', () => {
     expect(r.stderr).toContain('"logRetentionInDays" must be one of 1, 3, 5, 7, 14');
     expect(r.stderr).toContain('"groups[1]" must be a group name');
     expect(r.stderr).toContain('"colour" is not a setting authstack knows');
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

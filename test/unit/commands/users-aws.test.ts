@@ -46,12 +46,18 @@ describe('authstack users on AWS: the admin requests', () => {
   it('list follows PaginationToken with the filter on every page', async () => {
     cognito
       .on(ListUsersCommand, { PaginationToken: undefined })
-      .resolves({ Users: [{ Username: 'u1', Enabled: true, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: 'ada@example.com' }] }], PaginationToken: 'p2' })
+      .resolves({
+        Users: [{ Username: 'u1', Enabled: true, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: 'ada@example.com' }] }],
+        PaginationToken: 'p2',
+      })
       .on(ListUsersCommand, { PaginationToken: 'p2' })
       .resolves({ Users: [{ Username: 'u2', Enabled: false, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: 'adam@example.com' }] }] });
     const r = await users(['list', '--filter', 'email ^= "ada"']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json().users.map((u: { email: string; enabled: boolean }) => [u.email, u.enabled])).toEqual([['ada@example.com', true], ['adam@example.com', false]]);
+    expect(r.json().users.map((u: { email: string; enabled: boolean }) => [u.email, u.enabled])).toEqual([
+      ['ada@example.com', true],
+      ['adam@example.com', false],
+    ]);
     expect(cognito.commandCalls(ListUsersCommand).map((c) => c.args[0].input)).toEqual([
       { UserPoolId: POOL, Filter: 'email ^= "ada"', Limit: 60, PaginationToken: undefined },
       { UserPoolId: POOL, Filter: 'email ^= "ada"', Limit: 60, PaginationToken: 'p2' },
@@ -61,10 +67,19 @@ describe('authstack users on AWS: the admin requests', () => {
   // ListUsers' UserType carries no MFA settings (only the legacy SMS MFAOptions); AdminGetUser's UserMFASettingList does
   // ("ListUsers", "AdminGetUser" in the Cognito API reference).
   const listed = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ Username: `u${i}`, Enabled: true, UserStatus: 'CONFIRMED' as const, Attributes: [{ Name: 'email', Value: `user${i}@example.com` }] }));
+    Array.from({ length: n }, (_, i) => ({
+      Username: `u${i}`,
+      Enabled: true,
+      UserStatus: 'CONFIRMED' as const,
+      Attributes: [{ Name: 'email', Value: `user${i}@example.com` }],
+    }));
 
   it('list on a pool with MFA off makes no AdminGetUser call: one DescribeUserPool, every row mfa off', async () => {
-    cognito.on(ListUsersCommand).resolves({ Users: listed(7) }).on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OFF' } });
+    cognito
+      .on(ListUsersCommand)
+      .resolves({ Users: listed(7) })
+      .on(DescribeUserPoolCommand)
+      .resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OFF' } });
     const r = await users(['list']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().users.map((u: { mfa?: string }) => u.mfa)).toEqual(Array(7).fill('off'));
@@ -73,10 +88,14 @@ describe('authstack users on AWS: the admin requests', () => {
     expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(1);
   });
 
-  it('list on a pool with MFA optional reads each user\'s MFA with AdminGetUser, at most 5 at once, into the rows and the table', async () => {
+  it("list on a pool with MFA optional reads each user's MFA with AdminGetUser, at most 5 at once, into the rows and the table", async () => {
     let inFlight = 0;
     let most = 0;
-    cognito.on(ListUsersCommand).resolves({ Users: listed(12) }).on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OPTIONAL' } });
+    cognito
+      .on(ListUsersCommand)
+      .resolves({ Users: listed(12) })
+      .on(DescribeUserPoolCommand)
+      .resolves({ UserPool: { Id: POOL, MfaConfiguration: 'OPTIONAL' } });
     cognito.on(AdminGetUserCommand).callsFake(async (input: { Username: string }) => {
       most = Math.max(most, ++inFlight);
       await new Promise((resolve) => setImmediate(resolve));
@@ -90,32 +109,57 @@ describe('authstack users on AWS: the admin requests', () => {
     expect(rows.map((u) => u.username)).toEqual(listed(12).map((u) => u.Username));
     // u11 was deleted between the two calls: listed, its MFA unknown.
     expect(rows.map((u) => u.mfa)).toEqual(['totp', 'off', 'off', 'totp', 'off', 'off', 'totp', 'off', 'off', 'totp', 'off', undefined]);
-    expect(cognito.commandCalls(AdminGetUserCommand).map((c) => c.args[0].input.Username).sort()).toEqual(listed(12).map((u) => u.Username).sort());
+    expect(
+      cognito
+        .commandCalls(AdminGetUserCommand)
+        .map((c) => c.args[0].input.Username)
+        .sort(),
+    ).toEqual(
+      listed(12)
+        .map((u) => u.Username)
+        .sort(),
+    );
     expect(most).toBe(5);
-    const text = await runCli(['users', 'list', '--region', 'eu-west-1', '--user-pool-id', POOL, '--user-pool-client-id', 'client1'], { cwd: tmp.dir, aws: createAwsFactory({ region: 'eu-west-1', env: {} }) });
+    const text = await runCli(['users', 'list', '--region', 'eu-west-1', '--user-pool-id', POOL, '--user-pool-client-id', 'client1'], {
+      cwd: tmp.dir,
+      aws: createAwsFactory({ region: 'eu-west-1', env: {} }),
+    });
     expect(text.stdout).toMatch(/EMAIL\s+STATUS\s+ENABLED\s+MFA\s+CREATED/);
     expect(text.stdout).toMatch(/user0@example\.com\s+CONFIRMED\s+enabled\s+totp/);
     expect(text.stdout).toMatch(/user1@example\.com\s+CONFIRMED\s+enabled\s+off/);
   });
 
   it('create with a password suppresses the invitation and sets a permanent password, then adds the groups', async () => {
-    cognito.on(AdminCreateUserCommand).resolves({ User: { Username: 'u1', Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD', Attributes: [{ Name: 'email', Value: 'ada@example.com' }] } });
+    cognito
+      .on(AdminCreateUserCommand)
+      .resolves({ User: { Username: 'u1', Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD', Attributes: [{ Name: 'email', Value: 'ada@example.com' }] } });
     const r = await users(['create', 'ada@example.com', '--password-stdin', '--group', 'admin', '--attribute', 'name=Ada'], 'Corr3ct-horse!');
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ email: 'ada@example.com', status: 'CONFIRMED', groups: ['admin'] });
     expect(cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input).toEqual({
       UserPoolId: POOL,
       Username: 'ada@example.com',
-      UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }, { Name: 'email_verified', Value: 'true' }, { Name: 'name', Value: 'Ada' }],
+      UserAttributes: [
+        { Name: 'email', Value: 'ada@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'name', Value: 'Ada' },
+      ],
       DesiredDeliveryMediums: ['EMAIL'],
       MessageAction: 'SUPPRESS',
     });
-    expect(cognito.commandCalls(AdminSetUserPasswordCommand)[0]!.args[0].input).toEqual({ UserPoolId: POOL, Username: 'ada@example.com', Password: 'Corr3ct-horse!', Permanent: true });
+    expect(cognito.commandCalls(AdminSetUserPasswordCommand)[0]!.args[0].input).toEqual({
+      UserPoolId: POOL,
+      Username: 'ada@example.com',
+      Password: 'Corr3ct-horse!',
+      Permanent: true,
+    });
     expect(cognito.commandCalls(AdminAddUserToGroupCommand)[0]!.args[0].input).toEqual({ UserPoolId: POOL, Username: 'ada@example.com', GroupName: 'admin' });
   });
 
   it('show reads the user and its groups', async () => {
-    cognito.on(AdminGetUserCommand).resolves({ Username: 'u1', Enabled: true, UserStatus: 'CONFIRMED', UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }] });
+    cognito
+      .on(AdminGetUserCommand)
+      .resolves({ Username: 'u1', Enabled: true, UserStatus: 'CONFIRMED', UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }] });
     cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'admin' }] });
     const r = await users(['show', 'ada@example.com']);
     expect(r.code, r.stderr).toBe(0);
@@ -145,7 +189,9 @@ describe('authstack users on AWS: the admin requests', () => {
 
   it('create with a password the pool refuses removes the user it made, and says why', async () => {
     cognito.on(AdminCreateUserCommand).resolves({ User: { Username: 'u1', Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' } });
-    cognito.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({ message: 'Password did not conform with policy: Password not long enough', $metadata: {} }));
+    cognito
+      .on(AdminSetUserPasswordCommand)
+      .rejects(new InvalidPasswordException({ message: 'Password did not conform with policy: Password not long enough', $metadata: {} }));
     cognito.on(AdminDeleteUserCommand).resolves({});
     const r = await users(['create', 'ada@example.com', '--password-stdin'], 'short');
     expect(r.code).toBe(1);
@@ -153,7 +199,7 @@ describe('authstack users on AWS: the admin requests', () => {
     expect(cognito.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: POOL, Username: 'ada@example.com' }]);
   });
 
-  it('groups add, remove and list name the pool, the user and the group; the pool\'s groups follow NextToken', async () => {
+  it("groups add, remove and list name the pool, the user and the group; the pool's groups follow NextToken", async () => {
     cognito.on(AdminAddUserToGroupCommand).resolves({});
     cognito.on(AdminRemoveUserFromGroupCommand).resolves({});
     cognito

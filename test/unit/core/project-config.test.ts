@@ -73,10 +73,10 @@ describe('authstack.config.json, checked in one pass', () => {
     it('is {} when there is no file, and a usage error (exit 2) listing the problems on one line otherwise', async () => {
       expect(await readProjectConfig(tmp.dir)).toEqual({});
       await writeFile(join(tmp.dir, 'authstack.config.json'), JSON.stringify({ stage: 'a/b', region: 'moon' }));
-      const error = (await readProjectConfig(tmp.dir).then(
+      const error = await readProjectConfig(tmp.dir).then(
         () => ({ message: 'no error', exitCode: 0 }),
         (e: unknown) => e as { message: string; exitCode: number },
-      ));
+      );
       expect(error.exitCode).toBe(2);
       expect(error.message).toBe(
         `${join(tmp.dir, 'authstack.config.json')}: "stage" must be letters, digits, hyphens or underscores (at most 128), got "a/b"; "region" must be an AWS region such as us-east-1, got "moon".`,

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { findProjectDir } from '../../../src/core/project.js';
 
 /** A file system of the given paths only. */
-const fs = (...paths: string[]) => (path: string) => paths.includes(path);
+const fs =
+  (...paths: string[]) =>
+  (path: string) =>
+    paths.includes(path);
 
 describe('findProjectDir', () => {
   it('finds the nearest folder above with .authstack/', () => {

@@ -35,7 +35,11 @@ describe('routes in the configuration', () => {
     ['an unknown access rule', { 'GET /x': { handler: 'a.ts#b', access: 'admins' } }, '"routes.GET /x.access" must be "public", "signed-in"'],
     ['an access object with another key', { 'GET /x': { handler: 'a.ts#b', access: { roles: ['a'] } } }, '"routes.GET /x.access" must be'],
     ['an empty scope list', { 'GET /x': { handler: 'a.ts#b', access: { scopes: [] } } }, '"routes.GET /x.access.scopes" must be a list of at least one name'],
-    ['a handler without an export', { 'GET /x': { handler: 'api/x.ts', access: 'public' } }, '"routes.GET /x.handler" must name a file in the project and its export'],
+    [
+      'a handler without an export',
+      { 'GET /x': { handler: 'api/x.ts', access: 'public' } },
+      '"routes.GET /x.handler" must name a file in the project and its export',
+    ],
     ['a handler outside the project', { 'GET /x': { handler: '../x.ts#a', access: 'public' } }, '"routes.GET /x.handler" must name a file'],
     ['a missing access rule', { 'GET /x': { handler: 'a.ts#b' } }, '"routes.GET /x.access" is required'],
     ['an unknown route setting', { 'GET /x': { handler: 'a.ts#b', access: 'public', memory: 1 } }, '"routes.GET /x.memory" is not a setting authstack knows'],
@@ -52,7 +56,9 @@ describe('routes in the configuration', () => {
 
   it('refuses sibling parameters with different names, as API Gateway does (one variable path part per level)', () => {
     const routes = { 'GET /notes/{id}': { handler: 'a.ts#b', access: 'public' }, 'PUT /notes/{noteId}/tags': { handler: 'a.ts#c', access: 'public' } };
-    expect(problemsOf({ routes }).join('\n')).toContain('"routes.PUT /notes/{noteId}/tags": API Gateway allows one parameter per level, and "routes.GET /notes/{id}" has {id}');
+    expect(problemsOf({ routes }).join('\n')).toContain(
+      '"routes.PUT /notes/{noteId}/tags": API Gateway allows one parameter per level, and "routes.GET /notes/{id}" has {id}',
+    );
   });
 
   it.each([
@@ -79,7 +85,7 @@ describe('routes in the configuration', () => {
     expect(problemsOf(value)).toEqual(['"routes.GET /notes.access.groups[0]": "editors" is not one of the pool\'s "groups" (admin)']);
   });
 
-  it('refuses a resource server scope with a slash, and an authorizer cache over API Gateway\'s 3600 s', () => {
+  it("refuses a resource server scope with a slash, and an authorizer cache over API Gateway's 3600 s", () => {
     const problems = problemsOf({ resourceServers: { notes: { scopes: { 'a/b': 'x' } } }, authorizerCacheSeconds: 3601 }).join('\n');
     expect(problems).toContain('"resourceServers.notes.scopes.a/b": a scope name is 1 to 256 printable characters');
     expect(problems).toContain('"authorizerCacheSeconds" must be between 0 and 3600');
@@ -100,7 +106,7 @@ describe('routes in the configuration', () => {
 });
 
 describe('the model of the routes', () => {
-  it('implies one function per handler export, sharing its file, with each route\'s group rule; built-in routes stay first', () => {
+  it("implies one function per handler export, sharing its file, with each route's group rule; built-in routes stay first", () => {
     const model = buildStackModel({
       groups: ['admin'],
       routes: {
@@ -126,7 +132,7 @@ describe('the model of the routes', () => {
     expect(model.authorizer.resultTtlInSeconds).toBe(300);
   });
 
-  it('adds the resource servers\' scopes to the app client\'s, so the hosted sign-in can grant them', () => {
+  it("adds the resource servers' scopes to the app client's, so the hosted sign-in can grant them", () => {
     const model = buildStackModel({ resourceServers: { notes: { scopes: { read: 'Read' } } } });
     expect(model.client.oauthScopes).toEqual(['openid', 'email', 'profile', 'aws.cognito.signin.user.admin', 'notes/read']);
     expect(model.resourceServers).toEqual([{ identifier: 'notes', name: 'notes', scopes: [{ name: 'read', description: 'Read' }] }]);
@@ -147,7 +153,10 @@ describe('handlers checked for real before anything is built', () => {
   const write = (routes: unknown) => writeFile(join(project.dir, 'authstack.config.json'), JSON.stringify({ routes }));
 
   it('accepts exports the module has, re-exports included', async () => {
-    await write({ 'GET /notes/{id}': { handler: 'api/notes.ts#get', access: 'signed-in' }, 'POST /notes': { handler: 'api/notes.ts#create', access: 'signed-in' } });
+    await write({
+      'GET /notes/{id}': { handler: 'api/notes.ts#get', access: 'signed-in' },
+      'POST /notes': { handler: 'api/notes.ts#create', access: 'signed-in' },
+    });
     expect(Object.keys((await readProjectConfig(project.dir)).routes!)).toEqual(['GET /notes/{id}', 'POST /notes']);
   });
 
@@ -157,7 +166,10 @@ describe('handlers checked for real before anything is built', () => {
       'GET /other': { handler: 'api/other.ts#get', access: 'public' },
       'GET /broken': { handler: 'api/broken.ts#x', access: 'public' },
     });
-    const error = await readProjectConfig(project.dir).then(() => undefined, (e: unknown) => e as { message: string; exitCode: number });
+    const error = await readProjectConfig(project.dir).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; exitCode: number },
+    );
     expect(error?.exitCode).toBe(2);
     expect(error?.message).toContain('"routes.GET /notes/{id}.handler": api/notes.ts has no export "fetch" (it exports create, get)');
     expect(error?.message).toContain('"routes.GET /other.handler": there is no file api/other.ts');

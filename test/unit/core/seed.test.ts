@@ -31,9 +31,13 @@ describe('seed files', () => {
   });
 
   it('reports bad JSON with its line and what is wrong there', () => {
-    expect(problems('[\n  {"email": "ada@example.com"},\n  {"email": }\n]')).toEqual([{ line: 3, message: 'not valid JSON: unexpected "}", expected a value' }]);
+    expect(problems('[\n  {"email": "ada@example.com"},\n  {"email": }\n]')).toEqual([
+      { line: 3, message: 'not valid JSON: unexpected "}", expected a value' },
+    ]);
     expect(problems('[\n  {"email": "ada@example.com"},\n]')).toEqual([{ line: 3, message: 'not valid JSON: unexpected "]", expected a value' }]);
-    expect(problems('[\n  {"email": "ada@example.com"}\n  {"email": "bob@example.com"}\n]')).toEqual([{ line: 3, message: 'not valid JSON: unexpected "{", expected "," or "]"' }]);
+    expect(problems('[\n  {"email": "ada@example.com"}\n  {"email": "bob@example.com"}\n]')).toEqual([
+      { line: 3, message: 'not valid JSON: unexpected "{", expected "," or "]"' },
+    ]);
     expect(problems('[\n  {"email": "ada@example.com"')).toEqual([{ line: 2, message: 'not valid JSON: unexpected end of the file, expected "," or "}"' }]);
   });
 

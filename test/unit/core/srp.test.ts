@@ -24,22 +24,13 @@ const { AuthenticationHelper, DateHelper } = require('amazon-cognito-identity-js
   AuthenticationHelper: new (poolName: string) => Helper;
   DateHelper: new () => { getNowString(): string };
 };
-const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger.js').default as new (
-  hex: string,
-  radix: number,
-) => { toString(radix: number): string };
+const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger.js').default as new (hex: string, radix: number) => { toString(radix: number): string };
 
 interface Helper {
   smallAValue: unknown;
   largeAValue: unknown;
   getLargeAValue(cb: (err: unknown, A: { toString(radix: number): string }) => void): void;
-  getPasswordAuthenticationKey(
-    userId: string,
-    password: string,
-    B: unknown,
-    salt: unknown,
-    cb: (err: unknown, key: Buffer) => void,
-  ): void;
+  getPasswordAuthenticationKey(userId: string, password: string, B: unknown, salt: unknown, cb: (err: unknown, key: Buffer) => void): void;
   padHex(value: unknown): string;
 }
 
@@ -69,9 +60,7 @@ async function libraryClaim(challenge: PasswordVerifierChallenge, password: stri
     helper.smallAValue = new BigInteger(a.toString(16), 16);
     helper.largeAValue = undefined; // the constructor computed one from its own a
   }
-  const A = await new Promise<string>((resolve, reject) =>
-    helper.getLargeAValue((err, value) => (err ? reject(err as Error) : resolve(value.toString(16)))),
-  );
+  const A = await new Promise<string>((resolve, reject) => helper.getLargeAValue((err, value) => (err ? reject(err as Error) : resolve(value.toString(16)))));
   const key = await new Promise<Buffer>((resolve, reject) =>
     helper.getPasswordAuthenticationKey(
       challenge.USER_ID_FOR_SRP,

@@ -35,7 +35,12 @@ describe('changes to the API reach the stage', () => {
 
     const { result } = await deployTemplate(w.aws, await withChangedIntegration());
     expect(result.outcome).toBe('updated');
-    expect(result.changes.filter((c) => c.resourceType === 'AWS::ApiGateway::Deployment').map((c) => c.action).sort()).toEqual(['Add', 'Remove']);
+    expect(
+      result.changes
+        .filter((c) => c.resourceType === 'AWS::ApiGateway::Deployment')
+        .map((c) => c.action)
+        .sort(),
+    ).toEqual(['Add', 'Remove']);
     expect(Object.values(served()!).map((m) => (m as { HttpMethod: string }).HttpMethod)).toContain('GET');
     // The old deployment is gone; only the one the stage serves is left.
     expect(w.aws.apiDeployments.size).toBe(1);

@@ -31,16 +31,25 @@ const API_ZIP = { zip: Buffer.from('api zip'), file: 'api.zip' };
 async function sampleApp(prefix = 'authstack-build-'): Promise<{ dir: string; model: StackModel; cleanup(): Promise<void> }> {
   const project = await tempDir(prefix);
   await cp(STARTER, project.dir, { recursive: true });
-  await writeFile(join(project.dir, 'api/notes.ts'), `${await readFile(join(project.dir, 'api/notes.ts'), 'utf8')}\nexport const removeNote: RouteHandler = async () => ({ statusCode: 204, body: '' });\n`);
+  await writeFile(
+    join(project.dir, 'api/notes.ts'),
+    `${await readFile(join(project.dir, 'api/notes.ts'), 'utf8')}\nexport const removeNote: RouteHandler = async () => ({ statusCode: 204, body: '' });\n`,
+  );
   const config = JSON.parse(await readFile(join(project.dir, 'authstack.config.json'), 'utf8')) as { routes: Record<string, unknown> };
-  const model = buildStackModel({ groups: ['admin'], routes: { ...(config.routes as Record<string, never>), 'DELETE /notes/{id}': { handler: 'api/notes.ts#removeNote', access: { groups: ['admin'] } } } });
+  const model = buildStackModel({
+    groups: ['admin'],
+    routes: { ...(config.routes as Record<string, never>), 'DELETE /notes/{id}': { handler: 'api/notes.ts#removeNote', access: { groups: ['admin'] } } },
+  });
   return { ...project, model };
 }
 
 const byName = (zip: Uint8Array) => Object.fromEntries(readZip(Buffer.from(zip)).map((e) => [e.name, e.data.toString('utf8')]));
 
 function withWorker(model: StackModel): StackModel {
-  return { ...model, functions: [...model.functions, { id: 'worker', entry: 'worker.mjs', handler: 'index.handler', environment: {}, memorySize: 128, timeout: 5 }] };
+  return {
+    ...model,
+    functions: [...model.functions, { id: 'worker', entry: 'worker.mjs', handler: 'index.handler', environment: {}, memorySize: 128, timeout: 5 }],
+  };
 }
 
 describe('buildFunctions', () => {
@@ -70,8 +79,8 @@ describe('buildFunctions', () => {
   });
 });
 
-describe('buildFunctions: the project\'s handlers', () => {
-  it('builds one zip per handler file, shared by that file\'s functions, each export wrapped under its own name, with its source map', async () => {
+describe("buildFunctions: the project's handlers", () => {
+  it("builds one zip per handler file, shared by that file's functions, each export wrapped under its own name, with its source map", async () => {
     const app = await sampleApp();
     tmp = app;
     const built = await buildFunctions(app.model, { projectDir: app.dir, apiZip: API_ZIP });
@@ -110,17 +119,21 @@ describe('buildFunctions: the project\'s handlers', () => {
     expect(changed.api!.sha256).toBe(first.api!.sha256);
   });
 
-  it('runs the wrapper around the handler (group rule, 403) and a thrown error\'s trace names the TypeScript file and line under NODE_OPTIONS=--enable-source-maps, as the template sets it', async () => {
+  it("runs the wrapper around the handler (group rule, 403) and a thrown error's trace names the TypeScript file and line under NODE_OPTIONS=--enable-source-maps, as the template sets it", async () => {
     tmp = await tempDir('authstack-build-');
     await mkdir(join(tmp.dir, 'api'));
     // Line 4, column 9 is the throw.
-    await writeFile(join(tmp.dir, 'api/boom.ts'), "type Ev = { path: string };\nexport const boom = async (event: Ev): Promise<{ statusCode: number; body: string }> => {\n  const where: string = event.path;\n  throw new Error(`boom at ${where}`);\n};\n");
+    await writeFile(
+      join(tmp.dir, 'api/boom.ts'),
+      'type Ev = { path: string };\nexport const boom = async (event: Ev): Promise<{ statusCode: number; body: string }> => {\n  const where: string = event.path;\n  throw new Error(`boom at ${where}`);\n};\n',
+    );
     const zip = await bundleHandlerFile({ projectDir: tmp.dir, file: 'api/boom.ts', exports: { boom: { 'GET /boom': [], 'DELETE /boom': ['admin'] } } });
     const out = join(tmp.dir, 'unzipped');
     await mkdir(out);
     for (const [name, text] of Object.entries(byName(zip))) await writeFile(join(out, name), text);
     const model = buildStackModel({ routes: { 'GET /boom': { handler: 'api/boom.ts#boom', access: 'public' } } });
-    const env = synthesize(model, { api: { sha256: 'ab'.repeat(32) }, 'api-boom-boom': { sha256: 'cd'.repeat(32) } }).Resources.ApiBoomBoomFunction!.Properties!.Environment as { Variables: Record<string, string> };
+    const env = synthesize(model, { api: { sha256: 'ab'.repeat(32) }, 'api-boom-boom': { sha256: 'cd'.repeat(32) } }).Resources.ApiBoomBoomFunction!.Properties!
+      .Environment as { Variables: Record<string, string> };
     expect(env.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     const script = [
       `const { boom } = await import(${JSON.stringify(join(out, 'index.mjs'))});`,
@@ -129,7 +142,9 @@ describe('buildFunctions: the project\'s handlers', () => {
       "const failed = await boom(event('GET', ''), {});",
       'console.log(JSON.stringify({ denied: denied.statusCode, failed: failed.statusCode }));',
     ].join('\n');
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: env.Variables.NODE_OPTIONS } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_OPTIONS: env.Variables.NODE_OPTIONS },
+    });
     expect(JSON.parse(stdout)).toEqual({ denied: 403, failed: 502 });
     const logged = JSON.parse(stderr.trim().split('\n').at(-1)!) as { message: string; stack: string };
     expect(logged.message).toBe('the handler threw');
@@ -139,9 +154,16 @@ describe('buildFunctions: the project\'s handlers', () => {
   it('a compile error is one line with the file, line and message (exit 2)', async () => {
     tmp = await tempDir('authstack-build-');
     await mkdir(join(tmp.dir, 'api'));
-    await writeFile(join(tmp.dir, 'api/notes.ts'), "import { nope } from 'not-installed-anywhere';\nexport const get = async () => ({ statusCode: 200, body: nope });\n");
+    await writeFile(
+      join(tmp.dir, 'api/notes.ts'),
+      "import { nope } from 'not-installed-anywhere';\nexport const get = async () => ({ statusCode: 200, body: nope });\n",
+    );
     const model = buildStackModel({ routes: { 'GET /notes': { handler: 'api/notes.ts#get', access: 'public' } } });
     const failure = await buildFunctions(model, { projectDir: tmp.dir, apiZip: API_ZIP }).catch((err: unknown) => err);
-    expect(failure).toMatchObject({ kind: 'usage', code: 'BuildFailed', message: 'Could not build api/notes.ts: api/notes.ts:1:22: Could not resolve "not-installed-anywhere"' });
+    expect(failure).toMatchObject({
+      kind: 'usage',
+      code: 'BuildFailed',
+      message: 'Could not build api/notes.ts: api/notes.ts:1:22: Could not resolve "not-installed-anywhere"',
+    });
   });
 });

@@ -62,7 +62,11 @@ describe('the Lambda package', () => {
     const shipped = await loadShippedLambda();
     expect(shipped.zip.equals(first.zip)).toBe(true);
     expect(shipped.sha256).toBe(first.sha256);
-    expect(JSON.parse(await readFile(shippedLambdaPaths().manifest, 'utf8'))).toMatchObject({ sha256: first.sha256, size: first.size, bundleSize: first.bundleSize });
+    expect(JSON.parse(await readFile(shippedLambdaPaths().manifest, 'utf8'))).toMatchObject({
+      sha256: first.sha256,
+      size: first.size,
+      bundleSize: first.bundleSize,
+    });
   });
 
   it('holds, file for file, what dev runs from dist/lambda/', async () => {

@@ -9,7 +9,8 @@ const fast = { maxWaitSeconds: 5, minDelaySeconds: 0.001, maxDelaySeconds: 0.005
 async function world(changeSetPolls = 3) {
   const aws = new FakeAws({ changeSetPolls });
   const cfn = await cloudFormation(aws.factory());
-  const create = (type: 'CREATE' | 'UPDATE', name: string) => cfn.createChangeSet({ stackName: 's', changeSetName: name, type, templateBody: TEMPLATE, parameters: [] });
+  const create = (type: 'CREATE' | 'UPDATE', name: string) =>
+    cfn.createChangeSet({ stackName: 's', changeSetName: name, type, templateBody: TEMPLATE, parameters: [] });
   return { aws, cfn, create };
 }
 
@@ -22,7 +23,7 @@ describe('waitForChangeSet', () => {
     expect(aws.count('cloudformation', 'DescribeChangeSet')).toBeGreaterThanOrEqual(4);
   });
 
-  it('returns a change set with no changes as FAILED with CloudFormation\'s reason, not as an error', async () => {
+  it("returns a change set with no changes as FAILED with CloudFormation's reason, not as an error", async () => {
     const { aws, cfn, create } = await world(0);
     const first = await create('CREATE', 'one');
     await cfn.waitForChangeSet(first.id, 's', fast);
@@ -46,6 +47,8 @@ describe('waitForChangeSet', () => {
   it('gives up with ChangeSetTimeout after maxWaitSeconds', async () => {
     const { cfn, create } = await world(Number.MAX_SAFE_INTEGER);
     const cs = await create('CREATE', 'one');
-    await expect(cfn.waitForChangeSet(cs.id, 's', { maxWaitSeconds: 0.05, minDelaySeconds: 0.001, maxDelaySeconds: 0.01 })).rejects.toMatchObject({ code: 'ChangeSetTimeout' });
+    await expect(cfn.waitForChangeSet(cs.id, 's', { maxWaitSeconds: 0.05, minDelaySeconds: 0.001, maxDelaySeconds: 0.01 })).rejects.toMatchObject({
+      code: 'ChangeSetTimeout',
+    });
   });
 });

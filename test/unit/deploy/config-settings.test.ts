@@ -22,7 +22,13 @@ describe('authstack deploy with settings in authstack.config.json', () => {
     w = await deployWorld();
     await writeFile(
       join(w.dir, 'authstack.config.json'),
-      JSON.stringify({ corsOrigin: 'https://app.example.com', groups: ['admin'], passwordPolicy: { minimumLength: 12 }, accessTokenValidityMinutes: 15, callbackUrls: ['https://app.example.com/cb'] }),
+      JSON.stringify({
+        corsOrigin: 'https://app.example.com',
+        groups: ['admin'],
+        passwordPolicy: { minimumLength: 12 },
+        accessTokenValidityMinutes: 15,
+        callbackUrls: ['https://app.example.com/cb'],
+      }),
     );
     const first = await w.deploy(['--parameter', 'MemorySize=512', '--groups', 'admin,editor']);
     expect(first.code, first.stderr).toBe(0);

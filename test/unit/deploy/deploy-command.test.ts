@@ -26,10 +26,16 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.count('lambda')).toBe(0);
     expect(w.aws.count('cloudformation', 'CreateChangeSet')).toBe(1);
     expect(w.aws.calls.find((c) => c.operation === 'CreateChangeSet')!.input.ChangeSetType).toBe('CREATE');
-    const outputs = Object.fromEntries([...(stack()!.resources.values())].map((res) => [res.logicalId, res.physicalId]));
+    const outputs = Object.fromEntries([...stack()!.resources.values()].map((res) => [res.logicalId, res.physicalId]));
     const targets = await json(join(w.dir, '.authstack', 'targets.json'));
     expect(targets.current).toBe('authstack');
-    expect(targets.targets.authstack).toMatchObject({ kind: 'aws', region: 'us-east-1', userPoolId: outputs.UserPool, clientId: outputs.UserPoolClient, stackName: 'authstack' });
+    expect(targets.targets.authstack).toMatchObject({
+      kind: 'aws',
+      region: 'us-east-1',
+      userPoolId: outputs.UserPool,
+      clientId: outputs.UserPoolClient,
+      stackName: 'authstack',
+    });
     expect(targets.targets.authstack.apiUrl).toBe(`https://${outputs.Api}.execute-api.us-east-1.amazonaws.com/prod`);
     expect(w.fetched).toEqual([`${targets.targets.authstack.apiUrl}/app/health`]);
     const record = await json(join(w.dir, '.authstack', 'deploys.json'));
@@ -58,7 +64,10 @@ describe('authstack deploy: the paths through a deploy', () => {
       's3:PutObject',
     ]);
     const bucket = w.aws.s3.buckets.get(BUCKET)!;
-    expect(bucket).toMatchObject({ versioning: 'Enabled', publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } });
+    expect(bucket).toMatchObject({
+      versioning: 'Enabled',
+      publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    });
     expect(bucket.ownershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
     expect(JSON.stringify(bucket.encryption)).toContain('AES256');
     expect(JSON.stringify(bucket.lifecycle)).toContain('NoncurrentVersionExpiration');
@@ -78,7 +87,10 @@ describe('authstack deploy: the paths through a deploy', () => {
     const before = w.aws.calls.length;
     const r = await w.run(['deploy', '--yes', '--zip', await w.zip('code v1'), '--poll-interval', '1ms', '--stack', 'other', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const s3 = w.aws.calls.slice(before).filter((c) => c.service === 's3').map((c) => c.operation);
+    const s3 = w.aws.calls
+      .slice(before)
+      .filter((c) => c.service === 's3')
+      .map((c) => c.operation);
     expect(s3).toEqual(['HeadBucket', 'HeadObject']);
     expect(r.json().codeUploaded).toBe(false);
   });
@@ -143,13 +155,19 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = r.json();
     expect(doc).toMatchObject({ outcome: 'code-only', codeUploaded: true, codeSha256: sha('code v2') });
-    expect(doc.changes).toEqual([{ action: 'Modify', logicalId: 'Function', resourceType: 'AWS::Lambda::Function', replacement: 'False', physicalId: functionOf().name }]);
+    expect(doc.changes).toEqual([
+      { action: 'Modify', logicalId: 'Function', resourceType: 'AWS::Lambda::Function', replacement: 'False', physicalId: functionOf().name },
+    ]);
     expect(r.stderr).toContain('Only the code of Function changed');
     expect(functionOf().codeSha256).toBe(sha('code v2'));
     expect([...w.aws.apiDeployments.keys()]).toEqual(deployments);
     expect(stack()!.status).toBe('UPDATE_COMPLETE');
     // No STS (the stack's ARN names the account), one HeadBucket, one HeadObject, one PutObject; Lambda never.
-    expect(calls.filter((c) => c.service !== 'cloudformation').map((c) => `${c.service}:${c.operation}`)).toEqual(['s3:HeadBucket', 's3:HeadObject', 's3:PutObject']);
+    expect(calls.filter((c) => c.service !== 'cloudformation').map((c) => `${c.service}:${c.operation}`)).toEqual([
+      's3:HeadBucket',
+      's3:HeadObject',
+      's3:PutObject',
+    ]);
     expect(calls.filter((c) => CFN_WRITES.test(c.operation)).map((c) => c.operation)).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
   });
 
@@ -176,12 +194,14 @@ describe('authstack deploy: the paths through a deploy', () => {
     expect(w.aws.count('cloudformation', 'ExecuteChangeSet')).toBe(1);
   });
 
-  it('prints the first failing resource and CloudFormation\'s reason when a create fails, and exits 1', async () => {
+  it("prints the first failing resource and CloudFormation's reason when a create fails, and exits 1", async () => {
     w = await deployWorld();
     w.aws.cfn.failures.set('ApiStage', 'Resource handler returned message: "Invalid stage name" (HandlerErrorCode: InvalidRequest)');
     const r = await w.deploy();
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: Deploy failed: ApiStage (AWS::ApiGateway::Stage) CREATE_FAILED: Resource handler returned message: "Invalid stage name"');
+    expect(r.stderr).toContain(
+      'error: Deploy failed: ApiStage (AWS::ApiGateway::Stage) CREATE_FAILED: Resource handler returned message: "Invalid stage name"',
+    );
     expect(r.stderr).toContain('ROLLBACK_COMPLETE');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(stack()!.status).toBe('ROLLBACK_COMPLETE');
@@ -194,7 +214,7 @@ describe('authstack deploy: the paths through a deploy', () => {
     w.aws.cfn.failures.clear();
     const oldId = stack()!.stackId;
     const zip = await w.zip();
-    const guided = { 'Stack name': 'authstack', 'AWS region': 'us-east-1', 'Custom domain': '', 'stage': 'prod', 'Days to keep': '7' };
+    const guided = { 'Stack name': 'authstack', 'AWS region': 'us-east-1', 'Custom domain': '', stage: 'prod', 'Days to keep': '7' };
     const declined = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers: { ...guided, 'Delete the empty stack': false } });
     expect(declined.code).toBe(4);
     expect(stack()!.stackId).toBe(oldId);
@@ -231,7 +251,9 @@ describe('authstack deploy: the paths through a deploy', () => {
     const client = s.resources.get('UserPoolClient')!;
     s.resources.set('LegacyClient', { ...client, logicalId: 'LegacyClient' });
     const { dangerousChanges } = await import('../../../src/deploy/change-set.js');
-    expect(dangerousChanges([{ action: 'Remove', logicalId: 'UserPoolClient', resourceType: 'AWS::Cognito::UserPoolClient', replacement: '' }])).toHaveLength(1);
+    expect(dangerousChanges([{ action: 'Remove', logicalId: 'UserPoolClient', resourceType: 'AWS::Cognito::UserPoolClient', replacement: '' }])).toHaveLength(
+      1,
+    );
     expect(dangerousChanges([{ action: 'Modify', logicalId: 'UserPool', resourceType: 'AWS::Cognito::UserPool', replacement: 'Conditional' }])).toHaveLength(1);
     expect(dangerousChanges([{ action: 'Modify', logicalId: 'UserPool', resourceType: 'AWS::Cognito::UserPool', replacement: 'False' }])).toHaveLength(0);
     expect(dangerousChanges([{ action: 'Remove', logicalId: 'Function', resourceType: 'AWS::Lambda::Function', replacement: '' }])).toHaveLength(0);
@@ -272,7 +294,9 @@ describe('authstack deploy: the paths through a deploy', () => {
     w.aws.throttle('DescribeStacks', 100);
     const r = await w.deploy();
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('error: AWS kept throttling the request to describe the stack authstack (gave up after 5 attempts). Wait a minute and run the command again; nothing was lost.');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'error: AWS kept throttling the request to describe the stack authstack (gave up after 5 attempts). Wait a minute and run the command again; nothing was lost.',
+    );
   }, 30_000);
 
   it('shows the certificate status and its validation record while it is pending', async () => {
@@ -327,7 +351,9 @@ describe('authstack deploy: the paths through a deploy', () => {
     const r = await w.deploy();
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('error: No AWS credentials found. Run "aws configure" or "aws sso login", set AWS_PROFILE or pass --profile.');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'error: No AWS credentials found. Run "aws configure" or "aws sso login", set AWS_PROFILE or pass --profile.',
+    );
   });
 
   it('refuses to execute without a terminal or --yes, and leaves nothing behind', async () => {
@@ -393,7 +419,14 @@ describe('authstack deploy: the paths through a deploy', () => {
   it('asks the guided questions on a first deploy at a terminal, saves them, and the next deploy needs no flags', async () => {
     w = await deployWorld();
     const zip = await w.zip();
-    const answers = { 'Stack name': 'myapp', 'AWS region': 'eu-west-2', 'Custom domain': '', 'API stage name': 'dev', 'Days to keep': '14', 'Create stack myapp in eu-west-2': true };
+    const answers = {
+      'Stack name': 'myapp',
+      'AWS region': 'eu-west-2',
+      'Custom domain': '',
+      'API stage name': 'dev',
+      'Days to keep': '14',
+      'Create stack myapp in eu-west-2': true,
+    };
     const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers });
     expect(r.code).toBe(0);
     expect(await json(join(w.dir, 'authstack.config.json'))).toEqual({ stackName: 'myapp', region: 'eu-west-2', stage: 'dev', logRetentionInDays: 14 });

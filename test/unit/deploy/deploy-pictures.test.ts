@@ -20,7 +20,12 @@ describe('authstack deploy --pictures', () => {
     const r = await w.deploy(['--pictures', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const key = `functions/${hex(zip)}.zip`;
-    expect(w.aws.s3.buckets.get(BUCKET)!.objects.get(key)?.map((v) => v.body.equals(zip))).toEqual([true]);
+    expect(
+      w.aws.s3.buckets
+        .get(BUCKET)!
+        .objects.get(key)
+        ?.map((v) => v.body.equals(zip)),
+    ).toEqual([true]);
     const template = JSON.parse(w.aws.cfn.get('authstack')!.templateBody) as { Resources: Record<string, { Properties: { Code?: { S3Key?: unknown } } }> };
     expect(template.Resources[PICTURES_IDS.function]!.Properties.Code).toMatchObject({ S3Bucket: expect.anything(), S3Key: key });
     // The target records the CDN URL, as dev's does.

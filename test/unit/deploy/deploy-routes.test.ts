@@ -41,13 +41,27 @@ describe('deploying the sample app authstack init writes', () => {
     expect(typesOf('AWS::ApiGateway::Authorizer').map(([, a]) => a.Properties)).toEqual([
       expect.objectContaining({ Type: 'COGNITO_USER_POOLS', ProviderARNs: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] }),
     ]);
-    const methods = Object.fromEntries(typesOf('AWS::ApiGateway::Method').map(([, m]) => [`${String(m.Properties!.HttpMethod)} ${JSON.stringify(m.Properties!.ResourceId)}`, m.Properties!.AuthorizationType]));
+    const methods = Object.fromEntries(
+      typesOf('AWS::ApiGateway::Method').map(([, m]) => [
+        `${String(m.Properties!.HttpMethod)} ${JSON.stringify(m.Properties!.ResourceId)}`,
+        m.Properties!.AuthorizationType,
+      ]),
+    );
     expect(Object.values(methods).filter((t) => t === 'COGNITO_USER_POOLS')).toHaveLength(1);
-    expect(stack().template.Resources.ApiNotesIdGetMethod!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'ApiAuthorizer' } });
+    expect(stack().template.Resources.ApiNotesIdGetMethod!.Properties).toMatchObject({
+      AuthorizationType: 'COGNITO_USER_POOLS',
+      AuthorizerId: { Ref: 'ApiAuthorizer' },
+    });
     expect(stack().template.Resources.ApiHelloGetMethod!.Properties).toMatchObject({ AuthorizationType: 'NONE' });
-    expect(typesOf('AWS::ApiGateway::GatewayResponse').map(([, g]) => g.Properties!.ResponseType)).toEqual(expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX']));
+    expect(typesOf('AWS::ApiGateway::GatewayResponse').map(([, g]) => g.Properties!.ResponseType)).toEqual(
+      expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX']),
+    );
     // Every resource of the template exists in the stack, the user functions with their code from the bucket.
-    expect([...stack().resources.keys()].sort()).toEqual(Object.keys(stack().template.Resources).filter((id) => !stack().template.Resources[id]!.Condition || stack().resources.has(id)).sort());
+    expect([...stack().resources.keys()].sort()).toEqual(
+      Object.keys(stack().template.Resources)
+        .filter((id) => !stack().template.Resources[id]!.Condition || stack().resources.has(id))
+        .sort(),
+    );
     const objects = w.aws.count('s3', 'PutObject');
     expect(objects).toBe(3); // the API's zip, hello.ts's, notes.ts's
     for (const id of ['ApiHelloHelloFunction', 'ApiNotesGetnoteFunction']) {
@@ -56,7 +70,7 @@ describe('deploying the sample app authstack init writes', () => {
     }
   });
 
-  it('authstack routes then lists each route with its full URL on the recorded AWS target (the stack\'s ApiUrl output and the path)', async () => {
+  it("authstack routes then lists each route with its full URL on the recorded AWS target (the stack's ApiUrl output and the path)", async () => {
     w = await deployWorld();
     await initSample();
     const deployed = await w.deploy(['--json']);
@@ -88,7 +102,7 @@ describe('deploying the sample app authstack init writes', () => {
     // Python process, which costs ~3 s of CPU a start.
   });
 
-  it('a code-only change to one handler file uploads that file\'s zip and modifies only its functions', async () => {
+  it("a code-only change to one handler file uploads that file's zip and modifies only its functions", async () => {
     w = await deployWorld();
     await initSample(true);
     expect((await w.deploy()).code).toBe(0);
@@ -100,7 +114,10 @@ describe('deploying the sample app authstack init writes', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = r.json();
     expect(doc).toMatchObject({ outcome: 'code-only', codeUploaded: true });
-    expect(doc.changes.map((c: { action: string; logicalId: string }) => `${c.action} ${c.logicalId}`).sort()).toEqual(['Modify ApiNotesGetnoteFunction', 'Modify ApiNotesListnotesFunction']);
+    expect(doc.changes.map((c: { action: string; logicalId: string }) => `${c.action} ${c.logicalId}`).sort()).toEqual([
+      'Modify ApiNotesGetnoteFunction',
+      'Modify ApiNotesListnotesFunction',
+    ]);
     expect(calls.filter((c) => c.operation === 'PutObject')).toHaveLength(1);
     expect(calls.filter((c) => CFN_WRITES.test(c.operation)).map((c) => c.operation)).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
   });
@@ -131,7 +148,7 @@ describe('deploying the sample app authstack init writes', () => {
     expect(w.aws.calls.filter((c) => c.service === 's3' || c.service === 'cloudformation')).toEqual([]);
   });
 
-  it('a syntax error in a handler is caught by the configuration check, naming the route\'s key, before anything is built (exit 2)', async () => {
+  it("a syntax error in a handler is caught by the configuration check, naming the route's key, before anything is built (exit 2)", async () => {
     w = await deployWorld();
     await initSample();
     await writeFile(join(w.dir, 'api/hello.ts'), 'export const hello = async () => {;\n');

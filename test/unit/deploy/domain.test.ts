@@ -48,12 +48,16 @@ describe('hosted zone lookup', () => {
 describe('delegation check', () => {
   const zone = { id: 'ZCOM', name: 'example.com', nameServers: NS };
 
-  it('passes when the public DNS answers the zone\'s own name servers', async () => {
+  it("passes when the public DNS answers the zone's own name servers", async () => {
     expect(await checkDelegation(zone, async () => ['NS-2.awsdns-02.com.', 'ns-1.awsdns-01.org'])).toEqual({ ok: true });
   });
 
   it('reports name servers that differ, and a domain not delegated at all', async () => {
-    expect(await checkDelegation(zone, async () => ['ns1.registrar-parking.example'])).toEqual({ ok: false, reason: 'mismatch', publicNameServers: ['ns1.registrar-parking.example'] });
+    expect(await checkDelegation(zone, async () => ['ns1.registrar-parking.example'])).toEqual({
+      ok: false,
+      reason: 'mismatch',
+      publicNameServers: ['ns1.registrar-parking.example'],
+    });
     const nx = Object.assign(new Error('queryNs ENOTFOUND example.com'), { code: 'ENOTFOUND' });
     expect(await checkDelegation(zone, async () => Promise.reject(nx))).toMatchObject({ ok: false, reason: 'not-delegated' });
   });
@@ -64,7 +68,17 @@ describe('delegation check', () => {
     const { body, template } = testTemplate();
     const events: DeployEvent[] = [];
     const run = deployStack(
-      { stackName: 'authstack', region: 'us-east-1', templateBody: body, templateParameters: templateParameterNames(template), parameters: {}, assets: [CODE_V1], domain: { name: 'api.example.com' }, yes: true, pollIntervalMs: 1 },
+      {
+        stackName: 'authstack',
+        region: 'us-east-1',
+        templateBody: body,
+        templateParameters: templateParameterNames(template),
+        parameters: {},
+        assets: [CODE_V1],
+        domain: { name: 'api.example.com' },
+        yes: true,
+        pollIntervalMs: 1,
+      },
       {
         cfn: await cloudFormation(factory),
         s3: () => Promise.reject(new Error('nothing is published before the delegation check')),

@@ -8,8 +8,8 @@ afterEach(async () => w?.cleanup());
 
 const REASON = 'Resource handler returned message: "Code storage limit exceeded"';
 
-describe('events by CloudFormation\'s clock', () => {
-  it('a failed create names its cause even when this machine\'s clock runs 15 minutes ahead of CloudFormation\'s', async () => {
+describe("events by CloudFormation's clock", () => {
+  it("a failed create names its cause even when this machine's clock runs 15 minutes ahead of CloudFormation's", async () => {
     w = await deployWorld({ now: () => Date.now() - 15 * 60_000 });
     w.aws.cfn.failures.set('Function', REASON);
     const r = await w.deploy();

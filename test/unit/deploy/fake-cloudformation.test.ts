@@ -31,8 +31,19 @@ function cfn() {
   return new FakeCloudFormation({ now: () => 1_700_000_000_000 });
 }
 
-function create(f: FakeCloudFormation, params: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }> = [], type = 'CREATE', body = TEMPLATE) {
-  return f.handle('CreateChangeSet', { StackName: 's', ChangeSetName: `cs${Math.random().toString(36).slice(2, 8)}`, ChangeSetType: type, TemplateBody: body, Parameters: params }) as { Id: string; StackId: string };
+function create(
+  f: FakeCloudFormation,
+  params: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }> = [],
+  type = 'CREATE',
+  body = TEMPLATE,
+) {
+  return f.handle('CreateChangeSet', {
+    StackName: 's',
+    ChangeSetName: `cs${Math.random().toString(36).slice(2, 8)}`,
+    ChangeSetType: type,
+    TemplateBody: body,
+    Parameters: params,
+  }) as { Id: string; StackId: string };
 }
 
 function ready(f: FakeCloudFormation, id: string) {
@@ -98,15 +109,23 @@ describe('fake CloudFormation: stacks and change sets', () => {
     const f = cfn();
     expect(code(() => create(f, [{ ParameterKey: 'Nope', ParameterValue: 'x' }]))).toBe('ValidationError: Parameters: [Nope] do not exist in the template');
     expect(code(() => create(f, [{ ParameterKey: 'Name', ParameterValue: 'four' }]))).toBe("ValidationError: Parameter 'Name' must be one of AllowedValues");
-    expect(code(() => create(f, [{ ParameterKey: 'Size', ParameterValue: '9' }]))).toBe("ValidationError: Parameter 'Size' must be a number not greater than 5");
+    expect(code(() => create(f, [{ ParameterKey: 'Size', ParameterValue: '9' }]))).toBe(
+      "ValidationError: Parameter 'Size' must be a number not greater than 5",
+    );
     expect(code(() => create(f, [{ ParameterKey: 'Name', UsePreviousValue: true }]))).toMatch(/Cannot specify usePreviousValue/);
   });
 
   it('requires CAPABILITY_IAM for IAM resources', () => {
     const f = cfn();
     const body = 'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: {}\n';
-    expect(code(() => f.handle('CreateChangeSet', { StackName: 's', ChangeSetName: 'a', ChangeSetType: 'CREATE', TemplateBody: body }))).toBe('InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_IAM]');
-    expect(code(() => f.handle('CreateChangeSet', { StackName: 's', ChangeSetName: 'a', ChangeSetType: 'CREATE', TemplateBody: body, Capabilities: ['CAPABILITY_IAM'] }))).toBe('no error');
+    expect(code(() => f.handle('CreateChangeSet', { StackName: 's', ChangeSetName: 'a', ChangeSetType: 'CREATE', TemplateBody: body }))).toBe(
+      'InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_IAM]',
+    );
+    expect(
+      code(() =>
+        f.handle('CreateChangeSet', { StackName: 's', ChangeSetName: 'a', ChangeSetType: 'CREATE', TemplateBody: body, Capabilities: ['CAPABILITY_IAM'] }),
+      ),
+    ).toBe('no error');
   });
 
   it('an unknown stack is "Stack with id X does not exist"; CREATE over a live stack is AlreadyExists', () => {
@@ -122,8 +141,20 @@ describe('fake CloudFormation: stacks and change sets', () => {
     const same = ready(f, create(f, [], 'UPDATE').Id);
     expect(same.Status).toBe('FAILED');
     expect(same.StatusReason).toMatch(/didn't contain changes/);
-    const cs = ready(f, create(f, [{ ParameterKey: 'Size', ParameterValue: '2' }, { ParameterKey: 'Name', UsePreviousValue: true }], 'UPDATE').Id);
-    expect(cs.Changes.map((c: any) => c.ResourceChange)).toEqual([expect.objectContaining({ Action: 'Modify', LogicalResourceId: 'Group', Replacement: 'False' })]);
+    const cs = ready(
+      f,
+      create(
+        f,
+        [
+          { ParameterKey: 'Size', ParameterValue: '2' },
+          { ParameterKey: 'Name', UsePreviousValue: true },
+        ],
+        'UPDATE',
+      ).Id,
+    );
+    expect(cs.Changes.map((c: any) => c.ResourceChange)).toEqual([
+      expect.objectContaining({ Action: 'Modify', LogicalResourceId: 'Group', Replacement: 'False' }),
+    ]);
     const rename = ready(f, create(f, [], 'UPDATE', TEMPLATE.replace("'/x/", "'/y/")).Id);
     expect(rename.Changes[0].ResourceChange).toMatchObject({ LogicalResourceId: 'Group', Replacement: 'True' });
   });
@@ -310,7 +341,10 @@ Resources:
     expect(physical('Kept')).toBeUndefined();
     expect(physical('KeptExceptOnCreate')).toBeUndefined();
     expect(deleted).toEqual([]);
-    const skipped = f.get('s')!.events.filter((e) => e.ResourceStatus === 'DELETE_SKIPPED').map((e) => e.LogicalResourceId);
+    const skipped = f
+      .get('s')!
+      .events.filter((e) => e.ResourceStatus === 'DELETE_SKIPPED')
+      .map((e) => e.LogicalResourceId);
     expect(skipped.sort()).toEqual(['Kept', 'KeptExceptOnCreate']);
   });
 
@@ -327,7 +361,15 @@ Resources:
     deploy(f, [], 'CREATE', POLICIES);
     const before = { kept: physical('Kept'), onCreate: physical('KeptExceptOnCreate'), away: physical('ReplacedAway') };
     f.failures.set('Last', 'boom');
-    deploy(f, [{ ParameterKey: 'Attrs', ParameterValue: 'phone_number' }, { ParameterKey: 'Fail', ParameterValue: 'x' }], 'UPDATE', POLICIES);
+    deploy(
+      f,
+      [
+        { ParameterKey: 'Attrs', ParameterValue: 'phone_number' },
+        { ParameterKey: 'Fail', ParameterValue: 'x' },
+      ],
+      'UPDATE',
+      POLICIES,
+    );
     expect(f.get('s')!.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect({ kept: physical('Kept'), onCreate: physical('KeptExceptOnCreate'), away: physical('ReplacedAway') }).toEqual(before);
     expect(deleted.map((d) => d.split(':')[0]).sort()).toEqual(['KeptExceptOnCreate', 'ReplacedAway']);

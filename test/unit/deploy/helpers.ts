@@ -80,7 +80,12 @@ async function fakeDeployDeps(aws: FakeAws, emit: DeployStackDeps['emit'], clock
  * `deployStack` itself (no command around it) against the fake account, for a template other than the shipped
  * one: `yes`, fast polling, no custom domain. Returns the result and every event it emitted.
  */
-export async function deployTemplate(aws: FakeAws, templateBody?: string, options: Partial<DeployStackOptions> = {}, clock?: DeployStackDeps['clock']): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
+export async function deployTemplate(
+  aws: FakeAws,
+  templateBody?: string,
+  options: Partial<DeployStackOptions> = {},
+  clock?: DeployStackDeps['clock'],
+): Promise<{ result: DeployStackResult; events: DeployEvent[] }> {
   const shipped = testTemplate();
   const events: DeployEvent[] = [];
   const result = await deployStack(

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const stack = () => w!.aws.cfn.get('authstack');
 
-describe('the template\'s hosted sign-in', () => {
+describe("the template's hosted sign-in", () => {
   it('defaults its callback and sign-out URLs to the loopback URLs login --browser and the local stack use', async () => {
     const { template } = generatedTemplate();
     expect(template.Parameters!.CallbackUrls!.Default).toBe(DEFAULT_CALLBACK_URLS.join(','));
@@ -74,10 +74,14 @@ describe('authstack deploy: hosted sign-in flags', () => {
   it('passes repeated --callback-url and --logout-url, and --auth-domain-prefix, as the template parameters', async () => {
     w = await deployWorld();
     const r = await w.deploy([
-      '--callback-url', 'https://app.example.com/callback',
-      '--callback-url', 'http://localhost:5173/',
-      '--logout-url', 'https://app.example.com/',
-      '--auth-domain-prefix', 'my-app-login',
+      '--callback-url',
+      'https://app.example.com/callback',
+      '--callback-url',
+      'http://localhost:5173/',
+      '--logout-url',
+      'https://app.example.com/',
+      '--auth-domain-prefix',
+      'my-app-login',
     ]);
     expect(r.code).toBe(0);
     // Exactly as typed: Cognito compares a redirect_uri with them character for character, trailing slash included.

@@ -10,7 +10,15 @@ afterEach(async () => w?.cleanup());
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
-const PREFIX: Record<string, string> = { cloudformation: 'cloudformation', lambda: 'lambda', logs: 'logs', cognito: 'cognito-idp', acm: 'acm', route53: 'route53', s3: 's3' };
+const PREFIX: Record<string, string> = {
+  cloudformation: 'cloudformation',
+  lambda: 'lambda',
+  logs: 'logs',
+  cognito: 'cognito-idp',
+  acm: 'acm',
+  route53: 'route53',
+  s3: 's3',
+};
 /**
  * The IAM action S3 authorises each call with, where it is not the operation's name (the Service Authorization
  * Reference, "Actions defined by Amazon S3": HeadBucket needs s3:ListBucket, HeadObject s3:GetObject, ...).
@@ -75,7 +83,8 @@ function refused(policy: PolicyDocument, calls: Call[]): string[] {
   return calls
     .filter((c) => !(c.service === 'cognito' && PUBLIC_COGNITO.has(c.operation)))
     .map(authorisation)
-    .filter((a) => !NEEDS_NO_PERMISSION.has(a.action) && !isAllowed(policy, a.action, a.resource)).map((a) => `${a.action} on ${a.resource}`);
+    .filter((a) => !NEEDS_NO_PERMISSION.has(a.action) && !isAllowed(policy, a.action, a.resource))
+    .map((a) => `${a.action} on ${a.resource}`);
 }
 
 describe('authstack iam-policy', () => {
@@ -112,7 +121,10 @@ describe('authstack iam-policy', () => {
       expect(r.code, `users ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
       return r.json();
     };
-    expect(await users(['create', 'ada@example.com', '--password-stdin', '--group', 'admin', '--attribute', 'name=Ada'], 'Corr3ct-horse!')).toMatchObject({ status: 'CONFIRMED', groups: ['admin'] });
+    expect(await users(['create', 'ada@example.com', '--password-stdin', '--group', 'admin', '--attribute', 'name=Ada'], 'Corr3ct-horse!')).toMatchObject({
+      status: 'CONFIRMED',
+      groups: ['admin'],
+    });
     expect(await users(['create', 'bob@example.com'])).toMatchObject({ status: 'FORCE_CHANGE_PASSWORD' });
     expect((await users(['list', '--filter', 'email ^= "ada"'])).users).toHaveLength(1);
     expect(await users(['show', 'ada@example.com'])).toMatchObject({ enabled: true, groups: ['admin'], attributes: { name: 'Ada' } });
@@ -121,7 +133,13 @@ describe('authstack iam-policy', () => {
     expect((await users(['groups', 'list', 'ada@example.com'])).groups).toEqual(['admin', 'editor']);
     await users(['groups', 'remove', 'ada@example.com', 'editor']);
     expect((await users(['groups', 'list'])).groups).toEqual(['admin', 'editor']);
-    await writeFile(join(w.dir, 'users.json'), JSON.stringify([{ email: 'ada@example.com', password: 'Other-pa55word!' }, { email: 'cy@example.com', password: 'Corr3ct-horse!', groups: ['editor'] }]));
+    await writeFile(
+      join(w.dir, 'users.json'),
+      JSON.stringify([
+        { email: 'ada@example.com', password: 'Other-pa55word!' },
+        { email: 'cy@example.com', password: 'Corr3ct-horse!', groups: ['editor'] },
+      ]),
+    );
     const refusedImport = await w.run(['users', 'import', 'users.json', '--json']);
     expect(refusedImport.code).toBe(4);
     expect(refusedImport.json().error.code).toBe('NeedsConfirmation');
@@ -135,7 +153,21 @@ describe('authstack iam-policy', () => {
 
     const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
     const operations = new Set(w.aws.calls.filter((c) => c.service === 'cognito').map((c) => c.operation));
-    for (const op of ['ListUsers', 'AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser', 'AdminResetUserPassword', 'AdminUserGlobalSignOut', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'ListGroups', 'AdminDeleteUser']) {
+    for (const op of [
+      'ListUsers',
+      'AdminGetUser',
+      'AdminCreateUser',
+      'AdminSetUserPassword',
+      'AdminDisableUser',
+      'AdminEnableUser',
+      'AdminResetUserPassword',
+      'AdminUserGlobalSignOut',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminListGroupsForUser',
+      'ListGroups',
+      'AdminDeleteUser',
+    ]) {
       expect(operations).toContain(op);
     }
     expect(refused(policy, w.aws.calls)).toEqual([]);
@@ -152,12 +184,16 @@ describe('authstack iam-policy', () => {
     const granted = policy.Statement.flatMap((s) => s.Action.filter((a) => a.startsWith('s3:')));
     expect([...granted].sort()).toEqual([...made].sort());
     const bucket = `arn:aws:s3:::authstack-assets-${ACCOUNT}-${REGION}`;
-    expect(policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('s3:'))).flatMap((s) => s.Resource).sort()).toEqual([bucket, `${bucket}/functions/*`]);
+    expect(
+      policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('s3:')))
+        .flatMap((s) => s.Resource)
+        .sort(),
+    ).toEqual([bucket, `${bucket}/functions/*`]);
     expect(isAllowed(policy, 's3:PutObject', `arn:aws:s3:::authstack-assets-${ACCOUNT}-eu-west-1/functions/x.zip`)).toBe(false);
     expect(isAllowed(policy, 's3:DeleteBucket', bucket)).toBe(false);
   });
 
-  it('allows what CloudFormation does with the deployer\'s credentials for the project\'s routes: each function, its own role (PassRole), log group and permission, the authorizer, methods and gateway responses', async () => {
+  it("allows what CloudFormation does with the deployer's credentials for the project's routes: each function, its own role (PassRole), log group and permission, the authorizer, methods and gateway responses", async () => {
     w = await deployWorld();
     expect((await w.run(['init'])).code).toBe(0);
     expect((await w.deploy()).code).toBe(0);
@@ -181,11 +217,17 @@ describe('authstack iam-policy', () => {
         case 'AWS::IAM::Role':
           return ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:GetRole'].map((action) => ({ action, resource: `arn:aws:iam::${ACCOUNT}:role/${r.physicalId}` }));
         case 'AWS::Logs::LogGroup':
-          return ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'].map((action) => ({ action, resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${String(p.LogGroupName)}` }));
+          return ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'].map((action) => ({
+            action,
+            resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${String(p.LogGroupName)}`,
+          }));
         case 'AWS::Lambda::Permission':
           return [{ action: 'lambda:AddPermission', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${String(p.FunctionName)}` }];
         case 'AWS::ApiGateway::Authorizer':
-          return [{ action: 'apigateway:POST', resource: apigw(`/restapis/${api}/authorizers`) }, { action: 'apigateway:PATCH', resource: apigw(`/restapis/${api}/authorizers/${r.physicalId}`) }];
+          return [
+            { action: 'apigateway:POST', resource: apigw(`/restapis/${api}/authorizers`) },
+            { action: 'apigateway:PATCH', resource: apigw(`/restapis/${api}/authorizers/${r.physicalId}`) },
+          ];
         case 'AWS::ApiGateway::GatewayResponse':
           return [{ action: 'apigateway:PUT', resource: apigw(`/restapis/${api}/gatewayresponses/${String(p.ResponseType)}`) }];
         case 'AWS::ApiGateway::Method':

@@ -24,8 +24,16 @@ describe('the pictures function bundle', () => {
           put: async (k) => void puts.push(k), delete: async () => {}, list: async () => [] };
         const outcome = await m.processUpload('uploads/sub-1/000000001-0123abcd', { storage, setPicture: async () => {}, publicBaseUrl: 'https://cdn.example' });
         console.log(JSON.stringify({ handler: typeof m.handler, status: outcome.status, puts }));`;
-      const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir.path, encoding: 'utf8' })) as { handler: string; status: string; puts: string[] };
-      expect(out).toEqual({ handler: 'function', status: 'processed', puts: ['public/sub-1/000000001-0123abcd.jpg', 'public/sub-1/000000001-0123abcd-thumb.jpg'] });
+      const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir.path, encoding: 'utf8' })) as {
+        handler: string;
+        status: string;
+        puts: string[];
+      };
+      expect(out).toEqual({
+        handler: 'function',
+        status: 'processed',
+        puts: ['public/sub-1/000000001-0123abcd.jpg', 'public/sub-1/000000001-0123abcd-thumb.jpg'],
+      });
     } finally {
       await dir.remove();
     }

@@ -29,9 +29,16 @@ describe('planDeploy', () => {
   });
 
   it('names the functions when only their code differs: still a change set, through CloudFormation', () => {
-    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'] })).toEqual({ kind: 'change-set', type: 'UPDATE', reason: 'code changed', functions: ['Function'] });
+    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'] })).toEqual({
+      kind: 'change-set',
+      type: 'UPDATE',
+      reason: 'code changed',
+      functions: ['Function'],
+    });
     // The code and a parameter: a plain update.
-    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'], desired: { StageName: 'beta' } })).toMatchObject({ reason: 'template changed' });
+    expect(planDeploy({ ...deployed, templateSha256: 't2', codeOnly: ['Function'], desired: { StageName: 'beta' } })).toMatchObject({
+      reason: 'template changed',
+    });
   });
 
   it('creates the stack when there is none', () => {
@@ -63,8 +70,15 @@ describe('codeOnlyDifference', () => {
 
   it('is undefined when anything but the code differs (a setting, a route, a new function)', () => {
     const a = generatedTemplate(model, 'a'.repeat(64)).template;
-    expect(codeOnlyDifference(a, generatedTemplate(buildStackModel({ memorySize: 512, corsOrigin: 'https://app.example.com' }), 'b'.repeat(64)).template)).toBeUndefined();
-    expect(codeOnlyDifference(a, generatedTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/x', functionId: 'api' }] }, 'a'.repeat(64)).template)).toBeUndefined();
+    expect(
+      codeOnlyDifference(a, generatedTemplate(buildStackModel({ memorySize: 512, corsOrigin: 'https://app.example.com' }), 'b'.repeat(64)).template),
+    ).toBeUndefined();
+    expect(
+      codeOnlyDifference(
+        a,
+        generatedTemplate({ ...model, routes: [...model.routes, { method: 'GET', path: '/x', functionId: 'api' }] }, 'a'.repeat(64)).template,
+      ),
+    ).toBeUndefined();
     expect(codeOnlyDifference(a, generatedTemplate(two, 'a'.repeat(64)).template)).toBeUndefined();
   });
 });

@@ -23,7 +23,14 @@ describe('deploy checks credentials and region before it asks or builds anything
     w = await deployWorld();
     w.aws.noRegion = true;
     const zip = await w.zip();
-    const answers = { 'Stack name': 'authstack', 'AWS region': 'us-east-1', 'Custom domain': '', 'API stage name': 'prod', 'Days to keep': '7', 'Create stack': true };
+    const answers = {
+      'Stack name': 'authstack',
+      'AWS region': 'us-east-1',
+      'Custom domain': '',
+      'API stage name': 'prod',
+      'Days to keep': '7',
+      'Create stack': true,
+    };
     const r = await w.run(['deploy', '--zip', zip, '--poll-interval', '1ms'], { answers });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(w.dir, 'authstack.config.json'), 'utf8')).region).toBe('us-east-1');

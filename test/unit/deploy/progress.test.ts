@@ -24,7 +24,13 @@ function printing(terminal: boolean) {
   printer.emit({ type: 'operation-start', operation: 'create', stackName: 'authstack', resources: 12 });
   printer.emit({
     type: 'stack-event',
-    event: { eventId: '1', timestamp: new Date(), logicalId: 'Certificate', resourceType: 'AWS::CertificateManager::Certificate', status: 'CREATE_IN_PROGRESS' },
+    event: {
+      eventId: '1',
+      timestamp: new Date(),
+      logicalId: 'Certificate',
+      resourceType: 'AWS::CertificateManager::Certificate',
+      status: 'CREATE_IN_PROGRESS',
+    },
   });
   printer.emit({ type: 'certificate', certificate: pending });
   return { writes, printer, text: () => writes.map((w) => w.text).join('') };
@@ -34,7 +40,9 @@ describe('deploy progress while the certificate is pending', () => {
   it('in CI: a "still" line naming the certificate after every 10 s of silence, and none after the operation ends', async () => {
     const { writes, printer, text } = printing(false);
     await vi.advanceTimersByTimeAsync(35_000);
-    const still = text().split('\n').filter((l) => l.startsWith('still '));
+    const still = text()
+      .split('\n')
+      .filter((l) => l.startsWith('still '));
     expect(still).toEqual([
       'still creating authstack: 0/12 done, 1 in progress, waiting for ACM to validate the certificate for api.example.com (PENDING_VALIDATION), 0:10',
       'still creating authstack: 0/12 done, 1 in progress, waiting for ACM to validate the certificate for api.example.com (PENDING_VALIDATION), 0:20',
@@ -51,7 +59,9 @@ describe('deploy progress while the certificate is pending', () => {
   it('on a terminal: the progress line says what it waits for, with the elapsed time, redrawn each second', async () => {
     const { printer, text } = printing(true);
     await vi.advanceTimersByTimeAsync(3_000);
-    expect(text()).toContain('\r\x1b[2K› Creating authstack: 0/12 done, 1 in progress, waiting for ACM to validate the certificate for api.example.com (PENDING_VALIDATION) 0:03');
+    expect(text()).toContain(
+      '\r\x1b[2K› Creating authstack: 0/12 done, 1 in progress, waiting for ACM to validate the certificate for api.example.com (PENDING_VALIDATION) 0:03',
+    );
     expect(text()).not.toContain('still ');
     printer.close();
   });

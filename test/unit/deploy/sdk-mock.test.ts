@@ -94,13 +94,31 @@ describe('deploy through aws-sdk-client-mock', () => {
       Status: 'CREATE_COMPLETE',
       ExecutionStatus: 'AVAILABLE',
       CreationTime: new Date(0),
-      Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Function', ResourceType: 'AWS::Lambda::Function', Replacement: 'False' } }],
+      Changes: [
+        { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Function', ResourceType: 'AWS::Lambda::Function', Replacement: 'False' } },
+      ],
     });
     cfn.on(ExecuteChangeSetCommand).resolves({});
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [
-        { EventId: 'e2', StackId: stack.StackId, StackName: 'authstack', LogicalResourceId: 'authstack', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date(2000) },
-        { EventId: 'e1', StackId: stack.StackId, StackName: 'authstack', LogicalResourceId: 'Function', ResourceType: 'AWS::Lambda::Function', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date(1000) },
+        {
+          EventId: 'e2',
+          StackId: stack.StackId,
+          StackName: 'authstack',
+          LogicalResourceId: 'authstack',
+          ResourceType: 'AWS::CloudFormation::Stack',
+          ResourceStatus: 'UPDATE_COMPLETE',
+          Timestamp: new Date(2000),
+        },
+        {
+          EventId: 'e1',
+          StackId: stack.StackId,
+          StackName: 'authstack',
+          LogicalResourceId: 'Function',
+          ResourceType: 'AWS::Lambda::Function',
+          ResourceStatus: 'UPDATE_COMPLETE',
+          Timestamp: new Date(1000),
+        },
       ],
     });
     const r = await deploy(['--json']);
@@ -110,7 +128,11 @@ describe('deploy through aws-sdk-client-mock', () => {
     const [head] = s3.commandCalls(HeadBucketCommand);
     expect(head!.args[0].input).toEqual({ Bucket: 'authstack-assets-123456789012-eu-west-1', ExpectedBucketOwner: '123456789012' });
     const [put] = s3.commandCalls(PutObjectCommand);
-    expect(put!.args[0].input).toMatchObject({ Bucket: 'authstack-assets-123456789012-eu-west-1', Key: `functions/${sha(ZIP)}.zip`, ExpectedBucketOwner: '123456789012' });
+    expect(put!.args[0].input).toMatchObject({
+      Bucket: 'authstack-assets-123456789012-eu-west-1',
+      Key: `functions/${sha(ZIP)}.zip`,
+      ExpectedBucketOwner: '123456789012',
+    });
     expect(Buffer.from(put!.args[0].input.Body as Uint8Array).equals(ZIP)).toBe(true);
     expect(lambda.calls()).toHaveLength(0);
     // The change set carries the new template: the function's Code names the new object.

@@ -37,14 +37,21 @@ describe('authstack destroy', () => {
     expect(r.stderr).toContain(`The artifact bucket ${bucket} was kept`);
     const before = w.aws.calls.length;
     expect((await w.deploy([], { code: 'code v1' })).code).toBe(0);
-    expect(w.aws.calls.slice(before).filter((c) => c.service === 's3').map((c) => c.operation)).toEqual(['HeadBucket', 'HeadObject']);
+    expect(
+      w.aws.calls
+        .slice(before)
+        .filter((c) => c.service === 's3')
+        .map((c) => c.operation),
+    ).toEqual(['HeadBucket', 'HeadObject']);
   });
 
   it('asks before deleting, naming the kept pool, and deletes nothing when declined', async () => {
     w = await deployWorld();
     await w.deploy();
     const pool = poolOf();
-    const r = await w.run(['destroy', '--poll-interval', '1ms'], { answers: { [`Delete stack authstack in us-east-1? The user pool ${pool} and its users are kept.`]: false } });
+    const r = await w.run(['destroy', '--poll-interval', '1ms'], {
+      answers: { [`Delete stack authstack in us-east-1? The user pool ${pool} and its users are kept.`]: false },
+    });
     expect(r.code).toBe(4);
     expect(w.aws.cfn.get('authstack')?.status).toBe('CREATE_COMPLETE');
   });
@@ -76,7 +83,9 @@ describe('authstack destroy', () => {
     w = await deployWorld({ usersPerPool: 2 });
     await w.deploy();
     const pool = poolOf();
-    const r = await w.run(['destroy', '--delete-user-pool', '--poll-interval', '1ms'], { answers: { 'Delete stack authstack': true, 'Also delete the user pool': false } });
+    const r = await w.run(['destroy', '--delete-user-pool', '--poll-interval', '1ms'], {
+      answers: { 'Delete stack authstack': true, 'Also delete the user pool': false },
+    });
     expect(r.code).toBe(4);
     expect(w.aws.cfn.get('authstack')).toBeDefined();
     expect(w.aws.pools.has(pool)).toBe(true);
@@ -148,7 +157,17 @@ describe('authstack status and outputs', () => {
     const r = await w.run(['outputs', '--json']);
     expect(r.code).toBe(0);
     expect(Object.keys(r.json()).sort()).toEqual([
-      'ApiUrl', 'AuthDomainUrl', 'CallbackUrls', 'FunctionName', 'LogGroupName', 'LogoutUrls', 'OidcIssuer', 'Region', 'SignInUrl', 'UserPoolClientId', 'UserPoolId',
+      'ApiUrl',
+      'AuthDomainUrl',
+      'CallbackUrls',
+      'FunctionName',
+      'LogGroupName',
+      'LogoutUrls',
+      'OidcIssuer',
+      'Region',
+      'SignInUrl',
+      'UserPoolClientId',
+      'UserPoolId',
     ]);
     expect(r.json().Region).toBe('us-east-1');
   });

@@ -21,7 +21,7 @@ async function documentedCodes(): Promise<Map<number, string>> {
   return rows;
 }
 
-describe('the README\'s exit-code table', () => {
+describe("the README's exit-code table", () => {
   it('lists exactly the exit codes the CLI uses (EXIT), each once', async () => {
     const rows = await documentedCodes();
     expect([...rows.keys()].sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
@@ -41,13 +41,19 @@ describe('the README\'s exit-code table', () => {
  * Each row of the table, triggered the way its text says, through the CLI in-process: the code it exits with is
  * the row's. A row without a trigger here, or a trigger without its row, fails, so the table and the code agree.
  */
-describe('the README\'s exit-code table, row by row', () => {
+describe("the README's exit-code table, row by row", () => {
   const healthFetch = (status: number, body: unknown) =>
     (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
 
   const triggers: Record<number, { what: RegExp; run: (dir: string) => Promise<number> }> = {
-    0: { what: /success/, run: async (dir) => (await runCli(['health', '--api-url', 'http://api.test'], { cwd: dir, fetch: healthFetch(200, { status: 'healthy' }) })).code },
-    1: { what: /a check failed/, run: async (dir) => (await runCli(['health', '--api-url', 'http://api.test'], { cwd: dir, fetch: healthFetch(503, { status: 'starting' }) })).code },
+    0: {
+      what: /success/,
+      run: async (dir) => (await runCli(['health', '--api-url', 'http://api.test'], { cwd: dir, fetch: healthFetch(200, { status: 'healthy' }) })).code,
+    },
+    1: {
+      what: /a check failed/,
+      run: async (dir) => (await runCli(['health', '--api-url', 'http://api.test'], { cwd: dir, fetch: healthFetch(503, { status: 'starting' }) })).code,
+    },
     2: {
       what: /no AWS credentials at all/,
       // Missing credentials alone, on a terminal (so nothing else is missing): a setting to supply, as the row says.
@@ -108,11 +114,28 @@ describe('the README\'s exit-code table, row by row', () => {
 });
 
 async function localTarget(dir: string): Promise<void> {
-  await new ProjectState(dir).saveTarget({ name: 'local', kind: 'local', apiUrl: 'http://127.0.0.1:1', region: 'us-east-1', userPoolId: 'local_pool', clientId: 'client', cognitoEndpoint: 'http://127.0.0.1:1' });
+  await new ProjectState(dir).saveTarget({
+    name: 'local',
+    kind: 'local',
+    apiUrl: 'http://127.0.0.1:1',
+    region: 'us-east-1',
+    userPoolId: 'local_pool',
+    clientId: 'client',
+    cognitoEndpoint: 'http://127.0.0.1:1',
+  });
 }
 
 /** `main` with a prompter of the test's own, on a terminal. */
 async function runCliWith(argv: string[], dir: string, prompt: Prompter): Promise<{ code: number }> {
   const sink = { write: () => true };
-  return { code: await main(argv, { streams: { stdout: sink, stderr: sink }, env: { HOME: dir, AUTHSTACK_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1' }, cwd: dir, interactive: true, prompt, stdin: Readable.from([]) }) };
+  return {
+    code: await main(argv, {
+      streams: { stdout: sink, stderr: sink },
+      env: { HOME: dir, AUTHSTACK_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1' },
+      cwd: dir,
+      interactive: true,
+      prompt,
+      stdin: Readable.from([]),
+    }),
+  };
 }

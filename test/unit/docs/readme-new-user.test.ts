@@ -32,7 +32,7 @@ const blocks = () => [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) =>
 const routes = () => [...readme.matchAll(/^\| `(GET|POST) (\/[^\s`]*)/gm)].map((m) => `${m[1]} ${m[2]}`);
 
 describe('the README, checked where a new user tripped', () => {
-  it('every API path a code example calls is one of the API\'s routes (no /app/profile)', () => {
+  it("every API path a code example calls is one of the API's routes (no /app/profile)", () => {
     const paths = new Set(routes().map((r) => r.split(' ')[1]));
     expect(paths).toContain('/user/profile');
     const called = blocks().flatMap((b) => [...b.text.matchAll(/\$\{(?:apiUrl|[^}]*endpoint)\}(\/[a-z/]+)/g)].map((m) => m[1]!));
@@ -40,7 +40,7 @@ describe('the README, checked where a new user tripped', () => {
     for (const path of called) expect(paths, path).toContain(path);
   });
 
-  it('importing a JSON file in a JS/TS example carries `with { type: \'json\' }`, as Node requires', () => {
+  it("importing a JSON file in a JS/TS example carries `with { type: 'json' }`, as Node requires", () => {
     const imports = blocks()
       .filter((b) => ['ts', 'js', 'tsx', 'jsx'].includes(b.lang))
       .flatMap((b) => b.text.split('\n').filter((l) => /^import .* from '[^']+\.json'/.test(l)));
@@ -48,7 +48,7 @@ describe('the README, checked where a new user tripped', () => {
     for (const line of imports) expect(line).toMatch(/from '[^']+\.json' with \{ type: 'json' \}/);
   });
 
-  it('the users.json example\'s groups are created (dev --groups) before the first import the README shows', () => {
+  it("the users.json example's groups are created (dev --groups) before the first import the README shows", () => {
     const start = readme.indexOf('### `authstack users import <file>`');
     const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
     const example = /```json\n([\s\S]*?)```/.exec(section)![1]!;
@@ -67,7 +67,7 @@ describe('the README, checked where a new user tripped', () => {
 
   it('the pack size quoted is the one npm pack --dry-run measures (within 15%), with its file count', () => {
     const row = /^\| `npm pack --dry-run` \([\d-]+\) \| ([\d.]+) KB packed, ([\d.]+) MB unpacked \((\d+) files\)/m.exec(readme);
-    expect(row, 'the README\'s npm pack row').not.toBeNull();
+    expect(row, "the README's npm pack row").not.toBeNull();
     const [kb, mb, files] = [Number(row![1]), Number(row![2]), Number(row![3])];
     expect(Math.abs(kb * 1024 - pack.size) / pack.size, `measured ${(pack.size / 1024).toFixed(0)} KB`).toBeLessThan(0.15);
     expect(Math.abs(mb * 1024 * 1024 - pack.unpackedSize) / pack.unpackedSize).toBeLessThan(0.15);
@@ -98,6 +98,7 @@ describe('the package a user installs', () => {
 
   it('the tarball holds the built CLI, its bin and the Lambda package', () => {
     const files = pack.files.map((f) => f.path);
-    for (const file of ['bin/authstack', 'dist/cli.mjs', 'dist/cli-main.mjs', 'dist/lambda.zip', 'dist/lambda.json', 'dist/lambda/index.mjs']) expect(files).toContain(file);
+    for (const file of ['bin/authstack', 'dist/cli.mjs', 'dist/cli-main.mjs', 'dist/lambda.zip', 'dist/lambda.json', 'dist/lambda/index.mjs'])
+      expect(files).toContain(file);
   });
 });

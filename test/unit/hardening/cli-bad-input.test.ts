@@ -100,7 +100,10 @@ interface Row {
 }
 
 const healthy = fakeApi({ 'GET /app/health': [200, { status: 'healthy', version: '1' }] });
-const withTarget = (t: Target = TARGET) => async (s: Setup) => s.targets([t]);
+const withTarget =
+  (t: Target = TARGET) =>
+  async (s: Setup) =>
+    s.targets([t]);
 const TOKENS = 'config/sessions.json';
 const TARGETS = '.authstack/targets.json';
 const CORRUPT_TOKENS = `{"version":1,"sessions":{"k":{"username":"ada@example.com","accessToken":"${ACCESS.slice(0, 20)}`;
@@ -137,52 +140,361 @@ const USAGE: Row[] = [
   { name: 'a stack name CloudFormation refuses', argv: ['--stack', '1-bad', 'health'], code: 2, message: '--stack must start with a letter' },
   { name: 'a malformed region', argv: ['--region', 'us-east1', 'health'], code: 2, message: '--region must be an AWS region' },
   { name: 'an invalid email', argv: ['signup', 'not-an-email', '--password-stdin'], stdin: PASSWORD, code: 2, message: 'not a valid email address' },
-  { name: 'an email with CR/LF and an escape sequence', argv: ['signup', 'ada@example.com\r\n\u001b[2Jx', '--password-stdin'], stdin: PASSWORD, code: 2, message: 'ada@example.com\\r\\n\\u001b[2Jx' },
-  { name: 'both password flags', argv: ['signup', 'ada@example.com', '--password', PASSWORD, '--password-stdin'], setup: withTarget(), code: 2, message: 'either --password or --password-stdin' },
+  {
+    name: 'an email with CR/LF and an escape sequence',
+    argv: ['signup', 'ada@example.com\r\n\u001b[2Jx', '--password-stdin'],
+    stdin: PASSWORD,
+    code: 2,
+    message: 'ada@example.com\\r\\n\\u001b[2Jx',
+  },
+  {
+    name: 'both password flags',
+    argv: ['signup', 'ada@example.com', '--password', PASSWORD, '--password-stdin'],
+    setup: withTarget(),
+    code: 2,
+    message: 'either --password or --password-stdin',
+  },
   { name: 'no password and no terminal', argv: ['signup', 'ada@example.com'], setup: withTarget(), code: 2, message: 'No password given' },
-  { name: 'an empty password on stdin', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: '\n', setup: withTarget(), code: 2, message: 'The password is empty' },
-  { name: 'a code with --resend', argv: ['validate', 'ada@example.com', '123456', '--resend'], setup: withTarget(), code: 2, message: '--resend takes no code' },
-  { name: 'a confirmation code with a space (not echoed)', argv: ['validate', 'ada@example.com', '918 273'], setup: withTarget(), code: 2, message: 'confirmation code must be one word' },
+  {
+    name: 'an empty password on stdin',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: '\n',
+    setup: withTarget(),
+    code: 2,
+    message: 'The password is empty',
+  },
+  {
+    name: 'a code with --resend',
+    argv: ['validate', 'ada@example.com', '123456', '--resend'],
+    setup: withTarget(),
+    code: 2,
+    message: '--resend takes no code',
+  },
+  {
+    name: 'a confirmation code with a space (not echoed)',
+    argv: ['validate', 'ada@example.com', '918 273'],
+    setup: withTarget(),
+    code: 2,
+    message: 'confirmation code must be one word',
+  },
   { name: 'no target recorded and no flags', argv: ['health'], code: 2, message: /No target.*authstack dev/ },
-  { name: 'an unknown --target', argv: ['--target', 'staging', 'health'], setup: withTarget(), code: 2, message: /No target named "staging".*Known targets: prod/ },
-  { name: 'no region for Cognito', argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1'], stdin: PASSWORD, code: 2, message: 'No AWS region for Cognito' },
+  {
+    name: 'an unknown --target',
+    argv: ['--target', 'staging', 'health'],
+    setup: withTarget(),
+    code: 2,
+    message: /No target named "staging".*Known targets: prod/,
+  },
+  {
+    name: 'no region for Cognito',
+    argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1'],
+    stdin: PASSWORD,
+    code: 2,
+    message: 'No AWS region for Cognito',
+  },
 ];
 
 const FILES: Row[] = [
-  { name: 'a truncated target file', argv: ['health'], setup: (s) => s.write(TARGETS, '{"current":"prod","targets":{"prod":{"na'), code: 2, message: /target file .*targets\.json is corrupt.*left as it is/, keep: [TARGETS] },
-  { name: 'a target file of the wrong shape', argv: ['health'], setup: (s) => s.write(TARGETS, '{"targets":{"prod":{"name":"prod","kind":"gcp"}}}'), code: 2, message: 'is corrupt', keep: [TARGETS] },
-  { name: 'a target file that is a folder', argv: ['health'], setup: async (s) => { await mkdir(join(s.dir, TARGETS), { recursive: true }); }, code: 1, message: /Could not read .*targets\.json/ },
-  { name: 'a state folder that is a file', argv: ['health'], setup: (s) => s.write('.authstack', 'not a folder'), code: 1, message: /Could not read .*a parent is not a folder/, keep: ['.authstack'] },
-  { name: 'a truncated authstack.config.json', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":"prod","region":"us-'), code: 2, message: /deploy configuration .*authstack\.config\.json is corrupt/, keep: ['authstack.config.json'] },
-  { name: 'an authstack.config.json of the wrong shape', argv: ['deploy', '--yes'], setup: (s) => s.write('authstack.config.json', '{"stackName":42,"logRetentionInDays":"forever"}'), code: 2, message: /authstack\.config\.json: "stackName": 42 is not a valid stack name.*; "logRetentionInDays" must be one of 1, 3, 5, 7/, keep: ['authstack.config.json'] },
-  { name: 'a truncated token store, read by profile', argv: ['profile'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: /token store .*sessions\.json is corrupt/, keep: [TOKENS] },
-  { name: 'a truncated token store, written by login', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, cognito: signedIn, setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a truncated token store, at logout (not deleted)', argv: ['logout', '--local'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, CORRUPT_TOKENS); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a token store of the wrong shape', argv: ['token', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 1, sessions: [ACCESS] })); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'a token store from a future version', argv: ['token'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, JSON.stringify({ version: 2, sessions: {} })); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
-  { name: 'an unwritable config folder', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, cognito: signedIn, env: { AUTHSTACK_CONFIG_DIR: 'blocker/authstack' }, setup: async (s) => { await s.targets([TARGET]); await s.write('blocker', 'a file where the config folder should be'); }, code: 1, message: /Could not (read|create the folder) .*blocker.*a parent is not a folder/, keep: ['blocker'] },
+  {
+    name: 'a truncated target file',
+    argv: ['health'],
+    setup: (s) => s.write(TARGETS, '{"current":"prod","targets":{"prod":{"na'),
+    code: 2,
+    message: /target file .*targets\.json is corrupt.*left as it is/,
+    keep: [TARGETS],
+  },
+  {
+    name: 'a target file of the wrong shape',
+    argv: ['health'],
+    setup: (s) => s.write(TARGETS, '{"targets":{"prod":{"name":"prod","kind":"gcp"}}}'),
+    code: 2,
+    message: 'is corrupt',
+    keep: [TARGETS],
+  },
+  {
+    name: 'a target file that is a folder',
+    argv: ['health'],
+    setup: async (s) => {
+      await mkdir(join(s.dir, TARGETS), { recursive: true });
+    },
+    code: 1,
+    message: /Could not read .*targets\.json/,
+  },
+  {
+    name: 'a state folder that is a file',
+    argv: ['health'],
+    setup: (s) => s.write('.authstack', 'not a folder'),
+    code: 1,
+    message: /Could not read .*a parent is not a folder/,
+    keep: ['.authstack'],
+  },
+  {
+    name: 'a truncated authstack.config.json',
+    argv: ['deploy', '--yes'],
+    setup: (s) => s.write('authstack.config.json', '{"stackName":"prod","region":"us-'),
+    code: 2,
+    message: /deploy configuration .*authstack\.config\.json is corrupt/,
+    keep: ['authstack.config.json'],
+  },
+  {
+    name: 'an authstack.config.json of the wrong shape',
+    argv: ['deploy', '--yes'],
+    setup: (s) => s.write('authstack.config.json', '{"stackName":42,"logRetentionInDays":"forever"}'),
+    code: 2,
+    message: /authstack\.config\.json: "stackName": 42 is not a valid stack name.*; "logRetentionInDays" must be one of 1, 3, 5, 7/,
+    keep: ['authstack.config.json'],
+  },
+  {
+    name: 'a truncated token store, read by profile',
+    argv: ['profile'],
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, CORRUPT_TOKENS);
+    },
+    code: 2,
+    message: /token store .*sessions\.json is corrupt/,
+    keep: [TOKENS],
+  },
+  {
+    name: 'a truncated token store, written by login',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: PASSWORD,
+    cognito: signedIn,
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, CORRUPT_TOKENS);
+    },
+    code: 2,
+    message: 'is corrupt',
+    keep: [TOKENS],
+  },
+  {
+    name: 'a truncated token store, at logout (not deleted)',
+    argv: ['logout', '--local'],
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, CORRUPT_TOKENS);
+    },
+    code: 2,
+    message: 'is corrupt',
+    keep: [TOKENS],
+  },
+  {
+    name: 'a token store of the wrong shape',
+    argv: ['token', '--json'],
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, JSON.stringify({ version: 1, sessions: [ACCESS] }));
+    },
+    code: 2,
+    message: 'is corrupt',
+    keep: [TOKENS],
+  },
+  {
+    name: 'a token store from a future version',
+    argv: ['token'],
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, JSON.stringify({ version: 2, sessions: {} }));
+    },
+    code: 2,
+    message: 'is corrupt',
+    keep: [TOKENS],
+  },
+  {
+    name: 'an unwritable config folder',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: PASSWORD,
+    cognito: signedIn,
+    env: { AUTHSTACK_CONFIG_DIR: 'blocker/authstack' },
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write('blocker', 'a file where the config folder should be');
+    },
+    code: 1,
+    message: /Could not (read|create the folder) .*blocker.*a parent is not a folder/,
+    keep: ['blocker'],
+  },
 ];
 
 const NETWORK: Row[] = [
-  { name: 'an API on a closed port', argv: ['health', '--api-url', 'http://127.0.0.1:{closed}'], realFetch: true, code: 1, message: /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/ },
-  { name: 'an API on a port fetch refuses', argv: ['health', '--api-url', 'http://127.0.0.1:1'], realFetch: true, code: 1, message: 'fetch refuses to connect to this port' },
-  { name: 'an API that answers an HTML 502', argv: ['health', '--api-url', 'http://api.invalid'], fetch: fakeApi({ 'GET /app/health': [502, '<html>Bad Gateway</html>', 'text/html'] }), code: 1, message: 'Unhealthy: HTTP 502' },
-  { name: 'an API that answers 200 with something else', argv: ['health', '--api-url', 'http://api.invalid'], fetch: fakeApi({ 'GET /app/health': [200, 'OK', 'text/plain'] }), code: 1, message: 'Unhealthy: HTTP 200' },
-  { name: 'a Cognito endpoint on a closed port', argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1', '--region', 'us-east-1', '--cognito-endpoint', 'http://127.0.0.1:{closed}'], stdin: PASSWORD, realAws: true, code: 1, message: /Cannot reach Cognito \(ECONNREFUSED\)/ },
-  { name: 'a Cognito that accepts the connection and never answers', argv: ['login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1', '--region', 'us-east-1', '--cognito-endpoint', 'http://127.0.0.1:{hung}'], stdin: PASSWORD, env: { AUTHSTACK_COGNITO_TIMEOUT: '0.5' }, realAws: true, code: 1, message: /Cognito did not answer within 0\.5 s.*authstack dev/ },
-  { name: 'a region that does not exist', argv: ['--region', 'xx-nowhere-9', 'login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1'], stdin: PASSWORD, cognito: async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND cognito-idp.xx-nowhere-9.amazonaws.com'), { code: 'ENOTFOUND', $metadata: {} }); }, code: 1, message: /Cannot reach Cognito \(ENOTFOUND\).*--region/ },
-  { name: 'Cognito throttling the login', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('TooManyRequestsException', 'Too many requests'); }, code: 1, message: /throttling.*try again/i },
-  { name: 'no AWS credentials for the smoke test\'s admin calls', argv: ['smoke', '--api-url', 'http://api.invalid', '--user-pool-client-id', 'c1', '--user-pool-id', 'us-east-1_Pool1', '--region', 'us-east-1', '--email', 'ci+{id}@example.com'], fetch: fakeApi({ 'GET /app/health': [200, { status: 'healthy' }], 'POST /user': [201, { userSub: 's', userConfirmed: false }] }), cognito: async (cmd) => { if (cmd.constructor.name.startsWith('Admin')) throw sdkError('CredentialsProviderError', 'Could not load credentials from any providers'); return {}; }, code: 1, message: /Smoke failed at step "confirm": No AWS credentials found\. Set AWS_PROFILE/ },
+  {
+    name: 'an API on a closed port',
+    argv: ['health', '--api-url', 'http://127.0.0.1:{closed}'],
+    realFetch: true,
+    code: 1,
+    message: /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+  },
+  {
+    name: 'an API on a port fetch refuses',
+    argv: ['health', '--api-url', 'http://127.0.0.1:1'],
+    realFetch: true,
+    code: 1,
+    message: 'fetch refuses to connect to this port',
+  },
+  {
+    name: 'an API that answers an HTML 502',
+    argv: ['health', '--api-url', 'http://api.invalid'],
+    fetch: fakeApi({ 'GET /app/health': [502, '<html>Bad Gateway</html>', 'text/html'] }),
+    code: 1,
+    message: 'Unhealthy: HTTP 502',
+  },
+  {
+    name: 'an API that answers 200 with something else',
+    argv: ['health', '--api-url', 'http://api.invalid'],
+    fetch: fakeApi({ 'GET /app/health': [200, 'OK', 'text/plain'] }),
+    code: 1,
+    message: 'Unhealthy: HTTP 200',
+  },
+  {
+    name: 'a Cognito endpoint on a closed port',
+    argv: [
+      'login',
+      'ada@example.com',
+      '--password-stdin',
+      '--user-pool-client-id',
+      'c1',
+      '--region',
+      'us-east-1',
+      '--cognito-endpoint',
+      'http://127.0.0.1:{closed}',
+    ],
+    stdin: PASSWORD,
+    realAws: true,
+    code: 1,
+    message: /Cannot reach Cognito \(ECONNREFUSED\)/,
+  },
+  {
+    name: 'a Cognito that accepts the connection and never answers',
+    argv: [
+      'login',
+      'ada@example.com',
+      '--password-stdin',
+      '--user-pool-client-id',
+      'c1',
+      '--region',
+      'us-east-1',
+      '--cognito-endpoint',
+      'http://127.0.0.1:{hung}',
+    ],
+    stdin: PASSWORD,
+    env: { AUTHSTACK_COGNITO_TIMEOUT: '0.5' },
+    realAws: true,
+    code: 1,
+    message: /Cognito did not answer within 0\.5 s.*authstack dev/,
+  },
+  {
+    name: 'a region that does not exist',
+    argv: ['--region', 'xx-nowhere-9', 'login', 'ada@example.com', '--password-stdin', '--user-pool-client-id', 'c1'],
+    stdin: PASSWORD,
+    cognito: async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND cognito-idp.xx-nowhere-9.amazonaws.com'), { code: 'ENOTFOUND', $metadata: {} });
+    },
+    code: 1,
+    message: /Cannot reach Cognito \(ENOTFOUND\).*--region/,
+  },
+  {
+    name: 'Cognito throttling the login',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: PASSWORD,
+    setup: withTarget(),
+    cognito: async () => {
+      throw sdkError('TooManyRequestsException', 'Too many requests');
+    },
+    code: 1,
+    message: /throttling.*try again/i,
+  },
+  {
+    name: "no AWS credentials for the smoke test's admin calls",
+    argv: [
+      'smoke',
+      '--api-url',
+      'http://api.invalid',
+      '--user-pool-client-id',
+      'c1',
+      '--user-pool-id',
+      'us-east-1_Pool1',
+      '--region',
+      'us-east-1',
+      '--email',
+      'ci+{id}@example.com',
+    ],
+    fetch: fakeApi({ 'GET /app/health': [200, { status: 'healthy' }], 'POST /user': [201, { userSub: 's', userConfirmed: false }] }),
+    cognito: async (cmd) => {
+      if (cmd.constructor.name.startsWith('Admin')) throw sdkError('CredentialsProviderError', 'Could not load credentials from any providers');
+      return {};
+    },
+    code: 1,
+    message: /Smoke failed at step "confirm": No AWS credentials found\. Set AWS_PROFILE/,
+  },
 ];
 
 const AUTH: Row[] = [
   { name: 'no session', argv: ['profile'], setup: withTarget(), fetch: healthy, code: 1, message: /Not logged in to prod.*authstack login/ },
-  { name: 'an expired session without a refresh token', argv: ['profile'], setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, expiresAt: 1 }), code: 1, message: /session has expired.*authstack login ada@example.com/, keep: [TOKENS] },
-  { name: 'an expired session whose refresh token was revoked', argv: ['token'], setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: 1 }), cognito: async () => { throw sdkError('NotAuthorizedException', 'Refresh Token has been revoked'); }, code: 1, message: /expired or was signed out.*authstack login/, keep: [TOKENS] },
-  { name: 'a token the API refuses and a refused refresh', argv: ['profile'], setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Date.now() + 3_600_000 }), fetch: fakeApi({ 'GET /user/profile': [401, { error: { code: 'InvalidToken', message: 'The access token is invalid.' } }] }), cognito: async () => { throw sdkError('NotAuthorizedException', 'Refresh Token has been revoked'); }, code: 1, message: 'expired or was signed out', keep: [TOKENS] },
-  { name: 'a wrong password', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('NotAuthorizedException', 'Incorrect username or password.'); }, code: 1, message: 'Cognito refused: Incorrect username or password.' },
-  { name: 'an unconfirmed user', argv: ['login', 'ada@example.com', '--password-stdin'], stdin: PASSWORD, setup: withTarget(), cognito: async () => { throw sdkError('UserNotConfirmedException', 'User is not confirmed.'); }, code: 1, message: 'authstack validate ada@example.com' },
-  { name: 'a corrupt token store in --json mode', argv: ['profile', '--json'], setup: async (s) => { await s.targets([TARGET]); await s.write(TOKENS, '\u0000\u0001garbage'); }, code: 2, message: 'is corrupt', keep: [TOKENS] },
+  {
+    name: 'an expired session without a refresh token',
+    argv: ['profile'],
+    setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, expiresAt: 1 }),
+    code: 1,
+    message: /session has expired.*authstack login ada@example.com/,
+    keep: [TOKENS],
+  },
+  {
+    name: 'an expired session whose refresh token was revoked',
+    argv: ['token'],
+    setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: 1 }),
+    cognito: async () => {
+      throw sdkError('NotAuthorizedException', 'Refresh Token has been revoked');
+    },
+    code: 1,
+    message: /expired or was signed out.*authstack login/,
+    keep: [TOKENS],
+  },
+  {
+    name: 'a token the API refuses and a refused refresh',
+    argv: ['profile'],
+    setup: (s) => s.session({ username: 'ada@example.com', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Date.now() + 3_600_000 }),
+    fetch: fakeApi({ 'GET /user/profile': [401, { error: { code: 'InvalidToken', message: 'The access token is invalid.' } }] }),
+    cognito: async () => {
+      throw sdkError('NotAuthorizedException', 'Refresh Token has been revoked');
+    },
+    code: 1,
+    message: 'expired or was signed out',
+    keep: [TOKENS],
+  },
+  {
+    name: 'a wrong password',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: PASSWORD,
+    setup: withTarget(),
+    cognito: async () => {
+      throw sdkError('NotAuthorizedException', 'Incorrect username or password.');
+    },
+    code: 1,
+    message: 'Cognito refused: Incorrect username or password.',
+  },
+  {
+    name: 'an unconfirmed user',
+    argv: ['login', 'ada@example.com', '--password-stdin'],
+    stdin: PASSWORD,
+    setup: withTarget(),
+    cognito: async () => {
+      throw sdkError('UserNotConfirmedException', 'User is not confirmed.');
+    },
+    code: 1,
+    message: 'authstack validate ada@example.com',
+  },
+  {
+    name: 'a corrupt token store in --json mode',
+    argv: ['profile', '--json'],
+    setup: async (s) => {
+      await s.targets([TARGET]);
+      await s.write(TOKENS, '\u0000\u0001garbage');
+    },
+    code: 2,
+    message: 'is corrupt',
+    keep: [TOKENS],
+  },
 ];
 
 const CLI_BAD_INPUTS: Row[] = [...USAGE, ...FILES, ...NETWORK, ...AUTH];
@@ -223,7 +535,15 @@ function errorText(r: CliResult, json: boolean): string {
   if (json) return r.json<{ error: { message: string } }>().error.message;
   const lines = r.stderr
     .split('\n')
-    .filter((l) => l && !l.startsWith('warning: ') && !l.startsWith('target: ') && !/^\s+[✔✘-] /.test(l) && !l.startsWith('Smoke testing') && !/^(still )?waiting for /.test(l));
+    .filter(
+      (l) =>
+        l &&
+        !l.startsWith('warning: ') &&
+        !l.startsWith('target: ') &&
+        !/^\s+[✔✘-] /.test(l) &&
+        !l.startsWith('Smoke testing') &&
+        !/^(still )?waiting for /.test(l),
+    );
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: /);
   return lines[0]!;
@@ -240,15 +560,32 @@ describe('the CLI turns bad input and broken surroundings into one clear line', 
     const kept = new Map<string, Buffer>();
     for (const rel of row.keep ?? []) kept.set(rel, await readFile(join(tmp.dir, rel)));
     const calls: string[] = [];
-    const behaviour = row.cognito ?? (async (cmd) => { throw new Error(`unexpected Cognito call ${cmd.constructor.name}`); });
+    const behaviour =
+      row.cognito ??
+      (async (cmd) => {
+        throw new Error(`unexpected Cognito call ${cmd.constructor.name}`);
+      });
     const argv = row.argv.map((a) => a.replace('{closed}', String(closedPort)).replace('{hung}', String(hungPort)));
     const env = { ...row.env, ...(row.env?.AUTHSTACK_CONFIG_DIR ? { AUTHSTACK_CONFIG_DIR: join(tmp.dir, row.env.AUTHSTACK_CONFIG_DIR) } : {}) };
     const r = await runCli(argv, {
       cwd: tmp.dir,
       env,
       stdin: row.stdin,
-      fetch: row.fetch ?? (row.realFetch ? globalThis.fetch : async (url) => { throw new Error(`unexpected fetch ${String(url)}`); }),
-      ...(row.realAws ? {} : { aws: fakeAws(async (cmd) => { calls.push(cmd.constructor.name); return behaviour(cmd); }) }),
+      fetch:
+        row.fetch ??
+        (row.realFetch
+          ? globalThis.fetch
+          : async (url) => {
+              throw new Error(`unexpected fetch ${String(url)}`);
+            }),
+      ...(row.realAws
+        ? {}
+        : {
+            aws: fakeAws(async (cmd) => {
+              calls.push(cmd.constructor.name);
+              return behaviour(cmd);
+            }),
+          }),
     });
     const json = argv.includes('--json');
     expect(r.code, r.stderr).toBe(row.code);

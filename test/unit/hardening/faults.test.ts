@@ -54,10 +54,12 @@ async function fakeCognito(answer: (req: IncomingMessage, res: ServerResponse) =
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
 }
 
-const cognitoJsonError = (type: string, message: string, status = 400) => (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
-  res.end(JSON.stringify({ __type: type, message }));
-};
+const cognitoJsonError =
+  (type: string, message: string, status = 400) =>
+  (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+    res.end(JSON.stringify({ __type: type, message }));
+  };
 
 /** A context with only a request id, and the remaining time when given: the handler must cope with less than Lambda's. */
 function contextWith(remainingMs: number | undefined): LambdaContext {
@@ -72,7 +74,10 @@ const SIGNUP = apiEvent({ method: 'POST', path: '/user', body: { username: 'ada@
 
 async function signUpAgainst(endpoint: string, remainingMs: number | undefined, thenMs = 0): Promise<{ res: ProxyResult; ms: number; lines: string[] }> {
   const lines: string[] = [];
-  const handler = createHandler({ env: testEnv({ COGNITO_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' }), log: (l) => lines.push(l) });
+  const handler = createHandler({
+    env: testEnv({ COGNITO_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' }),
+    log: (l) => lines.push(l),
+  });
   const { value: res, elapsedMs: ms } = await inFakeTime(() => handler(SIGNUP, contextWith(remainingMs)), { thenMs });
   return { res, ms, lines };
 }

@@ -48,9 +48,17 @@ beforeAll(async () => {
   tokens = { valid: () => signJwt(key, accessClaims(jwks.issuer, 'testclientid123', { jti: Math.random().toString(36) })) };
   cognito.on(SignUpCommand).callsFake((input) => behave(input.Password, () => ({ UserSub: 'sub-fuzz', UserConfirmed: false })));
   cognito.on(ConfirmSignUpCommand).callsFake((input) => behave(input.ConfirmationCode, () => ({})));
-  cognito.on(ResendConfirmationCodeCommand).callsFake(() => behave(undefined, () => ({ CodeDeliveryDetails: { Destination: 'a***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' } })));
+  cognito
+    .on(ResendConfirmationCodeCommand)
+    .callsFake(() => behave(undefined, () => ({ CodeDeliveryDetails: { Destination: 'a***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' } })));
   cognito.on(GetUserCommand).callsFake((input) =>
-    behave(input.AccessToken, () => ({ Username: 'fuzz-user', UserAttributes: [{ Name: 'sub', Value: 's' }, { Name: 'email', Value: 'f@example.com' }] })),
+    behave(input.AccessToken, () => ({
+      Username: 'fuzz-user',
+      UserAttributes: [
+        { Name: 'sub', Value: 's' },
+        { Name: 'email', Value: 'f@example.com' },
+      ],
+    })),
   );
 });
 afterAll(async () => {

@@ -1,9 +1,4 @@
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  ResendConfirmationCodeCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodyOf, harness, testEnv } from '../../helpers/lambda-events.js';
@@ -127,7 +122,7 @@ describe('Cognito error mapping', () => {
       expect(typeof body.error.message).toBe('string');
       // Each header is there exactly when it applies: Retry-After on a retryable answer, WWW-Authenticate on a 401;
       // and only an unknown failure gets the generic 500 body.
-      expect(res.headers?.['Retry-After'] === undefined ? 0 : Number(res.headers['Retry-After']), 'Retry-After').toSatisfy((s: number) => (s > 0) === retryAfter);
+      expect(res.headers?.['Retry-After'] === undefined ? 0 : Number(res.headers['Retry-After']), 'Retry-After').toSatisfy((s: number) => s > 0 === retryAfter);
       expect(res.headers?.['WWW-Authenticate'], 'WWW-Authenticate').toEqual(status === 401 ? expect.stringMatching(/^Bearer/) : undefined);
       const generic = { code: 'InternalError', message: 'Internal server error.' };
       if (status === 500) expect(body.error).toEqual(generic);

@@ -25,8 +25,21 @@ describe('health', () => {
 });
 
 describe('routing', () => {
-  it.each(['/nope', '/', '', '/app', '/app/health//', '/APP/HEALTH', '/user/../app/health', '/app/%2e%2e/health', '/app/health%00',
-    '/app\\health', '//app/health', '/app/health/extra', `/${'a'.repeat(5000)}`])('answers 404 for unknown path %j', async (path) => {
+  it.each([
+    '/nope',
+    '/',
+    '',
+    '/app',
+    '/app/health//',
+    '/APP/HEALTH',
+    '/user/../app/health',
+    '/app/%2e%2e/health',
+    '/app/health%00',
+    '/app\\health',
+    '//app/health',
+    '/app/health/extra',
+    `/${'a'.repeat(5000)}`,
+  ])('answers 404 for unknown path %j', async (path) => {
     const res = await harness().invoke({ path });
     expect(res.statusCode).toBe(404);
     expect(bodyOf(res).error.code).toBe('NotFound');
@@ -80,8 +93,7 @@ describe('CORS', () => {
 });
 
 describe('request bodies', () => {
-  const signup = (body: unknown, extra: EventInit = {}) =>
-    harness().invoke({ method: 'POST', path: '/user', body, ...extra });
+  const signup = (body: unknown, extra: EventInit = {}) => harness().invoke({ method: 'POST', path: '/user', body, ...extra });
 
   it.each([
     ['malformed JSON', '{"username": "a@b.co", ', 'MalformedJson'],
@@ -196,7 +208,11 @@ describe('request log', () => {
   });
 
   it('keeps answering when the log sink throws', async () => {
-    const res = await harness(testEnv(), { log: () => { throw new Error('EPIPE'); } }).invoke({});
+    const res = await harness(testEnv(), {
+      log: () => {
+        throw new Error('EPIPE');
+      },
+    }).invoke({});
     expect(res.statusCode).toBe(200);
   });
 

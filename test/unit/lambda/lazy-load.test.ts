@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-type Harness = (typeof import('../../helpers/lambda-events.js'))['harness'];
+type Harness = typeof import('../../helpers/lambda-events.js')['harness'];
 let harness: Harness;
 
 const loaded = vi.hoisted(() => new Set<string>());

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createProfileCache } from '../../../src/lambda/profile-cache.js';
 import { fakeClock } from '../../helpers/lambda-events.js';
 
-
 /** A load that counts its calls and resolves with the call's number. */
 function countingLoad() {
   let calls = 0;

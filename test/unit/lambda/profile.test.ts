@@ -77,11 +77,35 @@ describe('GET /user/profile', () => {
     ['an expired token', () => signJwt(key, accessClaims(jwks.issuer, CLIENT_ID, { exp: now() - 60, iat: now() - 3660 })), 'TokenExpired'],
     ['a token from another issuer', () => signJwt(key, accessClaims('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other', CLIENT_ID)), 'InvalidToken'],
     ['a token for another app client', () => signJwt(key, accessClaims(jwks.issuer, 'someotherclient')), 'InvalidToken'],
-    ['an id token where an access token is required', () => signJwt(key, accessClaims(jwks.issuer, CLIENT_ID, { token_use: 'id', aud: CLIENT_ID, client_id: undefined })), 'InvalidToken'],
-    ['a token with a bad signature', () => { const t = validToken().split('.'); return `${t[0]}.${t[1]}.${signJwt(foreignKey, {}).split('.')[2]}`; }, 'InvalidToken'],
-    ['a tampered payload', () => { const t = validToken().split('.'); const p = Buffer.from(JSON.stringify(accessClaims(jwks.issuer, CLIENT_ID, { sub: 'mallory' }))).toString('base64url'); return `${t[0]}.${p}.${t[2]}`; }, 'InvalidToken'],
+    [
+      'an id token where an access token is required',
+      () => signJwt(key, accessClaims(jwks.issuer, CLIENT_ID, { token_use: 'id', aud: CLIENT_ID, client_id: undefined })),
+      'InvalidToken',
+    ],
+    [
+      'a token with a bad signature',
+      () => {
+        const t = validToken().split('.');
+        return `${t[0]}.${t[1]}.${signJwt(foreignKey, {}).split('.')[2]}`;
+      },
+      'InvalidToken',
+    ],
+    [
+      'a tampered payload',
+      () => {
+        const t = validToken().split('.');
+        const p = Buffer.from(JSON.stringify(accessClaims(jwks.issuer, CLIENT_ID, { sub: 'mallory' }))).toString('base64url');
+        return `${t[0]}.${p}.${t[2]}`;
+      },
+      'InvalidToken',
+    ],
     ['a token signed by an unknown key', () => signJwt(foreignKey, accessClaims(jwks.issuer, CLIENT_ID)), 'InvalidToken'],
-    ['an unsigned (alg none) token', () => `${Buffer.from('{"alg":"none","kid":"key-1"}').toString('base64url')}.${Buffer.from(JSON.stringify(accessClaims(jwks.issuer, CLIENT_ID))).toString('base64url')}.x`, 'InvalidToken'],
+    [
+      'an unsigned (alg none) token',
+      () =>
+        `${Buffer.from('{"alg":"none","kid":"key-1"}').toString('base64url')}.${Buffer.from(JSON.stringify(accessClaims(jwks.issuer, CLIENT_ID))).toString('base64url')}.x`,
+      'InvalidToken',
+    ],
     ['garbage', () => 'not-a-jwt', 'InvalidToken'],
     ['three parts of garbage', () => 'aaa.bbb.ccc', 'InvalidToken'],
     ['an overlong token', () => `${'a'.repeat(9000)}.b.c`, 'InvalidToken'],

@@ -1,4 +1,10 @@
-import { CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  GetUserCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,14 +26,25 @@ const bodies = fc.oneof(
   fc.constant(null),
   fc.string(),
   fc.json(),
-  fc.record({ username: fc.oneof(fc.emailAddress(), fc.string(), fc.integer()), password: fc.oneof(fc.string(), fc.constant(null)), code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.anything()) }).map((o) => JSON.stringify(o)),
+  fc
+    .record({
+      username: fc.oneof(fc.emailAddress(), fc.string(), fc.integer()),
+      password: fc.oneof(fc.string(), fc.constant(null)),
+      code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.anything()),
+    })
+    .map((o) => JSON.stringify(o)),
 );
 const events = fc.record({
   method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'), fc.string()),
   path: paths,
   body: bodies,
   base64: fc.boolean(),
-  auth: fc.option(fc.oneof(fc.string(), fc.string().map((s) => `Bearer ${s}`))),
+  auth: fc.option(
+    fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `Bearer ${s}`),
+    ),
+  ),
 });
 
 describe('robustness', () => {

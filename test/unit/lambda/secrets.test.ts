@@ -1,9 +1,4 @@
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  GetUserCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, GetUserCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClientInFile } from '../../helpers/sdk-mock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, hasStackTrace, testEnv } from '../../helpers/lambda-events.js';

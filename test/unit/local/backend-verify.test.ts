@@ -47,8 +47,8 @@ describe("an app's back end verifying tokens with aws-jwt-verify", () => {
     const payload = await createAccessTokenVerifier(env).verify(tokens!.AccessToken!);
     expect(payload).toMatchObject({ token_use: 'access', client_id: cognito.clientId, iss: cognito.issuer });
     await expect(createAccessTokenVerifier(env).verify(tokens!.IdToken!)).rejects.toThrow(/token use/i);
-    await expect(
-      createAccessTokenVerifier({ ...env, AUTHSTACK_USER_POOL_CLIENT_ID: 'another-client' }).verify(tokens!.AccessToken!),
-    ).rejects.toThrow(/client/i);
+    await expect(createAccessTokenVerifier({ ...env, AUTHSTACK_USER_POOL_CLIENT_ID: 'another-client' }).verify(tokens!.AccessToken!)).rejects.toThrow(
+      /client/i,
+    );
   });
 });

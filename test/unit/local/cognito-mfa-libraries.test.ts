@@ -8,15 +8,7 @@
  */
 import { SignUpCommand, AdminConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
-import {
-  confirmSignIn,
-  fetchMFAPreference,
-  setUpTOTP,
-  signIn,
-  signOut,
-  updateMFAPreference,
-  verifyTOTPSetup,
-} from 'aws-amplify/auth';
+import { confirmSignIn, fetchMFAPreference, setUpTOTP, signIn, signOut, updateMFAPreference, verifyTOTPSetup } from 'aws-amplify/auth';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -75,9 +67,7 @@ describe('aws-amplify v6', () => {
     const step = await signIn({ username: email, password: PASSWORD });
     expect(step.nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_TOTP_CODE');
     // A wrong code fails as on Cognito, and the same sign-in takes the right one after it.
-    expect((await cognitoError(confirmSignIn({ challengeResponse: totpCode(details.sharedSecret, now() + 4 * STEP_MS) }))).name).toBe(
-      'CodeMismatchException',
-    );
+    expect((await cognitoError(confirmSignIn({ challengeResponse: totpCode(details.sharedSecret, now() + 4 * STEP_MS) }))).name).toBe('CodeMismatchException');
     const done = await confirmSignIn({ challengeResponse: totpCode(details.sharedSecret, now()) });
     expect(done.isSignedIn).toBe(true);
     await signOut();

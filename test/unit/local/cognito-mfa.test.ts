@@ -160,13 +160,18 @@ describe('TOTP on a pool with MFA optional', () => {
     });
   });
 
-  it("refuses a session issued for another user, and one issued for another challenge", async () => {
+  it('refuses a session issued for another user, and one issued for another challenge', async () => {
     const a = await userWithTotp(optional);
     const b = await userWithTotp(optional);
     const forA = await passwordSignIn(optional, a.email);
     expect((await cognitoError(answerCode(optional, b.email, forA.Session, totpCode(b.secret, now)))).name).toBe('NotAuthorizedException');
     const setup = optional.client.send(
-      new RespondToAuthChallengeCommand({ ClientId: optional.cognito.clientId, ChallengeName: 'MFA_SETUP', Session: forA.Session, ChallengeResponses: { USERNAME: a.email } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: optional.cognito.clientId,
+        ChallengeName: 'MFA_SETUP',
+        Session: forA.Session,
+        ChallengeResponses: { USERNAME: a.email },
+      }),
     );
     expect((await cognitoError(setup)).name).toBe('NotAuthorizedException');
   });
@@ -202,7 +207,12 @@ describe('TOTP on a pool with MFA required', () => {
     const verified = await required.client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(secret, now) }));
     expect(verified).toMatchObject({ Status: 'SUCCESS', Session: expect.any(String) });
     const signedIn = await required.client.send(
-      new RespondToAuthChallengeCommand({ ClientId: required.cognito.clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: email } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: required.cognito.clientId,
+        ChallengeName: 'MFA_SETUP',
+        Session: verified.Session,
+        ChallengeResponses: { USERNAME: email },
+      }),
     );
     expect(signedIn.AuthenticationResult?.AccessToken).toBeTruthy();
     const user = await required.client.send(new AdminGetUserCommand({ UserPoolId: required.cognito.userPoolId, Username: email }));
@@ -219,13 +229,28 @@ describe('TOTP on a pool with MFA required', () => {
   it('an invited user sets a new password and then TOTP up (NEW_PASSWORD_REQUIRED, then MFA_SETUP)', async () => {
     const email = `invited${++counter}@example.com`;
     await required.client.send(
-      new AdminCreateUserCommand({ UserPoolId: required.cognito.userPoolId, Username: email, TemporaryPassword: 'Temp-Pass-1234!', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }),
+      new AdminCreateUserCommand({
+        UserPoolId: required.cognito.userPoolId,
+        Username: email,
+        TemporaryPassword: 'Temp-Pass-1234!',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
     );
     const first = await required.client.send(
-      new InitiateAuthCommand({ ClientId: required.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' } }),
+      new InitiateAuthCommand({
+        ClientId: required.cognito.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' },
+      }),
     );
     const next = await required.client.send(
-      new RespondToAuthChallengeCommand({ ClientId: required.cognito.clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: first.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: required.cognito.clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD },
+      }),
     );
     expect(next.ChallengeName).toBe('MFA_SETUP');
     expect(next.AuthenticationResult).toBeUndefined();
@@ -234,9 +259,16 @@ describe('TOTP on a pool with MFA required', () => {
   it("an administrator's reset (AdminSetUserMFAPreference off) makes the next sign-in set TOTP up again", async () => {
     const email = await confirmedUser(required);
     const associated = await required.client.send(new AssociateSoftwareTokenCommand({ Session: (await setup(email)).Session }));
-    const verified = await required.client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, now) }));
+    const verified = await required.client.send(
+      new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, now) }),
+    );
     await required.client.send(
-      new RespondToAuthChallengeCommand({ ClientId: required.cognito.clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: email } }),
+      new RespondToAuthChallengeCommand({
+        ClientId: required.cognito.clientId,
+        ChallengeName: 'MFA_SETUP',
+        Session: verified.Session,
+        ChallengeResponses: { USERNAME: email },
+      }),
     );
     await required.client.send(
       new AdminSetUserMFAPreferenceCommand({ UserPoolId: required.cognito.userPoolId, Username: email, SoftwareTokenMfaSettings: { Enabled: false } }),
@@ -247,16 +279,22 @@ describe('TOTP on a pool with MFA required', () => {
   it('AdminInitiateAuth and AdminRespondToAuthChallenge run the same challenge with the same sessions', async () => {
     const email = await confirmedUser(required);
     const ids = { UserPoolId: required.cognito.userPoolId, ClientId: required.cognito.clientId };
-    const first = await required.client.send(new AdminInitiateAuthCommand({ ...ids, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    const first = await required.client.send(
+      new AdminInitiateAuthCommand({ ...ids, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
+    );
     expect(first.ChallengeName).toBe('MFA_SETUP');
     const associated = await required.client.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
-    const verified = await required.client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, now) }));
+    const verified = await required.client.send(
+      new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, now) }),
+    );
     const done = await required.client.send(
       new AdminRespondToAuthChallengeCommand({ ...ids, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: email } }),
     );
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
     now += STEP_MS;
-    const second = await required.client.send(new AdminInitiateAuthCommand({ ...ids, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    const second = await required.client.send(
+      new AdminInitiateAuthCommand({ ...ids, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
+    );
     expect(second.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
     const signedIn = await required.client.send(
       new AdminRespondToAuthChallengeCommand({

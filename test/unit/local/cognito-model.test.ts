@@ -10,11 +10,19 @@ describe('the local Cognito from the stack model', () => {
   it("creates the pool and client with the model's password policy, token lifetimes and redirect URLs, and updates them on the same data when the settings change", async () => {
     const dir = await tempDir();
     try {
-      const strict = buildStackModel({ passwordPolicy: { minimumLength: 14, requireSymbols: false }, accessTokenValidityMinutes: 15, callbackUrls: ['https://app.example.com/callback'] });
+      const strict = buildStackModel({
+        passwordPolicy: { minimumLength: 14, requireSymbols: false },
+        accessTokenValidityMinutes: 15,
+        callbackUrls: ['https://app.example.com/callback'],
+      });
       let cognito = await startLocalCognito({ port: 0, dataDir: dir.path, settings: settingsOf(strict) });
       const describe = async () => {
-        const pool = (await cognito.dispatch('DescribeUserPool', { UserPoolId: cognito.userPoolId })) as { UserPool: { Policies: { PasswordPolicy: Record<string, unknown> } } };
-        const client = (await cognito.dispatch('DescribeUserPoolClient', { UserPoolId: cognito.userPoolId, ClientId: cognito.clientId })) as { UserPoolClient: Record<string, unknown> };
+        const pool = (await cognito.dispatch('DescribeUserPool', { UserPoolId: cognito.userPoolId })) as {
+          UserPool: { Policies: { PasswordPolicy: Record<string, unknown> } };
+        };
+        const client = (await cognito.dispatch('DescribeUserPoolClient', { UserPoolId: cognito.userPoolId, ClientId: cognito.clientId })) as {
+          UserPoolClient: Record<string, unknown>;
+        };
         return { policy: pool.UserPool.Policies.PasswordPolicy, client: client.UserPoolClient };
       };
       try {
@@ -25,15 +33,34 @@ describe('the local Cognito from the stack model', () => {
         // The token lifetimes are the client's: a 15-minute access token, as the deployed client would issue.
         const email = 'ada@example.com';
         const password = 'long-enough-password-1A';
-        await cognito.dispatch('SignUp', { ClientId: cognito.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] });
+        await cognito.dispatch('SignUp', {
+          ClientId: cognito.clientId,
+          Username: email,
+          Password: password,
+          UserAttributes: [{ Name: 'email', Value: email }],
+        });
         await cognito.dispatch('AdminConfirmSignUp', { UserPoolId: cognito.userPoolId, Username: email });
-        const auth = (await cognito.dispatch('InitiateAuth', { ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } })) as {
+        const auth = (await cognito.dispatch('InitiateAuth', {
+          ClientId: cognito.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        })) as {
           AuthenticationResult: { AccessToken: string; ExpiresIn: number };
         };
-        const claims = JSON.parse(Buffer.from(auth.AuthenticationResult.AccessToken.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number; iat: number };
+        const claims = JSON.parse(Buffer.from(auth.AuthenticationResult.AccessToken.split('.')[1]!, 'base64url').toString('utf8')) as {
+          exp: number;
+          iat: number;
+        };
         expect(claims.exp - claims.iat).toBe(15 * 60);
         // The policy is the model's: 14 characters and no symbol needed are enough, 13 are not.
-        await expect(cognito.dispatch('SignUp', { ClientId: cognito.clientId, Username: 'bea@example.com', Password: 'Short-pass-1A', UserAttributes: [{ Name: 'email', Value: 'bea@example.com' }] })).rejects.toMatchObject({
+        await expect(
+          cognito.dispatch('SignUp', {
+            ClientId: cognito.clientId,
+            Username: 'bea@example.com',
+            Password: 'Short-pass-1A',
+            UserAttributes: [{ Name: 'email', Value: 'bea@example.com' }],
+          }),
+        ).rejects.toMatchObject({
           code: 'InvalidPasswordException',
         });
         expect(cognito.hostedUi.callbackUrls).toEqual(['https://app.example.com/callback']);

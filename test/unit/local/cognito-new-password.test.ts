@@ -129,8 +129,7 @@ describe('NEW_PASSWORD_REQUIRED through amazon-cognito-identity-js (SRP)', () =>
       user.authenticateUser(new AuthenticationDetails({ Username: email, Password: TEMPORARY }), {
         onSuccess: () => reject(new Error('signed in without a new password')),
         onFailure: reject,
-        newPasswordRequired: () =>
-          user.completeNewPasswordChallenge(NEW_PASSWORD, {}, { onSuccess: resolve, onFailure: reject }),
+        newPasswordRequired: () => user.completeNewPasswordChallenge(NEW_PASSWORD, {}, { onSuccess: resolve, onFailure: reject }),
       });
     });
     expect(session.getAccessToken().getJwtToken()).toBeTruthy();
@@ -218,9 +217,7 @@ describe("the temporary password's seven days (TemporaryPasswordValidityDays, fa
       name: 'NotAuthorizedException',
       message: 'Temporary password has expired and must be reset by an administrator.',
     });
-    await local.client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: local.cognito.userPoolId, Username: email, Password: TEMPORARY, Permanent: false }),
-    );
+    await local.client.send(new AdminSetUserPasswordCommand({ UserPoolId: local.cognito.userPoolId, Username: email, Password: TEMPORARY, Permanent: false }));
     expect((await passwordSignIn(email)).ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
   });
 });

@@ -85,7 +85,13 @@ async function signedIn(): Promise<{ email: string; access: string; refresh: str
 
 async function invited(): Promise<string> {
   const email = `invited${++counter}@example.com`;
-  await ok('AdminCreateUser', { ...ids(), Username: email, TemporaryPassword: 'Temp-Pass-1234!', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] });
+  await ok('AdminCreateUser', {
+    ...ids(),
+    Username: email,
+    TemporaryPassword: 'Temp-Pass-1234!',
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [{ Name: 'email', Value: email }],
+  });
   return email;
 }
 
@@ -100,7 +106,11 @@ const REQUESTS: Record<string, () => Promise<Record<string, unknown>>> = {
   InitiateAuth: async () => ({ ...client(), AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: await confirmed(), SRP_A: 'abc123' } }),
   RespondToAuthChallenge: async () => {
     const email = await invited();
-    const challenge = await ok('InitiateAuth', { ...client(), AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' } });
+    const challenge = await ok('InitiateAuth', {
+      ...client(),
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' },
+    });
     return { ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD } };
   },
   GetTokensFromRefreshToken: async () => ({ ...client(), RefreshToken: (await signedIn()).refresh }),
@@ -155,8 +165,19 @@ const REQUESTS: Record<string, () => Promise<Record<string, unknown>>> = {
   AdminInitiateAuth: async () => ({ ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: await confirmed(), PASSWORD } }),
   AdminRespondToAuthChallenge: async () => {
     const email = await invited();
-    const challenge = await ok('AdminInitiateAuth', { ...ids(), ...client(), AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' } });
-    return { ...ids(), ...client(), ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD } };
+    const challenge = await ok('AdminInitiateAuth', {
+      ...ids(),
+      ...client(),
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: 'Temp-Pass-1234!' },
+    });
+    return {
+      ...ids(),
+      ...client(),
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: challenge.Session,
+      ChallengeResponses: { USERNAME: email, NEW_PASSWORD: PASSWORD },
+    };
   },
   AdminDeleteUser: async () => ({ ...ids(), Username: await confirmed() }),
   AdminSetUserMFAPreference: async () => ({ ...ids(), Username: await confirmed(), SoftwareTokenMfaSettings: { Enabled: false } }),

@@ -13,14 +13,7 @@ import {
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  CognitoAccessToken,
-  CognitoIdToken,
-  CognitoRefreshToken,
-  CognitoUser,
-  CognitoUserPool,
-  CognitoUserSession,
-} from 'amazon-cognito-identity-js';
+import { CognitoAccessToken, CognitoIdToken, CognitoRefreshToken, CognitoUser, CognitoUserPool, CognitoUserSession } from 'amazon-cognito-identity-js';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,8 +60,7 @@ async function signIn(email: string, password = PASSWORD): Promise<{ user: Cogni
   return { user, session };
 }
 
-const refreshed = (user: CognitoUser, token: CognitoRefreshToken): Promise<CognitoUserSession> =>
-  call((done) => user.refreshSession(token, done));
+const refreshed = (user: CognitoUser, token: CognitoRefreshToken): Promise<CognitoUserSession> => call((done) => user.refreshSession(token, done));
 
 /**
  * The call refreshSession makes, sent once: the library retries every failure with back-off for ~6 s, which a
@@ -109,9 +101,7 @@ describe('local Cognito: refresh', () => {
 
   it('answers GetTokensFromRefreshToken (how Amplify refreshes) with new tokens of the same origin', async () => {
     const { session } = await signIn(await signedUp());
-    const result = await client.send(
-      new GetTokensFromRefreshTokenCommand({ ClientId: cognito.clientId, RefreshToken: session.getRefreshToken().getToken() }),
-    );
+    const result = await client.send(new GetTokensFromRefreshTokenCommand({ ClientId: cognito.clientId, RefreshToken: session.getRefreshToken().getToken() }));
     expect(result.AuthenticationResult).toMatchObject({ TokenType: 'Bearer', ExpiresIn: 3600 });
     // No refresh-token rotation on our client: the same refresh token goes on working.
     expect(result.AuthenticationResult?.RefreshToken).toBeUndefined();
@@ -123,8 +113,7 @@ describe('local Cognito: refresh', () => {
     const exp = Math.floor(Date.now() / 1000) - 60;
     const expired = signLocalToken({ iss: cognito.issuer, jti: randomUUID(), iat: exp - 86_400, exp });
     const { session } = await signIn(await signedUp());
-    const refresh = (token: string) =>
-      cognitoError(client.send(new GetTokensFromRefreshTokenCommand({ ClientId: cognito.clientId, RefreshToken: token })));
+    const refresh = (token: string) => cognitoError(client.send(new GetTokensFromRefreshTokenCommand({ ClientId: cognito.clientId, RefreshToken: token })));
     expect(await refresh(expired)).toEqual({ name: 'NotAuthorizedException', message: 'Refresh Token has expired' });
     expect(await refresh(session.getAccessToken().getJwtToken())).toEqual({
       name: 'NotAuthorizedException',
@@ -174,9 +163,9 @@ describe('local Cognito: sign-out', () => {
     const again = await startLocalCognito({ port: 0, dataDir: local.dataDir });
     try {
       const restartedClient = clientFor(again);
-      expect(
-        await cognitoError(restartedClient.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() }))),
-      ).toMatchObject({ name: 'NotAuthorizedException' });
+      expect(await cognitoError(restartedClient.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })))).toMatchObject({
+        name: 'NotAuthorizedException',
+      });
       restartedClient.destroy();
     } finally {
       await again.close();
@@ -211,9 +200,7 @@ describe('local Cognito: account changes', () => {
     await new Promise<void>((resolve, reject) => user.forgotPassword({ onSuccess: () => resolve(), onFailure: reject }));
     const message = cognito.mailbox.latestFor(email)!;
     expect(message.kind).toBe('forgot');
-    await new Promise<void>((resolve, reject) =>
-      user.confirmPassword(message.code, NEW_PASSWORD, { onSuccess: () => resolve(), onFailure: reject }),
-    );
+    await new Promise<void>((resolve, reject) => user.confirmPassword(message.code, NEW_PASSWORD, { onSuccess: () => resolve(), onFailure: reject }));
     expect(await cognitoError(signIn(email))).toMatchObject({ name: 'NotAuthorizedException' });
     await signIn(email, NEW_PASSWORD);
   });

@@ -16,16 +16,27 @@ const subject = { userPoolId: 'local_pool', userName: 'user-1', clientId: 'clien
 function runner(answer: (event: Record<string, unknown>) => Promise<InvokeOutcome>, waitMs?: number) {
   const seen: Record<string, unknown>[] = [];
   const invocations: TriggerInvocation[] = [];
-  const triggers = new LocalTriggers({ triggers: triggerModels({ preSignUp: 'a.ts#handler', preTokenGeneration: 'b.ts#handler' }), region: 'local', ...(waitMs ? { waitMs } : {}) });
-  triggers.attach({ invoke: (_id, _request, json) => { seen.push(JSON.parse(json)); return answer(JSON.parse(json)); } });
+  const triggers = new LocalTriggers({
+    triggers: triggerModels({ preSignUp: 'a.ts#handler', preTokenGeneration: 'b.ts#handler' }),
+    region: 'local',
+    ...(waitMs ? { waitMs } : {}),
+  });
+  triggers.attach({
+    invoke: (_id, _request, json) => {
+      seen.push(JSON.parse(json));
+      return answer(JSON.parse(json));
+    },
+  });
   triggers.onInvocation((i) => invocations.push(i));
   return { triggers, seen, invocations };
 }
 
-const returning = (change: (e: Record<string, any>) => void = () => undefined) => async (e: Record<string, any>): Promise<InvokeOutcome> => {
-  change(e);
-  return { ok: true, result: JSON.stringify(e), log: '' };
-};
+const returning =
+  (change: (e: Record<string, any>) => void = () => undefined) =>
+  async (e: Record<string, any>): Promise<InvokeOutcome> => {
+    change(e);
+    return { ok: true, result: JSON.stringify(e), log: '' };
+  };
 
 describe('a trigger invocation', () => {
   it("sends Cognito's event: version, triggerSource, region, userPoolId, userName, callerContext.clientId, request, response", async () => {
@@ -44,9 +55,22 @@ describe('a trigger invocation', () => {
   });
 
   it("fails a throw with UserLambdaValidationException '<Trigger> failed with error <message>.' (the function's message, not its error name), and reports it", async () => {
-    const { triggers, invocations } = runner(async () => ({ ok: false, error: 'Error: Not from here', log: 'ERROR\tInvoke Error\t{"errorType":"Error","errorMessage":"Not from here"}\n' }));
-    await expect(triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {})).rejects.toMatchObject({ code: 'UserLambdaValidationException', message: 'PreSignUp failed with error Not from here.' });
-    expect(invocations[0]).toMatchObject({ trigger: 'preSignUp', source: 'PreSignUp_SignUp', functionId: 'trigger-pre-sign-up', ok: false, error: 'PreSignUp failed with error Not from here.' });
+    const { triggers, invocations } = runner(async () => ({
+      ok: false,
+      error: 'Error: Not from here',
+      log: 'ERROR\tInvoke Error\t{"errorType":"Error","errorMessage":"Not from here"}\n',
+    }));
+    await expect(triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {})).rejects.toMatchObject({
+      code: 'UserLambdaValidationException',
+      message: 'PreSignUp failed with error Not from here.',
+    });
+    expect(invocations[0]).toMatchObject({
+      trigger: 'preSignUp',
+      source: 'PreSignUp_SignUp',
+      functionId: 'trigger-pre-sign-up',
+      ok: false,
+      error: 'PreSignUp failed with error Not from here.',
+    });
   });
 
   it("fails a function that does not answer within Cognito's wait with UnexpectedLambdaException, Cognito's socket time-out words", async () => {
@@ -64,7 +88,10 @@ describe('a trigger invocation', () => {
 
   it('refuses an answer that is not the event with InvalidLambdaResponseException', async () => {
     const { triggers } = runner(async () => ({ ok: true, result: 'null', log: '' }));
-    await expect(triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {})).rejects.toMatchObject({ code: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' });
+    await expect(triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {})).rejects.toMatchObject({
+      code: 'InvalidLambdaResponseException',
+      message: 'Unrecognizable lambda output',
+    });
   });
 
   it('is no invocation at all for a trigger the project does not declare', async () => {
@@ -82,7 +109,18 @@ describe('a trigger invocation', () => {
 });
 
 describe('pre token generation V2', () => {
-  const user = { Username: 'user-1', Attributes: [{ Name: 'email', Value: 'a@b.c' }, { Name: 'sub', Value: 'sub-1' }], Enabled: true, UserStatus: 'CONFIRMED', Password: '', RefreshTokens: [], UserLastModifiedDate: new Date(0) };
+  const user = {
+    Username: 'user-1',
+    Attributes: [
+      { Name: 'email', Value: 'a@b.c' },
+      { Name: 'sub', Value: 'sub-1' },
+    ],
+    Enabled: true,
+    UserStatus: 'CONFIRMED',
+    Password: '',
+    RefreshTokens: [],
+    UserLastModifiedDate: new Date(0),
+  };
   const client = { ClientId: 'client-1', UserPoolId: 'local_pool' };
 
   it('sends version 2 with the user attributes, groups and scopes, and applies claims, suppressions, scopes and groups to both tokens', async () => {
@@ -95,11 +133,21 @@ describe('pre token generation V2', () => {
         };
       }),
     );
-    const changes = await preTokenGeneration(triggers, { user, groups: ['staff'], client, source: 'Authentication', scopes: ['aws.cognito.signin.user.admin'] });
+    const changes = await preTokenGeneration(triggers, {
+      user,
+      groups: ['staff'],
+      client,
+      source: 'Authentication',
+      scopes: ['aws.cognito.signin.user.admin'],
+    });
     expect(seen[0]).toMatchObject({
       version: '2',
       triggerSource: 'TokenGeneration_Authentication',
-      request: { userAttributes: { email: 'a@b.c', sub: 'sub-1' }, scopes: ['aws.cognito.signin.user.admin'], groupConfiguration: { groupsToOverride: ['staff'], iamRolesToOverride: [], preferredRole: null } },
+      request: {
+        userAttributes: { email: 'a@b.c', sub: 'sub-1' },
+        scopes: ['aws.cognito.signin.user.admin'],
+        groupConfiguration: { groupsToOverride: ['staff'], iamRolesToOverride: [], preferredRole: null },
+      },
       response: { claimsAndScopeOverrideDetails: null },
     });
     const id: Record<string, unknown> = { sub: 'sub-1', email: 'a@b.c', 'cognito:groups': ['staff'] };
@@ -114,7 +162,10 @@ describe('pre token generation V2', () => {
     const { triggers } = runner(
       returning((e) => {
         e.response.claimsAndScopeOverrideDetails = {
-          idTokenGeneration: { claimsToAddOrOverride: { sub: 'x', iss: 'x', token_use: 'x', 'dev:x': 'x', 'cognito:username': 'x' }, claimsToSuppress: ['auth_time', 'origin_jti'] },
+          idTokenGeneration: {
+            claimsToAddOrOverride: { sub: 'x', iss: 'x', token_use: 'x', 'dev:x': 'x', 'cognito:username': 'x' },
+            claimsToSuppress: ['auth_time', 'origin_jti'],
+          },
           accessTokenGeneration: { claimsToAddOrOverride: { client_id: 'x', scope: 'x', jti: 'x' } },
         };
       }),

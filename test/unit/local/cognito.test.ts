@@ -47,9 +47,7 @@ async function signUp(email: string, password = PASSWORD): Promise<void> {
 
 async function confirmedUser(email = freshEmail()): Promise<string> {
   await signUp(email);
-  await client.send(
-    new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: codeFor(email) }),
-  );
+  await client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: codeFor(email) }));
   return email;
 }
 
@@ -70,9 +68,7 @@ beforeAll(() => ({ cognito, client } = local));
 describe('local Cognito: the sign-up flow', () => {
   it('delivers the sign-up code to the mailbox, confirms, verifies the email, logs in and reads the user', async () => {
     const email = freshEmail();
-    const signUpResult = await client.send(
-      new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD }),
-    );
+    const signUpResult = await client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD }));
     expect(signUpResult.UserConfirmed).toBe(false);
     expect(signUpResult.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email' });
 
@@ -80,9 +76,7 @@ describe('local Cognito: the sign-up flow', () => {
     expect(message).toMatchObject({ to: email, kind: 'signup', username: signUpResult.UserSub });
     expect(message!.code).toMatch(/^\d{6}$/);
 
-    await client.send(
-      new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: message!.code }),
-    );
+    await client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: message!.code }));
     const tokens = await login(email);
     expect(tokens.TokenType).toBe('Bearer');
     expect(tokens.ExpiresIn).toBe(3600);
@@ -100,10 +94,7 @@ describe('local Cognito: the sign-up flow', () => {
     const jwksCache = new SimpleJwksCache({
       fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() },
     });
-    const verifier = JwtRsaVerifier.create(
-      { issuer: cognito.issuer, audience: null, jwksUri: cognito.jwksUri },
-      { jwksCache },
-    );
+    const verifier = JwtRsaVerifier.create({ issuer: cognito.issuer, audience: null, jwksUri: cognito.jwksUri }, { jwksCache });
     const payload = await verifier.verify(tokens.AccessToken!);
     expect(payload).toMatchObject({ iss: cognito.issuer, token_use: 'access', client_id: cognito.clientId });
 
@@ -152,7 +143,10 @@ describe('local Cognito: the errors Cognito gives', () => {
     await signUp(email);
     const names = { UserPoolId: cognito.userPoolId, Username: email, GroupName: 'no-such-group' };
     expect(await cognitoError(client.send(new AdminAddUserToGroupCommand(names)))).toEqual({ name: 'ResourceNotFoundException', message: 'Group not found.' });
-    expect(await cognitoError(client.send(new AdminRemoveUserFromGroupCommand(names)))).toEqual({ name: 'ResourceNotFoundException', message: 'Group not found.' });
+    expect(await cognitoError(client.send(new AdminRemoveUserFromGroupCommand(names)))).toEqual({
+      name: 'ResourceNotFoundException',
+      message: 'Group not found.',
+    });
   });
 
   it('rejects a username that is not an email', async () => {
@@ -177,8 +171,7 @@ describe('local Cognito: the errors Cognito gives', () => {
     await signUp(email);
     const right = codeFor(email);
     const wrong = right === '000000' ? '111111' : '000000';
-    const confirm = (code: string) =>
-      client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
+    const confirm = (code: string) => client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
     expect(await cognitoError(confirm(wrong))).toEqual({
       name: 'CodeMismatchException',
       message: 'Invalid verification code provided, please try again.',
@@ -211,7 +204,16 @@ describe('local Cognito: the errors Cognito gives', () => {
       name: 'NotAuthorizedException',
       message: 'Access Token has expired',
     });
-    const foreign = signLocalToken({ sub, username: sub, client_id: cognito.clientId, token_use: 'access', iss: 'https://elsewhere', exp: Math.floor(Date.now() / 1000) + 600, iat: 0, jti: 'x' });
+    const foreign = signLocalToken({
+      sub,
+      username: sub,
+      client_id: cognito.clientId,
+      token_use: 'access',
+      iss: 'https://elsewhere',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      iat: 0,
+      jti: 'x',
+    });
     expect(await cognitoError(getUser(foreign))).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
     expect(await cognitoError(getUser(tokens.IdToken!))).toMatchObject({ name: 'NotAuthorizedException' });
     const tampered = tokens.AccessToken!.slice(0, -4) + (tokens.AccessToken!.endsWith('AAAA') ? 'BBBB' : 'AAAA');
@@ -221,9 +223,7 @@ describe('local Cognito: the errors Cognito gives', () => {
   it('enforces the password policy on ChangePassword', async () => {
     const email = await confirmedUser();
     const { AccessToken } = await login(email);
-    const error = await cognitoError(
-      client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'weak' })),
-    );
+    const error = await cognitoError(client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'weak' })));
     expect(error.name).toBe('InvalidPasswordException');
     await client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'N3w-Password' }));
     await login(email, 'N3w-Password');
@@ -243,15 +243,13 @@ describe('local Cognito: ResendConfirmationCode', () => {
       second = codeFor(email);
     }
     expect(cognito.mailbox.latestFor(email)?.kind).toBe('resend');
-    const confirm = (code: string) =>
-      client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
+    const confirm = (code: string) => client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
     expect(await cognitoError(confirm(first))).toMatchObject({ name: 'CodeMismatchException' });
     await confirm(second);
   });
 
   it('answers InvalidParameterException once confirmed', async () => {
-    const resend = (email: string) =>
-      client.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }));
+    const resend = (email: string) => client.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }));
     expect(await cognitoError(resend(await confirmedUser()))).toEqual({
       name: 'InvalidParameterException',
       message: 'User is already confirmed.',
@@ -280,7 +278,9 @@ describe('local Cognito: unknown and disabled users are not told apart', () => {
 
   it('ConfirmSignUp and ConfirmForgotPassword answer an unknown user CodeMismatchException, as a wrong code', async () => {
     const email = freshEmail();
-    expect(await cognitoError(client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: '123456' })))).toEqual(mismatch);
+    expect(await cognitoError(client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: '123456' })))).toEqual(
+      mismatch,
+    );
     expect(await cognitoError(confirmReset(email, '123456'))).toEqual(mismatch);
   });
 

@@ -39,7 +39,13 @@ let cognito: CognitoIdentityProviderClient;
 beforeAll(async () => {
   dir = await tempDir();
   // MFA optional: a user may turn TOTP on, and the console shows who has.
-  stack = await startLocalStack({ dir: join(dir.path, '.authstack'), apiPort: 0, cognitoPort: 0, bundlePath: FIXTURE, model: buildStackModel({ mfa: 'optional' }) });
+  stack = await startLocalStack({
+    dir: join(dir.path, '.authstack'),
+    apiPort: 0,
+    cognitoPort: 0,
+    bundlePath: FIXTURE,
+    model: buildStackModel({ mfa: 'optional' }),
+  });
   cognito = new CognitoIdentityProviderClient({
     endpoint: stack.cognitoEndpoint,
     region: stack.region,
@@ -127,8 +133,9 @@ describe('the local console', () => {
     await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: stack.userPoolId, Username: sub }));
     expect(await user(email)).toMatchObject({ mfa: 'off' });
     expect((await user(email)).preferredMfa).toBeUndefined();
-    const access = (await cognito.send(new InitiateAuthCommand({ ClientId: stack.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } })))
-      .AuthenticationResult?.AccessToken;
+    const access = (
+      await cognito.send(new InitiateAuthCommand({ ClientId: stack.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }))
+    ).AuthenticationResult?.AccessToken;
     const { SecretCode } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: access }));
     await cognito.send(new VerifySoftwareTokenCommand({ AccessToken: access, UserCode: totpCode(SecretCode ?? '', Date.now()) }));
     await cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: access, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
@@ -206,7 +213,9 @@ describe('the local console', () => {
 
   it('tells an open page what changed through server-sent events', async () => {
     const events = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
-      request(api('events'), (res) => resolve(res)).on('error', reject).end(),
+      request(api('events'), (res) => resolve(res))
+        .on('error', reject)
+        .end(),
     );
     expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     let text = '';
@@ -274,7 +283,14 @@ describe('the local console on other interfaces', () => {
   it('is not served when the stack listens on a non-loopback interface, unless asked for; never with console: false', async () => {
     const started: LocalStack[] = [];
     const start = async (host: string, console?: boolean) => {
-      const other = await startLocalStack({ dir: join(dir.path, `.authstack-${started.length}`), apiPort: 0, cognitoPort: 0, bundlePath: FIXTURE, host, console });
+      const other = await startLocalStack({
+        dir: join(dir.path, `.authstack-${started.length}`),
+        apiPort: 0,
+        cognitoPort: 0,
+        bundlePath: FIXTURE,
+        host,
+        console,
+      });
       started.push(other);
       return other;
     };

@@ -140,12 +140,12 @@ describe('the dev builder', () => {
     expect(outcome.error.message).toBe('api/hello.ts:2:23: Unexpected ";"');
     expect(await readFile(builder.bundlePath('api-hello-hello'), 'utf8')).toBe(before);
     await writeFile(at('api', 'hello.ts'), `export const hello = async () => ({ statusCode: 200, body: 'hello v1' });\n`);
-  await mkdir(at('auth'), { recursive: true });
-  await writeFile(at('auth', 'domain.ts'), 'export const domain: string = "example.com";\n');
-  await writeFile(
-    at('auth', 'triggers.ts'),
-    `import { domain } from './domain';\nexport const preSignUp = async (event: any) => ({ ...event, seen: domain });\nexport const postConfirmation = async (event: any) => event;\n`,
-  );
+    await mkdir(at('auth'), { recursive: true });
+    await writeFile(at('auth', 'domain.ts'), 'export const domain: string = "example.com";\n');
+    await writeFile(
+      at('auth', 'triggers.ts'),
+      `import { domain } from './domain';\nexport const preSignUp = async (event: any) => ({ ...event, seen: domain });\nexport const postConfirmation = async (event: any) => event;\n`,
+    );
     expect((await builder.rebuild([at('api', 'hello.ts')]))[0]?.ok).toBe(true);
   });
 

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { HandlerLoadError } from '../../../src/local/errors.js';
-import { createFunctionRuntime, LAMBDA_OWN_VARIABLES, type FunctionLog, type FunctionRuntime, type LocalFunction } from '../../../src/local/functions/runtime.js';
+import {
+  createFunctionRuntime,
+  LAMBDA_OWN_VARIABLES,
+  type FunctionLog,
+  type FunctionRuntime,
+  type LocalFunction,
+} from '../../../src/local/functions/runtime.js';
 import type { InvokeOutcome } from '../../../src/local/functions/types.js';
 import { tempDir } from '../../helpers/local-temp.js';
 

@@ -4,7 +4,14 @@
  * the pool requires MFA; a wrong code is asked again, an expired session (three minutes, on the moved clock) goes
  * back to sign-in, and a right code ends at the app's callback with an authorization code.
  */
-import { AdminConfirmSignUpCommand, AssociateSoftwareTokenCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SignUpCommand, VerifySoftwareTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminConfirmSignUpCommand,
+  AssociateSoftwareTokenCommand,
+  InitiateAuthCommand,
+  SetUserMFAPreferenceCommand,
+  SignUpCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_CALLBACK_URLS } from '../../../src/core/hosted-ui.js';
@@ -35,7 +42,9 @@ async function confirmedUser(local: LocalCognitoFixture): Promise<string> {
 
 async function userWithTotp(local: LocalCognitoFixture): Promise<{ email: string; secret: string }> {
   const email = await confirmedUser(local);
-  const signIn = await local.client.send(new InitiateAuthCommand({ ClientId: local.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+  const signIn = await local.client.send(
+    new InitiateAuthCommand({ ClientId: local.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
+  );
   const AccessToken = signIn.AuthenticationResult?.AccessToken;
   const { SecretCode } = await local.client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
   await local.client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(SecretCode!, now) }));
@@ -46,7 +55,13 @@ async function userWithTotp(local: LocalCognitoFixture): Promise<{ email: string
 
 const startUrl = (local: LocalCognitoFixture) => {
   const url = new URL('/oauth2/authorize', local.cognito.endpoint);
-  url.search = new URLSearchParams({ client_id: local.cognito.clientId, response_type: 'code', scope: 'openid email', redirect_uri: DEFAULT_CALLBACK_URLS[0]!, state: 'st4te' }).toString();
+  url.search = new URLSearchParams({
+    client_id: local.cognito.clientId,
+    response_type: 'code',
+    scope: 'openid email',
+    redirect_uri: DEFAULT_CALLBACK_URLS[0]!,
+    state: 'st4te',
+  }).toString();
   return url.toString();
 };
 

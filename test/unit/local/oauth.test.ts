@@ -151,7 +151,12 @@ describe('local hosted sign-in with openid-client', () => {
     });
     // As an app configures it for Cognito: the discovered metadata plus the revocation endpoint of the pool domain.
     const discovered = JSON.parse(JSON.stringify(config.serverMetadata())) as oidc.ServerMetadata;
-    const withRevocation = new oidc.Configuration({ ...discovered, revocation_endpoint: `${cognito.endpoint}/oauth2/revoke` }, cognito.clientId, undefined, oidc.None());
+    const withRevocation = new oidc.Configuration(
+      { ...discovered, revocation_endpoint: `${cognito.endpoint}/oauth2/revoke` },
+      cognito.clientId,
+      undefined,
+      oidc.None(),
+    );
     oidc.allowInsecureRequests(withRevocation);
     await oidc.tokenRevocation(withRevocation, tokens.refresh_token!);
 
@@ -160,14 +165,22 @@ describe('local hosted sign-in with openid-client', () => {
     expect(info.status).toBe(401);
 
     const revoke = (body: Record<string, string>) =>
-      fetch(`${cognito.endpoint}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+      fetch(`${cognito.endpoint}/oauth2/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body),
+      });
     const answers = await Promise.all([
       revoke({ client_id: cognito.clientId }),
       revoke({ token: tokens.refresh_token!, client_id: 'someoneelse' }),
       revoke({ token: tokens.access_token, client_id: cognito.clientId }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([400, 400, 400]);
-    expect(await Promise.all(answers.map(async (r) => ((await r.json()) as { error: string }).error))).toEqual(['invalid_request', 'invalid_client', 'unsupported_token_type']);
+    expect(await Promise.all(answers.map(async (r) => ((await r.json()) as { error: string }).error))).toEqual([
+      'invalid_request',
+      'invalid_client',
+      'unsupported_token_type',
+    ]);
   });
 
   it('keeps the sign-in session in an HttpOnly, SameSite=Lax cookie', async () => {
@@ -256,9 +269,7 @@ describe('local hosted sign-in with openid-client', () => {
 
       const wrong = await startFlow();
       const wrongCallback = await authorize(browser, wrong, email);
-      expect(await grantError(oidc.authorizationCodeGrant(config, wrongCallback, checks(wrong, oidc.randomPKCECodeVerifier())))).toBe(
-        'invalid_grant',
-      );
+      expect(await grantError(oidc.authorizationCodeGrant(config, wrongCallback, checks(wrong, oidc.randomPKCECodeVerifier())))).toBe('invalid_grant');
 
       const reused = await startFlow();
       const reusedCallback = await authorize(browser, reused, email);
@@ -271,13 +282,13 @@ describe('local hosted sign-in with openid-client', () => {
       expect(await grantError(oidc.authorizationCodeGrant(config, elsewhere, checks(moved, moved.verifier)))).toBe('invalid_grant');
     });
 
-    it('an access token that is not the pool\'s at userInfo: 401 invalid_token', async () => {
+    it("an access token that is not the pool's at userInfo: 401 invalid_token", async () => {
       const res = await fetch(`${cognito.endpoint}/oauth2/userInfo`, { headers: { authorization: 'Bearer not-a-token' } });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/invalid_token/);
     });
 
-    it('a sign-out URL that is not the client\'s: the error page, the session kept', async () => {
+    it("a sign-out URL that is not the client's: the error page, the session kept", async () => {
       const page = await browser.get(`${cognito.endpoint}/logout?client_id=${cognito.clientId}&logout_uri=${encodeURIComponent('https://evil.example/')}`);
       expect(page.location).toBeUndefined();
       expect(new URL(page.url).searchParams.get('error')).toBe('redirect_mismatch');

@@ -58,8 +58,6 @@ describe('local stack in its own process', () => {
     const result = JSON.parse(stdout.trim()) as { status: number; readyMs: number; sinceProcessStartMs: number };
     expect(result.status).toBe(200);
     // A figure for the report, not a timed assertion (machines here are noisy).
-    console.info(
-      `local stack ready in ${result.readyMs.toFixed(0)} ms; first answer ${result.sinceProcessStartMs.toFixed(0)} ms after process start`,
-    );
+    console.info(`local stack ready in ${result.readyMs.toFixed(0)} ms; first answer ${result.sinceProcessStartMs.toFixed(0)} ms after process start`);
   });
 });

@@ -96,7 +96,7 @@ describe('local stack supervisor', () => {
     expect(request?.text).toMatch(/^GET \/app\/health 200 \d+\.\d ms$/);
   });
 
-  it('stops both servers and frees both ports; the handler\'s environment is its own, never this process\'s', async () => {
+  it("stops both servers and frees both ports; the handler's environment is its own, never this process's", async () => {
     const before = Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]));
     const { stack } = await start();
     const apiPort = Number(new URL(stack.apiUrl).port);

@@ -14,7 +14,11 @@ import { bundleEntrySource, groupsOf, wrapHandler } from '../../../src/runtime/u
 import type { ProxyEvent } from '../../../src/lambda/types.js';
 
 const event = (resource: string, method: string, groups?: string): ProxyEvent =>
-  ({ resource, httpMethod: method, requestContext: { authorizer: groups === undefined ? null : { claims: { 'cognito:groups': groups } } } }) as unknown as ProxyEvent;
+  ({
+    resource,
+    httpMethod: method,
+    requestContext: { authorizer: groups === undefined ? null : { claims: { 'cognito:groups': groups } } },
+  }) as unknown as ProxyEvent;
 const ok = async () => ({ statusCode: 200, body: 'ok' });
 const ctx = {} as never;
 const env = { CORS_ALLOW_ORIGIN: 'https://app.example.com' };
@@ -22,7 +26,7 @@ const env = { CORS_ALLOW_ORIGIN: 'https://app.example.com' };
 describe('group rules', () => {
   const wrapped = wrapHandler(ok, { 'DELETE /notes/{id}': ['admin'], 'GET /notes/{id}': [] }, env);
 
-  it('admits a member of one of the route\'s groups, whatever way the claim lists them', async () => {
+  it("admits a member of one of the route's groups, whatever way the claim lists them", async () => {
     for (const claim of ['admin', 'editor,admin', '[editor admin]']) expect((await wrapped(event('/notes/{id}', 'DELETE', claim), ctx)).statusCode).toBe(200);
     expect(groupsOf('a, b')).toEqual(['a', 'b']);
   });
@@ -67,13 +71,23 @@ describe('failures', () => {
 });
 
 describe('the bundle entry', () => {
-  it('wraps each export of a file with its routes\' rules, default export included, built with esbuild and run', async () => {
+  it("wraps each export of a file with its routes' rules, default export included, built with esbuild and run", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authstack-entry-'));
     try {
-      await writeFile(join(dir, 'notes.ts'), 'export const get = async () => ({ statusCode: 200, body: "got" });\nexport default async () => ({ statusCode: 201, body: "made" });\n');
+      await writeFile(
+        join(dir, 'notes.ts'),
+        'export const get = async () => ({ statusCode: 200, body: "got" });\nexport default async () => ({ statusCode: 201, body: "made" });\n',
+      );
       const wrapper = fileURLToPath(new URL('../../../src/runtime/user-handler.ts', import.meta.url));
       const source = bundleEntrySource('./notes.ts', { get: { 'GET /notes/{id}': [] }, default: { 'POST /notes': ['admin'] } }, wrapper);
-      await build({ stdin: { contents: source, resolveDir: dir, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'index.mjs'), logLevel: 'silent' });
+      await build({
+        stdin: { contents: source, resolveDir: dir, loader: 'ts' },
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        outfile: join(dir, 'index.mjs'),
+        logLevel: 'silent',
+      });
       const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as Record<string, (e: ProxyEvent, c: never) => Promise<{ statusCode: number }>>;
       expect((await mod.get!(event('/notes/{id}', 'GET'), ctx)).statusCode).toBe(200);
       expect((await mod.default!(event('/notes', 'POST', 'admin'), ctx)).statusCode).toBe(201);

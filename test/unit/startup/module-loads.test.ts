@@ -40,7 +40,14 @@ async function tracedRun(args: string[], cwd: string, extraEnv: NodeJS.ProcessEn
     });
   });
   const text = existsSync(trace) ? await readFile(trace, 'utf8') : '';
-  const loaded = [...new Set(text.split('\n').filter(Boolean).map((url) => fileURLToPath(url)))];
+  const loaded = [
+    ...new Set(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((url) => fileURLToPath(url)),
+    ),
+  ];
   return { code, stdout, loaded };
 }
 

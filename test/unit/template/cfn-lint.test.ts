@@ -145,11 +145,26 @@ beforeAll(async () => {
   picturesFile = path.join(dir, 'pictures.json');
   await writeFile(picturesFile, generatedTemplate(buildStackModel({ pictures: true })).body);
   triggersFile = path.join(dir, 'triggers.json');
-  await writeFile(triggersFile, generatedTemplate(buildStackModel({ triggers: Object.fromEntries(TRIGGER_NAMES.map((name) => [name, `auth/${name}.ts#handler`])) })).body);
-  await writeFile(brokenFile, body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'));
-  both = await run('python3', ['-c', DECODE_AND_LINT], JSON.stringify([[body, SHORT_FORMS, legacy], [templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile]]));
+  await writeFile(
+    triggersFile,
+    generatedTemplate(buildStackModel({ triggers: Object.fromEntries(TRIGGER_NAMES.map((name) => [name, `auth/${name}.ts#handler`])) })).body,
+  );
+  await writeFile(
+    brokenFile,
+    body.replace('"Runtime": "nodejs24.x"', '"Runtime": "nodejs99.x"').replaceAll('"Ref": "FunctionLogGroup"', '"Ref": "NoSuchLogGroup"'),
+  );
+  both = await run(
+    'python3',
+    ['-c', DECODE_AND_LINT],
+    JSON.stringify([
+      [body, SHORT_FORMS, legacy],
+      [templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile],
+    ]),
+  );
   NO_DECODER = missing(both);
-  linted = NO_DECODER ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile]) : fromSharedProcess(both);
+  linted = NO_DECODER
+    ? await run('cfn-lint', [...LINT_OPTIONS, '--', templateFile, brokenFile, ...mfaFiles, routesFile, picturesFile, triggersFile])
+    : fromSharedProcess(both);
   NO_LINT = missing(linted);
 }, 120_000);
 

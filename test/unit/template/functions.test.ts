@@ -13,7 +13,10 @@ function withWebhook(): StackModel {
   const model = buildStackModel();
   return {
     ...model,
-    functions: [...model.functions, { id: 'stripe-webhook', entry: 'src/webhook.ts', handler: 'webhook.handler', environment: { MODE: 'test' }, memorySize: 128, timeout: 5 }],
+    functions: [
+      ...model.functions,
+      { id: 'stripe-webhook', entry: 'src/webhook.ts', handler: 'webhook.handler', environment: { MODE: 'test' }, memorySize: 128, timeout: 5 },
+    ],
     routes: [...model.routes, { method: 'POST', path: '/hooks/stripe', functionId: 'stripe-webhook' }],
   };
 }

@@ -12,7 +12,6 @@ import { checkReferences } from '../../helpers/cfn-refs.js';
 import { PropertiesValidator, loadResourceSchemas, validateTemplateProperties } from '../../helpers/cfn-schema.js';
 import { SAMPLE_ROUTES, generatedTemplate } from '../../helpers/template.js';
 
-
 const model = buildStackModel(SAMPLE_ROUTES);
 const { template } = generatedTemplate(model);
 const R = template.Resources;
@@ -41,12 +40,15 @@ describe('a project with routes', () => {
     for (const id of ['ApiHelloOptionsMethod', 'ApiNotesIdOptionsMethod', 'ApiNotesOptionsMethod']) {
       expect(R[id]!.Properties).toMatchObject({ HttpMethod: 'OPTIONS', AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } });
     }
-    const params = (R.ApiNotesIdOptionsMethod!.Properties!.Integration as { IntegrationResponses: { ResponseParameters: Record<string, unknown> }[] }).IntegrationResponses[0]!.ResponseParameters;
+    const params = (R.ApiNotesIdOptionsMethod!.Properties!.Integration as { IntegrationResponses: { ResponseParameters: Record<string, unknown> }[] })
+      .IntegrationResponses[0]!.ResponseParameters;
     expect(params['method.response.header.Access-Control-Allow-Methods']).toBe("'GET, DELETE, OPTIONS'");
   });
 
-  it('gives API Gateway\'s own 4XX/5XX, 401 and 403 answers the function\'s CORS origin', () => {
-    const types = Object.values(R).filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse').map((r) => r.Properties!.ResponseType);
+  it("gives API Gateway's own 4XX/5XX, 401 and 403 answers the function's CORS origin", () => {
+    const types = Object.values(R)
+      .filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse')
+      .map((r) => r.Properties!.ResponseType);
     expect(types).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN']));
     expect(R.ApiGatewayResponseUnauthorized!.Properties!.ResponseParameters).toMatchObject({
       'gatewayresponse.header.Access-Control-Allow-Origin': { 'Fn::Sub': "'${CorsAllowOrigin}'" },
@@ -63,10 +65,15 @@ describe('a project with routes', () => {
 
   it('gives each handler export its own function, role (logs and traces only), log group with retention and invoke permission', () => {
     for (const name of ['ApiHelloHello', 'ApiNotesGet', 'ApiNotesCreate', 'ApiNotesRemove']) {
-      expect(R[`${name}Function`]!.Properties).toMatchObject({ Role: { 'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'] }, Code: { S3Key: expect.stringMatching(/^functions\//) } });
+      expect(R[`${name}Function`]!.Properties).toMatchObject({
+        Role: { 'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'] },
+        Code: { S3Key: expect.stringMatching(/^functions\//) },
+      });
       expect(R[`${name}FunctionLogGroup`]!.Properties).toMatchObject({ RetentionInDays: { Ref: 'LogRetentionInDays' } });
       expect(R[`${name}InvokePermission`]!.Properties).toMatchObject({ FunctionName: { Ref: `${name}Function` } });
-      const actions = (R[`${name}FunctionRole`]!.Properties!.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
+      const actions = (R[`${name}FunctionRole`]!.Properties!.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.flatMap((s) => s.Action),
+      );
       expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
     expect(R.ApiNotesGetFunction!.Properties!.Handler).toBe('index.get');

@@ -245,9 +245,7 @@ describe('the API and its function', () => {
     const proxy = only('AWS::ApiGateway::Resource');
     expect(proxy.props).toEqual({ RestApiId: { Ref: api.id }, ParentId: { 'Fn::GetAtt': [api.id, 'RootResourceId'] }, PathPart: '{proxy+}' });
     const methods = resourcesOfType('AWS::ApiGateway::Method').map(([, resource]) => resource.Properties as Props);
-    expect(methods.map((method) => method.ResourceId)).toEqual(
-      expect.arrayContaining([{ 'Fn::GetAtt': [api.id, 'RootResourceId'] }, { Ref: proxy.id }]),
-    );
+    expect(methods.map((method) => method.ResourceId)).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [api.id, 'RootResourceId'] }, { Ref: proxy.id }]));
     for (const method of methods) {
       expect(method.HttpMethod).toBe('ANY');
       expect(method.AuthorizationType).toBe('NONE');
@@ -274,7 +272,7 @@ describe('the API and its function', () => {
     ]);
   });
 
-  it('runs Node.js 24 on arm64 with active tracing, within API Gateway\'s 29 s', () => {
+  it("runs Node.js 24 on arm64 with active tracing, within API Gateway's 29 s", () => {
     const { props } = only('AWS::Lambda::Function');
     expect(props.Runtime).toBe('nodejs24.x');
     expect(props.Architectures).toEqual(['arm64']);
@@ -286,7 +284,7 @@ describe('the API and its function', () => {
 
   // Behaviour, not the variables' spelling: the environment the deployed function gets (the template deployed to
   // the fake CloudFormation, its Refs resolved to the stack's ids) configures the handler for this stack's pool.
-  it('gives the function an environment under which the handler signs users up in the stack\'s own pool client and allows the chosen origin', async () => {
+  it("gives the function an environment under which the handler signs users up in the stack's own pool client and allows the chosen origin", async () => {
     const w = await deployWorld();
     try {
       expect((await w.deploy(['--cors-origin', 'https://app.example.com'])).code).toBe(0);
@@ -297,7 +295,10 @@ describe('the API and its function', () => {
       const cognito = mockClient(CognitoIdentityProviderClient);
       try {
         cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false });
-        const res = await handler(apiEvent({ method: 'POST', path: '/user', body: { username: 'ada@example.com', password: 'Corr3ct-Horse!' } }), lambdaContext());
+        const res = await handler(
+          apiEvent({ method: 'POST', path: '/user', body: { username: 'ada@example.com', password: 'Corr3ct-Horse!' } }),
+          lambdaContext(),
+        );
         expect(res.statusCode, res.body).toBe(201);
         expect(cognito.commandCalls(SignUpCommand)[0]!.args[0].input.ClientId).toBe(resources.get('UserPoolClient')!.physicalId);
         expect(res.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');

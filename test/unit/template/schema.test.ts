@@ -3,14 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CfnTemplate } from '../../../src/deploy/template.js';
 import { generatedTemplate } from '../../helpers/template.js';
-import {
-  loadResourceSchemas,
-  PropertiesValidator,
-  REPO_ROOT,
-  SCHEMA_DIR,
-  validateTemplateProperties,
-  type ResourceSchema,
-} from '../../helpers/cfn-schema.js';
+import { loadResourceSchemas, PropertiesValidator, REPO_ROOT, SCHEMA_DIR, validateTemplateProperties, type ResourceSchema } from '../../helpers/cfn-schema.js';
 
 let template: CfnTemplate;
 let schemas: Map<string, ResourceSchema>;

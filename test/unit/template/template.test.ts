@@ -77,10 +77,7 @@ describe('the generated template', () => {
       expect(found, id).toHaveLength(1);
       expect(template.Resources[found[0]!]?.Type, id).toBe(types[key as keyof typeof LOGICAL_IDS]);
     }
-    expect(USER_POOL_LOGICAL_IDS.map((id) => template.Resources[id]?.Type).sort()).toEqual([
-      'AWS::Cognito::UserPool',
-      'AWS::Cognito::UserPoolClient',
-    ]);
+    expect(USER_POOL_LOGICAL_IDS.map((id) => template.Resources[id]?.Type).sort()).toEqual(['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient']);
   });
 });
 

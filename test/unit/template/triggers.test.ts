@@ -33,8 +33,10 @@ function references(t: CfnTemplate): Map<string, Set<string>> {
       for (const [k, v] of Object.entries(node)) {
         if (k === 'Ref' && typeof v === 'string' && ids.has(v)) found.add(v);
         else if (k === 'Fn::GetAtt' && Array.isArray(v) && ids.has(String(v[0]))) found.add(String(v[0]));
-        else if (k === 'Fn::Sub') for (const m of JSON.stringify(v).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) if (ids.has(m[1]!)) found.add(m[1]!);
-        else walk(v);
+        else if (k === 'Fn::Sub')
+          for (const m of JSON.stringify(v).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g))
+            if (ids.has(m[1]!)) found.add(m[1]!);
+            else walk(v);
       }
     };
     walk(resource.Properties);
@@ -46,9 +48,23 @@ function references(t: CfnTemplate): Map<string, Set<string>> {
 
 describe('a project with every trigger', () => {
   it('gives each trigger its own function, role (logs and traces only) and log group, with the 5 s Cognito waits as its timeout', () => {
-    for (const name of ['TriggerPreSignUp', 'TriggerPostConfirmation', 'TriggerPreAuthentication', 'TriggerPostAuthentication', 'TriggerPreTokenGeneration', 'TriggerCustomMessage']) {
-      expect(R[`${name}Function`]!.Properties).toMatchObject({ Role: { 'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'] }, Handler: 'index.handler', Timeout: 5, Code: { S3Key: expect.stringMatching(/^functions\//) } });
-      const actions = (R[`${name}FunctionRole`]!.Properties!.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
+    for (const name of [
+      'TriggerPreSignUp',
+      'TriggerPostConfirmation',
+      'TriggerPreAuthentication',
+      'TriggerPostAuthentication',
+      'TriggerPreTokenGeneration',
+      'TriggerCustomMessage',
+    ]) {
+      expect(R[`${name}Function`]!.Properties).toMatchObject({
+        Role: { 'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'] },
+        Handler: 'index.handler',
+        Timeout: 5,
+        Code: { S3Key: expect.stringMatching(/^functions\//) },
+      });
+      const actions = (R[`${name}FunctionRole`]!.Properties!.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.flatMap((s) => s.Action),
+      );
       expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       expect(R[`${name}FunctionLogGroup`]!.Type).toBe('AWS::Logs::LogGroup');
     }
@@ -58,7 +74,11 @@ describe('a project with every trigger', () => {
     const permissions = Object.entries(R).filter(([, r]) => r.Type === 'AWS::Lambda::Permission' && r.Properties!.Principal === 'cognito-idp.amazonaws.com');
     expect(permissions).toHaveLength(6);
     for (const [, p] of permissions) {
-      expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', SourceArn: { 'Fn::GetAtt': ['UserPool', 'Arn'] }, SourceAccount: { Ref: 'AWS::AccountId' } });
+      expect(p.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        SourceArn: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
     }
   });
 
@@ -74,7 +94,9 @@ describe('a project with every trigger', () => {
     });
     expect(pool.UserPoolTier).toBe('ESSENTIALS');
     // Without pre token generation the pool's feature plan is left as it is.
-    expect(generatedTemplate(buildStackModel({ triggers: { preSignUp: 'a.ts#handler' } })).template.Resources.UserPool!.Properties).not.toHaveProperty('UserPoolTier');
+    expect(generatedTemplate(buildStackModel({ triggers: { preSignUp: 'a.ts#handler' } })).template.Resources.UserPool!.Properties).not.toHaveProperty(
+      'UserPoolTier',
+    );
   });
 
   it('has no circular dependency: no trigger function refers to the pool or its client (the event carries the pool id)', () => {
@@ -104,7 +126,10 @@ describe('a project with every trigger', () => {
   it('touches no createOnlyProperties of any resource the trigger-less template has, and keeps all of them', () => {
     const schemas = loadResourceSchemas();
     const at = (props: Record<string, unknown> | undefined, pointer: string) =>
-      pointer.replace(/^\/properties\//, '').split('/').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], props);
+      pointer
+        .replace(/^\/properties\//, '')
+        .split('/')
+        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], props);
     const changed: string[] = [];
     for (const [id, resource] of Object.entries(plain.Resources)) {
       expect(R[id]?.Type, id).toBe(resource.Type);

@@ -56,7 +56,8 @@ describe('updating a stack deployed by authstack 0.1.0 to the generated template
       const schema = schemas.get(resource.Type);
       expect(schema, resource.Type).toBeDefined();
       for (const pointer of (schema!.createOnlyProperties as string[] | undefined) ?? []) {
-        if (JSON.stringify(at(resource.Properties, pointer)) !== JSON.stringify(at(generated.Resources[id]!.Properties, pointer))) changed.push(`${id} ${pointer}`);
+        if (JSON.stringify(at(resource.Properties, pointer)) !== JSON.stringify(at(generated.Resources[id]!.Properties, pointer)))
+          changed.push(`${id} ${pointer}`);
       }
     }
     expect(changed).toEqual([]);

@@ -2,10 +2,7 @@
  * AdminRespondToAuthChallenge: the challenges RespondToAuthChallenge answers after a password (NEW_PASSWORD_REQUIRED,
  * SOFTWARE_TOKEN_MFA, MFA_SETUP), for the pool an administrator names, with the same sessions.
  */
-import type {
-  AdminRespondToAuthChallengeCommandInput,
-  AdminRespondToAuthChallengeCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminRespondToAuthChallengeCommandInput, AdminRespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import type { Operation } from '../context.js';
 import { InvalidParameterException, ResourceNotFoundException } from '../errors.js';
@@ -14,10 +11,7 @@ import { respondToAuthChallenge } from './respond-to-auth-challenge.js';
 
 const ANSWERED = new Set(['NEW_PASSWORD_REQUIRED', SOFTWARE_TOKEN_MFA, MFA_SETUP]);
 
-export const adminRespondToAuthChallenge: Operation<AdminRespondToAuthChallengeCommandInput, AdminRespondToAuthChallengeCommandOutput> = async (
-  c,
-  input,
-) => {
+export const adminRespondToAuthChallenge: Operation<AdminRespondToAuthChallengeCommandInput, AdminRespondToAuthChallengeCommandOutput> = async (c, input) => {
   const client = await c.appClient(input.ClientId);
   if (client.UserPoolId !== input.UserPoolId) throw new ResourceNotFoundException(`User pool client ${client.ClientId} does not exist.`);
   if (!ANSWERED.has(String(input.ChallengeName))) {

@@ -14,10 +14,7 @@ import type { Operation, OperationContext } from '../context.js';
 import { InvalidParameterException, UserNotFoundException } from '../errors.js';
 import { poolMfa, withPreference, type MfaUser } from '../mfa.js';
 
-export const adminSetUserMFAPreference: Operation<AdminSetUserMFAPreferenceCommandInput, AdminSetUserMFAPreferenceCommandOutput> = async (
-  c,
-  input,
-) => {
+export const adminSetUserMFAPreference: Operation<AdminSetUserMFAPreferenceCommandInput, AdminSetUserMFAPreferenceCommandOutput> = async (c, input) => {
   const pool = await c.poolById(input.UserPoolId);
   const user = await c.findUser(pool, input.Username);
   if (!user) throw new UserNotFoundException();

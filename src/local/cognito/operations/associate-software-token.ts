@@ -4,19 +4,13 @@
  * MFA_SETUP challenge (then the answer carries the session VerifySoftwareToken takes). On a pool without MFA,
  * Cognito's SoftwareTokenMFANotFoundException.
  */
-import type {
-  AssociateSoftwareTokenCommandInput,
-  AssociateSoftwareTokenCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AssociateSoftwareTokenCommandInput, AssociateSoftwareTokenCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import type { Operation } from '../context.js';
 import { InvalidParameterException } from '../errors.js';
 import { MFA_SETUP, MFA_SETUP_ASSOCIATED, assertPoolOffersTotp, newSecret, tokenUser } from '../mfa.js';
 
-export const associateSoftwareToken: Operation<AssociateSoftwareTokenCommandInput, AssociateSoftwareTokenCommandOutput> = async (
-  c,
-  input,
-) => {
+export const associateSoftwareToken: Operation<AssociateSoftwareTokenCommandInput, AssociateSoftwareTokenCommandOutput> = async (c, input) => {
   if (input.AccessToken && input.Session) throw new InvalidParameterException('Provide either an AccessToken or a Session, not both.');
   if (input.Session) {
     const entry = c.authSessions.entry(input.Session, MFA_SETUP);

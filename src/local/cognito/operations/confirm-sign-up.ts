@@ -8,9 +8,7 @@ export const confirmSignUp: Operation<ConfirmSignUpCommandInput, ConfirmSignUpCo
   const pool = await c.poolForClient(input.ClientId);
   const user = await c.findUser(pool, input.Username);
   if (!user) {
-    throw (await c.hidesUsers(input.ClientId))
-      ? new CodeMismatchException()
-      : new UserNotFoundException('Username/client id combination not found.');
+    throw (await c.hidesUsers(input.ClientId)) ? new CodeMismatchException() : new UserNotFoundException('Username/client id combination not found.');
   }
   if (user.UserStatus === 'CONFIRMED') throw new NotAuthorizedException('User cannot be confirmed. Current status is CONFIRMED');
   if (!user.ConfirmationCode || user.ConfirmationCode !== input.ConfirmationCode) throw new CodeMismatchException();

@@ -1,17 +1,11 @@
 /** ResendConfirmationCode: a new sign-up code for an unconfirmed user (hidden users get a pretend delivery). */
-import type {
-  ResendConfirmationCodeCommandInput,
-  ResendConfirmationCodeCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { ResendConfirmationCodeCommandInput, ResendConfirmationCodeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import { deliverCode, simulatedDelivery } from '../codes.js';
 import type { Operation } from '../context.js';
 import { InvalidParameterException, UserNotFoundException } from '../errors.js';
 
-export const resendConfirmationCode: Operation<ResendConfirmationCodeCommandInput, ResendConfirmationCodeCommandOutput> = async (
-  c,
-  input,
-) => {
+export const resendConfirmationCode: Operation<ResendConfirmationCodeCommandInput, ResendConfirmationCodeCommandOutput> = async (c, input) => {
   const pool = await c.poolForClient(input.ClientId);
   const user = await c.findUser(pool, input.Username);
   if (!user?.Enabled) {

@@ -4,32 +4,17 @@
  * SOFTWARE_TOKEN_MFA (a TOTP code) and MFA_SETUP (the session a verified setup gave); cognito-local answers the rest
  * (SMS_MFA, SELECT_MFA_TYPE: the pool offers neither).
  */
-import type {
-  RespondToAuthChallengeCommandInput,
-  RespondToAuthChallengeCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import { parseSrpTimestamp, srpVerifier, verifyPasswordClaim } from '../../../core/srp.js';
 import { afterPassword, signIn } from '../auth.js';
 import { requireParameters, stringMap, type AuthResult, type Operation, type OperationContext } from '../context.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
-import {
-  MFA_SETUP,
-  MFA_SETUP_VERIFIED,
-  SOFTWARE_TOKEN_MFA,
-  acceptSignInCode,
-  countWrongAnswer,
-  mfaChallenge,
-  withPreference,
-  type MfaUser,
-} from '../mfa.js';
+import { MFA_SETUP, MFA_SETUP_VERIFIED, SOFTWARE_TOKEN_MFA, acceptSignInCode, countWrongAnswer, mfaChallenge, withPreference, type MfaUser } from '../mfa.js';
 
 type Output = Omit<RespondToAuthChallengeCommandOutput, '$metadata'>;
 
-export const respondToAuthChallenge: Operation<RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput> = async (
-  c,
-  input,
-) => {
+export const respondToAuthChallenge: Operation<RespondToAuthChallengeCommandInput, RespondToAuthChallengeCommandOutput> = async (c, input) => {
   if (input.ChallengeName === 'PASSWORD_VERIFIER') return c.recordIssued((await passwordVerifier(c, input)) as Output);
   if (input.ChallengeName === 'NEW_PASSWORD_REQUIRED') return c.recordIssued((await newPassword(c, input)) as Output);
   if (input.ChallengeName === SOFTWARE_TOKEN_MFA) return c.recordIssued((await softwareTokenCode(c, input)) as Output);

@@ -4,10 +4,7 @@
  * on. On a pool that requires MFA a user cannot turn TOTP off ("You can't turn off TOTP MFA for any of your users
  * when MFA is required in your user pool", SoftwareTokenMfaSettingsType in the Cognito API reference).
  */
-import type {
-  SetUserMFAPreferenceCommandInput,
-  SetUserMFAPreferenceCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { SetUserMFAPreferenceCommandInput, SetUserMFAPreferenceCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import type { Operation } from '../context.js';
 import { tokenUser } from '../mfa.js';

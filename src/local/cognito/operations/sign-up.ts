@@ -15,7 +15,9 @@ export const signUp: Operation<SignUpCommandInput, SignUpCommandOutput> = async 
   c.checkPassword(pool, input.Password);
   if (await c.findUser(pool, username)) throw new UsernameExistsException();
   // cognito-local fires the pre sign-up trigger (ours) before it saves the user; it does not pass ValidationData on.
-  const validationData = Array.isArray(input.ValidationData) ? attributeMap(input.ValidationData.map((a) => ({ Name: String(a.Name), Value: a.Value }))) : undefined;
+  const validationData = Array.isArray(input.ValidationData)
+    ? attributeMap(input.ValidationData.map((a) => ({ Name: String(a.Name), Value: a.Value })))
+    : undefined;
   const result = (await withTriggerScope(validationData ? { validationData } : {}, () => c.local('SignUp', input))) as Omit<SignUpCommandOutput, '$metadata'>;
   // A user the trigger confirmed was sent no code.
   if (result.UserConfirmed) delete result.CodeDeliveryDetails;

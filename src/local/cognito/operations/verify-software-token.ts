@@ -4,10 +4,7 @@
  * an MFA_SETUP session the answer is the session RespondToAuthChallenge(MFA_SETUP) takes. A wrong code is Cognito's
  * EnableSoftwareTokenMFAException, and the session takes another try (three wrong ones spend it).
  */
-import type {
-  VerifySoftwareTokenCommandInput,
-  VerifySoftwareTokenCommandOutput,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { VerifySoftwareTokenCommandInput, VerifySoftwareTokenCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
 import type { Operation } from '../context.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';

@@ -25,7 +25,14 @@ async function qrSvg(text: string): Promise<string> {
   return qrcode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
 }
 
-async function renderSetup(c: OAuthContext, req: IncomingMessage, res: ServerResponse, request: AuthorizeRequest, fields: { username: string; session: string; secret: string; error?: string }, status = 200) {
+async function renderSetup(
+  c: OAuthContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: AuthorizeRequest,
+  fields: { username: string; session: string; secret: string; error?: string },
+  status = 200,
+) {
   const qr = await qrSvg(totpUri(fields.secret, fields.username, 'authstack (local)'));
   c.render(req, res, request, mfaSetupPage, { ...fields, qrSvg: qr }, status);
 }
@@ -34,7 +41,14 @@ async function renderSetup(c: OAuthContext, req: IncomingMessage, res: ServerRes
  * Shows the MFA step a sign-in result asks for (true), or leaves the result to the caller (false). MFA_SETUP
  * associates a secret with the challenge's session first, as Cognito's page does before showing the QR code.
  */
-export async function mfaStep(c: OAuthContext, req: IncomingMessage, res: ServerResponse, request: AuthorizeRequest, username: string, result: ChallengeResult): Promise<boolean> {
+export async function mfaStep(
+  c: OAuthContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: AuthorizeRequest,
+  username: string,
+  result: ChallengeResult,
+): Promise<boolean> {
   if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA' && result.Session) {
     c.render(req, res, request, mfaCodePage, { username, session: result.Session });
     return true;
@@ -81,7 +95,11 @@ const setupForm = pageEndpoint('/mfaSetup', mfaSetupPage, async (c, req, res, re
   const session = fields.get('session') ?? '';
   const secret = fields.get('secret') ?? '';
   try {
-    const verified = (await c.opts.dispatch('VerifySoftwareToken', { Session: session, UserCode: (fields.get('code') ?? '').trim(), FriendlyDeviceName: 'authenticator' })) as {
+    const verified = (await c.opts.dispatch('VerifySoftwareToken', {
+      Session: session,
+      UserCode: (fields.get('code') ?? '').trim(),
+      FriendlyDeviceName: 'authenticator',
+    })) as {
       Session: string;
     };
     const result = (await c.opts.dispatch('RespondToAuthChallenge', {

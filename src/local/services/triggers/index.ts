@@ -37,12 +37,22 @@ export const triggersService = defineService<TriggersService>({
     cognito.triggers.onInvocation((i) => {
       const request = invocationAsRequest(i);
       for (const text of i.log.split('\n')) if (text) ctx.emit({ type: 'log', functionId: i.functionId, requestId: i.requestId, text });
-      ctx.emit({ type: 'request', request, text: `λ ${i.trigger} ${i.source} ${i.ok ? 'ok' : 'failed'} ${i.ms.toFixed(1)} ms${i.error ? ` (${i.error})` : ''}` });
+      ctx.emit({
+        type: 'request',
+        request,
+        text: `λ ${i.trigger} ${i.source} ${i.ok ? 'ok' : 'failed'} ${i.ms.toFixed(1)} ms${i.error ? ` (${i.error})` : ''}`,
+      });
     });
     return {
       provides: { onInvocation: (listener) => cognito.triggers.onInvocation(listener) },
       consolePanels: ctx.model.triggers.length
-        ? [{ id: 'triggers', title: 'Cognito triggers', read: () => ({ triggers: ctx.model.triggers.map((t) => ({ trigger: t.name, handler: t.handler, functionId: t.functionId })) }) }]
+        ? [
+            {
+              id: 'triggers',
+              title: 'Cognito triggers',
+              read: () => ({ triggers: ctx.model.triggers.map((t) => ({ trigger: t.name, handler: t.handler, functionId: t.functionId })) }),
+            },
+          ]
         : [],
       stop: () => undefined,
     };

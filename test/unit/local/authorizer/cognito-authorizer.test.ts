@@ -3,7 +3,13 @@
  * Gateway's COGNITO_USER_POOLS authorizer (developer guide: "Control access to REST APIs using Amazon Cognito user
  * pools as an authorizer"; without method scopes the ID token, with scopes an access token with one of them).
  */
-import { AdminAddUserToGroupCommand, ConfirmSignUpCommand, CreateGroupCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  ConfirmSignUpCommand,
+  CreateGroupCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../../../../src/local/authorizer/index.js';
 import type { RouteAccess } from '../../../../src/core/routes.js';
@@ -110,7 +116,7 @@ describe('a signed-in route (no method scopes: the ID token)', () => {
     }
   });
 
-  it('keeps a token\'s answer for the TTL (300 s by default), as API Gateway caches it, then checks it again', async () => {
+  it("keeps a token's answer for the TTL (300 s by default), as API Gateway caches it, then checks it again", async () => {
     const start = time;
     const cached = make();
     const claims = payloadOf(tokens.id);
@@ -123,7 +129,7 @@ describe('a signed-in route (no method scopes: the ID token)', () => {
     time = Date.now();
   });
 
-  it('reads the pool\'s JWKS once, not per request', async () => {
+  it("reads the pool's JWKS once, not per request", async () => {
     const before = jwksLoads;
     const once = make(0);
     for (let i = 0; i < 3; i++) await once.authorize(SIGNED_IN, { Authorization: tokens.id });
@@ -153,7 +159,7 @@ describe('public and group routes', () => {
     expect(await authorizer.authorize({ kind: 'public' }, {})).toEqual({ ok: true, claims: {} });
   });
 
-  it('requires the ID token on a group route (the group itself is the function wrapper\'s check)', async () => {
+  it("requires the ID token on a group route (the group itself is the function wrapper's check)", async () => {
     await refused({ kind: 'groups', groups: ['admin'] }, undefined);
     expect((await authorizer.authorize({ kind: 'groups', groups: ['admin'] }, { Authorization: tokens.id })).ok).toBe(true);
   });

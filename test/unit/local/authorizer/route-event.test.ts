@@ -28,7 +28,7 @@ describe('route matching', () => {
     expect(matchUserRoute(routes, 'GET', '/notes/mine')?.pathParameters).toBeNull();
   });
 
-  it('leaves unknown paths and the built-in API\'s to the built-in proxy', () => {
+  it("leaves unknown paths and the built-in API's to the built-in proxy", () => {
     expect(matchUserRoute(routes, 'GET', '/user/profile')).toBeUndefined();
     expect(matchUserRoute(routes, 'GET', '/notes')).toBeUndefined();
     expect(matchUserRoute(routes, 'POST', '/files/a')).toBeUndefined();
