@@ -1,12 +1,16 @@
 /**
- * The S3 calls authstack makes, on its artifact bucket only: find it, create and secure it on first use, and store
- * each function's zip once under its hash. Every call names the account expected to own the bucket
+ * The S3 calls authstack makes: on its artifact bucket, find it, create and secure it on first use, and store each
+ * function's zip once under its hash; on a stack's retained pictures bucket, only when destroy is asked to delete it,
+ * list every version, delete them and then the bucket. Every call names the account expected to own the bucket
  * (`ExpectedBucketOwner`), so a bucket of that (guessable) name in another account is refused, never written to.
  */
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
@@ -34,6 +38,34 @@ export interface BucketSetup {
   readonly abortMultipartDays: number;
 }
 
+/** One version of an object, or a delete marker, as ListObjectVersions names it. */
+export interface ObjectVersion {
+  readonly key: string;
+  /** `null` for an object stored while versioning was off. */
+  readonly versionId: string;
+  readonly deleteMarker: boolean;
+}
+
+/** Where the next page of ListObjectVersions starts. */
+export interface VersionsMarker {
+  readonly keyMarker: string;
+  readonly versionIdMarker?: string;
+}
+
+export interface VersionsPage {
+  readonly versions: ObjectVersion[];
+  /** Undefined on the last page. */
+  readonly next?: VersionsMarker;
+}
+
+/** A version DeleteObjects could not delete. */
+export interface DeleteFailure {
+  readonly key: string;
+  readonly versionId?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface S3Api {
   headBucket(bucket: string, owner: string): Promise<BucketState>;
   /** Creates the bucket in `region` (us-east-1 takes no location constraint); one we already own is no error. */
@@ -49,7 +81,16 @@ export interface S3Api {
   headObject(bucket: string, key: string, owner: string): Promise<ObjectState | undefined>;
   /** Stores `body`; S3 checks it against `sha256Base64` and refuses a body that does not match. */
   putObject(bucket: string, key: string, body: Uint8Array, sha256Base64: string, owner: string): Promise<void>;
+  /** One page (up to 1,000) of the bucket's object versions and delete markers, from `from`. */
+  listObjectVersions(bucket: string, owner: string, from?: VersionsMarker): Promise<VersionsPage>;
+  /** Deletes up to 1,000 versions (each by its version id) in one request; answers those S3 could not delete. */
+  deleteObjects(bucket: string, owner: string, versions: readonly ObjectVersion[]): Promise<DeleteFailure[]>;
+  /** Deletes the bucket, which must be empty (no versions, no delete markers). */
+  deleteBucket(bucket: string, owner: string): Promise<void>;
 }
+
+/** The most keys one DeleteObjects request takes (and one ListObjectVersions page holds), as the S3 API reference says. */
+export const S3_BATCH = 1000;
 
 const NOT_FOUND = new Set(['NotFound', 'NoSuchBucket', 'NoSuchKey']);
 const FORBIDDEN = new Set(['Forbidden', 'AccessDenied', '403']);
@@ -162,6 +203,51 @@ export function s3Api(client: S3Client, settings: AwsCallSettings = {}): S3Api {
           }),
         ),
       ),
+    async listObjectVersions(bucket, owner, from) {
+      try {
+        const res = await client.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: owner,
+            MaxKeys: S3_BATCH,
+            ...(from ? { KeyMarker: from.keyMarker, ...(from.versionIdMarker ? { VersionIdMarker: from.versionIdMarker } : {}) } : {}),
+          }),
+        );
+        const versions: ObjectVersion[] = [
+          ...(res.Versions ?? []).map((v) => ({ key: v.Key ?? '', versionId: v.VersionId ?? 'null', deleteMarker: false })),
+          ...(res.DeleteMarkers ?? []).map((m) => ({ key: m.Key ?? '', versionId: m.VersionId ?? 'null', deleteMarker: true })),
+        ];
+        const next =
+          res.IsTruncated && res.NextKeyMarker !== undefined
+            ? { keyMarker: res.NextKeyMarker, ...(res.NextVersionIdMarker ? { versionIdMarker: res.NextVersionIdMarker } : {}) }
+            : undefined;
+        return next ? { versions, next } : { versions };
+      } catch (err) {
+        throw awsError(err, `list the objects of ${bucket}`, where);
+      }
+    },
+    async deleteObjects(bucket, owner, versions) {
+      if (versions.length === 0) return [];
+      if (versions.length > S3_BATCH) throw new RangeError(`DeleteObjects takes at most ${S3_BATCH} keys, got ${versions.length}`);
+      try {
+        const res = await client.send(
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            ExpectedBucketOwner: owner,
+            Delete: { Quiet: true, Objects: versions.map((v) => ({ Key: v.key, VersionId: v.versionId })) },
+          }),
+        );
+        return (res.Errors ?? []).map((e) => ({
+          key: e.Key ?? '',
+          ...(e.VersionId ? { versionId: e.VersionId } : {}),
+          code: e.Code ?? 'InternalError',
+          message: e.Message ?? '',
+        }));
+      } catch (err) {
+        throw awsError(err, `delete objects of ${bucket}`, where);
+      }
+    },
+    deleteBucket: (bucket, owner) => send(`delete the bucket ${bucket}`, () => client.send(new DeleteBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner }))),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * An in-memory S3: the buckets and objects of the fake account (and buckets of other accounts, for the name
- * clashes a guessable bucket name allows), and the calls deploy makes on its artifact bucket. `fake-s3.md` states
+ * clashes a guessable bucket name allows), the calls deploy makes on its artifact bucket, and those destroy makes
+ * to empty and delete a retained bucket. `fake-s3.md` states
  * what it does; `test/unit/deploy/fake-s3.test.ts` checks every statement.
  */
 import { createHash } from 'node:crypto';
@@ -11,6 +12,8 @@ export interface FakeObjectVersion {
   body: Buffer;
   sha256: string;
   contentType?: string;
+  /** A delete marker: what a DeleteObjects without a version id leaves in a versioned bucket. */
+  deleteMarker?: boolean;
 }
 
 export interface FakeBucket {
@@ -45,9 +48,15 @@ export class FakeS3 {
     this.buckets.set(name, { name, region: this.region, owner, objects: new Map() });
   }
 
-  /** The current version of an object, or undefined. */
+  /** The current version of an object, or undefined (none, or a delete marker). */
   object(bucket: string, key: string): FakeObjectVersion | undefined {
-    return this.buckets.get(bucket)?.objects.get(key)?.at(-1);
+    const current = this.buckets.get(bucket)?.objects.get(key)?.at(-1);
+    return current?.deleteMarker ? undefined : current;
+  }
+
+  /** Every version and delete marker the bucket holds. */
+  versionCount(bucket: string): number {
+    return [...(this.buckets.get(bucket)?.objects.values() ?? [])].reduce((n, list) => n + list.length, 0);
   }
 
   /** One call; `region` is the one the client was made for (where CreateBucket creates). */
@@ -98,7 +107,7 @@ export class FakeS3 {
       case 'HeadObject': {
         const b = this.owned(input);
         const o = b.objects.get(input.Key)?.at(-1);
-        if (!o) throw fakeError('NotFound', 'Not Found', 404);
+        if (!o || o.deleteMarker) throw fakeError('NotFound', 'Not Found', 404);
         return {
           ContentLength: o.body.length,
           ContentType: o.contentType,
@@ -108,6 +117,16 @@ export class FakeS3 {
       }
       case 'PutObject':
         return this.putObject(input);
+      case 'ListObjectVersions':
+        return this.listObjectVersions(input);
+      case 'DeleteObjects':
+        return this.deleteObjects(input);
+      case 'DeleteBucket': {
+        const b = this.owned(input);
+        if (this.versionCount(b.name) > 0) throw fakeError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409);
+        this.buckets.delete(b.name);
+        return {};
+      }
     }
     throw fakeError('InvalidAction', `no fake for s3 ${operation}`);
   }
@@ -156,6 +175,63 @@ export class FakeS3 {
       ChecksumSHA256: sha256,
       ...(b.versioning === 'Enabled' ? { VersionId: versionId } : {}),
     };
+  }
+
+  /** Versions by key (ascending), each key's newest first; a page ends after MaxKeys entries (default and most 1,000). */
+  private listObjectVersions(input: any): unknown {
+    const b = this.owned(input);
+    const max = Math.min(Number(input.MaxKeys ?? 1000), 1000);
+    const all = [...b.objects.entries()]
+      .sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))
+      .flatMap(([key, list]) => list.map((v, i) => ({ key, v, latest: i === list.length - 1 })).reverse());
+    let start = 0;
+    if (input.KeyMarker !== undefined) {
+      const marker = String(input.KeyMarker);
+      const at = input.VersionIdMarker !== undefined ? all.findIndex((e) => e.key === marker && e.v.versionId === input.VersionIdMarker) : -1;
+      start = at >= 0 ? at + 1 : all.findIndex((e) => e.key > marker);
+      if (start < 0) start = all.length;
+    }
+    const page = all.slice(start, start + max);
+    const truncated = start + max < all.length;
+    const last = page.at(-1);
+    const entry = (e: (typeof all)[number]) => ({ Key: e.key, VersionId: e.v.versionId, IsLatest: e.latest });
+    return {
+      Name: b.name,
+      IsTruncated: truncated,
+      MaxKeys: max,
+      ...(truncated && last ? { NextKeyMarker: last.key, NextVersionIdMarker: last.v.versionId } : {}),
+      Versions: page.filter((e) => !e.v.deleteMarker).map((e) => ({ ...entry(e), Size: e.v.body.length })),
+      DeleteMarkers: page.filter((e) => e.v.deleteMarker).map(entry),
+    };
+  }
+
+  /**
+   * Up to 1,000 keys (more is MalformedXML). With a version id, that version (or delete marker) goes for good, and
+   * one that does not exist is no error; without, a versioned bucket gets a delete marker and any other loses the key.
+   */
+  private deleteObjects(input: any): unknown {
+    const b = this.owned(input);
+    const objects = (input.Delete?.Objects ?? []) as { Key: string; VersionId?: string }[];
+    if (objects.length === 0 || objects.length > 1000)
+      throw fakeError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    const deleted: unknown[] = [];
+    for (const o of objects) {
+      const list = b.objects.get(o.Key) ?? [];
+      if (o.VersionId !== undefined) {
+        const rest = list.filter((v) => v.versionId !== o.VersionId);
+        if (rest.length) b.objects.set(o.Key, rest);
+        else b.objects.delete(o.Key);
+        deleted.push({ Key: o.Key, VersionId: o.VersionId });
+      } else if (b.versioning === 'Enabled') {
+        const marker: FakeObjectVersion = { versionId: `v${++this.versions}`, body: Buffer.alloc(0), sha256: '', deleteMarker: true };
+        b.objects.set(o.Key, [...list, marker]);
+        deleted.push({ Key: o.Key, DeleteMarker: true, DeleteMarkerVersionId: marker.versionId });
+      } else {
+        b.objects.delete(o.Key);
+        deleted.push({ Key: o.Key });
+      }
+    }
+    return input.Delete?.Quiet ? { Errors: [] } : { Deleted: deleted, Errors: [] };
   }
 
   /** A bucket of this account the request may act on (404 for none, 403 for another owner or a wrong expected owner). */
