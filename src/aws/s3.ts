@@ -247,7 +247,8 @@ export function s3Api(client: S3Client, settings: AwsCallSettings = {}): S3Api {
         throw awsError(err, `delete objects of ${bucket}`, where);
       }
     },
-    deleteBucket: (bucket, owner) => send(`delete the bucket ${bucket}`, () => client.send(new DeleteBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner }))),
+    deleteBucket: (bucket, owner) =>
+      send(`delete the bucket ${bucket}`, () => client.send(new DeleteBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner }))),
   };
 }
 

@@ -7,10 +7,11 @@ import { deployedOnly, localTargetSelected } from './local-target.js';
 
 export default defineCommand({
   name: 'destroy',
-  description: 'delete the stack (the user pool is kept unless --delete-user-pool; the artifact bucket always)',
+  description: 'delete the stack (the user pool is kept unless --delete-user-pool, the pictures bucket unless --delete-pictures; the artifact bucket always)',
   options: {
     yes: { type: 'switch', short: 'y', description: 'do not ask (needed without a terminal)' },
     deleteUserPool: { type: 'switch', description: 'also delete the user pool and every user in it (asks again, naming the count)' },
+    deletePictures: { type: 'switch', description: 'also empty and delete the pictures bucket (asks again, naming the object count)' },
     pollInterval: {
       type: 'value',
       placeholder: 'duration',
@@ -19,7 +20,7 @@ export default defineCommand({
       hidden: true,
     },
   },
-  examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool'],
+  examples: ['authstack destroy', 'authstack destroy --yes', 'authstack destroy --delete-user-pool', 'authstack destroy --delete-pictures'],
   async run({ options }, ctx) {
     if (await localTargetSelected(ctx)) {
       throw deployedOnly(
@@ -41,8 +42,16 @@ export default defineCommand({
     let result: Awaited<ReturnType<typeof destroyStack>>;
     try {
       result = await destroyStack(
-        { stackName, region, yes: options.yes, deleteUserPool: options.deleteUserPool, pollIntervalMs: options.pollInterval, signal: ctx.signal },
-        { cfn: api.cfn, cognitoAdmin: api.cognitoAdmin, clock: ctx.clock, confirm: (m) => confirm(ctx, m), emit: printer.emit },
+        {
+          stackName,
+          region,
+          yes: options.yes,
+          deleteUserPool: options.deleteUserPool,
+          deletePictures: options.deletePictures,
+          pollIntervalMs: options.pollInterval,
+          signal: ctx.signal,
+        },
+        { cfn: api.cfn, cognitoAdmin: api.cognitoAdmin, s3: api.s3, clock: ctx.clock, confirm: (m) => confirm(ctx, m), emit: printer.emit },
       );
     } finally {
       printer.close();
@@ -61,11 +70,19 @@ export default defineCommand({
             ? result.userPoolDeleted
               ? ` The user pool ${result.userPoolId} was deleted too.`
               : ` The user pool ${result.userPoolId} was kept.`
+            : '') +
+          (result.picturesBucket
+            ? result.picturesDeleted
+              ? ` The pictures bucket ${result.picturesBucket} was deleted too.`
+              : ` The pictures bucket ${result.picturesBucket} was kept.`
             : ''),
     );
   },
 });
 
 function confirm(ctx: Context, message: string): Promise<boolean> {
-  return confirmOrRefuse(ctx, message, { doing: 'delete', hint: 'Run again with --yes (and --delete-user-pool to delete the users too)' });
+  return confirmOrRefuse(ctx, message, {
+    doing: 'delete',
+    hint: 'Run again with --yes (and --delete-user-pool, --delete-pictures to delete the users, the pictures too)',
+  });
 }

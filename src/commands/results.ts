@@ -136,6 +136,11 @@ export interface DestroyResult {
   /** Users the pool held when it was deleted (with --delete-user-pool). */
   users?: number;
   userPoolDeleted: boolean;
+  /** The stack's pictures bucket, when it has one. */
+  picturesBucket?: string;
+  /** Object versions and delete markers removed from it (with --delete-pictures). */
+  pictureObjects?: number;
+  picturesDeleted: boolean;
 }
 
 /** `authstack logs --json` (not with --follow). */

@@ -133,6 +133,8 @@ export class FakeAws {
           if (r.type === 'AWS::CertificateManager::Certificate') this.certificates.delete(r.physicalId);
           if (r.type === 'AWS::ApiGateway::Deployment') this.apiDeployments.delete(r.physicalId);
           if (r.type === 'AWS::Cognito::UserPoolGroup') this.groups.get(String(r.properties.UserPoolId))?.delete(String(r.properties.GroupName));
+          // CloudFormation deletes only an empty bucket; one with objects is left to its owner here.
+          if (r.type === 'AWS::S3::Bucket' && this.s3.versionCount(r.physicalId) === 0) this.s3.buckets.delete(r.physicalId);
         },
         refuse: (r, previous) => this.refuse(r, previous),
         ready: (r) => {
@@ -326,6 +328,16 @@ export class FakeAws {
         name: String(r.properties.UserPoolName ?? r.physicalId),
         users: this.usersPerPool,
         deletionProtection: String(r.properties.DeletionProtection ?? 'INACTIVE'),
+      });
+    }
+    if (r.type === 'AWS::S3::Bucket' && !this.s3.buckets.has(r.physicalId)) {
+      const status = (r.properties.VersioningConfiguration as { Status?: 'Enabled' | 'Suspended' } | undefined)?.Status;
+      this.s3.buckets.set(r.physicalId, {
+        name: r.physicalId,
+        region: this.cfn.region,
+        owner: this.account,
+        objects: new Map(),
+        ...(status ? { versioning: status } : {}),
       });
     }
     if (r.type === 'AWS::Cognito::UserPoolGroup') {

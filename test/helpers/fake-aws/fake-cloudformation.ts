@@ -888,6 +888,9 @@ export class FakeCloudFormation {
         return String(props.Domain ?? suffix.slice(0, 12));
       case 'AWS::Lambda::Function':
         return typeof props.FunctionName === 'string' ? props.FunctionName : `${stack.name}-${id}-${suffix.slice(0, 12).toUpperCase()}`;
+      case 'AWS::S3::Bucket':
+        // Ref of a bucket is its name: the one the template gives, else a lower-case one CloudFormation makes.
+        return typeof props.BucketName === 'string' ? props.BucketName : `${stack.name}-${id}-${suffix.slice(0, 12)}`.toLowerCase();
       case 'AWS::Logs::LogGroup':
         return typeof props.LogGroupName === 'string' ? props.LogGroupName : `${stack.name}-${id}-${suffix.slice(0, 12)}`;
       case 'AWS::ApiGateway::RestApi':
