@@ -2,8 +2,11 @@
 import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -112,7 +115,103 @@ describe('fake S3: objects', () => {
   });
 });
 
+describe('fake S3: emptying and deleting a bucket', () => {
+  async function versioned(): Promise<{ aws: FakeAws; s3: S3Client }> {
+    const w = await world();
+    await w.s3.send(new CreateBucketCommand({ Bucket: 'pics' }));
+    await w.s3.send(new PutBucketVersioningCommand({ Bucket: 'pics', VersioningConfiguration: { Status: 'Enabled' } }));
+    return w;
+  }
+
+  it('ListObjectVersions: keys in order, each key newest first with IsLatest, delete markers apart; pages of MaxKeys resume at NextKeyMarker/NextVersionIdMarker', async () => {
+    const { s3 } = await versioned();
+    for (const [key, body] of [
+      ['b', '1'],
+      ['a', '1'],
+      ['a', '2'],
+    ]) {
+      await s3.send(new PutObjectCommand({ Bucket: 'pics', Key: key, Body: body }));
+    }
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'pics', Delete: { Objects: [{ Key: 'b' }] } }));
+    const all = await s3.send(new ListObjectVersionsCommand({ Bucket: 'pics' }));
+    expect(all.IsTruncated).toBe(false);
+    expect(all.Versions!.map((v) => [v.Key, v.VersionId, v.IsLatest])).toEqual([
+      ['a', 'v3', true],
+      ['a', 'v2', false],
+      ['b', 'v1', false],
+    ]);
+    expect(all.DeleteMarkers!.map((m) => [m.Key, m.VersionId, m.IsLatest])).toEqual([['b', 'v4', true]]);
+    const first = await s3.send(new ListObjectVersionsCommand({ Bucket: 'pics', MaxKeys: 3 }));
+    expect(first).toMatchObject({ IsTruncated: true, NextKeyMarker: 'b', NextVersionIdMarker: 'v4' });
+    const rest = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: 'pics', MaxKeys: 3, KeyMarker: first.NextKeyMarker, VersionIdMarker: first.NextVersionIdMarker }),
+    );
+    expect(rest.IsTruncated).toBe(false);
+    expect(rest.Versions!.map((v) => v.VersionId)).toEqual(['v1']);
+    expect(await outcome(s3.send(new ListObjectVersionsCommand({ Bucket: 'pics', ExpectedBucketOwner: '111111111111' })))).toBe('403 AccessDenied');
+  });
+
+  it('DeleteObjects: a version id deletes that version for good (a missing one is no error), none leaves a delete marker; more than 1,000 keys is MalformedXML', async () => {
+    const { aws, s3 } = await versioned();
+    await s3.send(new PutObjectCommand({ Bucket: 'pics', Key: 'k', Body: 'one' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'pics', Key: 'k', Body: 'two' }));
+    const marker = await s3.send(new DeleteObjectsCommand({ Bucket: 'pics', Delete: { Objects: [{ Key: 'k' }] } }));
+    expect(marker.Deleted).toEqual([{ Key: 'k', DeleteMarker: true, DeleteMarkerVersionId: 'v3' }]);
+    expect(await outcome(s3.send(new HeadObjectCommand({ Bucket: 'pics', Key: 'k' })))).toBe('404 NotFound');
+    expect(aws.s3.versionCount('pics')).toBe(3);
+    const res = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: 'pics',
+        ExpectedBucketOwner: ACCOUNT,
+        Delete: {
+          Quiet: true,
+          Objects: [
+            { Key: 'k', VersionId: 'v1' },
+            { Key: 'k', VersionId: 'v3' },
+            { Key: 'gone', VersionId: 'v9' },
+          ],
+        },
+      }),
+    );
+    expect(res.Errors ?? []).toEqual([]);
+    expect(res.Deleted).toBeUndefined();
+    expect(aws.s3.object('pics', 'k')!.body.toString()).toBe('two');
+    const many = Array.from({ length: 1001 }, (_, i) => ({ Key: `k${i}` }));
+    expect(await outcome(s3.send(new DeleteObjectsCommand({ Bucket: 'pics', Delete: { Objects: many } })))).toBe('400 MalformedXML');
+  });
+
+  it('DeleteBucket: 409 BucketNotEmpty while any version or delete marker is left, 403 for another ExpectedBucketOwner, then the bucket is gone', async () => {
+    const { aws, s3 } = await versioned();
+    await s3.send(new PutObjectCommand({ Bucket: 'pics', Key: 'k', Body: 'one' }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'pics', Delete: { Objects: [{ Key: 'k', VersionId: 'v1' }, { Key: 'k' }] } }));
+    expect(await outcome(s3.send(new DeleteBucketCommand({ Bucket: 'pics' })))).toBe('409 BucketNotEmpty');
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'pics', Delete: { Objects: [{ Key: 'k', VersionId: 'v2' }] } }));
+    expect(await outcome(s3.send(new DeleteBucketCommand({ Bucket: 'pics', ExpectedBucketOwner: '111111111111' })))).toBe('403 AccessDenied');
+    expect(await outcome(s3.send(new DeleteBucketCommand({ Bucket: 'pics', ExpectedBucketOwner: ACCOUNT })))).toBe('ok');
+    expect(aws.s3.buckets.has('pics')).toBe(false);
+    expect(await outcome(s3.send(new DeleteBucketCommand({ Bucket: 'pics' })))).toBe('404 NoSuchBucket');
+  });
+});
+
 describe('fake S3 with CloudFormation and Lambda', () => {
+  it('a bucket the stack creates is in S3 under its BucketName; a stack delete keeps it with DeletionPolicy Retain and deletes an empty one without', async () => {
+    const aws = new FakeAws();
+    const template = JSON.parse(testTemplate().body) as { Resources: Record<string, unknown> };
+    template.Resources.Kept = { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: { BucketName: { 'Fn::Sub': 'kept-${AWS::AccountId}' } } };
+    template.Resources.Plain = { Type: 'AWS::S3::Bucket', Properties: { VersioningConfiguration: { Status: 'Enabled' } } };
+    await deployTemplate(aws, JSON.stringify(template));
+    const stack = aws.cfn.get('authstack')!;
+    const plain = stack.resources.get('Plain')!.physicalId;
+    expect(stack.resources.get('Kept')!.physicalId).toBe(`kept-${ACCOUNT}`);
+    expect(aws.s3.buckets.get(`kept-${ACCOUNT}`)).toMatchObject({ owner: ACCOUNT, region: 'us-east-1' });
+    expect(plain).toMatch(/^[a-z0-9-]+$/);
+    expect(aws.s3.buckets.get(plain)?.versioning).toBe('Enabled');
+    aws.cfn.handle('DeleteStack', { StackName: stack.stackId });
+    aws.cfn.settle();
+    expect(aws.s3.buckets.has(`kept-${ACCOUNT}`)).toBe(true);
+    expect(aws.s3.buckets.has(plain)).toBe(false);
+  });
+
   it("a function created from Code.S3Bucket/S3Key gets the zip: its CodeSha256 is the object's", async () => {
     const aws = new FakeAws();
     await deployTemplate(aws);
