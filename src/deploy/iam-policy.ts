@@ -5,7 +5,8 @@
  *
  * Scoped to the stack's own resources where IAM can name them before they exist: the stack by name, the
  * function, log group and role by the `<stack>-` prefix CloudFormation gives their names, the artifact bucket by
- * its name (`authstack-assets-<account>-<region>`) and its objects by the `functions/` prefix. Cognito user pools,
+ * its name (`authstack-assets-<account>-<region>`) and its objects by the `functions/` prefix, the stack's pictures
+ * bucket by its name (`<stack slug>-<hash>-pictures-<account>-<region>`). Cognito user pools,
  * certificates and API Gateway APIs get ids only when created, so those statements name the service's resources
  * in the region, and creating them cannot be scoped at all (`*`, as the IAM service authorization reference says
  * for CreateUserPool, RequestCertificate and POST /restapis).
@@ -13,6 +14,7 @@
  * A later feature adds its calls to `STATEMENTS`, the one list; `test/unit/deploy/iam-policy.test.ts` runs the
  * commands against the fake AWS account and checks every call they make is allowed, so the two cannot drift.
  */
+import { picturesBucketSub } from './template/pictures.js';
 
 export interface PolicyScope {
   stackName: string;
@@ -52,6 +54,7 @@ interface Arns {
   userPools: string;
   apiGateway: (path: string) => string;
   bucket: string;
+  picturesBucket: string;
 }
 
 const STATEMENTS: StatementTemplate[] = [
@@ -102,6 +105,20 @@ const STATEMENTS: StatementTemplate[] = [
     for: "deploy: look for each zip (HeadObject) and store the missing ones; the stack: Lambda reads the zip with the caller's credentials",
     actions: ['s3:GetObject', 's3:PutObject'],
     resources: (a) => [`${a.bucket}/functions/*`],
+  },
+  {
+    sid: 'PicturesBucket',
+    // ListObjectVersions is authorised as s3:ListBucketVersions (the Service Authorization Reference for S3).
+    for: "destroy: count the pictures bucket's objects; destroy --delete-pictures: list every version, then delete the emptied bucket",
+    actions: ['s3:ListBucketVersions', 's3:DeleteBucket'],
+    resources: (a) => [a.picturesBucket],
+  },
+  {
+    sid: 'PicturesObjects',
+    // DeleteObjects is authorised per key: s3:DeleteObject, and s3:DeleteObjectVersion for a key with a version id.
+    for: 'destroy --delete-pictures: delete every version and delete marker of the pictures bucket',
+    actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    resources: (a) => [`${a.picturesBucket}/*`],
   },
   {
     sid: 'Function',
@@ -259,6 +276,7 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
     userPools: `arn:${p}:cognito-idp:${region}:${account}:userpool/*`,
     apiGateway: (path) => `arn:${p}:apigateway:${region}::${path}`,
     bucket: `arn:${p}:s3:::authstack-assets-${account}-${region}`,
+    picturesBucket: `arn:${p}:s3:::${picturesBucketSub(scope.stackName).replace('${AWS::AccountId}', account).replace('${AWS::Region}', region)}`,
   };
   return {
     Version: '2012-10-17',

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployerPolicy, isAllowed, type PolicyDocument } from '../../../src/deploy/iam-policy.js';
+import { PICTURES_IDS } from '../../../src/deploy/template/pictures.js';
 import type { Call } from '../../helpers/fake-aws/fake-aws.js';
 import { deployWorld, type DeployWorld } from './helpers.js';
 
@@ -29,6 +30,7 @@ const S3_ACTIONS: Record<string, string> = {
   PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
   PutBucketEncryption: 'PutEncryptionConfiguration',
   PutBucketLifecycleConfiguration: 'PutLifecycleConfiguration',
+  ListObjectVersions: 'ListBucketVersions',
 };
 /** STS GetCallerIdentity needs no permission: an explicit deny cannot even block it (the STS API reference). */
 const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
@@ -79,10 +81,22 @@ function fakeApi(world: DeployWorld): typeof fetch {
  */
 const PUBLIC_COGNITO = new Set(['InitiateAuth', 'RespondToAuthChallenge', 'SignUp', 'ConfirmSignUp', 'GetUser', 'GlobalSignOut', 'RevokeToken']);
 
+/**
+ * What IAM authorises a call with: DeleteObjects once per key, as s3:DeleteObjectVersion on the object for a key
+ * with a version id, else s3:DeleteObject (the DeleteObjects API reference); every other call once.
+ */
+function authorisations(call: Call): { action: string; resource: string }[] {
+  if (call.service !== 's3' || call.operation !== 'DeleteObjects') return [authorisation(call)];
+  return (call.input.Delete.Objects as { Key: string; VersionId?: string }[]).map((o) => ({
+    action: o.VersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+    resource: `arn:aws:s3:::${call.input.Bucket}/${o.Key}`,
+  }));
+}
+
 function refused(policy: PolicyDocument, calls: Call[]): string[] {
   return calls
     .filter((c) => !(c.service === 'cognito' && PUBLIC_COGNITO.has(c.operation)))
-    .map(authorisation)
+    .flatMap(authorisations)
     .filter((a) => !NEEDS_NO_PERMISSION.has(a.action) && !isAllowed(policy, a.action, a.resource))
     .map((a) => `${a.action} on ${a.resource}`);
 }
@@ -181,16 +195,44 @@ describe('authstack iam-policy', () => {
     const made = new Set(w.aws.calls.filter((c) => c.service === 's3').map((c) => authorisation(c).action));
     // What CloudFormation does with the caller's credentials: Lambda reads the zip from S3 (s3:GetObject).
     made.add('s3:GetObject');
-    const granted = policy.Statement.flatMap((s) => s.Action.filter((a) => a.startsWith('s3:')));
+    const artifactStatements = policy.Statement.filter((s) => !s.Sid.startsWith('Pictures'));
+    const granted = artifactStatements.flatMap((s) => s.Action.filter((a) => a.startsWith('s3:')));
     expect([...granted].sort()).toEqual([...made].sort());
     const bucket = `arn:aws:s3:::authstack-assets-${ACCOUNT}-${REGION}`;
     expect(
-      policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('s3:')))
+      artifactStatements
+        .filter((s) => s.Action.some((a) => a.startsWith('s3:')))
         .flatMap((s) => s.Resource)
         .sort(),
     ).toEqual([bucket, `${bucket}/functions/*`]);
     expect(isAllowed(policy, 's3:PutObject', `arn:aws:s3:::authstack-assets-${ACCOUNT}-eu-west-1/functions/x.zip`)).toBe(false);
     expect(isAllowed(policy, 's3:DeleteBucket', bucket)).toBe(false);
+  });
+
+  it('allows the S3 calls destroy and destroy --delete-pictures make, on the pictures bucket only (never the artifact bucket, nor another stack’s)', async () => {
+    w = await deployWorld();
+    expect((await w.deploy(['--pictures'])).code).toBe(0);
+    const bucket = w.aws.cfn.get('authstack')!.resources.get(PICTURES_IDS.bucket)!.physicalId;
+    w.aws.s3.buckets.get(bucket)!.versioning = 'Enabled';
+    w.aws.s3.handle('PutObject', { Bucket: bucket, Key: 'public/a/1.webp', Body: Buffer.from('x') });
+    w.aws.s3.handle('DeleteObjects', { Bucket: bucket, Delete: { Objects: [{ Key: 'public/a/1.webp' }] } });
+    expect((await w.run(['destroy', '--yes', '--delete-pictures', '--poll-interval', '1ms'])).code).toBe(0);
+    expect(w.aws.s3.buckets.has(bucket)).toBe(false);
+
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    const pictureCalls = w.aws.calls.filter((c) => c.service === 's3' && c.input?.Bucket === bucket);
+    expect(new Set(pictureCalls.map((c) => c.operation))).toEqual(new Set(['ListObjectVersions', 'DeleteObjects', 'DeleteBucket']));
+    expect(refused(policy, w.aws.calls)).toEqual([]);
+    const pictures = policy.Statement.filter((s) => s.Sid.startsWith('Pictures'));
+    expect(pictures.flatMap((s) => s.Resource).sort()).toEqual([`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]);
+    expect(pictures.flatMap((s) => s.Action).sort()).toEqual(['s3:DeleteBucket', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']);
+    const artifacts = `arn:aws:s3:::authstack-assets-${ACCOUNT}-${REGION}`;
+    for (const action of ['s3:DeleteBucket', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']) {
+      expect(isAllowed(policy, action, artifacts), action).toBe(false);
+      expect(isAllowed(policy, action, `${artifacts}/functions/x.zip`), action).toBe(false);
+    }
+    const other = deployerPolicy({ stackName: 'other', region: REGION, accountId: ACCOUNT });
+    expect(isAllowed(other, 's3:DeleteBucket', `arn:aws:s3:::${bucket}`)).toBe(false);
   });
 
   it("allows what CloudFormation does with the deployer's credentials for the project's routes: each function, its own role (PassRole), log group and permission, the authorizer, methods and gateway responses", async () => {
