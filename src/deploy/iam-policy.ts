@@ -55,6 +55,7 @@ interface Arns {
   apiGateway: (path: string) => string;
   bucket: string;
   picturesBucket: string;
+  cloudFront: (path: string) => string;
 }
 
 const STATEMENTS: StatementTemplate[] = [
@@ -112,6 +113,53 @@ const STATEMENTS: StatementTemplate[] = [
     for: "destroy: count the pictures bucket's objects; destroy --delete-pictures: list every version, then delete the emptied bucket",
     actions: ['s3:ListBucketVersions', 's3:DeleteBucket'],
     resources: (a) => [a.picturesBucket],
+  },
+  {
+    sid: 'StackPicturesBucket',
+    // CloudFormation creates and configures the bucket with the deployer's credentials (the S3 API reference for each
+    // property of AWS::S3::Bucket and AWS::S3::BucketPolicy).
+    for: 'the stack (deploy with pictures on: CloudFormation creates and configures the pictures bucket, its policy and its notification)',
+    actions: [
+      's3:CreateBucket',
+      's3:GetBucketLocation',
+      's3:PutBucketPublicAccessBlock',
+      's3:PutBucketOwnershipControls',
+      's3:PutEncryptionConfiguration',
+      's3:PutBucketCORS',
+      's3:PutLifecycleConfiguration',
+      's3:PutBucketNotification',
+      's3:GetBucketNotification',
+      's3:PutBucketPolicy',
+      's3:GetBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutBucketTagging',
+    ],
+    resources: (a) => [a.picturesBucket],
+  },
+  {
+    sid: 'StackPicturesCdn',
+    // CloudFront's resources have no region and are named by ids CloudFront chooses: the account's distributions,
+    // origin access controls and cache policies.
+    for: 'the stack (deploy with pictures on: CloudFormation creates, updates and deletes the CDN, its origin access control and cache policy)',
+    actions: [
+      'cloudfront:CreateDistribution',
+      'cloudfront:UpdateDistribution',
+      'cloudfront:GetDistribution',
+      'cloudfront:GetDistributionConfig',
+      'cloudfront:DeleteDistribution',
+      'cloudfront:TagResource',
+      'cloudfront:UntagResource',
+      'cloudfront:ListTagsForResource',
+      'cloudfront:CreateOriginAccessControl',
+      'cloudfront:GetOriginAccessControl',
+      'cloudfront:UpdateOriginAccessControl',
+      'cloudfront:DeleteOriginAccessControl',
+      'cloudfront:CreateCachePolicy',
+      'cloudfront:GetCachePolicy',
+      'cloudfront:UpdateCachePolicy',
+      'cloudfront:DeleteCachePolicy',
+    ],
+    resources: (a) => [a.cloudFront('distribution/*'), a.cloudFront('origin-access-control/*'), a.cloudFront('cache-policy/*')],
   },
   {
     sid: 'PicturesObjects',
@@ -277,6 +325,7 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
     apiGateway: (path) => `arn:${p}:apigateway:${region}::${path}`,
     bucket: `arn:${p}:s3:::authstack-assets-${account}-${region}`,
     picturesBucket: `arn:${p}:s3:::${picturesBucketSub(scope.stackName).replace('${AWS::AccountId}', account).replace('${AWS::Region}', region)}`,
+    cloudFront: (path) => `arn:${p}:cloudfront::${account}:${path}`,
   };
   return {
     Version: '2012-10-17',

@@ -195,7 +195,13 @@ describe('authstack iam-policy', () => {
     const made = new Set(w.aws.calls.filter((c) => c.service === 's3').map((c) => authorisation(c).action));
     // What CloudFormation does with the caller's credentials: Lambda reads the zip from S3 (s3:GetObject).
     made.add('s3:GetObject');
-    const artifactStatements = policy.Statement.filter((s) => !s.Sid.startsWith('Pictures'));
+    const artifactStatements = policy.Statement.filter((s) => s.Sid.startsWith('Artifact'));
+    // No other statement grants anything on the artifact bucket (the pictures ones name the stack's own bucket).
+    expect(
+      policy.Statement.filter((s) => !s.Sid.startsWith('Artifact'))
+        .flatMap((s) => s.Resource)
+        .filter((r) => r.includes('authstack-assets-')),
+    ).toEqual([]);
     const granted = artifactStatements.flatMap((s) => s.Action.filter((a) => a.startsWith('s3:')));
     expect([...granted].sort()).toEqual([...made].sort());
     const bucket = `arn:aws:s3:::authstack-assets-${ACCOUNT}-${REGION}`;
@@ -288,6 +294,56 @@ describe('authstack iam-policy', () => {
     expect(needed.filter((n) => !isAllowed(policy, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
     // Passing a role of another stack to a function stays refused.
     expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/other-ApiNotesGetnoteFunctionRole-X`)).toBe(false);
+  });
+
+  it("allows what CloudFormation does with the deployer's credentials for pictures: the bucket and its settings, policy and notification, the CDN, its origin access control and cache policy", async () => {
+    w = await deployWorld();
+    expect((await w.deploy(['--pictures'])).code).toBe(0);
+    const stack = w.aws.cfn.get('authstack')!;
+    const cloudFront = (path: string) => `arn:aws:cloudfront::${ACCOUNT}:${path}`;
+    // The calls CloudFormation makes to create each resource (the S3 and CloudFront API references, action by property).
+    const needed = [...stack.resources.values()].flatMap((r): { action: string; resource: string }[] => {
+      const p = r.properties as Record<string, any>;
+      switch (r.type) {
+        case 'AWS::S3::Bucket':
+          return [
+            's3:CreateBucket',
+            's3:PutBucketPublicAccessBlock',
+            's3:PutBucketOwnershipControls',
+            's3:PutEncryptionConfiguration',
+            's3:PutBucketCORS',
+            's3:PutLifecycleConfiguration',
+            's3:PutBucketNotification',
+          ].map((action) => ({ action, resource: `arn:aws:s3:::${String(p.BucketName)}` }));
+        case 'AWS::S3::BucketPolicy':
+          return ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'].map((action) => ({ action, resource: `arn:aws:s3:::${String(p.Bucket)}` }));
+        case 'AWS::CloudFront::Distribution':
+          return ['cloudfront:CreateDistribution', 'cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution'].map((action) => ({
+            action,
+            resource: cloudFront(`distribution/${r.physicalId}`),
+          }));
+        case 'AWS::CloudFront::OriginAccessControl':
+          return [{ action: 'cloudfront:CreateOriginAccessControl', resource: cloudFront(`origin-access-control/${r.physicalId}`) }];
+        case 'AWS::CloudFront::CachePolicy':
+          return [{ action: 'cloudfront:CreateCachePolicy', resource: cloudFront(`cache-policy/${r.physicalId}`) }];
+        default:
+          return [];
+      }
+    });
+    const types = new Set([...stack.resources.values()].map((r) => r.type));
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'AWS::S3::Bucket',
+        'AWS::S3::BucketPolicy',
+        'AWS::CloudFront::Distribution',
+        'AWS::CloudFront::OriginAccessControl',
+        'AWS::CloudFront::CachePolicy',
+      ]),
+    );
+    const policy = deployerPolicy({ stackName: 'authstack', region: REGION, accountId: ACCOUNT });
+    expect(needed.filter((n) => !isAllowed(policy, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
+    // Another stack's bucket stays out of reach.
+    expect(isAllowed(policy, 's3:PutBucketPolicy', 'arn:aws:s3:::other-pictures-bucket')).toBe(false);
   });
 
   it('would catch a call the policy does not allow, and names nothing of another stack', () => {
