@@ -106,7 +106,7 @@ type EsbuildError = { errors?: Array<{ text: string; location?: { file: string; 
  * are not: a trace keeps the handler's function names even where no source map is read.
  */
 export async function bundleHandlerFile(input: HandlerFileBuild): Promise<Uint8Array> {
-  const [{ build }, { REQUIRE_BANNER, zipBundle }] = await Promise.all([importEsbuild(input.file), import('./bundle.js')]);
+  const [{ build }, { LAMBDA_BUILD, REQUIRE_BANNER, zipBundle }] = await Promise.all([importEsbuild(input.file), import('./bundle.js')]);
   const outfile = path.join(input.projectDir, 'index.mjs');
   let outputFiles: Array<{ path: string; contents: Uint8Array }>;
   try {
@@ -121,18 +121,10 @@ export async function bundleHandlerFile(input: HandlerFileBuild): Promise<Uint8A
       },
       // Nothing is written (write: false): the path only anchors the map's relative sources.
       outfile,
-      write: false,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      mainFields: ['module', 'main'],
+      ...LAMBDA_BUILD,
       minifyWhitespace: true,
       minifySyntax: true,
-      treeShaking: true,
-      legalComments: 'none',
       sourcemap: 'linked',
-      charset: 'utf8',
       banner: { js: REQUIRE_BANNER },
       plugins: [{ name: 'authstack-wrapper', setup: (b) => b.onResolve({ filter: /^authstack:handler-wrapper$/ }, () => ({ path: handlerWrapperPath() })) }],
       logLevel: 'silent',

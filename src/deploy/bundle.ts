@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import { packageRoot } from './package-root.js';
 
 export interface BundleOptions {
@@ -63,6 +64,24 @@ const CHUNK_DIR = 'chunks';
  * ESM output has no `require`; bundled CommonJS code (parts of the SDK) still calls it. The alias avoids clashing
  * with a bundled module's own `createRequire` import.
  */
+/**
+ * What every Lambda bundle authstack builds shares (the built-in API, the project's handlers, the pictures
+ * function): one ES module for Node on Lambda, nothing written (the caller zips the output files), the SDK's ES
+ * module builds preferred (they tree-shake far better than its CommonJS ones). The lowest Node a bundle must run on:
+ * Node 20 locally (`authstack dev`), nodejs22.x/24.x on Lambda.
+ */
+export const LAMBDA_BUILD = {
+  write: false,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  treeShaking: true,
+  legalComments: 'none',
+  charset: 'utf8',
+} as const satisfies BuildOptions;
+
 export const REQUIRE_BANNER = "import { createRequire as __authstackCreateRequire } from 'module'; const require = __authstackCreateRequire(import.meta.url);";
 
 /** Zip entries carry this timestamp, so the bytes depend on the content only (DOS time starts at 1980). */
@@ -87,19 +106,9 @@ export async function buildLambdaBundle(opts: BundleOptions = {}): Promise<Lambd
     outExtension: { '.js': '.mjs' },
     chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
     splitting: opts.splitting ?? true,
-    write: false,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    // The lowest Node the bundle must run on: Node 20 locally (`authstack dev`), nodejs22.x/24.x on Lambda.
-    target: 'node20',
-    // Prefer the SDK's ES module builds: they tree-shake far better than its CommonJS ones.
-    mainFields: ['module', 'main'],
+    ...LAMBDA_BUILD,
     minify: opts.minify ?? true,
-    treeShaking: true,
-    legalComments: 'none',
     sourcemap: false,
-    charset: 'utf8',
     define: { __AUTHSTACK_VERSION__: JSON.stringify(version) },
     banner: { js: REQUIRE_BANNER },
     external: opts.externalSdk ? ['@aws-sdk/*', '@smithy/*'] : [],
@@ -196,17 +205,9 @@ export async function buildPicturesBundle(opts: Pick<BundleOptions, 'minify'> = 
     outdir,
     outExtension: { '.js': '.mjs' },
     splitting: false,
-    write: false,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
+    ...LAMBDA_BUILD,
     minify: opts.minify ?? true,
-    treeShaking: true,
-    legalComments: 'none',
     sourcemap: false,
-    charset: 'utf8',
     banner: {
       js: `${REQUIRE_BANNER} import { fileURLToPath as __authstackFileURLToPath } from 'url'; const __dirname = __authstackFileURLToPath(new URL('.', import.meta.url));`,
     },
