@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Context } from '../core/context.js';
-import { UserError } from '../core/errors.js';
+import { UserError, thrownCode } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/files.js';
 
 /**
@@ -38,13 +38,14 @@ async function devHolding(ctx: Context, port: number): Promise<PortRecord | unde
   return record;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of that id runs (the pid of a dev that recorded a port or its data folder). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else, which still means it runs.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return thrownCode(err) === 'EPERM';
   }
 }
 

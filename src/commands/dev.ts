@@ -16,7 +16,7 @@ import type { Target } from '../core/targets.js';
 import { checkedSeed } from './users.js';
 import { redirectUrlFlags } from './target-flags.js';
 import { devRunFlags, runDevCommand } from './dev-run.js';
-import { portInUse, recordDevPorts } from './dev-ports.js';
+import { isAlive, portInUse, recordDevPorts } from './dev-ports.js';
 
 const mfaFlag = {
   type: 'value',
@@ -213,16 +213,6 @@ async function refuseSecondDev(ctx: Context): Promise<void> {
     hint: 'Use that one, or stop it first (Ctrl-C in its terminal)',
     details: { pid: running.pid, apiUrl: running.apiUrl },
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else, which still means it runs.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
