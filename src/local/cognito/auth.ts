@@ -9,7 +9,7 @@ import {
   UserNotFoundException,
 } from './errors.js';
 import { mfaChallenge } from './mfa.js';
-import { postAuthentication } from './trigger-points.js';
+import { postAuthentication, preAuthentication } from './trigger-points.js';
 
 /** The flows InitiateAuth knows, each with the ExplicitAuthFlows entry that allows it. */
 const AUTH_FLOWS: Record<string, string> = {
@@ -48,6 +48,27 @@ export async function signIn(c: OperationContext, pool: UserPoolService, user: L
   const tokens = await c.tokens.generate(c.ctx, user, groups, client, undefined, source);
   await pool.storeRefreshToken(c.ctx, tokens.RefreshToken, user);
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
+}
+
+/**
+ * A sign-in with the user's password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), checked in cognito-local's order:
+ * a user who does not exist or is disabled is refused, one whose password an administrator reset is told so first,
+ * then the pre authentication trigger runs and the password is compared; what follows is `afterPassword`'s.
+ */
+export async function passwordSignIn(
+  c: OperationContext,
+  pool: UserPoolService,
+  client: AppClient,
+  params: Readonly<Record<string, string | undefined>>,
+  clientMetadata?: unknown,
+): Promise<AuthResult> {
+  const user = await c.findUser(pool, params.USERNAME);
+  if (!user) throw unknownUser(client);
+  if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
+  if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
+  await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, clientMetadata);
+  if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
+  return afterPassword(c, pool, user, client);
 }
 
 /**

@@ -5,10 +5,9 @@
  */
 import type { AdminInitiateAuthCommandInput, AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 
-import { afterPassword, unknownUser } from '../auth.js';
+import { passwordSignIn } from '../auth.js';
 import { stringMap, type Operation } from '../context.js';
-import { NotAuthorizedException, PasswordResetRequiredException, ResourceNotFoundException } from '../errors.js';
-import { preAuthentication } from '../trigger-points.js';
+import { ResourceNotFoundException } from '../errors.js';
 
 type Output = Omit<AdminInitiateAuthCommandOutput, '$metadata'>;
 
@@ -20,11 +19,5 @@ export const adminInitiateAuth: Operation<AdminInitiateAuthCommandInput, AdminIn
   if (client.UserPoolId !== input.UserPoolId) throw new ResourceNotFoundException(`User pool client ${client.ClientId} does not exist.`);
   const params = stringMap(input.AuthParameters);
   const pool = await c.poolById(input.UserPoolId);
-  const user = await c.findUser(pool, params.USERNAME);
-  if (!user) throw unknownUser(client);
-  if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
-  if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
-  await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, input.ClientMetadata);
-  if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
-  return c.recordIssued((await afterPassword(c, pool, user, client)) as Output);
+  return c.recordIssued((await passwordSignIn(c, pool, client, params, input.ClientMetadata)) as Output);
 };

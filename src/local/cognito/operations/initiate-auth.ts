@@ -9,9 +9,9 @@ import type { InitiateAuthCommandInput, InitiateAuthCommandOutput } from '@aws-s
 
 import { srpVerifier, startSrpServer } from '../../../core/srp.js';
 import type { AppClient } from '../../cognito-local-modules.js';
-import { afterPassword, assertFlowAllowed, refresh, unknownUser } from '../auth.js';
+import { assertFlowAllowed, passwordSignIn, refresh, unknownUser } from '../auth.js';
 import { requireParameters, stringMap, type AuthResult, type Operation, type OperationContext } from '../context.js';
-import { InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException } from '../errors.js';
+import { InvalidParameterException } from '../errors.js';
 import { SRP_CHALLENGE_TTL_MS } from '../srp-challenges.js';
 import { preAuthentication } from '../trigger-points.js';
 
@@ -25,14 +25,7 @@ export const initiateAuth: Operation<InitiateAuthCommandInput, InitiateAuthComma
   switch (flow) {
     case 'USER_PASSWORD_AUTH': {
       const pool = await c.poolForClient(input.ClientId);
-      const user = await c.findUser(pool, params.USERNAME);
-      if (!user) throw unknownUser(client);
-      if (!user.Enabled) throw new NotAuthorizedException('User is disabled.');
-      // As cognito-local orders it: a user whose password an administrator reset is told so first.
-      if (user.UserStatus === 'RESET_REQUIRED') throw new PasswordResetRequiredException();
-      await preAuthentication(c.triggers, pool.options.Id, user, client.ClientId, input.ClientMetadata);
-      if (params.PASSWORD !== user.Password) throw new NotAuthorizedException();
-      return c.recordIssued((await afterPassword(c, pool, user, client)) as Output);
+      return c.recordIssued((await passwordSignIn(c, pool, client, params, input.ClientMetadata)) as Output);
     }
     case 'USER_SRP_AUTH':
       return (await srpChallenge(c, client, params, input.ClientMetadata)) as Output;
