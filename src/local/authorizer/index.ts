@@ -1,5 +1,4 @@
-/** API Gateway's Cognito authorizer and route matching for the project's own routes, as the local gateway uses them. */
+/** API Gateway's Cognito authorizer for the project's own routes, as the local gateway uses it. */
 export { createLocalAuthorizer, type LocalAuthorizer } from './cognito-authorizer.js';
 
 export { gatewayCorsHeaders, gatewayError } from './responses.js';
-export { matchUserRoute, routeEventParts } from './route-event.js';
