@@ -28,26 +28,42 @@ export function shippedLambdaPaths(root: string = packageRoot()): { zip: string;
   return { zip: path.join(dist, 'lambda.zip'), manifest: path.join(dist, 'lambda.json'), bundle: path.join(dist, 'lambda', 'index.mjs') };
 }
 
-/** Reads the shipped zip and checks it against the SHA-256 the build recorded. */
-export async function loadShippedLambda(root: string = packageRoot()): Promise<ShippedLambda> {
-  const paths = shippedLambdaPaths(root);
+/**
+ * Reads a zip the build shipped and checks it against the SHA-256 the build recorded beside it; `what` names it in
+ * the two failures (`missing`: not built; the code prefix for both), each one line with what to do.
+ */
+async function loadShippedZip(
+  paths: { zip: string; manifest: string },
+  what: { missing: string; name: string; code: string },
+): Promise<{ zip: Buffer; sha256: string; manifest: Record<string, unknown> }> {
   let zip: Buffer;
   let manifest: unknown;
   try {
     [zip, manifest] = await Promise.all([readFile(paths.zip), readFile(paths.manifest, 'utf8').then((t) => JSON.parse(t) as unknown)]);
   } catch {
-    throw new UserError('usage', `This authstack has no built Lambda package (${paths.zip}).`, {
-      code: 'NoLambdaPackage',
+    throw new UserError('usage', `${what.missing} (${paths.zip}).`, {
+      code: `No${what.code}`,
       hint: 'In a clone, run npm run build first; an installed authstack ships it, so reinstall it',
     });
   }
   const sha256 = createHash('sha256').update(zip).digest('hex');
   if (!isRecord(manifest) || manifest.sha256 !== sha256) {
-    throw new UserError('usage', `The Lambda package ${paths.zip} does not match the SHA-256 its build recorded in ${paths.manifest}.`, {
-      code: 'LambdaPackageMismatch',
+    throw new UserError('usage', `The ${what.name} ${paths.zip} does not match the SHA-256 its build recorded in ${paths.manifest}.`, {
+      code: `${what.code}Mismatch`,
       hint: 'Rebuild it with npm run build (in a clone), or reinstall authstack',
     });
   }
+  return { zip, sha256, manifest };
+}
+
+/** Reads the shipped zip and checks it against the SHA-256 the build recorded. */
+export async function loadShippedLambda(root: string = packageRoot()): Promise<ShippedLambda> {
+  const paths = shippedLambdaPaths(root);
+  const { zip, sha256, manifest } = await loadShippedZip(paths, {
+    missing: 'This authstack has no built Lambda package',
+    name: 'Lambda package',
+    code: 'LambdaPackage',
+  });
   const bundleSize = typeof manifest.bundleSize === 'number' ? manifest.bundleSize : 0;
   return { zip, sha256, size: zip.length, bundleSize, file: paths.zip };
 }
@@ -61,22 +77,10 @@ export function shippedPicturesPaths(root: string = packageRoot()): { zip: strin
 /** Reads the shipped pictures zip and checks it against the SHA-256 the build recorded. */
 export async function loadShippedPictures(root: string = packageRoot()): Promise<{ zip: Buffer; sha256: string; file: string }> {
   const paths = shippedPicturesPaths(root);
-  let zip: Buffer;
-  let manifest: unknown;
-  try {
-    [zip, manifest] = await Promise.all([readFile(paths.zip), readFile(paths.manifest, 'utf8').then((t) => JSON.parse(t) as unknown)]);
-  } catch {
-    throw new UserError('usage', `Pictures are on, but this authstack has no built pictures function (${paths.zip}).`, {
-      code: 'NoPicturesPackage',
-      hint: 'In a clone, run npm run build first; an installed authstack ships it, so reinstall it',
-    });
-  }
-  const sha256 = createHash('sha256').update(zip).digest('hex');
-  if (!isRecord(manifest) || manifest.sha256 !== sha256) {
-    throw new UserError('usage', `The pictures package ${paths.zip} does not match the SHA-256 its build recorded in ${paths.manifest}.`, {
-      code: 'PicturesPackageMismatch',
-      hint: 'Rebuild it with npm run build (in a clone), or reinstall authstack',
-    });
-  }
+  const { zip, sha256 } = await loadShippedZip(paths, {
+    missing: 'Pictures are on, but this authstack has no built pictures function',
+    name: 'pictures package',
+    code: 'PicturesPackage',
+  });
   return { zip, sha256, file: paths.zip };
 }
