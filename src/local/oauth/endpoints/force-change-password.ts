@@ -6,9 +6,8 @@
 import { codeOf, messageOf, redirect } from '../http.js';
 import { newPasswordPage, signInPage } from '../pages.js';
 import type { Endpoint } from '../router.js';
-import { finishSignIn } from './login.js';
 import { mfaStep } from './mfa.js';
-import { pageEndpoint } from './page.js';
+import { finishSignIn, pageEndpoint } from './page.js';
 
 const form = pageEndpoint('/forceChangePassword', newPasswordPage, async (c, req, res, request, fields) => {
   const username = (fields.get('username') ?? '').trim();
@@ -25,9 +24,7 @@ const form = pageEndpoint('/forceChangePassword', newPasswordPage, async (c, req
       ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
     })) as { ChallengeName?: string; Session?: string; AuthenticationResult?: { RefreshToken?: string } };
     if (await mfaStep(c, req, res, request, username, result)) return;
-    const refreshToken = result.AuthenticationResult?.RefreshToken;
-    if (!refreshToken) throw new Error('This sign-in needs a step the local pages do not offer.');
-    finishSignIn(c, res, request, refreshToken, username);
+    finishSignIn(c, res, request, result, username);
   } catch (error) {
     // The session is Cognito's three minutes: past them, the user signs in again with the temporary password.
     if (codeOf(error) === 'NotAuthorizedException') {

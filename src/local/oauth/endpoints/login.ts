@@ -3,24 +3,16 @@
  * password (an administrator created them) is asked for it; one with TOTP is asked for the code, or to set it up
  * where the pool requires MFA; an unconfirmed one is sent to confirm.
  */
-import type { ServerResponse } from 'node:http';
 
-import type { AuthorizeRequest, OAuthContext } from '../context.js';
 import { codeOf, messageOf, redirect, withUsername } from '../http.js';
 import { newPasswordPage, signInPage } from '../pages.js';
 import { mfaStep } from './mfa.js';
-import { pageEndpoint } from './page.js';
+import { finishSignIn, pageEndpoint } from './page.js';
 
 interface SignInResult {
   ChallengeName?: string;
   Session?: string;
   AuthenticationResult?: { RefreshToken?: string };
-}
-
-/** The sign-in is complete: the session starts and the code goes back to the app. */
-export function finishSignIn(c: OAuthContext, res: ServerResponse, request: AuthorizeRequest, refreshToken: string, username: string): void {
-  const session = c.startSession(res, { refreshToken, username });
-  redirect(res, c.issueCode(request, session));
 }
 
 export const login = pageEndpoint('/login', signInPage, async (c, req, res, request, form) => {
@@ -35,9 +27,7 @@ export const login = pageEndpoint('/login', signInPage, async (c, req, res, requ
       return c.render(req, res, request, newPasswordPage, { username, session: result.Session });
     }
     if (await mfaStep(c, req, res, request, username, result)) return;
-    const refreshToken = result.AuthenticationResult?.RefreshToken;
-    if (!refreshToken) throw Object.assign(new Error('This sign-in needs a step the local pages do not offer.'), { code: 'NotSupported' });
-    finishSignIn(c, res, request, refreshToken, username);
+    finishSignIn(c, res, request, result, username);
   } catch (error) {
     if (codeOf(error) === 'UserNotConfirmedException') {
       return redirect(res, `${c.baseUrl}/confirmUser?${withUsername(request.query, username)}`);

@@ -12,7 +12,7 @@ import type { AuthorizeRequest, OAuthContext } from '../context.js';
 import { codeOf, messageOf, redirect } from '../http.js';
 import { mfaCodePage, mfaSetupPage, signInPage } from '../pages.js';
 import type { Endpoint } from '../router.js';
-import { pageEndpoint } from './page.js';
+import { finishSignIn, pageEndpoint } from './page.js';
 
 interface ChallengeResult {
   ChallengeName?: string;
@@ -61,11 +61,6 @@ export async function mfaStep(
   return false;
 }
 
-/** The sign-in is complete (as login's): the session starts and the code goes back to the app. */
-function finishSignIn(c: OAuthContext, res: ServerResponse, request: AuthorizeRequest, refreshToken: string, username: string): void {
-  redirect(res, c.issueCode(request, c.startSession(res, { refreshToken, username })));
-}
-
 /** Past the session's three minutes (or its tries), the user signs in again. */
 function backToSignIn(c: OAuthContext, req: IncomingMessage, res: ServerResponse, request: AuthorizeRequest, username: string, error: unknown): void {
   c.render(req, res, request, signInPage, { username, error: `${messageOf(error)} Sign in again.` }, 400);
@@ -81,9 +76,7 @@ const codeForm = pageEndpoint('/mfa', mfaCodePage, async (c, req, res, request, 
       Session: session,
       ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: (fields.get('code') ?? '').trim() },
     })) as ChallengeResult;
-    const refreshToken = result.AuthenticationResult?.RefreshToken;
-    if (!refreshToken) throw new Error('This sign-in needs a step the local pages do not offer.');
-    finishSignIn(c, res, request, refreshToken, username);
+    finishSignIn(c, res, request, result, username);
   } catch (error) {
     if (codeOf(error) === 'NotAuthorizedException') return backToSignIn(c, req, res, request, username, error);
     c.render(req, res, request, mfaCodePage, { username, session, error: messageOf(error) }, 400);
@@ -108,9 +101,7 @@ const setupForm = pageEndpoint('/mfaSetup', mfaSetupPage, async (c, req, res, re
       Session: verified.Session,
       ChallengeResponses: { USERNAME: username },
     })) as ChallengeResult;
-    const refreshToken = result.AuthenticationResult?.RefreshToken;
-    if (!refreshToken) throw new Error('This sign-in needs a step the local pages do not offer.');
-    finishSignIn(c, res, request, refreshToken, username);
+    finishSignIn(c, res, request, result, username);
   } catch (error) {
     if (codeOf(error) === 'NotAuthorizedException') return backToSignIn(c, req, res, request, username, error);
     const wrong = codeOf(error) === 'EnableSoftwareTokenMFAException' ? 'That code is not right. Enter the code the app shows now.' : messageOf(error);

@@ -27,3 +27,18 @@ export function pageEndpoint(path: string, page: Page, post: FormHandler): Endpo
     },
   };
 }
+
+/** The sign-in is complete: the session starts and the code goes back to the app. */
+export function finishSignIn(
+  c: OAuthContext,
+  res: ServerResponse,
+  request: AuthorizeRequest,
+  result: { AuthenticationResult?: { RefreshToken?: string } },
+  username: string,
+): void {
+  // Tokens, or a challenge none of the pages answers (the pages handle a new password and TOTP before this).
+  const refreshToken = result.AuthenticationResult?.RefreshToken;
+  if (!refreshToken) throw Object.assign(new Error('This sign-in needs a step the local pages do not offer.'), { code: 'NotSupported' });
+  const session = c.startSession(res, { refreshToken, username });
+  redirect(res, c.issueCode(request, session));
+}
