@@ -144,6 +144,8 @@ export default defineCommand({
       corsOrigin: options.corsOrigin ?? project.config.corsOrigin,
       oauth: { callbackUrls: options.callbackUrl, logoutUrls: options.logoutUrl },
       bundlePath,
+      // authstack's own bundle: run in this thread, the project's functions in workers (functions/in-thread.ts).
+      apiInThread: true,
       ...(model.pictures
         ? { picturesBundlePath: await picturesBundle(root, buildDir, bundle), storagePort: options.storagePort ?? envPort(ctx, 'AUTHSTACK_STORAGE_PORT', 9231) }
         : {}),

@@ -39,12 +39,13 @@ const clients = new Map<string, CognitoIdentityProviderClient>();
 
 /** One client per (region, endpoint): created on first use and reused by every later invocation. */
 function client(pool: PoolConfig): CognitoIdentityProviderClient {
-  const key = `${pool.region}\n${pool.cognitoEndpoint ?? ''}`;
+  const key = `${pool.region}\n${pool.cognitoEndpoint ?? ''}\n${pool.credentials?.accessKeyId ?? ''}`;
   let c = clients.get(key);
   if (!c) {
     c = new CognitoIdentityProviderClient({
       region: pool.region,
       ...(pool.cognitoEndpoint ? { endpoint: pool.cognitoEndpoint } : {}),
+      ...(pool.credentials ? { credentials: pool.credentials } : {}),
       maxAttempts: MAX_ATTEMPTS,
       // Without throwOnRequestTimeout, @smithy/node-http-handler 4 only logs a warning when requestTimeout passes, and a
       // Cognito that accepts the connection but never answers would hang the invocation until the Lambda timeout.

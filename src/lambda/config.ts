@@ -21,7 +21,15 @@ export interface LambdaConfig {
   readonly picturesUrl: string | undefined;
   /** S3 endpoint override (the local S3); with it, the credentials in the same environment sign. */
   readonly s3Endpoint: string | undefined;
-  readonly s3Credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  readonly s3Credentials: Credentials | undefined;
+  /** Beside a Cognito endpoint override (the local Cognito): the credentials in the same environment sign. */
+  readonly cognitoCredentials: Credentials | undefined;
+}
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 /** What the Cognito routes need: all present, or `MisconfiguredError`. */
@@ -30,6 +38,7 @@ export interface PoolConfig {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly cognitoEndpoint: string | undefined;
+  readonly credentials: Credentials | undefined;
 }
 
 interface TokenIssuer {
@@ -50,12 +59,15 @@ function value(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** Only beside an endpoint override: on AWS the SDK finds the role's credentials itself. */
-function s3Credentials(env: Env): LambdaConfig['s3Credentials'] {
+/**
+ * Only beside an endpoint override: on AWS the SDK finds the role's credentials itself. Locally they come from the
+ * environment the handler was given, which is not the process's when dev runs the handler in its own thread.
+ */
+function endpointCredentials(env: Env, endpoint: string): Credentials | undefined {
   const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
   const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
   const sessionToken = value(env, 'AWS_SESSION_TOKEN');
-  if (!value(env, ENV.s3Endpoint) || !accessKeyId || !secretAccessKey) return undefined;
+  if (!value(env, endpoint) || !accessKeyId || !secretAccessKey) return undefined;
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
@@ -74,7 +86,8 @@ export function readConfig(env: Env = process.env): LambdaConfig {
     picturesBucket: value(env, ENV.picturesBucket),
     picturesUrl: value(env, ENV.picturesUrl)?.replace(/\/+$/, ''),
     s3Endpoint: value(env, ENV.s3Endpoint),
-    s3Credentials: s3Credentials(env),
+    s3Credentials: endpointCredentials(env, ENV.s3Endpoint),
+    cognitoCredentials: endpointCredentials(env, ENV.cognitoEndpoint),
   };
 }
 
@@ -105,6 +118,7 @@ export function poolConfig(config: LambdaConfig): PoolConfig {
     userPoolId: config.userPoolId!,
     clientId: config.clientId!,
     cognitoEndpoint: config.cognitoEndpoint,
+    credentials: config.cognitoCredentials,
   };
 }
 

@@ -48,9 +48,9 @@ function errorCode(err: unknown): string {
 export function createHandler(options: HandlerOptions = {}): ProxyHandler {
   const sink = options.log;
   // A failing log sink (a closed stdout) must never turn an answer into a failure.
-  const log = createLogger((line) => {
+  const log = createLogger((line, requestId) => {
     try {
-      (sink ?? stdoutSink)(line);
+      (sink ?? stdoutSink)(line, requestId);
     } catch {
       /* nothing sensible left to do */
     }

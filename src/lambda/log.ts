@@ -3,7 +3,8 @@
  * never passed in here, so passwords, codes and tokens cannot reach the log by construction; the error line also
  * scrubs the request's secret values in case a library quoted one in an error message.
  */
-export type LogSink = (line: string) => void;
+/** Takes one log line; `requestId` is the invocation's, for a runtime that keeps each invocation's lines apart. */
+export type LogSink = (line: string, requestId: string) => void;
 
 interface RequestLogEntry {
   readonly method: string;
@@ -54,6 +55,7 @@ export function createLogger(sink: LogSink = stdoutSink): Logger {
           method: clip(entry.method),
           path: clip(entry.path),
         }),
+        entry.requestId,
       );
     },
     error(requestId, kind, err, secrets = []) {
@@ -67,6 +69,7 @@ export function createLogger(sink: LogSink = stdoutSink): Logger {
           error: redact(message, secrets),
           stack: e?.stack ? redact(e.stack, secrets) : undefined,
         }),
+        requestId,
       );
     },
   };

@@ -142,7 +142,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const event = buildEvent(req, body.length === 0 ? null : body, path, query, method, requestId, stage, localPort, isBinary, route);
     if (claims) event.requestContext.authorizer = { claims };
-    const outcome = await withIntegrationTimeout(opts.functions.invoke(functionId, requestId, JSON.stringify(event)), timeoutMs);
+    const outcome = await withIntegrationTimeout(opts.functions.invoke(functionId, requestId, event), timeoutMs);
     if (outcome === TIMED_OUT) {
       writeGatewayError(res, 504, TIMEOUT_BODY, requestId, 'IntegrationTimeout', cors);
       log(504, { functionId, error: `Execution failed due to a timeout error (integration timeout ${timeoutMs} ms)` });
@@ -153,12 +153,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       log(502, { functionId, error: outcome.error, ...(outcome.log ? { log: outcome.log } : undefined) });
       return;
     }
-    let result: unknown;
-    try {
-      result = JSON.parse(outcome.result);
-    } catch {
-      result = undefined;
-    }
+    const result = outcome.result;
     const problem = malformation(result);
     if (problem) {
       writeGatewayError(res, 502, INTERNAL_ERROR_BODY, requestId, 'InternalServerErrorException', cors);
@@ -167,7 +162,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const status = writeResult(res, result as ProxyResult, requestId, method === 'HEAD');
     const errorCode = status >= 400 && status < 500 ? errorCodeOf(result as ProxyResult) : undefined;
-    log(status, { functionId, ...(outcome.log ? { log: outcome.log } : undefined), ...(errorCode ? { errorCode } : undefined) });
+    // Built field by field: this runs on every request.
+    const extra: Partial<GatewayRequestLog> = { functionId };
+    if (outcome.log) extra.log = outcome.log;
+    if (errorCode) extra.errorCode = errorCode;
+    log(status, extra);
   }
 
   // A request that fails before an answer (the client went away mid-body) just has its connection closed.
@@ -190,9 +189,14 @@ const TIMED_OUT = Symbol('timed out');
 const PREFLIGHT = '\0preflight';
 
 function withIntegrationTimeout(invocation: Promise<InvokeOutcome>, ms: number): Promise<InvokeOutcome | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
-  return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    // The runtime never rejects: a failure is an outcome.
+    void invocation.then((outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
 }
 
 /** A route compiled for matching: its path's segments, each literal, `{name}` or (last) `{name+}`. */

@@ -4,7 +4,7 @@ import type { FunctionInvoker } from '../../src/local/functions/types.js';
 
 /**
  * A stand-in for the function runtime, for tests of the gateway alone: the model's routes, every one answered by
- * `handler` in this thread, its result and failures turned into the runtime's outcomes (JSON text, as Lambda
+ * `handler` in this thread, its result and failures turned into the runtime's outcomes (copies, as Lambda
  * serialises a result). The runtime itself (workers, time-outs, crashes) has its own tests.
  */
 export function inProcessFunctions(handler: (event: ProxyEvent, context: LambdaContext) => unknown): {
@@ -14,11 +14,12 @@ export function inProcessFunctions(handler: (event: ProxyEvent, context: LambdaC
   return {
     routes: defaultStackModel().routes,
     functions: {
-      async invoke(_functionId, requestId, eventJson) {
+      async invoke(_functionId, requestId, event) {
         const context = { awsRequestId: requestId, functionName: 'authstack-local', getRemainingTimeInMillis: () => 10_000 } as unknown as LambdaContext;
         try {
-          const result = await handler(JSON.parse(eventJson) as ProxyEvent, context);
-          return { ok: true, result: result === undefined ? 'null' : JSON.stringify(result), log: '' };
+          // As Lambda: the handler gets its own copy of the event, and the gateway a serialised copy of the result.
+          const result = await handler(structuredClone(event) as ProxyEvent, context);
+          return { ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)), log: '' };
         } catch (error) {
           return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), log: '' };
         }

@@ -167,7 +167,7 @@ export class LocalTriggers {
     };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.opts.waitMs ?? TRIGGER_WAIT_MS)));
-    const outcome = await Promise.race([this.invoker!.invoke(trigger.functionId, requestId, JSON.stringify(event)), timedOut]);
+    const outcome = await Promise.race([this.invoker!.invoke(trigger.functionId, requestId, event), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout' || (!outcome.ok && /^Task timed out/.test(outcome.error))) {
       const message = `${cognitoName} invocation failed due to error Socket timeout while invoking Lambda function.`;
@@ -179,12 +179,7 @@ export class LocalTriggers {
       report(false, outcome.log, message);
       throw new UserLambdaValidationException(message);
     }
-    let returned: unknown;
-    try {
-      returned = JSON.parse(outcome.result);
-    } catch {
-      returned = undefined;
-    }
+    const returned = outcome.result;
     if (!returned || typeof returned !== 'object' || Array.isArray(returned)) {
       report(false, outcome.log, 'Unrecognizable lambda output');
       throw new InvalidLambdaResponseException('Unrecognizable lambda output');

@@ -202,7 +202,7 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
     }
     if (route === 'requests') {
       if (method !== 'GET') throw methodNotAllowed('GET');
-      return sendJson(res, 200, { requests: limited(requests.slice().reverse(), query) });
+      return sendJson(res, 200, { requests: limited(requests.slice(-MAX_REQUESTS).reverse(), query) });
     }
     if (route === 'users') {
       if (method !== 'GET') throw methodNotAllowed('GET');
@@ -278,11 +278,12 @@ export function createConsole(opts: ConsoleOptions): LocalConsole {
     },
     recordRequest(request) {
       // The function's own output for this request came with it: its request line names the error code.
-      for (const line of request.log?.split('\n') ?? []) if (line.includes('"error":')) this.recordFunctionLog(parseLine(line));
+      if (request.log?.includes('"error":')) for (const line of request.log.split('\n')) if (line.includes('"error":')) this.recordFunctionLog(parseLine(line));
       const code = codes.get(request.requestId);
       if (code !== undefined) codes.delete(request.requestId);
       requests.push(code === undefined ? request : { ...request, code });
-      if (requests.length > MAX_REQUESTS) requests.splice(0, requests.length - MAX_REQUESTS);
+      // The list keeps the last MAX_REQUESTS; trimmed once per MAX_REQUESTS new ones, not moved on every request.
+      if (requests.length >= 2 * MAX_REQUESTS) requests.splice(0, requests.length - MAX_REQUESTS);
       notify('requests');
     },
     recordFunctionLog(entry) {

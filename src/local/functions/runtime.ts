@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
 import { HandlerLoadError } from '../errors.js';
+import { createInThreadRunner } from './in-thread.js';
 import type { FunctionInvoker, InvokeOutcome } from './types.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
@@ -40,6 +41,11 @@ export interface LocalFunction {
   memorySize: number;
   /** How long an invocation may run before it fails with Lambda's "Task timed out". */
   timeoutMs: number;
+  /**
+   * Runs in dev's own thread through the bundle's `createHandler({ env, log })` instead of in workers: for
+   * authstack's own API only (see in-thread.ts).
+   */
+  inThread?: boolean;
 }
 
 export interface FunctionLog {
@@ -103,6 +109,13 @@ function functionName(id: string): string {
   return id === 'api' ? 'authstack-local' : `authstack-local-${id}`;
 }
 
+/** The variables a function sees: the shared ones (or, isolated, only Lambda's own of them), Lambda's, its own. */
+function variablesOf(fn: LocalFunction, environment: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const shared = { ...process.env, ...environment } as Record<string, string>;
+  const base = fn.isolated ? ownVariables(shared) : shared;
+  return { ...base, ...lambdaVariables(fn), ...fn.environment };
+}
+
 /** Of `shared`, only Lambda's own variables (the default region is the region, as Lambda sets it). */
 function ownVariables(shared: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const own: Record<string, string> = {};
@@ -131,6 +144,23 @@ interface Environment {
   /** Invocations to send at the end of this turn, in one message. */
   outbox: [number, string, number, string][];
   retired: boolean;
+}
+
+/** What the runtime asks of a function's pool of workers, or of a function run in dev's thread. */
+interface Runner {
+  start(): Promise<void>;
+  invoke(requestId: string, event: unknown): Promise<InvokeOutcome>;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A worker's result (JSON text it made with JSON.stringify): `undefined` for what that could not serialise. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 const fail = (error: string): InvokeOutcome => ({ ok: false, error, log: '' });
@@ -194,7 +224,7 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
             if (!pending) continue;
             env.running.delete(id);
             clearTimeout(pending.timer);
-            pending.resolve(failed ? { ok: false, error: payload, log } : { ok: true, result: payload, log });
+            pending.resolve(failed ? { ok: false, error: payload, log } : { ok: true, result: parsed(payload), log });
           }
           if (env.retired && env.running.size === 0) void worker.terminate();
           return;
@@ -218,9 +248,7 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
 
     /** Gives a booted worker the environment; it then loads the bundle. */
     init(env: Environment): Environment {
-      const shared = { ...process.env, ...environment };
-      const base = this.fn.isolated ? ownVariables(shared) : shared;
-      env.worker.postMessage({ t: 'init', env: { ...base, ...lambdaVariables(this.fn), ...this.fn.environment } });
+      env.worker.postMessage({ t: 'init', env: variablesOf(this.fn, environment) });
       return env;
     }
 
@@ -234,7 +262,8 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
       return this.current;
     }
 
-    invoke(requestId: string, eventJson: string): Promise<InvokeOutcome> {
+    invoke(requestId: string, event: unknown): Promise<InvokeOutcome> {
+      const eventJson = JSON.stringify(event);
       const env = this.live();
       const id = nextId++;
       return new Promise<InvokeOutcome>((resolve) => {
@@ -305,6 +334,10 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
       }
     }
 
+    start(): Promise<void> {
+      return this.live().ready;
+    }
+
     async close(): Promise<void> {
       const all = [this.current, this.spare].filter((e): e is Environment => e !== undefined);
       this.current = undefined;
@@ -314,17 +347,27 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
     }
   }
 
-  const pools = new Map(opts.functions.map((fn) => [fn.id, new Pool(fn)]));
+  /** A function run in dev's thread: started, invoked, reloaded like a pool of workers. */
+  const inThread = (fn: LocalFunction): Runner => {
+    const runner = createInThreadRunner({ bundlePath: fn.bundlePath, functionName: functionName(fn.id), memorySize: fn.memorySize, timeoutMs: fn.timeoutMs });
+    return {
+      start: () => runner.start(variablesOf(fn, environment)),
+      invoke: (requestId, event) => runner.invoke(requestId, event),
+      reload: () => runner.reload(),
+      close: async () => undefined,
+    };
+  };
+  const pools = new Map<string, Runner>(opts.functions.map((fn) => [fn.id, fn.inThread ? inThread(fn) : new Pool(fn)]));
   return {
     ids: [...pools.keys()],
     async start(env) {
       environment = env;
-      await Promise.all([...pools.values()].map((pool) => pool.live().ready));
+      await Promise.all([...pools.values()].map((pool) => pool.start()));
     },
-    invoke(functionId, requestId, eventJson) {
+    invoke(functionId, requestId, event) {
       const pool = pools.get(functionId);
       if (!pool || closed) return Promise.resolve(fail(`no function "${functionId}"`));
-      return pool.invoke(requestId, eventJson);
+      return pool.invoke(requestId, event);
     },
     async reload(functionId) {
       await pools.get(functionId)?.reload();

@@ -20,6 +20,11 @@ export interface LocalStackOptions {
   reset?: boolean;
   /** The built API bundle (`.mjs` exporting `handler`), the same one deploy ships. */
   bundlePath: string;
+  /**
+   * Run that bundle in this thread through the `createHandler({ env, log })` it exports, not in workers: for
+   * authstack's own API bundle only (`dev` sets it; functions/in-thread.ts says why). Default false.
+   */
+  apiInThread?: boolean;
   /** The picture processing function's built bundle (its `index.mjs`, photon's `.wasm` beside it); needed when the model has pictures on. */
   picturesBundlePath?: string;
   /** Port of the local S3 (pictures on). 0 picks a free one. Default 0. */
@@ -61,7 +66,7 @@ export interface LocalStackOptions {
 export type LocalStackEvent =
   | { type: 'code'; message: MailboxMessage; text: string }
   | { type: 'request'; request: GatewayRequestLog; text: string }
-  /** A line a function wrote (during the request `requestId`, or at load). */
+  /** What a function wrote, one or more lines (during the request `requestId`, or at load). */
   | { type: 'log'; functionId: string; requestId?: string; text: string }
   | { type: 'rebuilding'; text: string }
   | { type: 'reloaded'; version: number; text: string }

@@ -22,7 +22,8 @@ function runner(answer: (event: Record<string, unknown>) => Promise<InvokeOutcom
     ...(waitMs ? { waitMs } : {}),
   });
   triggers.attach({
-    invoke: (_id, _request, json) => {
+    invoke: (_id, _request, event) => {
+      const json = JSON.stringify(event);
       seen.push(JSON.parse(json));
       return answer(JSON.parse(json));
     },
@@ -35,7 +36,7 @@ const returning =
   (change: (e: Record<string, any>) => void = () => undefined) =>
   async (e: Record<string, any>): Promise<InvokeOutcome> => {
     change(e);
-    return { ok: true, result: JSON.stringify(e), log: '' };
+    return { ok: true, result: JSON.parse(JSON.stringify(e)), log: '' };
   };
 
 describe('a trigger invocation', () => {
@@ -87,7 +88,7 @@ describe('a trigger invocation', () => {
   });
 
   it('refuses an answer that is not the event with InvalidLambdaResponseException', async () => {
-    const { triggers } = runner(async () => ({ ok: true, result: 'null', log: '' }));
+    const { triggers } = runner(async () => ({ ok: true, result: null, log: '' }));
     await expect(triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {})).rejects.toMatchObject({
       code: 'InvalidLambdaResponseException',
       message: 'Unrecognizable lambda output',
@@ -103,7 +104,7 @@ describe('a trigger invocation', () => {
   it('waits for the function runtime when fired before it is attached', async () => {
     const triggers = new LocalTriggers({ triggers: triggerModels({ preSignUp: 'a.ts#handler' }), region: 'local' });
     const pending = triggers.fire('preSignUp', 'PreSignUp_SignUp', subject, {}, {});
-    triggers.attach({ invoke: async (_id, _r, json) => ({ ok: true, result: json, log: '' }) });
+    triggers.attach({ invoke: async (_id, _r, event) => ({ ok: true, result: structuredClone(event), log: '' }) });
     expect(await pending).toMatchObject({ triggerSource: 'PreSignUp_SignUp' });
   });
 });

@@ -26,7 +26,7 @@ describe('local function runtime: reload', () => {
       functions: [{ id: 'loud', bundlePath, handlerName: 'handler', environment: {}, memorySize: 128, timeoutMs: 5_000 }],
       onLog: () => {
         if (!reloading || during) return;
-        during = runtime.invoke('loud', 'r-during', '{}');
+        during = runtime.invoke('loud', 'r-during', {});
         // This thread stays busy while the new worker finishes loading, so its ready message is handled in the
         // same turn as this one, before the invocation's batch is sent.
         const until = Date.now() + 200;
@@ -42,7 +42,7 @@ describe('local function runtime: reload', () => {
       const outcome = await Promise.race([during!, new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 3_000)))]).finally(() =>
         clearTimeout(timer),
       );
-      expect(outcome).toMatchObject({ ok: true, result: JSON.stringify({ statusCode: 200, body: 'ok' }) });
+      expect(outcome).toMatchObject({ ok: true, result: { statusCode: 200, body: 'ok' } });
     } finally {
       await runtime.close();
     }

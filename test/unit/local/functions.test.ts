@@ -37,10 +37,10 @@ async function started(functions: LocalFunction[], env: Record<string, string> =
   return runtime;
 }
 
-const EVENT = JSON.stringify({ path: '/x', httpMethod: 'GET' });
+const EVENT = { path: '/x', httpMethod: 'GET' };
 const result = (outcome: InvokeOutcome): unknown => {
   if (!outcome.ok) throw new Error(`invocation failed: ${outcome.error}`);
-  return JSON.parse(outcome.result);
+  return outcome.result;
 };
 
 const ENV_HANDLER = `
@@ -113,7 +113,7 @@ export const handler = async (event, context) => {
       logs,
     );
     const outcome = await runtime.invoke('talk', 'req-1', EVENT);
-    expect(outcome).toEqual({ ok: true, result: '{"statusCode":200}', log: 'log req-1\nraw line\nto stderr\n' });
+    expect(outcome).toEqual({ ok: true, result: { statusCode: 200 }, log: 'log req-1\nraw line\nto stderr\n' });
     expect(logs).toEqual([{ functionId: 'talk', text: 'at load\n' }]);
     expect(process.stdout.write).toBe(write);
   });
@@ -146,7 +146,7 @@ export const handler = async (event, context) => {
 };`,
       ),
     ]);
-    const call = (id: string, wait: number) => runtime.invoke('c', id, JSON.stringify({ wait }));
+    const call = (id: string, wait: number) => runtime.invoke('c', id, { wait });
     const [slow, fast] = await Promise.all([call('slow', 30), call('fast', 1)]);
     expect(slow.log).toBe('start slow\nend slow\n');
     expect(fast.log).toBe('start fast\nend fast\n');
@@ -175,7 +175,7 @@ describe('local function runtime: Lambda behaviour', () => {
       ),
     ]);
     expect(result(await runtime.invoke('slow', 'a', EVENT))).toEqual({ calls: 1 });
-    const timedOut = await runtime.invoke('slow', 'b', JSON.stringify({ path: '/hang' }));
+    const timedOut = await runtime.invoke('slow', 'b', { path: '/hang' });
     // What Lambda reports for an invocation past the function's timeout (API Gateway then answers 502):
     // https://repost.aws/knowledge-center/malformed-502-api-gateway
     expect(timedOut).toMatchObject({ ok: false, error: 'Task timed out after 0.05 seconds' });
@@ -195,7 +195,7 @@ describe('local function runtime: Lambda behaviour', () => {
 };`,
       ),
     ]);
-    const call = (path: string) => runtime.invoke('crash', path, JSON.stringify({ path }));
+    const call = (path: string) => runtime.invoke('crash', path, { path });
     const thrown = await call('/throw');
     expect(thrown).toMatchObject({ ok: false, error: 'TypeError: bad input' });
     expect(thrown.log).toContain('Invoke Error');

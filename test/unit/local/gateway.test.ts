@@ -280,9 +280,9 @@ describe('local API Gateway: routes', () => {
   async function routed(routes: { method: string; path: string; functionId: string }[]) {
     const log: GatewayRequestLog[] = [];
     const functions: FunctionInvoker = {
-      async invoke(functionId, _requestId, eventJson) {
-        const { resource, pathParameters } = JSON.parse(eventJson) as ProxyEvent;
-        return { ok: true, result: JSON.stringify(ok(JSON.stringify({ functionId, resource, pathParameters }))), log: `ran ${functionId}\n` };
+      async invoke(functionId, _requestId, event) {
+        const { resource, pathParameters } = event as ProxyEvent;
+        return { ok: true, result: ok(JSON.stringify({ functionId, resource, pathParameters })), log: `ran ${functionId}\n` };
       },
     };
     const gateway = await startGateway({ port: 0, routes, functions, onRequest: (e) => log.push(e) });

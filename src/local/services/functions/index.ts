@@ -68,6 +68,8 @@ async function runtimeOf(ctx: ServiceContext, builder: DevBuilder | undefined): 
         environment: fn.environment,
         // A trigger's function on AWS has none of the stack's variables (the pool refers to it): locally neither.
         ...(fn.trigger ? { isolated: true } : {}),
+        // authstack's own API runs in dev's thread, the project's code in workers (functions/in-thread.ts says why).
+        ...(fn.id === API_FUNCTION_ID && ctx.options.apiInThread ? { inThread: true } : {}),
         memorySize: fn.memorySize,
         timeoutMs: fn.timeout * 1000,
       }),

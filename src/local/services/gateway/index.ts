@@ -49,9 +49,7 @@ export const gatewayService = defineService<GatewayService>({
       ...(authorizer ? { authorizer } : {}),
       onRequest: (request) => {
         for (const listener of listeners) listener(request);
-        if (request.log)
-          for (const text of request.log.split('\n'))
-            if (text) ctx.emit({ type: 'log', functionId: request.functionId ?? '', requestId: request.requestId, text });
+        if (request.log) ctx.emit({ type: 'log', functionId: request.functionId ?? '', requestId: request.requestId, text: request.log });
         ctx.emit({
           type: 'request',
           request,

@@ -92,7 +92,7 @@ async function start(ctx: ServiceContext) {
     onObjectCreatedPrefix: UPLOAD_PREFIX,
     onObjectCreated: async (_key, event) => {
       const requestId = randomUUID();
-      const outcome = await runtime!.invoke(pictures.function.id, requestId, JSON.stringify(s3EventRecord(event, cognito.region, new Date())));
+      const outcome = await runtime!.invoke(pictures.function.id, requestId, s3EventRecord(event, cognito.region, new Date()));
       for (const text of outcome.log.split('\n')) if (text) ctx.emit({ type: 'log', functionId: pictures.function.id, requestId, text });
       if (!outcome.ok) ctx.emit({ type: 'log', functionId: pictures.function.id, requestId, text: `failed: ${outcome.error}` });
     },
