@@ -1,7 +1,8 @@
 /**
- * The function runtime as a service: every function of the model in worker threads of its own (see
- * `functions/runtime.ts`), configured through the same environment variables the template sets, plus the local
- * overrides. Workers boot in `prepare`, beside the local Cognito; they load their bundles once its ids are known.
+ * The function runtime as a service: every function of the project in worker threads of its own (see
+ * `functions/runtime.ts`; authstack's own API, when `apiInThread`, in this thread: `functions/in-thread.ts`),
+ * configured through the same environment variables the template sets, plus the local overrides. Workers boot in
+ * `prepare`, beside the local Cognito; they load their bundles once its ids are known.
  */
 import { UserError } from '../../../core/errors.js';
 import { API_FUNCTION_ID, type FunctionModel } from '../../../core/stack-model.js';
