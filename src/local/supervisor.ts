@@ -96,7 +96,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     emit({ type: 'rebuilding', text: 'rebuilding the handler' });
     try {
       await opts.watch!.rebuild();
-      // Fresh workers load the rebuilt bundle (their own module cache); a broken build is reported at once.
+      // The rebuilt bundle is loaded afresh (by fresh workers, or under a new URL in this thread); a broken build is
+      // reported at once and the last good one serves on.
       await functions.reload(API_FUNCTION_ID);
       version += 1;
       emit({ type: 'reloaded', version, text: `handler reloaded (v${version})` });
