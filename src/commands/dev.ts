@@ -86,6 +86,9 @@ export default defineCommand({
   interruptGraceMs: 10_000,
   async run({ options }, ctx) {
     if (ctx.global.stackExplicit) throw usageError('authstack dev runs the local stack; --stack names a deployed one.', 'Run authstack dev without --stack');
+    // cognito-local's modules, the largest part of the start, begin loading beside everything else (the local
+    // Cognito awaits the same promise); a failure is the local Cognito's to report.
+    void import('../local/cognito-local-modules.js').then(({ loadCognitoLocal }) => loadCognitoLocal().catch(() => undefined));
     const [{ startLocalStack }, { localPool, localClient }, { packageRoot }, bundle, project, { withExtensions }] = await Promise.all([
       import('../local/supervisor.js'),
       import('../local/cognito.js'),

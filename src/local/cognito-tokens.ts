@@ -6,10 +6,6 @@
  */
 import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 
-import { JwtVerifier } from 'aws-jwt-verify';
-import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
-import { JwtExpiredError } from 'aws-jwt-verify/error';
-
 import type { TokenGenerator, TokenSet } from './cognito-local-modules.js';
 import { isRecord, readJsonFile, writeFileAtomic } from '../core/files.js';
 
@@ -100,16 +96,37 @@ export class TokenRefused extends Error {}
 /** aws-jwt-verify's own expiry check reads the system time; ours reads the local Cognito's clock instead. */
 const NO_EXPIRY_SECONDS = 100 * 365 * 24 * 3600;
 
+/** What the checker uses of aws-jwt-verify, loaded by `ready()`. */
+interface Jwt {
+  verifier: { verifySync(token: string, props: { graceSeconds: number }): unknown };
+  validateCognitoJwtFields: typeof import('aws-jwt-verify/cognito-verifier').validateCognitoJwtFields;
+  JwtExpiredError: typeof import('aws-jwt-verify/error').JwtExpiredError;
+}
+
 /**
  * aws-jwt-verify set up for the local issuer, with the local key already in its cache (no fetch). Expiry is
  * judged by `now` (milliseconds), the clock the tokens were issued by, so a test on a fake clock sees them expire.
+ * aws-jwt-verify is loaded by the first `ready()`, not when dev starts: call it before `access` or `refresh`.
  */
 export function tokenChecker(issuer: string, publicJwk: Record<string, string>, now: () => number) {
-  const verifier = JwtVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` });
-  verifier.cacheJwks({ keys: [publicJwk as never] });
+  let jwt: Jwt | undefined;
+  let loading: Promise<void> | undefined;
+  const ready = (): Promise<void> =>
+    (loading ??= Promise.all([import('aws-jwt-verify'), import('aws-jwt-verify/cognito-verifier'), import('aws-jwt-verify/error')]).then(
+      ([{ JwtVerifier }, { validateCognitoJwtFields }, { JwtExpiredError }]) => {
+        const verifier = JwtVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` });
+        verifier.cacheJwks({ keys: [publicJwk as never] });
+        jwt = { verifier, validateCognitoJwtFields, JwtExpiredError };
+      },
+    ));
+  const loaded = (): Jwt => {
+    if (!jwt) throw new Error('the token checker is used before ready()');
+    return jwt;
+  };
 
   const check = (token: unknown, kind: 'Access' | 'Refresh', ignoreExpiry = false): Record<string, unknown> => {
     if (typeof token !== 'string' || token === '') throw new TokenRefused(`Invalid ${kind} Token`);
+    const { verifier, JwtExpiredError } = loaded();
     let payload: Record<string, unknown>;
     try {
       payload = verifier.verifySync(token, { graceSeconds: NO_EXPIRY_SECONDS }) as Record<string, unknown>;
@@ -123,11 +140,12 @@ export function tokenChecker(issuer: string, publicJwk: Record<string, string>, 
   };
 
   return {
+    ready,
     /** The claims of a valid, unexpired access token of this issuer (revocation is the caller's check). */
     access(token: unknown): AccessClaims {
       const payload = check(token, 'Access');
       try {
-        validateCognitoJwtFields(payload as never, { tokenUse: 'access', clientId: null });
+        loaded().validateCognitoJwtFields(payload as never, { tokenUse: 'access', clientId: null });
       } catch {
         throw new TokenRefused('Invalid Access Token');
       }

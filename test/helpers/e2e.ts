@@ -105,11 +105,13 @@ export function startDev(ws: Workspace, extra: string[] = []): Promise<DevProces
 
 /** `dev` in this process (test/helpers/dev-in-process.ts); stopping it is Ctrl-C, as `bin/authstack` wires it. */
 async function startDevInProcess(ws: Workspace, extra: string[]): Promise<DevProcess> {
-  const apiPort = await freePort();
-  const cognitoPort = await freePort();
-  const dev = await startInProcess(ws.cwd, ['--port', String(apiPort), '--cognito-port', String(cognitoPort), ...extra], { env: ws.env });
+  // Ports the stack picks itself (0), read back from the target it records: a port found free here could be taken
+  // by another test file's server before dev binds it.
+  const dev = await startInProcess(ws.cwd, ['--port', '0', '--cognito-port', '0', ...extra], { env: ws.env });
+  const apiPort = Number(new URL(dev.target.apiUrl).port);
+  const cognitoPort = Number(new URL(dev.target.cognitoEndpoint ?? '').port);
   return {
-    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiUrl: dev.target.apiUrl,
     apiPort,
     cognitoPort,
     output: dev.output,

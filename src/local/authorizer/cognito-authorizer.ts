@@ -16,9 +16,6 @@
  *   within it a token is not checked again (so, as on AWS, a token that expired or was signed out within the TTL
  *   still passes until the cached answer ends; Cognito's authorizer never checks sign-outs at all).
  */
-import { JwtVerifier } from 'aws-jwt-verify';
-import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
-import { KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { RouteAccess } from '../../core/routes.js';
 import { flattenClaims } from './claims.js';
@@ -74,15 +71,29 @@ function header(headers: Readonly<Record<string, string | undefined>>, name: str
 export function createLocalAuthorizer(options: LocalAuthorizerOptions): LocalAuthorizer {
   const ttlMs = (options.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
   const loadJwks = options.loadJwks ?? fetchJwks;
-  const verifier = JwtVerifier.create({ issuer: options.issuer, audience: null, jwksUri: options.jwksUri });
+  // aws-jwt-verify is loaded with the first token to check, not when dev starts.
+  let libraryLoading: ReturnType<typeof loadLibrary> | undefined;
+  const loadLibrary = async () => {
+    const [{ JwtVerifier }, { validateCognitoJwtFields }, { KidNotFoundInJwksError }] = await Promise.all([
+      import('aws-jwt-verify'),
+      import('aws-jwt-verify/cognito-verifier'),
+      import('aws-jwt-verify/error'),
+    ]);
+    return {
+      verifier: JwtVerifier.create({ issuer: options.issuer, audience: null, jwksUri: options.jwksUri }),
+      validateCognitoJwtFields,
+      KidNotFoundInJwksError,
+    };
+  };
+  const library = () => (libraryLoading ??= loadLibrary());
   let jwksLoaded: Promise<void> | undefined;
   let lastRefetch = -Infinity;
   const cache = new Map<string, { until: number; payload: Record<string, unknown> }>();
   const unauthorized = () => ({ ok: false as const, response: gatewayError(401, options.corsOrigin) });
 
   const load = () =>
-    (jwksLoaded ??= loadJwks(options.jwksUri).then(
-      (jwks) => void verifier.cacheJwks(jwks),
+    (jwksLoaded ??= Promise.all([library(), loadJwks(options.jwksUri)]).then(
+      ([{ verifier }, jwks]) => void verifier.cacheJwks(jwks),
       (err: unknown) => {
         jwksLoaded = undefined;
         throw err;
@@ -98,6 +109,7 @@ export function createLocalAuthorizer(options: LocalAuthorizerOptions): LocalAut
     let payload: Record<string, unknown>;
     try {
       await load();
+      const { verifier, validateCognitoJwtFields, KidNotFoundInJwksError } = await library();
       try {
         payload = verifier.verifySync(token, { graceSeconds: NO_EXPIRY_SECONDS }) as Record<string, unknown>;
       } catch (err) {

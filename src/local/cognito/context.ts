@@ -128,6 +128,7 @@ export async function createOperationContext(opts: {
     },
 
     async verifyAccessToken(token) {
+      await checker.ready();
       const claims = refusedAsNotAuthorized(() => checker.access(token));
       if (revocations.isRevoked(claims.origin_jti)) throw new NotAuthorizedException('Access Token has been revoked');
       const signedOutAt = revocations.signedOutAt(claims.sub);

@@ -8,7 +8,6 @@
  * `SoftwareTokenMfaConfiguration` (the verified secret), `UserMFASettingList`, `PreferredMfaSetting`; and ours: the
  * secret an association is waiting to verify, and the last step a sign-in code was accepted for (a code is good once).
  */
-import { newTotpSecret, totpMatch } from '../../core/totp.js';
 import type { LocalUser, UserPoolService } from '../cognito-local-modules.js';
 import type { AuthResult, OperationContext } from './context.js';
 import { CognitoError, CodeMismatchException, NotAuthorizedException } from './errors.js';
@@ -91,7 +90,7 @@ export function mfaChallenge(c: OperationContext, pool: UserPoolService, user: M
  */
 export async function acceptSignInCode(c: OperationContext, pool: UserPoolService, user: MfaUser, code: unknown): Promise<MfaUser> {
   const secret = user.SoftwareTokenMfaConfiguration?.Secret;
-  const step = secret ? totpMatch(secret, code, c.now()) : undefined;
+  const step = secret ? (await totp()).totpMatch(secret, code, c.now()) : undefined;
   if (step === undefined || step <= (user.SoftwareTokenLastStep ?? -1)) {
     throw new CodeMismatchException('Invalid code or auth state for the user.');
   }
@@ -101,8 +100,8 @@ export async function acceptSignInCode(c: OperationContext, pool: UserPoolServic
 }
 
 /** Whether `code` is valid now for `secret` (setup: the first code from the app). */
-export function codeMatches(c: OperationContext, secret: string, code: unknown): boolean {
-  return totpMatch(secret, code, c.now()) !== undefined;
+export async function codeMatches(c: OperationContext, secret: string, code: unknown): Promise<boolean> {
+  return (await totp()).totpMatch(secret, code, c.now()) !== undefined;
 }
 
 /** A wrong answer counted against the session; spent after MFA_ATTEMPTS wrong ones. */
@@ -111,7 +110,14 @@ export function countWrongAnswer(c: OperationContext, session: string): void {
 }
 
 /** A new secret for the user's authenticator app. */
-export const newSecret = newTotpSecret;
+export async function newSecret(): Promise<string> {
+  return (await totp()).newTotpSecret();
+}
+
+/** The TOTP code (otpauth), loaded the first time it is needed: a local stack nobody uses MFA on never loads it. */
+function totp(): Promise<typeof import('../../core/totp.js')> {
+  return import('../../core/totp.js');
+}
 
 /** The user with TOTP verified (and the setup's secret as theirs), turned on and preferred when `enable`. */
 export function withVerifiedToken(user: MfaUser, secret: string, friendlyName: string | undefined, enable: boolean): MfaUser {

@@ -15,14 +15,14 @@ export const associateSoftwareToken: Operation<AssociateSoftwareTokenCommandInpu
   if (input.Session) {
     const entry = c.authSessions.entry(input.Session, MFA_SETUP);
     assertPoolOffersTotp(await c.poolForClient(entry.clientId));
-    const secret = newSecret();
+    const secret = await newSecret();
     c.authSessions.end(input.Session);
     return { SecretCode: secret, Session: c.authSessions.start(entry.clientId, entry.username, MFA_SETUP_ASSOCIATED, secret) };
   }
   if (!input.AccessToken) throw new InvalidParameterException('Missing required parameter AccessToken or Session');
   const { pool, user } = await tokenUser(c, input.AccessToken);
   assertPoolOffersTotp(pool);
-  const secret = newSecret();
+  const secret = await newSecret();
   await pool.saveUser(c.ctx, { ...user, SoftwareTokenPendingSecret: secret });
   return { SecretCode: secret };
 };

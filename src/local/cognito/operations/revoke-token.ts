@@ -11,6 +11,7 @@ import { NotAuthorizedException, UnsupportedTokenTypeException } from '../errors
 export const revokeToken: Operation<RevokeTokenCommandInput, RevokeTokenCommandOutput> = async (c, input) => {
   const client = await c.appClient(input.ClientId);
   let claims: RefreshClaims;
+  await c.checker.ready();
   try {
     claims = c.checker.refresh(input.Token);
   } catch (error) {

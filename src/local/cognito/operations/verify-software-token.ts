@@ -24,7 +24,7 @@ export const verifySoftwareToken: Operation<VerifySoftwareTokenCommandInput, Ver
   if (input.AccessToken && input.Session) throw new InvalidParameterException('Provide either an AccessToken or a Session, not both.');
   if (input.Session) {
     const entry = c.authSessions.entry(input.Session, MFA_SETUP_ASSOCIATED);
-    if (!entry.secret || !codeMatches(c, entry.secret, input.UserCode)) {
+    if (!entry.secret || !(await codeMatches(c, entry.secret, input.UserCode))) {
       countWrongAnswer(c, input.Session);
       throw new EnableSoftwareTokenMFAException();
     }
@@ -39,7 +39,7 @@ export const verifySoftwareToken: Operation<VerifySoftwareTokenCommandInput, Ver
   const { pool, user } = await tokenUser(c, input.AccessToken);
   const secret = user.SoftwareTokenPendingSecret;
   if (!secret) throw new EnableSoftwareTokenMFAException('User has not associated a software token.');
-  if (!codeMatches(c, secret, input.UserCode)) throw new EnableSoftwareTokenMFAException();
+  if (!(await codeMatches(c, secret, input.UserCode))) throw new EnableSoftwareTokenMFAException();
   // A user who already has TOTP on keeps it on, now with the new secret.
   await pool.saveUser(c.ctx, withVerifiedToken(user, secret, input.FriendlyDeviceName, totpEnabled(user)));
   return { Status: 'SUCCESS' };

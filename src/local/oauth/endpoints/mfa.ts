@@ -7,7 +7,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { totpUri } from '../../../core/totp.js';
 import type { AuthorizeRequest, OAuthContext } from '../context.js';
 import { codeOf, messageOf, redirect } from '../http.js';
 import { mfaCodePage, mfaSetupPage, signInPage } from '../pages.js';
@@ -33,6 +32,8 @@ async function renderSetup(
   fields: { username: string; session: string; secret: string; error?: string },
   status = 200,
 ) {
+  // otpauth is loaded by the first MFA page, not by every dev start.
+  const { totpUri } = await import('../../../core/totp.js');
   const qr = await qrSvg(totpUri(fields.secret, fields.username, 'authstack (local)'));
   c.render(req, res, request, mfaSetupPage, { ...fields, qrSvg: qr }, status);
 }

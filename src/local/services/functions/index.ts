@@ -7,7 +7,7 @@
 import { UserError } from '../../../core/errors.js';
 import { API_FUNCTION_ID, type FunctionModel } from '../../../core/stack-model.js';
 import { ENV } from '../../../lambda/types.js';
-import { CompileError, createDevBuilder, watchBundles, type DevBuilder, type RebuildOutcome } from '../../functions/build.js';
+import type { DevBuilder, RebuildOutcome } from '../../functions/build.js';
 import { createFunctionRuntime, type FunctionRuntime, type LocalFunction } from '../../functions/runtime.js';
 import type { CognitoService } from '../cognito/index.js';
 import type { StorageService } from '../storage/index.js';
@@ -30,6 +30,8 @@ async function handlerBuilder(ctx: ServiceContext): Promise<DevBuilder | undefin
   // Route handlers and Cognito triggers: the project's own files, rebuilt by --watch.
   const own = ctx.model.functions.filter((fn) => fn.source !== undefined || fn.trigger !== undefined);
   if (!handlers || own.length === 0) return undefined;
+  // The builder (and esbuild) only for a project with handlers of its own.
+  const { CompileError, createDevBuilder } = await import('../../functions/build.js');
   const builder = createDevBuilder({ ...handlers, functions: own, incremental: handlers.watch === true });
   try {
     await builder.build();
@@ -151,7 +153,7 @@ export const functionsService = defineService<FunctionRuntime>({
     }
     const watcher =
       builder && ctx.options.handlers?.watch
-        ? watchBundles(
+        ? (await import('../../functions/build.js')).watchBundles(
             builder,
             (outcomes) => reloadRebuilt(ctx, runtime, outcomes),
             (error) =>

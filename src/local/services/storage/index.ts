@@ -14,7 +14,7 @@ import { UserError } from '../../../core/errors.js';
 import { ENV } from '../../../lambda/types.js';
 import { PUBLIC_PREFIX, UPLOAD_PREFIX } from '../../../lambda/picture-keys.js';
 import { createFunctionRuntime, type FunctionRuntime } from '../../functions/runtime.js';
-import { type ObjectCreatedEvent, startLocalStorage } from '../../storage/index.js';
+import type { ObjectCreatedEvent } from '../../storage/index.js';
 import type { CognitoService } from '../cognito/index.js';
 import { defineService, type ServiceContext } from '../types.js';
 
@@ -78,6 +78,8 @@ async function start(ctx: ServiceContext) {
   if (!bundlePath) throw new Error('pictures are on, but the local stack was given no bundle of the pictures function');
   const { cognito } = ctx.use<CognitoService>('cognito');
   const port = ctx.options.storagePort ?? 0;
+  // Loaded only with pictures on: every other dev start is spared the local S3's code.
+  const { startLocalStorage } = await import('../../storage/index.js');
   let runtime: FunctionRuntime | undefined;
   const storage = await startLocalStorage({
     dir: join(ctx.dataDir, 'storage'),
