@@ -1,14 +1,15 @@
 // `--baseline <dir>`: this tree against another built checkout (e.g. main) in one run, figure by figure, with the
-// ratio: CLI start-up, `authstack dev` start to first healthy answer, and local API throughput. The two trees take
-// turns within every round, so a machine that drifts mid-run weighs on both alike.
+// ratio: CLI start-up, `authstack dev` start to first healthy answer, and local API throughput (a route that does
+// nothing, and one that checks a token and calls the local Cognito). The two trees take turns within every round,
+// so a machine that drifts mid-run weighs on both alike.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BIN, alternate, median, round, startDev, workspace } from './util.mjs';
+import { BIN, alternate, localAccessToken, median, round, startDev, workspace } from './util.mjs';
 
-async function load(url, seconds) {
+async function load(url, seconds, headers) {
   const { default: autocannon } = await import('autocannon');
   return new Promise((res, rej) => {
-    autocannon({ url, connections: 10, duration: seconds, timeout: 10 }, (err, result) => (err ? rej(err) : res(result)));
+    autocannon({ url, connections: 10, duration: seconds, timeout: 10, headers }, (err, result) => (err ? rej(err) : res(result)));
   });
 }
 
@@ -58,25 +59,35 @@ export async function sideBySide(baselineDir, { seconds, rounds, starts, through
     }
   }
 
-  // 3. Local throughput of GET /app/health: one dev per tree, loaded in turns (A B A B ...).
+  // 3. Local throughput of GET /app/health (the API alone) and GET /user/profile with a valid token (the API, its
+  // token check and a GetUser to the local Cognito): one dev per tree, loaded in turns (A B A B ...).
   const devs = [];
   const workspaces = [];
-  const reqs = trees.map(() => []);
-  const p99 = trees.map(() => []);
+  const tokens = [];
+  const routes = [
+    { path: '/app/health', auth: false },
+    { path: '/user/profile', auth: true },
+  ];
+  const reqs = routes.map(() => trees.map(() => []));
+  const p99 = routes.map(() => trees.map(() => []));
   try {
     for (const t of trees) {
       const w = await workspace('side-throughput');
       workspaces.push(w);
       devs.push(await startDev(w, { bin: t.bin }));
+      tokens.push(await localAccessToken(w));
     }
-    // Warm-up: a second of load each, not counted (JIT, the worker pool growing).
-    for (const dev of devs) await load(`${dev.apiUrl}/app/health`, 1);
-    for (let r = 0; r < throughputRounds; r++) {
-      for (const [k, dev] of devs.entries()) {
-        const result = await load(`${dev.apiUrl}/app/health`, seconds);
-        if (result.non2xx > 0 || result.errors > 0) throw new Error(`${trees[k].name}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
-        reqs[k].push(result.requests.average);
-        p99[k].push(result.latency.p99);
+    for (const [i, route] of routes.entries()) {
+      const headers = (k) => (route.auth ? { Authorization: `Bearer ${tokens[k]}` } : undefined);
+      // Warm-up: a second of load each, not counted (JIT, caches, connection pools).
+      for (const [k, dev] of devs.entries()) await load(`${dev.apiUrl}${route.path}`, 1, headers(k));
+      for (let r = 0; r < throughputRounds; r++) {
+        for (const [k, dev] of devs.entries()) {
+          const result = await load(`${dev.apiUrl}${route.path}`, seconds, headers(k));
+          if (result.non2xx > 0 || result.errors > 0) throw new Error(`${trees[k].name} ${route.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
+          reqs[i][k].push(result.requests.average);
+          p99[i][k].push(result.latency.p99);
+        }
       }
     }
   } finally {
@@ -107,14 +118,16 @@ export async function sideBySide(baselineDir, { seconds, rounds, starts, through
         { ratioAtMost: 1.1 },
         `${starts} starts each, medians`,
       ),
-      fig(
-        'side.health',
-        'Local API GET /app/health',
-        mean(reqs[0]),
-        mean(reqs[1]),
-        'req/s',
-        { ratioAtLeast: 0.9 },
-        `${throughputRounds} × ${seconds} s each, alternating; p99 ${round(mean(p99[0]), 1)} ms vs ${round(mean(p99[1]), 1)} ms`,
+      ...routes.map((route, i) =>
+        fig(
+          i === 0 ? 'side.health' : 'side.profile',
+          `Local API GET ${route.path}${route.auth ? ' (valid token)' : ''}`,
+          mean(reqs[i][0]),
+          mean(reqs[i][1]),
+          'req/s',
+          { ratioAtLeast: 0.9 },
+          `${throughputRounds} × ${seconds} s each, alternating; p99 ${round(mean(p99[i][0]), 1)} ms vs ${round(mean(p99[i][1]), 1)} ms`,
+        ),
       ),
     ],
     details: {
@@ -122,7 +135,8 @@ export async function sideBySide(baselineDir, { seconds, rounds, starts, through
       rounds,
       cliMedianMs: { thisVersion, thisHelp, baseVersion, baseHelp },
       devStartMs: { this: startMs[0].map((v) => round(v, 0)), baseline: startMs[1].map((v) => round(v, 0)) },
-      healthReqPerSec: { this: reqs[0].map((v) => round(v, 0)), baseline: reqs[1].map((v) => round(v, 0)) },
+      healthReqPerSec: { this: reqs[0][0].map((v) => round(v, 0)), baseline: reqs[0][1].map((v) => round(v, 0)) },
+      profileReqPerSec: { this: reqs[1][0].map((v) => round(v, 0)), baseline: reqs[1][1].map((v) => round(v, 0)) },
     },
   };
 }
