@@ -84,7 +84,8 @@ export async function sideBySide(baselineDir, { seconds, rounds, starts, through
       for (let r = 0; r < throughputRounds; r++) {
         for (const [k, dev] of devs.entries()) {
           const result = await load(`${dev.apiUrl}${route.path}`, seconds, headers(k));
-          if (result.non2xx > 0 || result.errors > 0) throw new Error(`${trees[k].name} ${route.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
+          if (result.non2xx > 0 || result.errors > 0)
+            throw new Error(`${trees[k].name} ${route.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
           reqs[i][k].push(result.requests.average);
           p99[i][k].push(result.latency.p99);
         }
