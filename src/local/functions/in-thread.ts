@@ -14,13 +14,13 @@
 import { pathToFileURL } from 'node:url';
 
 import { HandlerLoadError } from '../errors.js';
-import type { InvokeOutcome } from './types.js';
+import { failed, timedOut, type InvokeOutcome } from './types.js';
 
 /** What `createHandler` takes (src/lambda/handler.ts): the environment to read and where log lines go. */
 interface HandlerFactory {
   createHandler(options: {
     env: Readonly<Record<string, string>>;
-    log: (line: string, requestId?: string) => void;
+    log: (line: string, requestId: string) => void;
   }): (event: unknown, context: unknown) => Promise<unknown>;
 }
 
@@ -39,7 +39,6 @@ export interface InThreadRunner {
   reload(): Promise<void>;
 }
 
-const fail = (error: string, log = ''): InvokeOutcome => ({ ok: false, error, log });
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 export function createInThreadRunner(fn: InThreadFunction): InThreadRunner {
@@ -71,9 +70,10 @@ export function createInThreadRunner(fn: InThreadFunction): InThreadRunner {
     if (!env) return;
     handler = factory.createHandler({
       env,
+      // A line belongs to the invocation whose request id it carries; one of no running invocation is dropped.
       log: (line, requestId) => {
-        const running = requestId === undefined ? undefined : logs.get(requestId);
-        if (running !== undefined && requestId !== undefined) logs.set(requestId, `${running}${line}\n`);
+        const running = logs.get(requestId);
+        if (running !== undefined) logs.set(requestId, `${running}${line}\n`);
       },
     });
   }
@@ -102,9 +102,9 @@ export function createInThreadRunner(fn: InThreadFunction): InThreadRunner {
         try {
           await make();
         } catch (error) {
-          return fail(describe(error));
+          return failed(describe(error));
         }
-        if (!handler) return fail('the function has no environment yet');
+        if (!handler) return failed('the function has no environment yet');
       }
       const run = handler;
       logs.set(requestId, '');
@@ -119,14 +119,14 @@ export function createInThreadRunner(fn: InThreadFunction): InThreadRunner {
           logs.delete(requestId);
           resolve(outcome);
         };
-        const timer = setTimeout(() => done(fail(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`)), fn.timeoutMs);
+        const timer = setTimeout(() => done(timedOut(fn.timeoutMs)), fn.timeoutMs);
         try {
           Promise.resolve(run(event, context(requestId, Date.now() + fn.timeoutMs))).then(
             (result) => done({ ok: true, result: result === undefined ? null : result, log: '' }),
-            (error: unknown) => done(fail(describe(error))),
+            (error: unknown) => done(failed(describe(error))),
           );
         } catch (error) {
-          done(fail(describe(error)));
+          done(failed(describe(error)));
         }
       });
     },

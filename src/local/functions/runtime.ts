@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 
 import { HandlerLoadError } from '../errors.js';
 import { createInThreadRunner } from './in-thread.js';
-import type { FunctionInvoker, InvokeOutcome } from './types.js';
+import { failed, timedOut, type FunctionInvoker, type InvokeOutcome } from './types.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 export interface LocalFunction {
@@ -163,8 +163,6 @@ function parsed(text: string): unknown {
   }
 }
 
-const fail = (error: string): InvokeOutcome => ({ ok: false, error, log: '' });
-
 export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRuntime {
   let environment: Readonly<Record<string, string>> | undefined;
   let nextId = 1;
@@ -219,12 +217,12 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
       };
       worker.on('message', (message: unknown) => {
         if (Array.isArray(message)) {
-          for (const [id, failed, payload, log] of message as [number, 0 | 1, string, string][]) {
+          for (const [id, isError, payload, log] of message as [number, 0 | 1, string, string][]) {
             const pending = env.running.get(id);
             if (!pending) continue;
             env.running.delete(id);
             clearTimeout(pending.timer);
-            pending.resolve(failed ? { ok: false, error: payload, log } : { ok: true, result: parsed(payload), log });
+            pending.resolve(isError ? { ok: false, error: payload, log } : { ok: true, result: parsed(payload), log });
           }
           if (env.retired && env.running.size === 0) void worker.terminate();
           return;
@@ -290,16 +288,16 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
         const id = item[0];
         item[2] = deadline;
         const pending = env.running.get(id);
-        if (pending) pending.timer = setTimeout(() => this.timedOut(env, id), this.fn.timeoutMs);
+        if (pending) pending.timer = setTimeout(() => this.expire(env, id), this.fn.timeoutMs);
       }
       env.worker.postMessage(batch);
     }
 
-    timedOut(env: Environment, id: number): void {
+    expire(env: Environment, id: number): void {
       const pending = env.running.get(id);
       if (!pending) return;
       env.running.delete(id);
-      pending.resolve(fail(`Task timed out after ${(this.fn.timeoutMs / 1000).toFixed(2)} seconds`));
+      pending.resolve(timedOut(this.fn.timeoutMs));
       // Lambda ends an environment whose invocation timed out; the next one starts fresh.
       this.retire(env, 'the execution environment was replaced after another invocation timed out');
       void env.worker.terminate();
@@ -312,7 +310,7 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
       if (this.current === env) this.current = undefined;
       for (const pending of env.running.values()) {
         clearTimeout(pending.timer);
-        pending.resolve(fail(reason));
+        pending.resolve(failed(reason));
       }
       env.running.clear();
       env.outbox = [];
@@ -366,7 +364,7 @@ export function createFunctionRuntime(opts: FunctionRuntimeOptions): FunctionRun
     },
     invoke(functionId, requestId, event) {
       const pool = pools.get(functionId);
-      if (!pool || closed) return Promise.resolve(fail(`no function "${functionId}"`));
+      if (!pool || closed) return Promise.resolve(failed(`no function "${functionId}"`));
       return pool.invoke(requestId, event);
     },
     async reload(functionId) {
