@@ -61,6 +61,9 @@ export interface SchemaIssue {
  * validation that silently found no schema would pass everything.
  */
 export function loadResourceSchemas(dir: string = SCHEMA_DIR): Map<string, ResourceSchema> {
+  // Read once per folder and vitest worker (the files share a worker's modules): the schemas are only read.
+  const cached = loadedSchemas.get(dir);
+  if (cached) return cached;
   if (!existsSync(dir)) {
     throw new Error(`CloudFormation resource schemas not found at ${dir} (expected shared/cfn-schemas beside the repository or one of its parent folders)`);
   }
@@ -70,8 +73,11 @@ export function loadResourceSchemas(dir: string = SCHEMA_DIR): Map<string, Resou
     schemas.set(schema.typeName, schema);
   }
   if (schemas.size === 0) throw new Error(`no CloudFormation resource schema (*.json) in ${dir}`);
+  loadedSchemas.set(dir, schemas);
   return schemas;
 }
+
+const loadedSchemas = new Map<string, Map<string, ResourceSchema>>();
 
 /** Attribute names `Fn::GetAtt` accepts for a type: its read-only properties, nested ones dotted. */
 export function getAttNames(schema: ResourceSchema): Set<string> {
@@ -90,38 +96,56 @@ const INTRINSIC = {
   propertyNames: { pattern: '^(Ref|Condition|Fn::[A-Za-z0-9]+)$' },
 };
 
+/** An Ajv for CloudFormation's resource schemas: their formats and pattern dialect, and `requiredXor`. */
+function createAjv(): Ajv {
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    // The schemas' formats are CloudFormation's own (`AWS::IAM::Role.Arn`, `json`), not JSON Schema's.
+    validateFormats: false,
+    logger: false,
+    code: { regExp: cfnRegExp },
+    // Every value may be an intrinsic function (a `$ref`): called, not inlined at each of thousands of places, it
+    // compiles about four times faster.
+    inlineRefs: false,
+  });
+  ajv.addKeyword({
+    keyword: 'requiredXor',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    validate: function requiredXor(names: string[], data: Record<string, unknown>) {
+      const present = names.filter((name) => name in data);
+      if (present.length === 1) return true;
+      (requiredXor as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+        { keyword: 'requiredXor', message: `must have exactly one of ${names.join(', ')}`, params: { names } },
+      ];
+      return false;
+    },
+  });
+  return ajv;
+}
+
+type Issues = Array<Pick<SchemaIssue, 'path' | 'keyword' | 'message'>>;
+
+/**
+ * What validators of the same schemas share: compiling a type's validator is the costly part, and a vitest worker
+ * runs many files that validate against the same schemas (it shares their modules).
+ */
+const compiledFor = new WeakMap<Map<string, ResourceSchema>, { ajv: Ajv; compiled: Map<string, ValidateFunction>; results: Map<string, Issues> }>();
+
 /** Compiles one validator per resource type, each accepting intrinsics in place of any value. */
 export class PropertiesValidator {
   private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly results = new Map<string, Array<Pick<SchemaIssue, 'path' | 'keyword' | 'message'>>>();
+  private readonly compiled: Map<string, ValidateFunction>;
+  private readonly results: Map<string, Issues>;
 
   constructor(private readonly schemas: Map<string, ResourceSchema>) {
-    this.ajv = new Ajv({
-      strict: false,
-      allErrors: true,
-      // The schemas' formats are CloudFormation's own (`AWS::IAM::Role.Arn`, `json`), not JSON Schema's.
-      validateFormats: false,
-      logger: false,
-      code: { regExp: cfnRegExp },
-      // Every value may be an intrinsic function (a `$ref`): called, not inlined at each of thousands of places, it
-      // compiles about four times faster.
-      inlineRefs: false,
-    });
-    this.ajv.addKeyword({
-      keyword: 'requiredXor',
-      type: 'object',
-      schemaType: 'array',
-      errors: true,
-      validate: function requiredXor(names: string[], data: Record<string, unknown>) {
-        const present = names.filter((name) => name in data);
-        if (present.length === 1) return true;
-        (requiredXor as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-          { keyword: 'requiredXor', message: `must have exactly one of ${names.join(', ')}`, params: { names } },
-        ];
-        return false;
-      },
-    });
+    const shared = compiledFor.get(schemas) ?? { ajv: createAjv(), compiled: new Map(), results: new Map() };
+    compiledFor.set(schemas, shared);
+    this.ajv = shared.ajv;
+    this.compiled = shared.compiled;
+    this.results = shared.results;
   }
 
   has(type: string): boolean {
