@@ -96,7 +96,7 @@ export class TokenRefused extends Error {}
 /** aws-jwt-verify's own expiry check reads the system time; ours reads the local Cognito's clock instead. */
 const NO_EXPIRY_SECONDS = 100 * 365 * 24 * 3600;
 
-/** What the checker uses of aws-jwt-verify, loaded by `ready()`. */
+/** What the checker uses of aws-jwt-verify, loaded with the first token it checks. */
 interface Jwt {
   verifier: { verifySync(token: string, props: { graceSeconds: number }): unknown };
   validateCognitoJwtFields: typeof import('aws-jwt-verify/cognito-verifier').validateCognitoJwtFields;
@@ -106,27 +106,22 @@ interface Jwt {
 /**
  * aws-jwt-verify set up for the local issuer, with the local key already in its cache (no fetch). Expiry is
  * judged by `now` (milliseconds), the clock the tokens were issued by, so a test on a fake clock sees them expire.
- * aws-jwt-verify is loaded by the first `ready()`, not when dev starts: call it before `access` or `refresh`.
+ * aws-jwt-verify is loaded with the first token checked, not when dev starts.
  */
 export function tokenChecker(issuer: string, publicJwk: Record<string, string>, now: () => number) {
-  let jwt: Jwt | undefined;
-  let loading: Promise<void> | undefined;
-  const ready = (): Promise<void> =>
+  let loading: Promise<Jwt> | undefined;
+  const library = (): Promise<Jwt> =>
     (loading ??= Promise.all([import('aws-jwt-verify'), import('aws-jwt-verify/cognito-verifier'), import('aws-jwt-verify/error')]).then(
       ([{ JwtVerifier }, { validateCognitoJwtFields }, { JwtExpiredError }]) => {
         const verifier = JwtVerifier.create({ issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json` });
         verifier.cacheJwks({ keys: [publicJwk as never] });
-        jwt = { verifier, validateCognitoJwtFields, JwtExpiredError };
+        return { verifier, validateCognitoJwtFields, JwtExpiredError };
       },
     ));
-  const loaded = (): Jwt => {
-    if (!jwt) throw new Error('the token checker is used before ready()');
-    return jwt;
-  };
 
-  const check = (token: unknown, kind: 'Access' | 'Refresh', ignoreExpiry = false): Record<string, unknown> => {
+  const check = async (token: unknown, kind: 'Access' | 'Refresh', ignoreExpiry = false): Promise<Record<string, unknown>> => {
     if (typeof token !== 'string' || token === '') throw new TokenRefused(`Invalid ${kind} Token`);
-    const { verifier, JwtExpiredError } = loaded();
+    const { verifier, JwtExpiredError } = await library();
     let payload: Record<string, unknown>;
     try {
       payload = verifier.verifySync(token, { graceSeconds: NO_EXPIRY_SECONDS }) as Record<string, unknown>;
@@ -140,12 +135,11 @@ export function tokenChecker(issuer: string, publicJwk: Record<string, string>, 
   };
 
   return {
-    ready,
     /** The claims of a valid, unexpired access token of this issuer (revocation is the caller's check). */
-    access(token: unknown): AccessClaims {
-      const payload = check(token, 'Access');
+    async access(token: unknown): Promise<AccessClaims> {
+      const payload = await check(token, 'Access');
       try {
-        loaded().validateCognitoJwtFields(payload as never, { tokenUse: 'access', clientId: null });
+        (await library()).validateCognitoJwtFields(payload as never, { tokenUse: 'access', clientId: null });
       } catch {
         throw new TokenRefused('Invalid Access Token');
       }
@@ -156,8 +150,8 @@ export function tokenChecker(issuer: string, publicJwk: Record<string, string>, 
     },
 
     /** The claims of a valid refresh token of this issuer, unexpired unless `ignoreExpiry`. */
-    refresh(token: unknown, opts: { ignoreExpiry?: boolean } = {}): RefreshClaims {
-      const payload = check(token, 'Refresh', opts.ignoreExpiry);
+    async refresh(token: unknown, opts: { ignoreExpiry?: boolean } = {}): Promise<RefreshClaims> {
+      const payload = await check(token, 'Refresh', opts.ignoreExpiry);
       // An access or ID token is not a refresh token, though signed with the same key.
       if ('token_use' in payload || typeof payload.jti !== 'string') throw new TokenRefused('Invalid Refresh Token');
       return {

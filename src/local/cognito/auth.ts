@@ -117,8 +117,7 @@ function newPasswordChallenge(c: OperationContext, pool: UserPoolService, user: 
 
 /** New access and ID tokens of the refresh token's origin (Cognito keeps the refresh token: no rotation). */
 export async function refresh(c: OperationContext, client: AppClient, token: unknown): Promise<{ AccessToken: string; IdToken: string }> {
-  await c.checker.ready();
-  const claims = refusedAsNotAuthorized(() => c.checker.refresh(token));
+  const claims = await refusedAsNotAuthorized(() => c.checker.refresh(token));
   if (claims.client_id !== undefined && claims.client_id !== client.ClientId) throw new NotAuthorizedException('Invalid Refresh Token');
   const pool = await c.poolForClient(client.ClientId);
   const user = await pool.getUserByRefreshToken(c.ctx, String(token));

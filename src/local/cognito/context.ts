@@ -128,8 +128,7 @@ export async function createOperationContext(opts: {
     },
 
     async verifyAccessToken(token) {
-      await checker.ready();
-      const claims = refusedAsNotAuthorized(() => checker.access(token));
+      const claims = await refusedAsNotAuthorized(() => checker.access(token));
       if (revocations.isRevoked(claims.origin_jti)) throw new NotAuthorizedException('Access Token has been revoked');
       const signedOutAt = revocations.signedOutAt(claims.sub);
       if (signedOutAt !== undefined && (issuedAt.get(claims.jti) ?? claims.iat * 1000) <= signedOutAt) {
@@ -154,9 +153,9 @@ export async function createOperationContext(opts: {
 }
 
 /** A refused token, in Cognito's words. */
-export function refusedAsNotAuthorized<T>(check: () => T): T {
+export async function refusedAsNotAuthorized<T>(check: () => Promise<T>): Promise<T> {
   try {
-    return check();
+    return await check();
   } catch (error) {
     if (error instanceof TokenRefused) throw new NotAuthorizedException(error.message);
     throw error;

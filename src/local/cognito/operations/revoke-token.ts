@@ -11,13 +11,12 @@ import { NotAuthorizedException, UnsupportedTokenTypeException } from '../errors
 export const revokeToken: Operation<RevokeTokenCommandInput, RevokeTokenCommandOutput> = async (c, input) => {
   const client = await c.appClient(input.ClientId);
   let claims: RefreshClaims;
-  await c.checker.ready();
   try {
-    claims = c.checker.refresh(input.Token);
+    claims = await c.checker.refresh(input.Token);
   } catch (error) {
     // An expired refresh token can still be revoked; anything else we did not issue as one cannot.
     if (!(error instanceof TokenRefused) || !/expired/.test(error.message)) throw new UnsupportedTokenTypeException();
-    claims = c.checker.refresh(input.Token, { ignoreExpiry: true });
+    claims = await c.checker.refresh(input.Token, { ignoreExpiry: true });
   }
   if (claims.client_id !== undefined && claims.client_id !== client.ClientId) throw new NotAuthorizedException('Invalid token');
   const pool = await c.poolForClient(client.ClientId);
